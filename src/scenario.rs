@@ -1,0 +1,493 @@
+//! The scenario model: what a facilitator writes in a RON file.
+//!
+//! Types here mirror the file format one to one; `scenarios/README.md`
+//! documents every field. Loading and checking live in `load` and `check`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::act::Act;
+use crate::text::Text;
+
+/// One 1on1 scenario: a member, their hidden layers, the conversation graph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable slug, e.g. `"first_steps"`. Transcripts and the leaderboard use it.
+    pub id: String,
+    /// The title on the scenario card.
+    pub title: Text,
+    /// One or two sentences on the card.
+    pub summary: Text,
+    /// How hard the member is to reach.
+    #[serde(default)]
+    pub difficulty: Difficulty,
+    /// Who the member is.
+    pub persona: Persona,
+    /// What the member carries, layer by layer (hidden from the trainee
+    /// until the debrief).
+    pub inner: Inner,
+    /// The briefing: context for the trainee and what to aim for.
+    pub briefing: Text,
+    /// The member's state when the 1on1 starts.
+    #[serde(default)]
+    pub initial: Stats,
+    /// The node the conversation starts at.
+    pub start: String,
+    /// The conversation graph, by node id.
+    pub nodes: BTreeMap<String, Node>,
+    /// The endings, by id.
+    pub endings: BTreeMap<String, Ending>,
+    /// Optional weights of the score axes (default 35/30/15/20).
+    #[serde(default)]
+    pub weights: Option<Weights>,
+}
+
+/// How hard a scenario is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Difficulty {
+    /// A member who opens up readily.
+    Easy,
+    /// The default.
+    #[default]
+    Normal,
+    /// A guarded or sensitive member.
+    Hard,
+}
+
+impl Difficulty {
+    /// A label for the card.
+    pub fn label(self) -> Text {
+        match self {
+            Difficulty::Easy => Text::new("やさしい", "easy"),
+            Difficulty::Normal => Text::new("ふつう", "normal"),
+            Difficulty::Hard => Text::new("むずかしい", "hard"),
+        }
+    }
+}
+
+/// The member's persona.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    /// The member's name.
+    pub name: Text,
+    /// Job and team.
+    pub role: Text,
+    /// Years in the company.
+    pub years: u32,
+    /// Background the trainee knows before the 1on1.
+    pub background: Text,
+    /// How the member reacts.
+    #[serde(default)]
+    pub temperament: Temperament,
+}
+
+/// How the member reacts to acts, each 0-100 (50 = average).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Temperament {
+    /// How slowly the member opens up: 0 opens fast, 100 very guarded.
+    #[serde(default = "fifty")]
+    pub reserve: i32,
+    /// How much advice, reassurance or judgement hurts: 0 shrugs it off,
+    /// 100 is stung.
+    #[serde(default = "fifty")]
+    pub sensitivity: i32,
+}
+
+fn fifty() -> i32 {
+    50
+}
+
+impl Default for Temperament {
+    fn default() -> Temperament {
+        Temperament {
+            reserve: 50,
+            sensitivity: 50,
+        }
+    }
+}
+
+/// The member's hidden layers, from what they say first to what lies under it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inner {
+    /// What they say first (the surface complaint).
+    pub surface: Text,
+    /// The real unease (もやもや) underneath.
+    pub unease: Text,
+    /// The value under that, which the member has not put into words.
+    pub value: Text,
+}
+
+/// The member's hidden layers, in order of depth.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Layer {
+    /// Nothing said yet.
+    #[default]
+    Nothing,
+    /// The surface complaint is out.
+    Surface,
+    /// The real unease has been voiced.
+    Unease,
+    /// The value underneath has found words.
+    Value,
+}
+
+impl Layer {
+    /// A label for the debrief.
+    pub fn label(self) -> Text {
+        match self {
+            Layer::Nothing => Text::new("まだ何も", "nothing yet"),
+            Layer::Surface => Text::new("表面の話", "the surface complaint"),
+            Layer::Unease => Text::new("本当のもやもや", "the real unease"),
+            Layer::Value => Text::new("その奥の価値観", "the value underneath"),
+        }
+    }
+}
+
+/// The member's numeric state, each 0-100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stats {
+    /// 信頼: does the member feel safe with this manager?
+    #[serde(default = "default_trust")]
+    pub trust: i32,
+    /// 開示: how much the member is willing to say.
+    #[serde(default = "default_openness")]
+    pub openness: i32,
+    /// 言語化: how far the unease has been put into words.
+    #[serde(default)]
+    pub clarity: i32,
+}
+
+fn default_trust() -> i32 {
+    40
+}
+
+fn default_openness() -> i32 {
+    30
+}
+
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            trust: default_trust(),
+            openness: default_openness(),
+            clarity: 0,
+        }
+    }
+}
+
+/// A name for one of the member's numbers, used in conditions and effects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stat {
+    /// 信頼.
+    Trust,
+    /// 開示.
+    Openness,
+    /// 言語化.
+    Clarity,
+}
+
+impl Stat {
+    /// All three, in display order.
+    pub const ALL: [Stat; 3] = [Stat::Trust, Stat::Openness, Stat::Clarity];
+
+    /// A label for charts and the preview panel.
+    pub fn label(self) -> Text {
+        match self {
+            Stat::Trust => Text::new("信頼", "trust"),
+            Stat::Openness => Text::new("開示", "openness"),
+            Stat::Clarity => Text::new("言語化", "clarity"),
+        }
+    }
+}
+
+impl Stats {
+    /// The value of one stat.
+    pub fn get(&self, stat: Stat) -> i32 {
+        match stat {
+            Stat::Trust => self.trust,
+            Stat::Openness => self.openness,
+            Stat::Clarity => self.clarity,
+        }
+    }
+
+    /// A mutable reference to one stat.
+    pub fn get_mut(&mut self, stat: Stat) -> &mut i32 {
+        match stat {
+            Stat::Trust => &mut self.trust,
+            Stat::Openness => &mut self.openness,
+            Stat::Clarity => &mut self.clarity,
+        }
+    }
+}
+
+/// A point in the conversation where the member speaks and the trainee answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// What the member says here; one variant is picked by the seeded RNG
+    /// among those whose condition holds.
+    pub lines: Vec<Line>,
+    /// The layer this node puts into words, if any (reaching it voices it).
+    #[serde(default)]
+    pub reveals: Option<Layer>,
+    /// The member asks for advice here: advice now is solicited, not imposed.
+    #[serde(default)]
+    pub asks_advice: bool,
+    /// The trainee's options. At least one must have no `when`, so the
+    /// menu never runs dry; used once-only choices come back if nothing else
+    /// is left.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+}
+
+/// One variant of what the member says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// The words.
+    pub text: Text,
+    /// The member's mood while saying them (drives the portrait).
+    #[serde(default)]
+    pub mood: Mood,
+    /// What the member really feels (revealed in the debrief).
+    #[serde(default)]
+    pub inner: Option<Text>,
+    /// Only said when this holds.
+    #[serde(default)]
+    pub when: Option<Cond>,
+}
+
+/// The member's visible mood.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mood {
+    /// Calm, nothing special.
+    #[default]
+    Neutral,
+    /// Holding back.
+    Guarded,
+    /// Unsure, uneasy.
+    Uneasy,
+    /// Thinking it over.
+    Thoughtful,
+    /// Relieved, lighter.
+    Relieved,
+    /// Open, engaged, warm.
+    Open,
+    /// Low, discouraged.
+    Down,
+    /// Irritated or hurt.
+    Tense,
+}
+
+impl Mood {
+    /// Every mood, for documentation and the portrait tests.
+    pub const ALL: [Mood; 8] = [
+        Mood::Neutral,
+        Mood::Guarded,
+        Mood::Uneasy,
+        Mood::Thoughtful,
+        Mood::Relieved,
+        Mood::Open,
+        Mood::Down,
+        Mood::Tense,
+    ];
+}
+
+/// A trainee option.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Stable id, unique within the scenario (transcripts refer to it).
+    pub id: String,
+    /// What the trainee says.
+    pub text: Text,
+    /// What kind of act it is.
+    pub act: Act,
+    /// Where the conversation goes (unless a branch applies).
+    pub next: Target,
+    /// Offered only when this holds.
+    #[serde(default)]
+    pub when: Option<Cond>,
+    /// When `when` fails: hide the choice (default) or show it greyed out.
+    #[serde(default)]
+    pub unavailable: Unavailable,
+    /// Once chosen, a choice is gone unless it is sticky.
+    #[serde(default)]
+    pub sticky: bool,
+    /// Extra state changes on top of the act's default.
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Conditional destinations, tried in order after the act's effect;
+    /// the first that holds wins, otherwise `next`.
+    #[serde(default)]
+    pub branches: Vec<Branch>,
+}
+
+/// What to do with a choice whose condition fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Unavailable {
+    /// Not shown.
+    #[default]
+    Hide,
+    /// Shown greyed out: it teaches that the moment is not right yet.
+    Disable,
+}
+
+/// A conditional destination.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    /// The condition, checked after the act moved the member's state.
+    pub when: Cond,
+    /// Where to go when it holds.
+    pub next: Target,
+}
+
+/// Where a choice leads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Target {
+    /// Another node.
+    Node(String),
+    /// An ending.
+    End(String),
+}
+
+/// A condition over the member's state and the conversation so far.
+/// Every reference is checked; a broken condition is an error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Cond {
+    /// All hold.
+    All(Vec<Cond>),
+    /// At least one holds.
+    Any(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+    /// The stat is at least the value.
+    AtLeast(Stat, i32),
+    /// The stat is at most the value.
+    AtMost(Stat, i32),
+    /// The member has voiced at least this layer.
+    Voiced(Layer),
+    /// The node has been visited.
+    Visited(String),
+    /// The choice has been chosen.
+    Chose(String),
+    /// At least this many turns have passed.
+    Turns(u32),
+}
+
+/// An extra change to the member's state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    /// Add (or subtract) to a stat; the result stays within 0-100.
+    Add(Stat, i32),
+}
+
+/// A way the conversation ends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    /// How it went.
+    pub kind: EndingKind,
+    /// A short title for the debrief.
+    pub title: Text,
+    /// The member's last words or what happens next.
+    pub text: Text,
+    /// Who chose the next step.
+    #[serde(default)]
+    pub next_step: NextStep,
+    /// The member's inner voice at the end.
+    #[serde(default)]
+    pub inner: Option<Text>,
+}
+
+/// How a conversation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EndingKind {
+    /// The member opened up and found words.
+    OpenedUp,
+    /// Polite, but closed: nothing real was said.
+    Polite,
+    /// The member shut down.
+    ShutDown,
+}
+
+impl EndingKind {
+    /// A label for the debrief.
+    pub fn label(self) -> Text {
+        match self {
+            EndingKind::OpenedUp => Text::new("心が開いた", "opened up"),
+            EndingKind::Polite => Text::new("礼儀正しく閉じたまま", "polite but closed"),
+            EndingKind::ShutDown => Text::new("心を閉ざした", "shut down"),
+        }
+    }
+}
+
+/// Who chose the next step at the end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NextStep {
+    /// No next step.
+    #[default]
+    Nobody,
+    /// The member chose it: the goal.
+    Member,
+    /// The manager decided it for them.
+    Manager,
+}
+
+/// The weights of the score axes (any non-negative numbers; they are normalised).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// 聴く→助言の順.
+    pub listening: u32,
+    /// 問いの質.
+    pub questions: u32,
+    /// 変化をたどる.
+    pub change: u32,
+    /// The member's state and the ending.
+    pub outcome: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            listening: 35,
+            questions: 30,
+            change: 15,
+            outcome: 20,
+        }
+    }
+}
+
+impl Scenario {
+    /// The weights in force (the scenario's or the default).
+    pub fn weights(&self) -> Weights {
+        self.weights.unwrap_or_default()
+    }
+
+    /// Every choice in the scenario with its node id, in file order per node.
+    pub fn choices(&self) -> impl Iterator<Item = (&str, &Choice)> {
+        self.nodes
+            .iter()
+            .flat_map(|(id, node)| node.choices.iter().map(move |c| (id.as_str(), c)))
+    }
+
+    /// A stable hash of the scenario's content (SHA-256 of its canonical
+    /// JSON form, hex): the leaderboard uses it to tell versions apart.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        // Serialising plain data with BTreeMaps cannot fail.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let digest = Sha256::digest(&json);
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
