@@ -51,6 +51,22 @@ enum Command {
     },
     /// Play a list of choices and print the transcript and the score.
     Replay(ReplayArgs),
+    /// Run the workshop leaderboard server (projector page at `/`).
+    Serve(ServeArgs),
+}
+
+/// Options of `kiku serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (use 0.0.0.0:PORT to let trainees on the LAN join).
+    #[arg(long, default_value = "0.0.0.0:8787")]
+    pub bind: String,
+    /// The SQLite database file (default: workshop.db in the data folder).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Folder of scenarios the server re-scores with (default: the bundled scenarios/).
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +108,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         None => play(&cli.game),
         Some(Command::Check { paths, json }) => check(&paths, json),
         Some(Command::Replay(args)) => replay_cmd(&args),
+        Some(Command::Serve(args)) => crate::board::serve::run(&args),
     }
 }
 

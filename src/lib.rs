@@ -6,6 +6,7 @@
 //! the workshop server all drive the same core.
 
 pub mod act;
+pub mod board;
 pub mod check;
 pub mod diagnostic;
 pub mod load;

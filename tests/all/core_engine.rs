@@ -1,0 +1,1 @@
+//! The core engine end to end: bundled scenarios load, play and score.

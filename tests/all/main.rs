@@ -1,0 +1,4 @@
+//! Kiku's integration tests: one binary (each file under tests/ would link
+//! Bevy again), one module per area.
+
+mod core_engine;
