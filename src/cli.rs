@@ -51,6 +51,25 @@ enum Command {
     },
     /// Play a list of choices and print the transcript and the score.
     Replay(ReplayArgs),
+    /// Walk every path of a scenario: best and worst score, distribution, endings, dead ends.
+    Analyse {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The seed to play the paths with.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the JSON format (kiku.analyse/1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the conversation graph as Graphviz DOT (`| dot -Tsvg > graph.svg`).
+    Graph {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Language of the text excerpts: ja or en.
+        #[arg(long, value_parser = parse_lang, default_value = "ja")]
+        lang: Lang,
+    },
     /// Run the workshop leaderboard server (projector page at `/`).
     Serve(ServeArgs),
 }
@@ -108,6 +127,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         None => play(&cli.game),
         Some(Command::Check { paths, json }) => check(&paths, json),
         Some(Command::Replay(args)) => replay_cmd(&args),
+        Some(Command::Analyse {
+            scenario,
+            seed,
+            json,
+        }) => analyse_cmd(&scenario, seed, json),
+        Some(Command::Graph { scenario, lang }) => match load_one(&scenario) {
+            Ok(s) => {
+                print!("{}", crate::graph::dot(&s, lang));
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
         Some(Command::Serve(args)) => crate::board::serve::run(&args),
     }
 }
@@ -131,7 +162,10 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     };
     let files = load::discover(&paths);
     if files.is_empty() {
-        eprintln!("error: no .ron scenario files found in {}", show_paths(&paths));
+        eprintln!(
+            "error: no .ron scenario files found in {}",
+            show_paths(&paths)
+        );
         return ExitCode::FAILURE;
     }
     let loaded: Vec<Loaded> = files.iter().map(|f| load::load_file(f)).collect();
@@ -197,7 +231,10 @@ fn replay_cmd(args: &ReplayArgs) -> ExitCode {
     match replay::replay(&scenario, args.seed, &choices) {
         Ok(report) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else {
                 print!("{}", replay::render_text(&report, args.lang));
             }
@@ -208,4 +245,21 @@ fn replay_cmd(args: &ReplayArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
+    let scenario = match load_one(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let analysis = crate::analyse::analyse(&scenario, seed);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&analysis).unwrap_or_default()
+        );
+    } else {
+        print!("{}", crate::analyse::render_text(&analysis, &scenario));
+    }
+    ExitCode::SUCCESS
 }

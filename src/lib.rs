@@ -6,9 +6,11 @@
 //! the workshop server all drive the same core.
 
 pub mod act;
+pub mod analyse;
 pub mod board;
 pub mod check;
 pub mod diagnostic;
+pub mod graph;
 pub mod load;
 pub mod locate;
 pub mod member;
