@@ -112,7 +112,13 @@ impl Checker<'_> {
             );
         }
         let t = s.persona.temperament;
-        self.range("persona.temperament.reserve", "reserve", t.reserve.into(), 0, 100);
+        self.range(
+            "persona.temperament.reserve",
+            "reserve",
+            t.reserve.into(),
+            0,
+            100,
+        );
         self.range(
             "persona.temperament.sensitivity",
             "sensitivity",
@@ -120,8 +126,20 @@ impl Checker<'_> {
             0,
             100,
         );
-        self.range("persona.years", "years", s.persona.years.into(), 0, MAX_YEARS.into());
-        self.range("initial.trust", "initial trust", s.initial.trust.into(), 0, 100);
+        self.range(
+            "persona.years",
+            "years",
+            s.persona.years.into(),
+            0,
+            MAX_YEARS.into(),
+        );
+        self.range(
+            "initial.trust",
+            "initial trust",
+            s.initial.trust.into(),
+            0,
+            100,
+        );
         self.range(
             "initial.openness",
             "initial openness",
@@ -139,7 +157,10 @@ impl Checker<'_> {
         if let Some(w) = s.weights
             && w.listening + w.questions + w.change + w.outcome == 0
         {
-            self.error("weights", "the weights add up to 0; give at least one axis a weight".into());
+            self.error(
+                "weights",
+                "the weights add up to 0; give at least one axis a weight".into(),
+            );
         }
         if s.nodes.is_empty() {
             self.error("nodes", "the scenario has no nodes".into());
@@ -161,7 +182,9 @@ impl Checker<'_> {
             if !is_slug(id) {
                 self.error(
                     &format!("endings[{id:?}]"),
-                    format!("ending id `{id}` must be a slug: lowercase letters, digits, `_` or `-`"),
+                    format!(
+                        "ending id `{id}` must be a slug: lowercase letters, digits, `_` or `-`"
+                    ),
                 );
             }
         }
@@ -180,7 +203,10 @@ impl Checker<'_> {
         for (id, node) in &s.nodes {
             let path = node_path(id);
             if node.lines.is_empty() {
-                self.error(&path, format!("node `{id}` has no lines: the member must say something"));
+                self.error(
+                    &path,
+                    format!("node `{id}` has no lines: the member must say something"),
+                );
             } else if node.lines.iter().all(|l| l.when.is_some()) {
                 self.error(
                     &format!("{path}.lines"),
@@ -208,13 +234,19 @@ impl Checker<'_> {
                 if !is_slug(&choice.id) {
                     self.error(
                         &format!("{cpath}.id"),
-                        format!("choice id `{}` must be a slug: lowercase letters, digits, `_` or `-`", choice.id),
+                        format!(
+                            "choice id `{}` must be a slug: lowercase letters, digits, `_` or `-`",
+                            choice.id
+                        ),
                     );
                 }
                 if let Some(first) = seen_choices.get(choice.id.as_str()) {
                     self.error(
                         &format!("{cpath}.id"),
-                        format!("duplicate choice id `{}` (first used at {first})", choice.id),
+                        format!(
+                            "duplicate choice id `{}` (first used at {first})",
+                            choice.id
+                        ),
                     );
                 } else {
                     let (line, column) = self.locations.find(&format!("{cpath}.id"));
@@ -272,7 +304,10 @@ impl Checker<'_> {
             match cond {
                 Cond::All(list) | Cond::Any(list) => {
                     if list.is_empty() {
-                        self.warn(path, "an empty `All([])` or `Any([])` in a condition".into());
+                        self.warn(
+                            path,
+                            "an empty `All([])` or `Any([])` in a condition".into(),
+                        );
                     }
                     stack.extend(list);
                 }
@@ -284,7 +319,10 @@ impl Checker<'_> {
                     self.error(path, format!("condition refers to unknown node `{node}`"));
                 }
                 Cond::Chose(choice) if !s.choices().any(|(_, c)| &c.id == choice) => {
-                    self.error(path, format!("condition refers to unknown choice `{choice}`"));
+                    self.error(
+                        path,
+                        format!("condition refers to unknown choice `{choice}`"),
+                    );
                 }
                 _ => {}
             }
@@ -300,7 +338,8 @@ impl Checker<'_> {
                 node.choices
                     .iter()
                     .flat_map(|c| {
-                        std::iter::once(c.next.clone()).chain(c.branches.iter().map(|b| b.next.clone()))
+                        std::iter::once(c.next.clone())
+                            .chain(c.branches.iter().map(|b| b.next.clone()))
                     })
                     .collect()
             })
@@ -312,7 +351,9 @@ impl Checker<'_> {
         while let Some(id) = queue.pop_front() {
             for target in targets(&id) {
                 match target {
-                    Target::Node(n) if s.nodes.contains_key(&n) && reached_nodes.insert(n.clone()) => {
+                    Target::Node(n)
+                        if s.nodes.contains_key(&n) && reached_nodes.insert(n.clone()) =>
+                    {
                         queue.push_back(n);
                     }
                     Target::End(e) => {
@@ -326,7 +367,10 @@ impl Checker<'_> {
             if !reached_nodes.contains(id) {
                 self.error(
                     &node_path(id),
-                    format!("unreachable node `{id}`: no path from the start `{}` leads here", s.start),
+                    format!(
+                        "unreachable node `{id}`: no path from the start `{}` leads here",
+                        s.start
+                    ),
                 );
             }
         }
@@ -359,7 +403,10 @@ impl Checker<'_> {
             }
         }
         for id in s.nodes.keys() {
-            if reached_nodes.contains(id) && !can_end.contains(id.as_str()) && !s.nodes[id].choices.is_empty() {
+            if reached_nodes.contains(id)
+                && !can_end.contains(id.as_str())
+                && !s.nodes[id].choices.is_empty()
+            {
                 self.error(
                     &node_path(id),
                     format!("dead end: from node `{id}` no ending can be reached (the conversation would loop forever)"),

@@ -193,9 +193,9 @@ fn describe_ron_error(code: &ron::Error) -> String {
     use ron::Error as E;
     match code {
         E::Eof => "the file ends too early: a bracket or quote is not closed".into(),
-        E::ExceededRecursionLimit => format!(
-            "brackets nest more than {RECURSION_LIMIT} deep; no scenario needs that"
-        ),
+        E::ExceededRecursionLimit => {
+            format!("brackets nest more than {RECURSION_LIMIT} deep; no scenario needs that")
+        }
         E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
             format!("{code} (a scenario file starts with `Scenario(`)")
         }
@@ -292,7 +292,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
-        let headline = first_message(b"Scenario(\n  id: \"x\",\n  title: (ja: \"a\" en: \"b\"),\n)");
+        let headline =
+            first_message(b"Scenario(\n  id: \"x\",\n  title: (ja: \"a\" en: \"b\"),\n)");
         assert!(headline.starts_with("t.ron:3:"), "{headline}");
     }
 }

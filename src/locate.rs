@@ -280,7 +280,13 @@ fn walk(tokens: &[Token], mut visit: impl FnMut(&str, usize, bool)) {
     }
 }
 
-fn open_container(stack: &mut Vec<Frame>, path: &mut String, open: char, tokens: &[Token], at: usize) {
+fn open_container(
+    stack: &mut Vec<Frame>,
+    path: &mut String,
+    open: char,
+    tokens: &[Token],
+    at: usize,
+) {
     let base = path.len();
     let is_ident = |i: usize| matches!(tokens.get(i).map(|t| &t.kind), Some(Kind::Ident(_)));
     let is_colon = |i: usize| tokens.get(i).is_some_and(|t| t.kind == Kind::Punct(':'));

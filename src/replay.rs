@@ -201,8 +201,14 @@ pub fn report(session: &Session) -> Report {
 pub fn render_text(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let stats = |s: &Stats| match lang {
-        Lang::Ja => format!("信頼 {} / 開示 {} / 言語化 {}", s.trust, s.openness, s.clarity),
-        Lang::En => format!("trust {} / openness {} / clarity {}", s.trust, s.openness, s.clarity),
+        Lang::Ja => format!(
+            "信頼 {} / 開示 {} / 言語化 {}",
+            s.trust, s.openness, s.clarity
+        ),
+        Lang::En => format!(
+            "trust {} / openness {} / clarity {}",
+            s.trust, s.openness, s.clarity
+        ),
     };
     let (member, you) = match lang {
         Lang::Ja => ("メンバー", "あなた"),
@@ -219,7 +225,13 @@ pub fn render_text(report: &Report, lang: Lang) -> String {
             turn.choice
         );
         for r in &turn.reasons {
-            let _ = writeln!(out, "    {:+} {}: {}", r.points, r.axis.label().get(lang), r.text.get(lang));
+            let _ = writeln!(
+                out,
+                "    {:+} {}: {}",
+                r.points,
+                r.axis.label().get(lang),
+                r.text.get(lang)
+            );
         }
         if let Some(reply) = &turn.reply {
             let _ = writeln!(out, "{member}: {}", reply.text.get(lang));
@@ -228,28 +240,56 @@ pub fn render_text(report: &Report, lang: Lang) -> String {
     }
     match &report.ending {
         Some(e) => {
-            let _ = writeln!(out, "\n== {} ({}) ==\n{}", e.title.get(lang), e.kind.label().get(lang), e.text.get(lang));
+            let _ = writeln!(
+                out,
+                "\n== {} ({}) ==\n{}",
+                e.title.get(lang),
+                e.kind.label().get(lang),
+                e.text.get(lang)
+            );
         }
         None => {
-            let _ = writeln!(out, "\n-- {} --", match lang {
-                Lang::Ja => "続きの選択肢",
-                Lang::En => "next choices",
-            });
+            let _ = writeln!(
+                out,
+                "\n-- {} --",
+                match lang {
+                    Lang::Ja => "続きの選択肢",
+                    Lang::En => "next choices",
+                }
+            );
             for c in &report.next_choices {
-                let _ = writeln!(out, "  {}{}: {} ({})", c.id, if c.enabled { "" } else { " [×]" }, c.text.get(lang), c.act.label().get(lang));
+                let _ = writeln!(
+                    out,
+                    "  {}{}: {} ({})",
+                    c.id,
+                    if c.enabled { "" } else { " [×]" },
+                    c.text.get(lang),
+                    c.act.label().get(lang)
+                );
             }
         }
     }
     let s = &report.score;
-    let _ = writeln!(out, "\n{}: {}", match lang {
-        Lang::Ja => "総合スコア",
-        Lang::En => "Overall score",
-    }, s.overall);
+    let _ = writeln!(
+        out,
+        "\n{}: {}",
+        match lang {
+            Lang::Ja => "総合スコア",
+            Lang::En => "Overall score",
+        },
+        s.overall
+    );
     for axis in Axis::ALL {
         let _ = writeln!(out, "  {}: {}", axis.label().get(lang), s.axis(axis));
     }
     for r in s.reasons.iter().filter(|r| r.turn.is_none()) {
-        let _ = writeln!(out, "    {:+} {}: {}", r.points, r.axis.label().get(lang), r.text.get(lang));
+        let _ = writeln!(
+            out,
+            "    {:+} {}: {}",
+            r.points,
+            r.axis.label().get(lang),
+            r.text.get(lang)
+        );
     }
     out
 }

@@ -31,7 +31,12 @@ pub enum Axis {
 
 impl Axis {
     /// All four, in display order.
-    pub const ALL: [Axis; 4] = [Axis::Listening, Axis::Questions, Axis::Change, Axis::Outcome];
+    pub const ALL: [Axis; 4] = [
+        Axis::Listening,
+        Axis::Questions,
+        Axis::Change,
+        Axis::Outcome,
+    ];
 
     /// The axis name for a trainee.
     pub fn label(self) -> Text {
@@ -396,13 +401,41 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
             continue;
         }
         let (base, ja, en) = match (q.focus, q.frame) {
-            (Focus::Work, _) => (4, "仕事についての開いた質問。状況は分かるが、人に焦点が当たっていない。", "An open question about the work: you learn the situation, but the focus is not on the person."),
-            (Focus::Person, Frame::Being) => (25, "「どのような姿でありたいか」を問う、ありたい姿の問い。相手が自分の軸を考え始める。", "A being question (\"what kind of person do you want to be?\"): the member starts to think about what matters to them."),
-            (Focus::Person, Frame::Values) => (22, "価値観を問う質問(「どんなときにやりがいを感じた?」など)。判断の軸が言葉になる。", "A values question (\"when did you feel it was worth it?\"): it puts their criteria into words."),
-            (Focus::Person, Frame::Feeling) => (15, "気持ちを問う開いた質問。まだ言葉になっていないものに触れる。", "An open question about feelings: it reaches what has no words yet."),
-            (Focus::Person, Frame::Change) => (15, "以前と今の違いを問う質問。気づいていない変化に目が向く。", "A question about change between then and now: it shows change the member had not noticed."),
-            (Focus::Person, Frame::Doing) => (8, "「どうしたい?」という問い。悪くはないが、答えを持たない相手には重い。「どうありたいか」の方が考えやすい。", "A \"what do you want to do?\" question. Not bad, but heavy for someone without an answer; \"how do you want to be?\" is easier to think about."),
-            (Focus::Person, Frame::Fact) => (8, "本人の経験についての開いた質問。話のきっかけになる。", "An open question about their experience: a good way in."),
+            (Focus::Work, _) => (
+                4,
+                "仕事についての開いた質問。状況は分かるが、人に焦点が当たっていない。",
+                "An open question about the work: you learn the situation, but the focus is not on the person.",
+            ),
+            (Focus::Person, Frame::Being) => (
+                25,
+                "「どのような姿でありたいか」を問う、ありたい姿の問い。相手が自分の軸を考え始める。",
+                "A being question (\"what kind of person do you want to be?\"): the member starts to think about what matters to them.",
+            ),
+            (Focus::Person, Frame::Values) => (
+                22,
+                "価値観を問う質問(「どんなときにやりがいを感じた?」など)。判断の軸が言葉になる。",
+                "A values question (\"when did you feel it was worth it?\"): it puts their criteria into words.",
+            ),
+            (Focus::Person, Frame::Feeling) => (
+                15,
+                "気持ちを問う開いた質問。まだ言葉になっていないものに触れる。",
+                "An open question about feelings: it reaches what has no words yet.",
+            ),
+            (Focus::Person, Frame::Change) => (
+                15,
+                "以前と今の違いを問う質問。気づいていない変化に目が向く。",
+                "A question about change between then and now: it shows change the member had not noticed.",
+            ),
+            (Focus::Person, Frame::Doing) => (
+                8,
+                "「どうしたい?」という問い。悪くはないが、答えを持たない相手には重い。「どうありたいか」の方が考えやすい。",
+                "A \"what do you want to do?\" question. Not bad, but heavy for someone without an answer; \"how do you want to be?\" is easier to think about.",
+            ),
+            (Focus::Person, Frame::Fact) => (
+                8,
+                "本人の経験についての開いた質問。話のきっかけになる。",
+                "An open question about their experience: a good way in.",
+            ),
         };
         let repeats = frames.iter().filter(|f| **f == q.frame).count();
         frames.push(q.frame);
@@ -427,12 +460,24 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
         });
     }
     if m.questions == 0 {
-        reasons.push(reason(None, axis, 0, "質問を一度もしなかった。問いかけが対話の「質の鍵」。", "You asked no questions. Questions are the key to the quality of a 1on1."));
+        reasons.push(reason(
+            None,
+            axis,
+            0,
+            "質問を一度もしなかった。問いかけが対話の「質の鍵」。",
+            "You asked no questions. Questions are the key to the quality of a 1on1.",
+        ));
         return 0;
     }
     let capped = credit.min(QUESTION_CREDIT_CAP);
     if credit > QUESTION_CREDIT_CAP {
-        reasons.push(reason(None, axis, capped - credit, "問いの加点は上限(70点)まで。数より一つひとつの問いの深さが大切。", "Question credit is capped at 70: depth matters more than number."));
+        reasons.push(reason(
+            None,
+            axis,
+            capped - credit,
+            "問いの加点は上限(70点)まで。数より一つひとつの問いの深さが大切。",
+            "Question credit is capped at 70: depth matters more than number.",
+        ));
     }
     let open_share = f64::from(m.open_questions) / f64::from(m.questions);
     m.open_share = Some(open_share);
@@ -444,15 +489,39 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
         0
     };
     reasons.push(if open_points > 0 {
-        reason(None, axis, open_points, "開いた質問の割合が高かった。相手が自分の言葉で語れた。", "A high share of open questions: the member could answer in their own words.")
+        reason(
+            None,
+            axis,
+            open_points,
+            "開いた質問の割合が高かった。相手が自分の言葉で語れた。",
+            "A high share of open questions: the member could answer in their own words.",
+        )
     } else {
-        reason(None, axis, 0, "閉じた質問が多かった。「どんな」「どのように」で始まる問いに変えてみる。", "Mostly closed questions. Try starting with \"what\" or \"how\".")
+        reason(
+            None,
+            axis,
+            0,
+            "閉じた質問が多かった。「どんな」「どのように」で始まる問いに変えてみる。",
+            "Mostly closed questions. Try starting with \"what\" or \"how\".",
+        )
     });
     let person_points = if f64::from(m.person_questions) / f64::from(m.questions) >= 0.6 {
-        reasons.push(reason(None, axis, 10, "仕事より人に焦点を当てた問いが中心だった。", "Your questions were mostly about the person, not the work."));
+        reasons.push(reason(
+            None,
+            axis,
+            10,
+            "仕事より人に焦点を当てた問いが中心だった。",
+            "Your questions were mostly about the person, not the work.",
+        ));
         10
     } else {
-        reasons.push(reason(None, axis, 0, "仕事についての問いが多かった。1on1では、その仕事を本人がどう受け止めたかを問う。", "Many questions were about the work. In a 1on1, ask how the person experienced it."));
+        reasons.push(reason(
+            None,
+            axis,
+            0,
+            "仕事についての問いが多かった。1on1では、その仕事を本人がどう受け止めたかを問う。",
+            "Many questions were about the work. In a 1on1, ask how the person experienced it.",
+        ));
         0
     };
     clamp_score(capped + open_points + person_points + penalty)
@@ -486,7 +555,9 @@ fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
                 reasons.push(reason(n, axis, FOLLOW_UP_CHANGE_CREDIT, "相手がいま話したことを受けて問いを重ねた。話がつながり、深まっていく。", "You built your question on what the member had just said: the conversation connects and deepens."));
             }
         }
-        let just_voiced = previous.map_or(turn.voiced_before > Layer::Nothing, |p| p.voiced_after > p.voiced_before);
+        let just_voiced = previous.map_or(turn.voiced_before > Layer::Nothing, |p| {
+            p.voiced_after > p.voiced_before
+        });
         if turn.act.is_reflection() && just_voiced && pick_ups < PICK_UP_MAX {
             pick_ups += 1;
             points += PICK_UP_CREDIT;
@@ -498,12 +569,24 @@ fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
         if matches!(turn.act, Act::Affirm) && after_change && !reinforced {
             reinforced = true;
             points += REINFORCE_CREDIT;
-            reasons.push(reason(n, axis, REINFORCE_CREDIT, "見えてきた変化を認めて言葉にした(EARSの「強化」)。", "You recognised the change they found (the \"reinforce\" step of EARS)."));
+            reasons.push(reason(
+                n,
+                axis,
+                REINFORCE_CREDIT,
+                "見えてきた変化を認めて言葉にした(EARSの「強化」)。",
+                "You recognised the change they found (the \"reinforce\" step of EARS).",
+            ));
         }
         if matches!(turn.act, Act::Summarize) && change_questions > 0 && !traced {
             traced = true;
             points += TRACE_SUMMARY_CREDIT;
-            reasons.push(reason(n, axis, TRACE_SUMMARY_CREDIT, "振り返った変化をまとめた。変化の道筋が本人のものになる。", "You summarised the change you traced together: the path becomes the member's own."));
+            reasons.push(reason(
+                n,
+                axis,
+                TRACE_SUMMARY_CREDIT,
+                "振り返った変化をまとめた。変化の道筋が本人のものになる。",
+                "You summarised the change you traced together: the path becomes the member's own.",
+            ));
         }
     }
     if change_questions == 0 {
@@ -523,33 +606,65 @@ fn outcome_axis(s: &Scenario, t: &Transcript, reasons: &mut Vec<Reason>) -> u32 
         axis,
         points: state,
         text: Text::new(
-            format!("終了時の状態: 信頼 {}、開示 {}、言語化 {}。", end.trust, end.openness, end.clarity),
-            format!("State at the end: trust {}, openness {}, clarity {}.", end.trust, end.openness, end.clarity),
+            format!(
+                "終了時の状態: 信頼 {}、開示 {}、言語化 {}。",
+                end.trust, end.openness, end.clarity
+            ),
+            format!(
+                "State at the end: trust {}, openness {}, clarity {}.",
+                end.trust, end.openness, end.clarity
+            ),
         ),
     });
     match t.voiced() {
         Layer::Unease | Layer::Value => {}
-        _ => reasons.push(reason(None, axis, 0, "本当のもやもやは最後まで言葉にならなかった。", "The real unease never found words.")),
+        _ => reasons.push(reason(
+            None,
+            axis,
+            0,
+            "本当のもやもやは最後まで言葉にならなかった。",
+            "The real unease never found words.",
+        )),
     }
     let ending = t.ending.as_ref().and_then(|id| s.endings.get(id));
     match ending {
         Some(e) => {
             let (kind_points, ja, en) = match e.kind {
                 EndingKind::OpenedUp => (20, "相手が心を開いて終わった。", "The member opened up."),
-                EndingKind::Polite => (8, "礼儀正しく終わったが、本音は出なかった。", "It ended politely, but nothing real was said."),
-                EndingKind::ShutDown => (0, "相手は心を閉ざして終わった。", "The member shut down."),
+                EndingKind::Polite => (
+                    8,
+                    "礼儀正しく終わったが、本音は出なかった。",
+                    "It ended politely, but nothing real was said.",
+                ),
+                EndingKind::ShutDown => {
+                    (0, "相手は心を閉ざして終わった。", "The member shut down.")
+                }
             };
             points += kind_points;
             reasons.push(reason(None, axis, kind_points, ja, en));
             let (step_points, ja, en) = match e.next_step {
-                NextStep::Member => (10, "次の一歩を本人が自分で決めた。", "The member chose the next step themselves."),
-                NextStep::Manager => (0, "次の一歩を上司が決めてしまった。本人が選ぶ余地を残す。", "You chose the next step for them; leave the choice to the member."),
+                NextStep::Member => (
+                    10,
+                    "次の一歩を本人が自分で決めた。",
+                    "The member chose the next step themselves.",
+                ),
+                NextStep::Manager => (
+                    0,
+                    "次の一歩を上司が決めてしまった。本人が選ぶ余地を残す。",
+                    "You chose the next step for them; leave the choice to the member.",
+                ),
                 NextStep::Nobody => (0, "次の一歩は決まらなかった。", "No next step was set."),
             };
             points += step_points;
             reasons.push(reason(None, axis, step_points, ja, en));
         }
-        None => reasons.push(reason(None, axis, 0, "会話は終わりまで進まなかった。", "The conversation did not reach an end.")),
+        None => reasons.push(reason(
+            None,
+            axis,
+            0,
+            "会話は終わりまで進まなかった。",
+            "The conversation did not reach an end.",
+        )),
     }
     clamp_score(points)
 }

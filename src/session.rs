@@ -98,9 +98,7 @@ impl Transcript {
 
     /// The deepest layer voiced by the end (or now).
     pub fn voiced(&self) -> Layer {
-        self.turns
-            .last()
-            .map_or(Layer::Nothing, |t| t.voiced_after)
+        self.turns.last().map_or(Layer::Nothing, |t| t.voiced_after)
     }
 }
 
@@ -215,7 +213,9 @@ impl Session {
 
     /// The current node, or `None` once over.
     pub fn node(&self) -> Option<&Node> {
-        self.node.as_ref().and_then(|id| self.scenario.nodes.get(id))
+        self.node
+            .as_ref()
+            .and_then(|id| self.scenario.nodes.get(id))
     }
 
     /// What the member is saying now, or `None` once over.
@@ -357,11 +357,7 @@ impl Session {
         };
         let stats = self.stats;
         let voiced = self.voiced;
-        let turn = self
-            .transcript
-            .turns
-            .last_mut()
-            .ok_or(SessionError::Over)?;
+        let turn = self.transcript.turns.last_mut().ok_or(SessionError::Over)?;
         turn.after = stats;
         turn.voiced_after = voiced;
         turn.reply = reply;
