@@ -18,6 +18,7 @@ pub mod replay;
 pub mod scenario;
 pub mod score;
 pub mod session;
+pub mod synthetic;
 pub mod text;
 
 pub use act::Act;

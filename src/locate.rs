@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::line_col;
 
 /// Path → (line, column) for every value in a RON document.
 #[derive(Debug, Default)]
@@ -19,15 +18,16 @@ impl Locations {
     /// Indexes `source`.
     pub fn index(source: &str) -> Locations {
         let tokens = tokenize(source);
+        let lines = LineIndex::new(source);
         let mut map = HashMap::new();
         let mut keys = std::collections::HashSet::new();
         let mut duplicate_keys = Vec::new();
         walk(&tokens, |path, offset, is_key| {
             if is_key && !keys.insert(path.to_string()) {
-                duplicate_keys.push((path.to_string(), line_col(source, offset)));
+                duplicate_keys.push((path.to_string(), lines.line_col(offset)));
             }
             map.entry(path.to_string())
-                .or_insert_with(|| line_col(source, offset));
+                .or_insert_with(|| lines.line_col(offset));
         });
         Locations {
             map,
@@ -47,6 +47,34 @@ impl Locations {
                 _ => return (1, 1),
             }
         }
+    }
+}
+
+/// Byte offsets of line starts, so each position lookup is a binary search
+/// rather than a scan from the top of a large file.
+struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .source
+            .get(start..offset)
+            .map_or(1, |text| text.chars().count() + 1);
+        (line, column)
     }
 }
 

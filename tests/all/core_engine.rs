@@ -1,1 +1,292 @@
-//! The core engine end to end: bundled scenarios load, play and score.
+//! The core engine end to end: bundled scenarios load, play and score sanely;
+//! the CLI's replay JSON is stable (golden files); hostile files never panic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use kiku::analyse;
+use kiku::load::{self, Loaded};
+use kiku::scenario::{EndingKind, Scenario};
+use kiku::{Session, Severity};
+use proptest::prelude::*;
+
+fn bundled() -> Vec<Loaded> {
+    load::load_all(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")])
+}
+
+fn bundled_scenarios() -> Vec<Arc<Scenario>> {
+    bundled()
+        .into_iter()
+        .map(|l| {
+            l.scenario
+                .clone()
+                .unwrap_or_else(|| panic!("{} does not load:\n{}", l.path.display(), l.render()))
+        })
+        .collect()
+}
+
+/// The complete small example from the authoring guide, as written there.
+fn readme_example() -> String {
+    let guide = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/README.md"),
+    )
+    .expect("scenarios/README.md exists");
+    let start = guide.find("```ron\n// A complete small scenario").expect("example in the guide") + 7;
+    let end = start + guide[start..].find("```").expect("example is closed");
+    guide[start..end].to_string()
+}
+
+fn example() -> Arc<Scenario> {
+    let loaded = load::load_str(Path::new("README example"), readme_example());
+    assert!(loaded.diagnostics.is_empty(), "{}", loaded.render());
+    loaded.scenario.expect("the guide's example loads")
+}
+
+fn kiku(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kiku"))
+        .args(args)
+        .output()
+        .expect("kiku runs")
+}
+
+#[test]
+fn bundled_scenarios_check_clean() {
+    let loaded = bundled();
+    assert!(!loaded.is_empty(), "no bundled scenarios");
+    for l in &loaded {
+        let errors: Vec<_> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}", l.render());
+    }
+    let output = kiku(&["check"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn the_guides_example_is_valid_and_playable() {
+    let scenario = example();
+    let session = Session::replay(&scenario, 1, &["reflect_unsure", "ask_being", "autonomy"])
+        .expect("the example's good path plays");
+    assert!(session.is_over());
+    assert_eq!(session.ending().map(|(id, _)| id), Some("opened"));
+}
+
+/// Balance of every bundled scenario (the library issue's targets).
+#[test]
+fn bundled_scenarios_are_balanced() {
+    for scenario in bundled_scenarios() {
+        let a = analyse::analyse(&scenario, 1);
+        let id = &scenario.id;
+        assert!(a.best.score.overall >= 90, "{id}: best path scores {} < 90: {:?}", a.best.score.overall, a.best.choices);
+        let listen = a.listen_first.as_ref().unwrap_or_else(|| panic!("{id}: no listen-first path"));
+        assert!(listen.score.overall >= 85, "{id}: listen-first path scores {} < 85: {:?}", listen.score.overall, listen.choices);
+        assert!(a.advise_first.score.overall <= 40, "{id}: advise-first path scores {} > 40: {:?}", a.advise_first.score.overall, a.advise_first.choices);
+        for e in &a.endings {
+            assert!(e.paths > 0, "{id}: ending `{}` is never reached", e.id);
+        }
+        assert!(a.dead_ends.is_empty(), "{id}: dead ends {:?}", a.dead_ends);
+        assert!(a.best.choices.len() >= 12, "{id}: the best path has only {} decisions", a.best.choices.len());
+        for kind in [EndingKind::OpenedUp, EndingKind::Polite, EndingKind::ShutDown] {
+            assert!(scenario.endings.values().any(|e| e.kind == kind), "{id}: no {kind:?} ending");
+        }
+    }
+}
+
+#[test]
+fn scores_are_sane_on_the_guides_example() {
+    let scenario = example();
+    let a = analyse::analyse(&scenario, 1);
+    assert_eq!(a.paths, 3);
+    assert!(a.best.score.overall > a.advise_first.score.overall);
+    assert_eq!(a.advise_first.choices, vec!["reassure_early"]);
+}
+
+/// The acts named in the issue appear in the core scenario.
+#[test]
+fn first_scenario_uses_every_act_kind() {
+    let scenarios = bundled_scenarios();
+    let first = scenarios
+        .iter()
+        .find(|s| s.id == "first_steps")
+        .expect("scenarios/01_first_steps.ron");
+    let used: std::collections::HashSet<&str> = first.choices().map(|(_, c)| c.act.key()).collect();
+    for kind in kiku::Act::kinds() {
+        assert!(used.contains(kind.key()), "first_steps never uses {}", kind.key());
+    }
+    let frames: std::collections::HashSet<_> = first
+        .choices()
+        .filter_map(|(_, c)| c.act.question().map(|q| q.frame))
+        .collect();
+    assert_eq!(frames.len(), 6, "first_steps uses frames {frames:?}");
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/golden").join(name);
+    if std::env::var_os("KIKU_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}; run with KIKU_BLESS=1", path.display()));
+    assert_eq!(expected, actual, "golden {name} differs (KIKU_BLESS=1 rewrites it after review)");
+}
+
+#[test]
+fn replay_json_is_stable() {
+    let dir = tempdir();
+    let file = dir.join("example.ron");
+    std::fs::write(&file, readme_example()).unwrap();
+    let file = file.to_str().unwrap();
+    for (name, choices) in [
+        ("example_good.json", "reflect_unsure,ask_being,autonomy"),
+        ("example_midway.json", "reflect_unsure"),
+        ("example_advise.json", "reassure_early"),
+    ] {
+        let out = kiku(&["replay", file, "--choices", choices, "--seed", "7", "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        golden(name, &String::from_utf8(out.stdout).unwrap());
+    }
+}
+
+#[test]
+fn replay_rejects_unknown_choices_clearly() {
+    let dir = tempdir();
+    let file = dir.join("example.ron");
+    std::fs::write(&file, readme_example()).unwrap();
+    let out = kiku(&["replay", file.to_str().unwrap(), "--choices", "reflect_unsure,nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("choice 2 (`nope`)") && err.contains("ask_being"), "{err}");
+}
+
+#[test]
+fn check_reports_located_errors_and_never_panics() {
+    let dir = tempdir();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.ron", Vec::new()),
+        ("truncated.ron", readme_example().as_bytes()[..400].to_vec()),
+        ("junk.ron", (0..=255u8).cycle().take(5000).collect()),
+        ("latin1.ron", b"Scenario(id: \"caf\xe9\")".to_vec()),
+        ("nested.ron", "(".repeat(100_000).into_bytes()),
+        ("json.ron", br#"{"id": "x", "nodes": {}}"#.to_vec()),
+        ("dangling.ron", readme_example().replace("Node(\"deeper\")", "Node(\"deepr\")").into_bytes()),
+    ];
+    for (name, bytes) in &cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = kiku(&["check", path.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
+        let located = format!("{}:", path.display());
+        assert!(stdout.contains(&located) && stdout.contains("error:"), "{name}: {stdout}");
+    }
+    let big = dir.join("big.ron");
+    std::fs::write(&big, vec![b' '; 50 * 1024 * 1024]).unwrap();
+    let out = kiku(&["check", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("too large"));
+    let dangling = String::from_utf8_lossy(&kiku(&["check", dir.join("dangling.ron").to_str().unwrap()]).stdout).into_owned();
+    assert!(dangling.contains("dangling.ron:46:27: error: unknown node `deepr`"), "{dangling}");
+}
+
+fn tempdir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "kiku-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn all_playable() -> Vec<Arc<Scenario>> {
+    let mut all = bundled_scenarios();
+    all.push(example());
+    all
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random choice sequences never panic, keep every number in range, and
+    /// replay to the same transcript.
+    #[test]
+    fn random_sessions_stay_in_range(picks in prop::collection::vec(any::<u16>(), 1..80), seed in any::<u64>()) {
+        for scenario in all_playable() {
+            let mut session = Session::start(&scenario, seed);
+            for pick in &picks {
+                let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
+                if session.is_over() {
+                    prop_assert!(offers.is_empty());
+                    break;
+                }
+                prop_assert!(!offers.is_empty(), "{}: stuck at {:?}", scenario.id, session.node_id());
+                let id = offers[*pick as usize % offers.len()].id.clone();
+                session.choose(&id).unwrap();
+                let s = session.stats();
+                for v in [s.trust, s.openness, s.clarity] {
+                    prop_assert!((0..=100).contains(&v));
+                }
+            }
+            let score = kiku::score(&scenario, session.transcript());
+            for v in [score.overall, score.listening, score.questions, score.change, score.outcome] {
+                prop_assert!(v <= 100);
+            }
+            let again = Session::replay(&scenario, seed, &session.transcript().choice_ids()).unwrap();
+            prop_assert_eq!(again.transcript(), session.transcript());
+        }
+    }
+
+    /// Mutated scenario files (the loader's fuzz target): whatever the edit,
+    /// loading returns diagnostics with positions inside the file, never a
+    /// panic; whatever still loads also plays.
+    #[test]
+    fn mutated_scenarios_never_panic(edits in prop::collection::vec((any::<u32>(), any::<u32>(), 0usize..12), 1..6)) {
+        const PIECES: [&str; 12] = ["(", ")", "[", "]", "{", "}", "\"", ",", "Node(\"x\")", "-999", "\u{0}", "é"];
+        let mut bytes = readme_example().into_bytes();
+        for (at, len, piece) in edits {
+            let at = at as usize % (bytes.len() + 1);
+            match len % 3 {
+                0 => { let end = (at + (len as usize % 40)).min(bytes.len()); bytes.drain(at..end); }
+                1 => { bytes.splice(at..at, PIECES[piece].bytes()); }
+                _ => { bytes.truncate(at); }
+            }
+        }
+        let loaded = load::load_bytes(Path::new("fuzz.ron"), &bytes);
+        let lines = loaded.source.lines().count().max(1);
+        for d in &loaded.diagnostics {
+            prop_assert!(d.line >= 1 && d.line <= lines + 1, "{:?}", d);
+            let _ = d.render(&loaded.source);
+        }
+        if let Some(scenario) = loaded.scenario {
+            let _ = analyse::random_playthrough(&scenario, 1, 0, analyse::max_turns(&scenario));
+        }
+    }
+
+    /// Arbitrary bytes: never a panic, always at least one error.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let loaded = load::load_bytes(Path::new("junk.ron"), &bytes);
+        prop_assert!(loaded.has_errors());
+        let _ = loaded.render();
+    }
+}
+
+#[test]
+fn synthetic_scenarios_round_trip_and_analyse() {
+    let scenario = kiku::synthetic::corridor(200);
+    let text = kiku::synthetic::to_ron(&scenario);
+    let loaded = load::load_str(Path::new("corridor.ron"), text);
+    assert!(!loaded.has_errors(), "{}", loaded.render());
+    let a = analyse::analyse(&loaded.scenario.unwrap(), 1);
+    assert!(matches!(a.method, analyse::Method::Sampled { .. }));
+    assert!(a.paths >= 200);
+    assert!(a.best.score.overall > a.worst.score.overall);
+}
