@@ -1,15 +1,58 @@
-//! The leaderboard: local store, workshop server and client (placeholder
-//! until the workshop leaderboard issue lands).
+//! The leaderboard: the local board every finished session goes to, the
+//! workshop server (`kiku serve`) with its live projector page, and the
+//! game's client with its offline queue. No Bevy here.
 
-/// `kiku serve`: the workshop server.
-pub mod serve {
-    use std::process::ExitCode;
+pub mod client;
+pub mod csv;
+pub mod local;
+pub mod page;
+pub mod ratelimit;
+pub mod rescore;
+pub mod serve;
+pub mod server;
+pub mod store;
 
-    use crate::cli::ServeArgs;
+use std::path::PathBuf;
 
-    /// Runs the workshop server until interrupted.
-    pub fn run(_args: &ServeArgs) -> ExitCode {
-        eprintln!("the workshop server is not built yet");
-        ExitCode::FAILURE
+/// A small valid scenario for the board's tests.
+#[cfg(test)]
+pub(crate) fn server_tests_fixture() -> std::sync::Arc<crate::Scenario> {
+    let loaded = crate::load::load_str(
+        std::path::Path::new("test_scenario.ron"),
+        include_str!("test_scenario.ron").to_string(),
+    );
+    loaded.scenario.expect("the test scenario loads")
+}
+
+/// Kiku's data folder (the local board, the workshop database, the offline
+/// queue): `KIKU_DATA` if set, else the platform's data folder, else
+/// `./kiku-data`.
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("KIKU_DATA") {
+        return PathBuf::from(dir);
     }
+    directories::ProjectDirs::from("", "", "kiku").map_or_else(
+        || PathBuf::from("kiku-data"),
+        |d| d.data_dir().to_path_buf(),
+    )
+}
+
+/// `n` random bytes from the operating system (falls back to the clock and
+/// the process id if that fails, which it does not on supported systems).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    if getrandom::fill(&mut buf).is_err() {
+        use sha2::{Digest, Sha256};
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        let digest = Sha256::digest(seed.as_bytes());
+        for (b, d) in buf.iter_mut().zip(digest.iter().cycle()) {
+            *b = *d;
+        }
+    }
+    buf
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,0 +1,3 @@
+//! Load benchmark of the workshop server (placeholder, filled in next).
+
+fn main() {}
