@@ -1,0 +1,280 @@
+//! The debrief: the overall score and the axes, the member's state over the
+//! turns (egui_plot), every turn with its act, why it helped or hurt and what
+//! the member really felt, and the costliest turns with a better reply.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::view::{Debrief, ReasonView};
+use super::{Game, Intent, Screen, Settings, fonts};
+use crate::scenario::EndingKind;
+use crate::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Debrief))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    game: Res<Game>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let Some((_, view)) = &game.debrief else {
+        // Built by the logic on entering the screen; draw it next frame.
+        contexts.ctx_mut()?.request_repaint();
+        return Ok(());
+    };
+    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, view, settings.lang))
+}
+
+const SERIES_COLOURS: [egui::Color32; 3] = [
+    egui::Color32::from_rgb(0x3B, 0x4F, 0x8C),
+    egui::Color32::from_rgb(0xD0, 0x7A, 0x2A),
+    egui::Color32::from_rgb(0x2E, 0x8B, 0x6E),
+];
+
+/// Draws the debrief; returns the trainee's intent.
+pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    egui::Panel::top("debrief_top")
+        .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(20, 10)))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(format!("{} — {}", S::Debrief.get(lang), d.title));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button(S::ToSelect.get(lang)).clicked() {
+                        intent = Some(Intent::Open(Screen::Select));
+                    }
+                    if ui::primary(ui, S::PlayAgain.get(lang)).clicked() {
+                        intent = Some(Intent::PlayAgain);
+                    }
+                });
+            });
+        });
+    ui::central(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui::column(ui, 1100.0, |ui| body(ui, d, lang));
+            });
+    });
+    intent
+}
+
+fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
+    let wide = ui.available_width() > 760.0;
+    // Score and ending side by side when there is room.
+    let score_card = |ui: &mut egui::Ui| {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.vertical(|ui| {
+                    ui.label(egui::RichText::new(S::Overall.get(lang)).color(fonts::MUTED));
+                    ui.label(
+                        egui::RichText::new(d.overall.to_string())
+                            .size(64.0)
+                            .strong()
+                            .color(fonts::ACCENT),
+                    );
+                });
+                ui.add_space(16.0);
+                ui.vertical(|ui| {
+                    for (label, value) in &d.axes {
+                        ui.horizontal(|ui| {
+                            ui.add_sized(
+                                egui::vec2(120.0, 18.0),
+                                egui::Label::new(label.as_str()).truncate(),
+                            );
+                            ui.add(
+                                egui::ProgressBar::new(*value as f32 / 100.0)
+                                    .desired_width(ui.available_width() - 50.0)
+                                    .fill(score_colour(*value)),
+                            );
+                            ui.label(egui::RichText::new(value.to_string()).strong());
+                        });
+                    }
+                });
+            });
+        });
+    };
+    let ending_card = |ui: &mut egui::Ui| {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(S::Ending.get(lang)).color(fonts::MUTED));
+            if let Some((kind, kind_label, title, text)) = &d.ending {
+                let colour = match kind {
+                    EndingKind::OpenedUp => fonts::GOOD,
+                    EndingKind::Polite => fonts::MUTED,
+                    EndingKind::ShutDown => fonts::BAD,
+                };
+                ui.label(egui::RichText::new(title).heading().color(colour));
+                ui.label(egui::RichText::new(kind_label).small().color(colour));
+                ui.label(text);
+            }
+            if let Some(inner) = &d.ending_inner {
+                inner_voice(ui, inner, lang);
+            }
+        });
+    };
+    if wide {
+        ui.columns(2, |cols| {
+            score_card(&mut cols[0]);
+            ending_card(&mut cols[1]);
+        });
+    } else {
+        score_card(ui);
+        ui.add_space(8.0);
+        ending_card(ui);
+    }
+    ui.add_space(12.0);
+
+    // The member's state over the turns.
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(egui::RichText::new(S::StateChart.get(lang)).strong());
+        Plot::new("debrief_state")
+            .height(200.0)
+            .legend(Legend::default())
+            .include_y(0.0)
+            .include_y(100.0)
+            .include_x(0.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .x_axis_label(S::Turn.get(lang))
+            .show(ui, |plot| {
+                for (i, (label, points)) in d.series.iter().enumerate() {
+                    plot.line(
+                        Line::new(label.as_str(), PlotPoints::from(points.clone()))
+                            .color(SERIES_COLOURS[i % SERIES_COLOURS.len()])
+                            .width(2.5),
+                    );
+                }
+            });
+    });
+    ui.add_space(12.0);
+
+    // The costliest turns, with what would have been better.
+    ui.label(egui::RichText::new(S::Costliest.get(lang)).heading());
+    if d.costly.is_empty() {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(S::NothingCostly.get(lang));
+        });
+    }
+    for c in &d.costly {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(format!("{} {}", S::Turn.get(lang), c.number)).strong());
+                ui.label(egui::RichText::new(format!("{:+}", c.cost)).strong().color(fonts::BAD));
+                act_badge(ui, &c.act);
+            });
+            ui.label(format!("{}: 「{}」", S::You.get(lang), c.you));
+            match &c.better {
+                Some((text, act)) => {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(egui::RichText::new(format!("→ {}:", S::Better.get(lang))).color(fonts::GOOD).strong());
+                        act_badge(ui, act);
+                    });
+                    ui.label(egui::RichText::new(format!("「{text}」")).color(fonts::GOOD));
+                }
+                None => {
+                    ui.label(egui::RichText::new(S::NoBetter.get(lang)).color(fonts::MUTED));
+                }
+            }
+        });
+        ui.add_space(6.0);
+    }
+    ui.add_space(12.0);
+
+    // Turn by turn.
+    ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(format!("{}: {}", d.name, d.opening.0));
+        if let Some(inner) = &d.opening.1 {
+            inner_voice(ui, inner, lang);
+        }
+    });
+    for t in &d.turns {
+        ui.add_space(6.0);
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(format!("{} {}", S::Turn.get(lang), t.number)).strong());
+                act_badge(ui, &t.act);
+            });
+            ui.label(format!("{}: 「{}」", S::You.get(lang), t.you));
+            for r in &t.reasons {
+                reason(ui, r);
+            }
+            if let Some(reply) = &t.reply {
+                ui.label(format!("{}: {reply}", d.name));
+            }
+            if let Some(inner) = &t.inner {
+                inner_voice(ui, inner, lang);
+            }
+        });
+    }
+    ui.add_space(12.0);
+
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(egui::RichText::new(S::Overview.get(lang)).strong());
+        for r in &d.overview {
+            reason(ui, r);
+        }
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(S::WhatTheyCarried.get(lang)).strong());
+        for layer in &d.layers {
+            ui.label(format!("・{layer}"));
+        }
+        ui.label(egui::RichText::new(format!("seed {}", d.seed)).small().color(fonts::MUTED));
+    });
+    ui.add_space(24.0);
+}
+
+fn score_colour(value: u32) -> egui::Color32 {
+    match value {
+        0..=39 => fonts::BAD,
+        40..=69 => egui::Color32::from_rgb(0xC9, 0x8A, 0x2B),
+        _ => fonts::GOOD,
+    }
+}
+
+fn act_badge(ui: &mut egui::Ui, act: &str) {
+    ui.label(
+        egui::RichText::new(format!(" {act} "))
+            .small()
+            .background_color(egui::Color32::from_rgb(0xE4, 0xE9, 0xF5))
+            .color(fonts::ACCENT),
+    );
+}
+
+fn reason(ui: &mut egui::Ui, r: &ReasonView) {
+    let colour = if r.points >= 0 { fonts::GOOD } else { fonts::BAD };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(format!("{:+} {}", r.points, r.axis)).color(colour).strong());
+        ui.label(&r.text);
+    });
+}
+
+fn inner_voice(ui: &mut egui::Ui, text: &str, lang: Lang) {
+    ui.label(
+        egui::RichText::new(format!("💭 {}: {text}", S::Inner.get(lang)))
+            .italics()
+            .color(egui::Color32::from_rgb(0x7A, 0x55, 0x8C)),
+    );
+}
