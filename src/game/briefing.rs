@@ -46,6 +46,7 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
         });
         ui.add_space(8.0);
         egui::ScrollArea::vertical()
+            .id_salt("briefing")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui::column(ui, 900.0, |ui| {

@@ -97,7 +97,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         .resizable(false)
         .frame(egui::Frame::new().fill(egui::Color32::from_rgb(0xEF, 0xEA, 0xDE)).inner_margin(egui::Margin::same(14)))
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("member_side").show(ui, |ui| {
                 ui.vertical_centered(|ui| {
                     let size = (side - 28.0).min(full.height() * 0.42).max(120.0);
                     portrait::draw(ui, v.mood, v.trust, size);
@@ -151,6 +151,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(20, 12)))
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
+                .id_salt("conversation_log")
                 .stick_to_bottom(true)
                 .auto_shrink([false, false])
                 .show(ui, |ui| {

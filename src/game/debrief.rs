@@ -62,6 +62,8 @@ pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
         });
     ui::central(ui, |ui| {
         egui::ScrollArea::vertical()
+            // A fresh debrief starts at the top.
+            .id_salt(("debrief", d.seed, d.turns.len(), &d.title))
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui::column(ui, 1100.0, |ui| body(ui, d, lang));

@@ -47,6 +47,7 @@ pub fn draw(ui: &mut egui::Ui, cards: &[Card], lang: Lang) -> Option<Intent> {
             ui.label(S::NoScenarios.get(lang));
         }
         egui::ScrollArea::vertical()
+            .id_salt("select")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 // Two columns when there is room, else one.

@@ -2,3 +2,5 @@
 //! Bevy again), one module per area.
 
 mod core_engine;
+#[cfg(feature = "gui")]
+mod game;

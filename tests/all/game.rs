@@ -1,0 +1,368 @@
+//! The game: headless App tests driven by intents, egui_kittest tests of the
+//! conversation and debrief views, hot reload, and the end-to-end screenshot
+//! walk of the real binary under Xvfb.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy_egui::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use kiku::Session;
+use kiku::game::catalog::Catalog;
+use kiku::game::prefs::Prefs;
+use kiku::game::{Config, Game, Intent, Library, Screen, Settings, history, hot_reload, view};
+use kiku::text::Lang;
+
+const SAMPLE: &str = include_str!("../../src/game/testdata/sample.ron");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiku-game-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A headless game (no window, no drawing) on the sample scenario in `dir`.
+fn headless(dir: &Path, data: &Path) -> App {
+    std::fs::write(dir.join("sample.ron"), SAMPLE).unwrap();
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin))
+        .insert_resource(Config {
+            data_dir: Some(data.to_path_buf()),
+            force_preview: false,
+            seed: Some(7),
+        })
+        .insert_resource(Settings(Prefs {
+            lang: Lang::Ja,
+            reading_speed: 30,
+            ..Prefs::default()
+        }))
+        .insert_resource(Library {
+            catalog: Catalog::load(vec![dir.to_path_buf()]),
+            history: Default::default(),
+        })
+        .add_plugins(kiku::game::logic_plugin);
+    app.update();
+    app
+}
+
+fn send(app: &mut App, intent: Intent) {
+    app.world_mut().write_message(intent);
+    // One update applies the intent, the next enters the new state.
+    app.update();
+    app.update();
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+#[test]
+fn a_session_goes_through_every_screen_by_intents() {
+    let dir = temp_dir("flow");
+    let data = temp_dir("flow-data");
+    let mut app = headless(&dir, &data);
+    assert_eq!(screen(&app), Screen::Title);
+    send(&mut app, Intent::Open(Screen::Settings));
+    assert_eq!(screen(&app), Screen::Settings);
+    send(&mut app, Intent::Open(Screen::Leaderboard));
+    assert_eq!(screen(&app), Screen::Leaderboard);
+    send(&mut app, Intent::Open(Screen::Select));
+    assert_eq!(screen(&app), Screen::Select);
+    send(&mut app, Intent::Pick(0));
+    assert_eq!(screen(&app), Screen::Briefing);
+    send(&mut app, Intent::Begin);
+    assert_eq!(screen(&app), Screen::Conversation);
+
+    // Choices are refused while the member's line is still appearing.
+    send(&mut app, Intent::Choose("feel".into()));
+    let game = app.world().resource::<Game>();
+    assert_eq!(game.play.as_ref().unwrap().session.turn_count(), 0);
+    for id in ["feel", "reflect", "values", "summary"] {
+        send(&mut app, Intent::SkipTyping);
+        send(&mut app, Intent::Choose(id.into()));
+    }
+    let game = app.world().resource::<Game>();
+    let play = game.play.as_ref().unwrap();
+    assert!(play.session.is_over());
+    assert_eq!(play.session.transcript().seed, 7);
+
+    // The finished session is in the history file.
+    let (saved, message) = history::load(Some(&data));
+    assert!(message.is_none());
+    assert_eq!(saved.entries.len(), 1);
+    assert_eq!(saved.entries[0].choices, ["feel", "reflect", "values", "summary"]);
+    assert_eq!(saved.record("game_sample").plays, 1);
+
+    send(&mut app, Intent::Finish);
+    assert_eq!(screen(&app), Screen::Debrief);
+    let game = app.world().resource::<Game>();
+    let (lang, debrief) = game.debrief.as_ref().expect("debrief built");
+    assert_eq!(*lang, Lang::Ja);
+    assert_eq!(debrief.turns.len(), 4);
+    assert_eq!(debrief.overall, saved.entries[0].overall);
+    assert!(debrief.overall >= 60, "a listening path scores well: {}", debrief.overall);
+
+    // The debrief follows a language change.
+    let prefs = Prefs {
+        lang: Lang::En,
+        ..app.world().resource::<Settings>().0
+    };
+    send(&mut app, Intent::SetPrefs(prefs));
+    let game = app.world().resource::<Game>();
+    assert_eq!(game.debrief.as_ref().unwrap().0, Lang::En);
+    assert!(data.join("settings.json").exists());
+
+    send(&mut app, Intent::PlayAgain);
+    assert_eq!(screen(&app), Screen::Conversation);
+    assert_eq!(
+        app.world().resource::<Game>().play.as_ref().unwrap().session.turn_count(),
+        0
+    );
+    send(&mut app, Intent::Leave);
+    assert_eq!(screen(&app), Screen::Select);
+    // Leaving mid-way saves nothing.
+    assert_eq!(history::load(Some(&data)).0.entries.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn a_broken_file_is_an_error_card_and_the_others_play() {
+    let dir = temp_dir("broken");
+    let data = temp_dir("broken-data");
+    std::fs::write(dir.join("zz_broken.ron"), "Scenario(\n  id: \"x\",\n  title: 5,\n)").unwrap();
+    let mut app = headless(&dir, &data);
+    let library = app.world().resource::<Library>();
+    let cards = view::cards(&library.catalog, &library.history, Lang::En);
+    assert_eq!(cards.len(), 2);
+    match &cards[1] {
+        view::Card::Broken { file, errors } => {
+            assert_eq!(file, "zz_broken.ron");
+            assert!(errors[0].contains("zz_broken.ron:3:"), "{errors:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Picking the broken one does nothing; the good one plays.
+    send(&mut app, Intent::Pick(1));
+    assert_eq!(screen(&app), Screen::Title);
+    send(&mut app, Intent::Pick(0));
+    send(&mut app, Intent::Begin);
+    assert_eq!(screen(&app), Screen::Conversation);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// Updates `app` until `done` holds or `limit` passes; returns the time taken.
+fn wait_for(app: &mut App, limit: Duration, done: impl Fn(&App) -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        app.update();
+        if done(app) {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
+    let dir = temp_dir("hot");
+    let data = temp_dir("hot-data");
+    let mut app = headless(&dir, &data);
+    let watcher = hot_reload::watch(&[dir.clone()], || {});
+    app.insert_resource(watcher)
+        .add_systems(Update, hot_reload::apply_changes);
+    send(&mut app, Intent::Pick(0));
+    send(&mut app, Intent::Begin);
+    send(&mut app, Intent::SkipTyping);
+    send(&mut app, Intent::Choose("feel".into()));
+
+    // An edit of the text: reloaded within a second, same place.
+    let file = dir.join("sample.ron");
+    std::fs::write(&file, SAMPLE.replace("見えない行き先", "見えない行き先(改)")).unwrap();
+    let took = wait_for(&mut app, Duration::from_secs(3), |app| {
+        let game = app.world().resource::<Game>();
+        game.play.as_ref().unwrap().session.scenario().title.ja == "見えない行き先(改)"
+    })
+    .expect("the edit was reloaded");
+    assert!(took < Duration::from_secs(1), "reload took {took:?}");
+    let game = app.world().resource::<Game>();
+    let play = game.play.as_ref().unwrap();
+    assert_eq!(play.session.transcript().choice_ids(), ["feel"]);
+    assert_eq!(play.session.node_id(), Some("moya"));
+
+    // A broken edit: an overlay with file:line:column, the last good version plays on.
+    std::fs::write(&file, SAMPLE.replacen("start: \"open\"", "start: \"nowhere\"", 1)).unwrap();
+    wait_for(&mut app, Duration::from_secs(3), |app| {
+        !app.world().resource::<Game>().reload_errors.is_empty()
+    })
+    .expect("the broken edit was reported");
+    let game = app.world().resource::<Game>();
+    let error = &game.reload_errors[0];
+    assert!(error.contains("sample.ron:") && error.contains("nowhere"), "{error}");
+    assert!(game.play.is_some());
+    send(&mut app, Intent::Leave);
+    send(&mut app, Intent::Pick(0));
+    send(&mut app, Intent::Begin);
+    assert_eq!(screen(&app), Screen::Conversation);
+
+    // Fixing it clears the overlay.
+    std::fs::write(&file, SAMPLE).unwrap();
+    wait_for(&mut app, Duration::from_secs(3), |app| {
+        app.world().resource::<Game>().reload_errors.is_empty()
+    })
+    .expect("the fix cleared the overlay");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+fn sample() -> std::sync::Arc<kiku::Scenario> {
+    let loaded = kiku::load::load_str(Path::new("sample.ron"), SAMPLE.to_string());
+    loaded.scenario.expect("sample loads")
+}
+
+fn conversation_harness(view: view::Conversation, lang: Lang) -> Harness<'static, Option<Intent>> {
+    Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku::game::conversation::draw(ui, &view, lang) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    )
+}
+
+#[test]
+fn kittest_conversation_click_a_reply_by_its_label() {
+    let session = Session::start(&sample(), 1);
+    let mut typing = view::Typing::start(view::current_line_chars(&session, Lang::En));
+    typing.skip();
+    let v = view::conversation(&session, typing, Lang::En, false);
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    // Acts are hidden during play.
+    assert!(harness.query_by_label_contains("[").is_none());
+    harness
+        .get_by_label_contains("How have you been feeling about your work lately?")
+        .click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Choose("feel".into())));
+
+    // Number keys pick a reply.
+    let v = view::conversation(&session, typing, Lang::En, false);
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    harness.key_press(egui::Key::Num3);
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Choose("advice_early".into())));
+}
+
+#[test]
+fn kittest_preview_shows_acts_and_typing_can_be_skipped() {
+    let session = Session::start(&sample(), 1);
+    let typing = view::Typing::start(view::current_line_chars(&session, Lang::Ja));
+    let v = view::conversation(&session, typing, Lang::Ja, false);
+    assert!(v.typing);
+    let mut harness = conversation_harness(v, Lang::Ja);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(2);
+    assert_eq!(*harness.state(), Some(Intent::SkipTyping));
+
+    let mut done = typing;
+    done.skip();
+    let v = view::conversation(&session, done, Lang::En, true);
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    harness.get_by_label_contains("[advise]");
+    harness.get_by_label_contains("Node: open");
+}
+
+#[test]
+fn kittest_debrief_reads_the_score() {
+    let session = Session::replay(&sample(), 1, &["advice_early", "wrap"]).unwrap();
+    let d = view::debrief(&session, Lang::En);
+    let overall = d.overall.to_string();
+    let mut harness = Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku::game::debrief::draw(ui, &d, Lang::En) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    );
+    harness.set_size(egui::vec2(1280.0, 2400.0));
+    harness.run();
+    harness.get_by_label("Overall");
+    harness.get_by_label(&overall);
+    harness.get_by_label("The turns that cost the most");
+    assert!(harness.get_all_by_label_contains("What would have been better").count() > 0);
+    assert!(harness.get_all_by_label_contains("Inner voice").count() > 0);
+    assert!(harness.get_all_by_label_contains(" advise ").count() > 0);
+    harness.get_by_label("Play again").click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::PlayAgain));
+}
+
+/// Decodes a PNG and counts its distinct colours (a blank picture has one).
+fn distinct_colours(path: &Path) -> usize {
+    use bevy::asset::RenderAssetUsages;
+    use bevy::image::{CompressedImageFormats, Image, ImageSampler, ImageType};
+    let bytes = std::fs::read(path).unwrap();
+    let image = Image::from_buffer(
+        &bytes,
+        ImageType::Extension("png"),
+        CompressedImageFormats::NONE,
+        true,
+        ImageSampler::Default,
+        RenderAssetUsages::default(),
+    )
+    .unwrap_or_else(|e| panic!("{} is not a PNG: {e}", path.display()));
+    let data = image.data.expect("pixels");
+    let mut colours: Vec<&[u8]> = data.chunks(4).step_by(7).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    colours.len()
+}
+
+#[test]
+fn end_to_end_screenshots_under_xvfb() {
+    let xvfb = std::process::Command::new("xvfb-run").arg("--help").output();
+    assert!(
+        xvfb.is_ok(),
+        "xvfb-run is missing: install the packages xvfb and xauth (./.ci/test does) to run the end-to-end screenshot test"
+    );
+    let dir = temp_dir("screenshots");
+    let output = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_kiku"))
+        .arg("--screenshots")
+        .arg(&dir)
+        .env("KIKU_DATA_DIR", dir.join("data"))
+        .output()
+        .expect("xvfb-run runs");
+    assert!(
+        output.status.success(),
+        "kiku --screenshots failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let screens = ["1-title", "2-select", "3-briefing", "4-conversation", "5-debrief", "6-settings"];
+    for lang in ["ja", "en"] {
+        for screen in screens {
+            let path = dir.join(format!("{lang}-{screen}.png"));
+            assert!(path.exists(), "{} is missing", path.display());
+            let colours = distinct_colours(&path);
+            assert!(colours > 8, "{} looks blank ({colours} colours)", path.display());
+        }
+    }
+    // Screenshots never write the player's files.
+    assert!(!dir.join("data").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
