@@ -17,11 +17,22 @@ use serde::Serialize;
 
 use crate::act::{Act, Family, Frame};
 use crate::scenario::{EndingKind, Layer, Scenario, Target};
-use crate::score::{Score, score};
+use crate::score::{Score, score_quick};
 use crate::session::Session;
 
 /// Above this many structural paths, analysis samples instead of walking all.
-pub const EXHAUSTIVE_PATH_LIMIT: u64 = 200_000;
+pub const EXHAUSTIVE_PATH_LIMIT: u64 = 100_000;
+
+/// How many partial paths the beam search keeps at each depth, for a
+/// scenario of up to 100 nodes; bigger graphs get a narrower beam.
+const BEAM_WIDTH: usize = 48;
+
+/// Guided attempts per ending that random playthroughs did not reach.
+const GUIDED_ATTEMPTS: u64 = 300;
+
+fn beam_width(scenario: &Scenario) -> usize {
+    (BEAM_WIDTH * 100 / scenario.nodes.len().max(1)).clamp(4, BEAM_WIDTH)
+}
 
 /// The score of a path, without the reasons.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,9 +78,12 @@ pub struct PathReport {
 pub enum Method {
     /// Every path, depth first.
     Exhaustive,
-    /// Random playthroughs (the graph has too many paths or loops).
+    /// Random playthroughs (the graph has too many paths or loops), plus a
+    /// beam search for the best, worst and listen-first paths and guided
+    /// walks towards endings the playthroughs missed. Best and worst are
+    /// then the best and worst *found*; pivots come from the playthroughs.
     Sampled {
-        /// How many playthroughs.
+        /// How many random playthroughs.
         playthroughs: u64,
     },
 }
@@ -196,7 +210,7 @@ pub fn structural_paths(scenario: &Scenario) -> Option<u64> {
 }
 
 fn path_report(session: &Session) -> (PathReport, Score) {
-    let score = score(session.scenario(), session.transcript());
+    let score = score_quick(session.scenario(), session.transcript());
     let report = PathReport {
         score: PathScore::from(&score),
         choices: session.transcript().choice_ids(),
@@ -207,10 +221,9 @@ fn path_report(session: &Session) -> (PathReport, Score) {
 
 fn enabled(session: &Session) -> Vec<String> {
     session
-        .choices()
+        .available()
         .into_iter()
-        .filter(|o| o.enabled)
-        .map(|o| o.id)
+        .map(str::to_string)
         .collect()
 }
 
@@ -257,9 +270,55 @@ pub fn is_listen_first(session: &Session) -> bool {
         })
 }
 
+/// Everything counted over the walked paths.
+#[derive(Default)]
+struct Tally {
+    paths: u64,
+    histogram: [u64; 10],
+    endings: BTreeMap<String, u64>,
+    best: Option<PathReport>,
+    worst: Option<PathReport>,
+    listen_first: Option<PathReport>,
+    dead_ends: Vec<PathReport>,
+}
+
+impl Tally {
+    /// Counts one finished (or turn-limited) path; returns its overall score.
+    fn add(&mut self, session: &Session) -> u32 {
+        let (report, _) = path_report(session);
+        let overall = report.score.overall;
+        self.paths += 1;
+        self.histogram[(overall as usize / 10).min(9)] += 1;
+        match &report.ending {
+            Some(id) => *self.endings.entry(id.clone()).or_default() += 1,
+            None if self.dead_ends.len() < 10 => self.dead_ends.push(report.clone()),
+            None => {}
+        }
+        if is_listen_first(session)
+            && self
+                .listen_first
+                .as_ref()
+                .is_none_or(|b| overall > b.score.overall)
+        {
+            self.listen_first = Some(report.clone());
+        }
+        if self.best.as_ref().is_none_or(|b| overall > b.score.overall) {
+            self.best = Some(report.clone());
+        }
+        if self
+            .worst
+            .as_ref()
+            .is_none_or(|w| overall < w.score.overall)
+        {
+            self.worst = Some(report);
+        }
+        overall
+    }
+}
+
 struct Walk<'a> {
     limit: usize,
-    visit: &'a mut dyn FnMut(&Session, PathReport, &Score),
+    tally: &'a mut Tally,
     pivots: BTreeMap<String, Pivot>,
 }
 
@@ -267,15 +326,11 @@ impl Walk<'_> {
     /// Walks every path below `session`; returns the best overall reachable.
     fn dfs(&mut self, session: Session) -> u32 {
         if session.is_over() || session.turn_count() >= self.limit {
-            let (report, score) = path_report(&session);
-            let overall = report.score.overall;
-            (self.visit)(&session, report, &score);
-            return overall;
+            return self.tally.add(&session);
         }
         let node = session.node_id().unwrap_or_default().to_string();
-        let ids = enabled(&session);
-        let mut results: Vec<(String, u32)> = Vec::with_capacity(ids.len());
-        for id in ids {
+        let mut results: Vec<(String, u32)> = Vec::new();
+        for id in enabled(&session) {
             let mut next = session.clone();
             if next.choose(&id).is_ok() {
                 let best = self.dfs(next);
@@ -283,13 +338,9 @@ impl Walk<'_> {
             }
         }
         let Some(best) = results.iter().max_by_key(|(_, s)| *s).cloned() else {
-            let (report, score) = path_report(&session);
-            let overall = report.score.overall;
-            (self.visit)(&session, report, &score);
-            return overall;
+            return self.tally.add(&session);
         };
         if let Some(worst) = results.iter().min_by_key(|(_, s)| *s).cloned() {
-            let spread = best.1 - worst.1;
             let entry = self.pivots.entry(node.clone()).or_insert_with(|| Pivot {
                 node,
                 best: best.1,
@@ -297,7 +348,7 @@ impl Walk<'_> {
                 best_choice: best.0.clone(),
                 worst_choice: worst.0.clone(),
             });
-            if spread > entry.best - entry.worst {
+            if best.1 - worst.1 > entry.best - entry.worst {
                 entry.best = best.1;
                 entry.worst = worst.1;
                 entry.best_choice = best.0.clone();
@@ -308,81 +359,186 @@ impl Walk<'_> {
     }
 }
 
+/// What a beam search looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    Best,
+    Worst,
+    ListenFirst,
+}
+
+/// Beam search from `start`: keeps the `width` most promising partial paths
+/// (by the score of the path so far) at each depth; returns the best
+/// finished path for the goal, if any.
+fn beam(start: &Session, width: usize, goal: Goal, limit: usize) -> Option<Session> {
+    let rank = |s: &Session| -> i64 {
+        let overall = i64::from(score_quick(s.scenario(), s.transcript()).overall);
+        if goal == Goal::Worst {
+            -overall
+        } else {
+            overall
+        }
+    };
+    let allowed = |s: &Session| goal != Goal::ListenFirst || could_listen_first(s);
+    let mut frontier = vec![start.clone()];
+    let mut finished: Option<(i64, Session)> = None;
+    while !frontier.is_empty() {
+        let mut next: Vec<(i64, Session)> = Vec::new();
+        for session in &frontier {
+            for id in enabled(session) {
+                let mut child = session.clone();
+                if child.choose(&id).is_err() || !allowed(&child) {
+                    continue;
+                }
+                let r = rank(&child);
+                if child.is_over() || child.turn_count() >= limit {
+                    let qualifies = goal != Goal::ListenFirst || is_listen_first(&child);
+                    if qualifies && finished.as_ref().is_none_or(|(best, _)| r > *best) {
+                        finished = Some((r, child));
+                    }
+                } else {
+                    next.push((r, child));
+                }
+            }
+        }
+        next.sort_by(|a, b| b.0.cmp(&a.0));
+        next.truncate(width);
+        frontier = next.into_iter().map(|(_, s)| s).collect();
+    }
+    finished.map(|(_, s)| s)
+}
+
+/// Can this partial path still become a listen-first path?
+fn could_listen_first(session: &Session) -> bool {
+    let turns = &session.transcript().turns;
+    turns
+        .first()
+        .is_none_or(|t| t.act.family() == Family::Listening)
+        && !turns
+            .iter()
+            .any(|t| t.act.is_advice_like() && t.voiced_before < Layer::Unease)
+}
+
+/// Structural distance (in choices) from every node to the ending `id`.
+fn distances_to(scenario: &Scenario, id: &str) -> HashMap<String, u32> {
+    let mut dist: HashMap<String, u32> = HashMap::new();
+    loop {
+        let mut changed = false;
+        for (node_id, node) in &scenario.nodes {
+            let best = node
+                .choices
+                .iter()
+                .flat_map(|c| std::iter::once(&c.next).chain(c.branches.iter().map(|b| &b.next)))
+                .filter_map(|t| match t {
+                    Target::End(e) if e == id => Some(1),
+                    Target::Node(n) => dist.get(n).map(|d| d + 1),
+                    Target::End(_) => None,
+                })
+                .min();
+            if let Some(best) = best
+                && dist.get(node_id).is_none_or(|d| best < *d)
+            {
+                dist.insert(node_id.clone(), best);
+                changed = true;
+            }
+        }
+        if !changed {
+            return dist;
+        }
+    }
+}
+
+/// A walk that heads for the ending `id`: mostly the choice whose
+/// destination is structurally closest to it, sometimes a random one.
+fn guided_walk(
+    scenario: &Arc<Scenario>,
+    seed: u64,
+    id: &str,
+    attempt: u64,
+    dist: &HashMap<String, u32>,
+    limit: usize,
+) -> Session {
+    let mut rng = ChaCha8Rng::seed_from_u64(attempt ^ 0x6A09_E667_F3BC_C908);
+    let mut session = Session::start(scenario, seed);
+    while !session.is_over() && session.turn_count() < limit {
+        let ids = enabled(&session);
+        if ids.is_empty() {
+            break;
+        }
+        let node = session.node().cloned();
+        let distance = |choice: &str| -> u32 {
+            node.as_ref()
+                .and_then(|n| n.choices.iter().find(|c| c.id == choice))
+                .map_or(u32::MAX, |c| match &c.next {
+                    Target::End(e) if e == id => 0,
+                    Target::End(_) => u32::MAX,
+                    Target::Node(n) => dist.get(n).copied().unwrap_or(u32::MAX),
+                })
+        };
+        let pick = if rng.next_u32() % 4 == 0 {
+            ids[rng.next_u32() as usize % ids.len()].clone()
+        } else {
+            let closest = ids.iter().map(|c| distance(c)).min().unwrap_or(u32::MAX);
+            let candidates: Vec<&String> = ids.iter().filter(|c| distance(c) == closest).collect();
+            candidates[rng.next_u32() as usize % candidates.len()].clone()
+        };
+        if session.choose(&pick).is_err() {
+            break;
+        }
+    }
+    session
+}
+
 /// Analyses `scenario` with `seed`.
 pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
     let structural = structural_paths(scenario);
     let exhaustive = structural.is_some_and(|n| n <= EXHAUSTIVE_PATH_LIMIT);
     let limit = max_turns(scenario);
-
-    let mut paths = 0u64;
-    let mut histogram = [0u64; 10];
-    let mut ending_counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut best: Option<PathReport> = None;
-    let mut worst: Option<PathReport> = None;
-    let mut listen_first: Option<PathReport> = None;
-    let mut dead_ends: Vec<PathReport> = Vec::new();
-    let mut visit = |session: &Session, report: PathReport, _score: &Score| {
-        paths += 1;
-        histogram[(report.score.overall as usize / 10).min(9)] += 1;
-        match &report.ending {
-            Some(id) => *ending_counts.entry(id.clone()).or_default() += 1,
-            None => {
-                if dead_ends.len() < 10 {
-                    dead_ends.push(report.clone());
-                }
-            }
-        }
-        if is_listen_first(session)
-            && listen_first
-                .as_ref()
-                .is_none_or(|b| report.score.overall > b.score.overall)
-        {
-            listen_first = Some(report.clone());
-        }
-        if best
-            .as_ref()
-            .is_none_or(|b| report.score.overall > b.score.overall)
-        {
-            best = Some(report.clone());
-        }
-        if worst
-            .as_ref()
-            .is_none_or(|w| report.score.overall < w.score.overall)
-        {
-            worst = Some(report);
-        }
-    };
+    let mut tally = Tally::default();
+    let start = Session::start(scenario, seed);
 
     let (method, pivots) = if exhaustive {
         let mut walk = Walk {
             limit,
-            visit: &mut visit,
+            tally: &mut tally,
             pivots: BTreeMap::new(),
         };
-        walk.dfs(Session::start(scenario, seed));
-        let mut pivots: Vec<Pivot> = walk
-            .pivots
-            .into_values()
-            .filter(|p| p.best > p.worst)
-            .collect();
-        pivots.sort_by(|a, b| {
-            (b.best - b.worst)
-                .cmp(&(a.best - a.worst))
-                .then(a.node.cmp(&b.node))
-        });
-        pivots.truncate(5);
+        walk.dfs(start);
+        let pivots = top_pivots(walk.pivots.into_values().collect());
         (Method::Exhaustive, pivots)
     } else {
         let playthroughs = sample_count(scenario);
+        let mut by_choice: BTreeMap<(String, String), u32> = BTreeMap::new();
         for walk in 0..playthroughs {
             let session = random_playthrough(scenario, seed, walk, limit);
-            let (report, score) = path_report(&session);
-            visit(&session, report, &score);
+            let overall = tally.add(&session);
+            for turn in &session.transcript().turns {
+                let best = by_choice
+                    .entry((turn.node.clone(), turn.choice.clone()))
+                    .or_default();
+                *best = (*best).max(overall);
+            }
         }
-        (Method::Sampled { playthroughs }, Vec::new())
+        for goal in [Goal::Best, Goal::Worst, Goal::ListenFirst] {
+            if let Some(found) = beam(&start, beam_width(scenario), goal, limit) {
+                tally.add(&found);
+            }
+        }
+        for id in scenario.endings.keys() {
+            if tally.endings.contains_key(id) {
+                continue;
+            }
+            let dist = distances_to(scenario, id);
+            for attempt in 0..GUIDED_ATTEMPTS {
+                tally.add(&guided_walk(scenario, seed, id, attempt, &dist, limit));
+                if tally.endings.contains_key(id) {
+                    break;
+                }
+            }
+        }
+        (Method::Sampled { playthroughs }, sampled_pivots(&by_choice))
     };
 
-    let advise = advise_first(scenario, seed);
     let empty = || PathReport {
         score: PathScore {
             overall: 0,
@@ -400,7 +556,7 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
         .map(|(id, e)| EndingCount {
             id: id.clone(),
             kind: e.kind,
-            paths: ending_counts.get(id).copied().unwrap_or(0),
+            paths: tally.endings.get(id).copied().unwrap_or(0),
         })
         .collect();
     Analysis {
@@ -409,16 +565,53 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
         seed,
         method,
         structural_paths: structural,
-        paths,
-        best: best.unwrap_or_else(empty),
-        worst: worst.unwrap_or_else(empty),
-        listen_first,
-        advise_first: path_report(&advise).0,
-        histogram,
+        paths: tally.paths,
+        best: tally.best.unwrap_or_else(empty),
+        worst: tally.worst.unwrap_or_else(empty),
+        listen_first: tally.listen_first,
+        advise_first: path_report(&advise_first(scenario, seed)).0,
+        histogram: tally.histogram,
         endings,
-        dead_ends,
+        dead_ends: tally.dead_ends,
         pivots,
     }
+}
+
+/// The five pivots with the widest spread, ignoring decisions that do not
+/// matter.
+fn top_pivots(pivots: Vec<Pivot>) -> Vec<Pivot> {
+    let mut pivots: Vec<Pivot> = pivots.into_iter().filter(|p| p.best > p.worst).collect();
+    pivots.sort_by(|a, b| {
+        (b.best - b.worst)
+            .cmp(&(a.best - a.worst))
+            .then(a.node.cmp(&b.node))
+    });
+    pivots.truncate(5);
+    pivots
+}
+
+/// Pivots from random playthroughs (sampled mode): per node, the best
+/// score seen after each choice made there.
+fn sampled_pivots(by_choice: &BTreeMap<(String, String), u32>) -> Vec<Pivot> {
+    let mut pivots: BTreeMap<&str, Pivot> = BTreeMap::new();
+    for ((node, choice), &score) in by_choice {
+        let pivot = pivots.entry(node).or_insert_with(|| Pivot {
+            node: node.clone(),
+            best: score,
+            worst: score,
+            best_choice: choice.clone(),
+            worst_choice: choice.clone(),
+        });
+        if score > pivot.best {
+            pivot.best = score;
+            pivot.best_choice = choice.clone();
+        }
+        if score < pivot.worst {
+            pivot.worst = score;
+            pivot.worst_choice = choice.clone();
+        }
+    }
+    top_pivots(pivots.into_values().collect())
 }
 
 /// How many random playthroughs a sampled analysis makes: more for small
@@ -445,43 +638,31 @@ pub fn random_playthrough(scenario: &Arc<Scenario>, seed: u64, walk: u64, limit:
     session
 }
 
-/// The best path reachable from `session` (exhaustive when small enough,
-/// else the best of sampled playthroughs from there).
+/// The best path reachable from `session`: exhaustive when the rest of the
+/// graph is small enough, else a beam search (a path at least that good
+/// exists; a better one may).
 pub fn best_from(session: &Session) -> PathReport {
     let scenario = Arc::clone(session.scenario());
     let limit = max_turns(&scenario);
-    let mut best: Option<PathReport> = None;
-    let mut keep = |_: &Session, report: PathReport, _: &Score| {
-        if best
-            .as_ref()
-            .is_none_or(|b| report.score.overall > b.score.overall)
-        {
-            best = Some(report);
-        }
-    };
+    if session.is_over() {
+        return path_report(session).0;
+    }
     let small = structural_paths(&scenario).is_some_and(|n| n <= EXHAUSTIVE_PATH_LIMIT);
     if small {
+        let mut tally = Tally::default();
         let mut walk = Walk {
             limit,
-            visit: &mut keep,
+            tally: &mut tally,
             pivots: BTreeMap::new(),
         };
         walk.dfs(session.clone());
-    } else {
-        for walk in 0..sample_count(&scenario) {
-            let mut rng = ChaCha8Rng::seed_from_u64(walk ^ 0x5EED);
-            let mut s = session.clone();
-            while !s.is_over() && s.turn_count() < limit {
-                let ids = enabled(&s);
-                if ids.is_empty() || s.choose(&ids[rng.next_u32() as usize % ids.len()]).is_err() {
-                    break;
-                }
-            }
-            let (report, score) = path_report(&s);
-            keep(&s, report, &score);
+        if let Some(best) = tally.best {
+            return best;
         }
+    } else if let Some(found) = beam(session, beam_width(&scenario), Goal::Best, limit) {
+        return path_report(&found).0;
     }
-    best.unwrap_or_else(|| path_report(session).0)
+    path_report(session).0
 }
 
 /// For the debrief: at one turn of a transcript, the choice that leads to
@@ -564,6 +745,17 @@ pub fn render_text(a: &Analysis, scenario: &Scenario) -> String {
     let _ = writeln!(out, "scenario `{}` (seed {})", a.scenario, a.seed);
     let _ = writeln!(out, "method:   {method}");
     let path = |p: &PathReport| {
+        const SHOWN: usize = 40;
+        let mut choices = p
+            .choices
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",");
+        if p.choices.len() > SHOWN {
+            choices.push_str(&format!(",… ({} more)", p.choices.len() - SHOWN));
+        }
         format!(
             "{:>3}  (listen {} / questions {} / change {} / outcome {})  ending {}\n      --choices {}",
             p.score.overall,
@@ -572,7 +764,7 @@ pub fn render_text(a: &Analysis, scenario: &Scenario) -> String {
             p.score.change,
             p.score.outcome,
             p.ending.as_deref().unwrap_or("(none: turn limit)"),
-            p.choices.join(",")
+            choices
         )
     };
     let _ = writeln!(out, "best:         {}", path(&a.best));

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-
 /// Path → (line, column) for every value in a RON document.
 #[derive(Debug, Default)]
 pub struct Locations {

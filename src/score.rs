@@ -177,12 +177,26 @@ const TRACE_SUMMARY_CREDIT: i32 = 10;
 /// Scores a transcript of `scenario`. Pure: the same input always gives the
 /// same score; every axis and the overall stay within 0-100.
 pub fn score(scenario: &Scenario, transcript: &Transcript) -> Score {
-    let mut reasons = Vec::new();
+    score_with(scenario, transcript, true)
+}
+
+/// The score without the reasons: the same numbers, without building any
+/// text (for the analyser, which scores millions of paths).
+pub fn score_quick(scenario: &Scenario, transcript: &Transcript) -> Score {
+    score_with(scenario, transcript, false)
+}
+
+fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Score {
+    let mut notes = Notes {
+        explain,
+        reasons: Vec::new(),
+    };
     let mut metrics = Metrics::default();
-    let listening = listening_axis(transcript, &mut reasons, &mut metrics);
-    let questions = question_axis(transcript, &mut reasons, &mut metrics);
-    let change = change_axis(transcript, &mut reasons);
-    let outcome = outcome_axis(scenario, transcript, &mut reasons);
+    let listening = listening_axis(transcript, &mut notes, &mut metrics);
+    let questions = question_axis(transcript, &mut notes, &mut metrics);
+    let change = change_axis(transcript, &mut notes);
+    let outcome = outcome_axis(scenario, transcript, &mut notes);
+    let mut reasons = notes.reasons;
     let weights = scenario.weights();
     let total = u64::from(weights.listening + weights.questions + weights.change + weights.outcome);
     let overall = if total == 0 {
@@ -216,16 +230,43 @@ fn clamp_score(points: i32) -> u32 {
     points.clamp(0, 100) as u32
 }
 
-fn reason(turn: Option<usize>, axis: Axis, points: i32, ja: &str, en: &str) -> Reason {
-    Reason {
-        turn,
-        axis,
-        points,
-        text: Text::new(ja, en),
+/// Collects reasons, or only counts when nobody will read them.
+struct Notes {
+    explain: bool,
+    reasons: Vec<Reason>,
+}
+
+impl Notes {
+    fn add(&mut self, turn: Option<usize>, axis: Axis, points: i32, ja: &str, en: &str) {
+        if self.explain {
+            self.reasons.push(Reason {
+                turn,
+                axis,
+                points,
+                text: Text::new(ja, en),
+            });
+        }
+    }
+
+    fn add_text(
+        &mut self,
+        turn: Option<usize>,
+        axis: Axis,
+        points: i32,
+        text: impl FnOnce() -> Text,
+    ) {
+        if self.explain {
+            self.reasons.push(Reason {
+                turn,
+                axis,
+                points,
+                text: text(),
+            });
+        }
     }
 }
 
-fn listening_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> u32 {
+fn listening_axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Listening;
     let mut points = 0;
     let mut advised = false;
@@ -246,61 +287,61 @@ fn listening_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) ->
                 advised = true;
                 m.premature_advice += 1;
                 points += PREMATURE_PENALTY;
-                reasons.push(reason(
+                notes.add(
                     n,
                     axis,
                     PREMATURE_PENALTY,
                     "相手がまだもやもやを言葉にしていないうちに、助言・励まし・評価をした。相手は「聴いてもらえていない」と感じ、口を閉ざしやすくなる。",
                     "You advised, reassured or judged before the member had put their unease into words. They feel unheard and tend to close up.",
-                ));
+                );
             }
             Some(AdviceKind::Unasked) => {
                 advised = true;
                 points += UNASKED_PENALTY;
-                reasons.push(reason(
+                notes.add(
                     n,
                     axis,
                     UNASKED_PENALTY,
                     "もやもやは言葉になっていたが、求められていない助言だった。先に「私の考えを話してもいい?」と許可を取ると受け取られやすい。",
                     "The unease was out, but nobody asked for this advice. Asking first (\"May I share a thought?\") makes it easier to take in.",
-                ));
+                );
             }
-            Some(AdviceKind::Solicited) => reasons.push(reason(
+            Some(AdviceKind::Solicited) => notes.add(
                 n,
                 axis,
                 0,
                 "相手から求められた助言。求められてからの助言は受け取られやすい。",
                 "The member asked for this advice: advice that was asked for lands well.",
-            )),
-            Some(AdviceKind::Permitted) => reasons.push(reason(
+            ),
+            Some(AdviceKind::Permitted) => notes.add(
                 n,
                 axis,
                 0,
                 "許可を取ってからの助言。押しつけにならず、選ぶのは相手のまま。",
                 "You asked permission before advising: it stays an offer, and the choice stays theirs.",
-            )),
+            ),
             None => {}
         }
         match act {
             Act::SelfDisclose => {
                 points += SELF_DISCLOSE_PENALTY;
-                reasons.push(reason(
+                notes.add(
                     n,
                     axis,
                     SELF_DISCLOSE_PENALTY,
                     "自分の話をした。会話の主役が上司に移り、相手の話が止まる。",
                     "You talked about yourself: the conversation became about you and the member's story stopped.",
-                ));
+                );
             }
             Act::RedirectToWork => {
                 points += REDIRECT_PENALTY;
-                reasons.push(reason(
+                notes.add(
                     n,
                     axis,
                     REDIRECT_PENALTY,
                     "業務の話に戻した。1on1は進捗報告の場ではなく、人に焦点を当てる場。",
                     "You steered back to work progress. A 1on1 is about the person, not a status report.",
-                ));
+                );
             }
             _ => {}
         }
@@ -308,13 +349,13 @@ fn listening_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) ->
             m.listening_before_advice += 1;
             if m.listening_before_advice <= LISTEN_CREDITS_MAX {
                 points += LISTEN_CREDIT;
-                reasons.push(reason(
+                notes.add(
                     n,
                     axis,
                     LISTEN_CREDIT,
                     "助言より先に、まず聴いた。相手は「自分の話をきちんと聴いてくれている」と感じる。",
                     "You listened before advising: the member feels their story is really being heard.",
-                ));
+                );
             }
         }
     }
@@ -330,12 +371,25 @@ fn listening_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) ->
         _ => 0,
     };
     points += ratio_points;
-    reasons.push(match ratio_points {
-        30 => reason(None, axis, 30, "聞き返しが質問の2倍以上(MITIの「良い」水準)。問い詰めず、受け止めながら進めた。", "Reflections outnumbered questions two to one or more (MITI's \"good\" level): you took in before asking more."),
-        20 => reason(None, axis, 20, "聞き返しと質問がほぼ同数(MITIの「まずまず」水準)。質問の前にもう一度聞き返すと、さらに深まる。", "About one reflection per question (MITI's \"fair\" level). One more reflection before the next question deepens it."),
-        10 => reason(None, axis, 10, "質問が聞き返しより多い。尋問のように感じさせないよう、相手の言葉を返してから問う。", "More questions than reflections: say back what you heard before asking again, so it does not feel like an interrogation."),
-        _ => reason(None, axis, 0, "聞き返しがほとんどない。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。", "Almost no reflections. Saying back their words and feelings is what shows you are listening."),
-    });
+    let (ja, en) = match ratio_points {
+        30 => (
+            "聞き返しが質問の2倍以上(MITIの「良い」水準)。問い詰めず、受け止めながら進めた。",
+            "Reflections outnumbered questions two to one or more (MITI's \"good\" level): you took in before asking more.",
+        ),
+        20 => (
+            "聞き返しと質問がほぼ同数(MITIの「まずまず」水準)。質問の前にもう一度聞き返すと、さらに深まる。",
+            "About one reflection per question (MITI's \"fair\" level). One more reflection before the next question deepens it.",
+        ),
+        10 => (
+            "質問が聞き返しより多い。尋問のように感じさせないよう、相手の言葉を返してから問う。",
+            "More questions than reflections: say back what you heard before asking again, so it does not feel like an interrogation.",
+        ),
+        _ => (
+            "聞き返しがほとんどない。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。",
+            "Almost no reflections. Saying back their words and feelings is what shows you are listening.",
+        ),
+    };
+    notes.add(None, axis, ratio_points, ja, en);
     if r > 0 {
         let share = f64::from(m.complex_reflections) / f64::from(r);
         m.complex_share = Some(share);
@@ -349,16 +403,23 @@ fn listening_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) ->
             0
         };
         points += complex_points;
-        reasons.push(if complex_points >= 20 {
-            reason(None, axis, complex_points, "言葉の奥にある意味や気持ちを返す「複雑な聞き返し」が多かった。", "Many complex reflections: you said back the meaning and feeling behind the words.")
+        let (ja, en) = if complex_points >= 20 {
+            (
+                "言葉の奥にある意味や気持ちを返す「複雑な聞き返し」が多かった。",
+                "Many complex reflections: you said back the meaning and feeling behind the words.",
+            )
         } else {
-            reason(None, axis, complex_points, "聞き返しが言葉のなぞりに留まりがち。言葉の奥の気持ちや意味を返してみる。", "Your reflections mostly repeated words. Try saying back the feeling or meaning behind them.")
-        });
+            (
+                "聞き返しが言葉のなぞりに留まりがち。言葉の奥の気持ちや意味を返してみる。",
+                "Your reflections mostly repeated words. Try saying back the feeling or meaning behind them.",
+            )
+        };
+        notes.add(None, axis, complex_points, ja, en);
     }
     clamp_score(points)
 }
 
-fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> u32 {
+fn question_axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Questions;
     let mut credit = 0;
     let mut penalty = 0;
@@ -383,20 +444,20 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
         }
         if q.blaming {
             penalty += BLAMING_PENALTY;
-            reasons.push(reason(n, axis, BLAMING_PENALTY, "責める響きの問い。「なぜ」は詰問に聞こえやすく、相手は守りに入る。", "A blaming question. \"Why didn't you…\" sounds like an accusation and puts the member on the defensive."));
+            notes.add(n, axis, BLAMING_PENALTY, "責める響きの問い。「なぜ」は詰問に聞こえやすく、相手は守りに入る。", "A blaming question. \"Why didn't you…\" sounds like an accusation and puts the member on the defensive.");
             continue;
         }
         if q.leading {
             penalty += LEADING_PENALTY;
-            reasons.push(reason(n, axis, LEADING_PENALTY, "答えを誘導する問い。形は質問でも中身は助言で、相手が自分で考える余地がない。", "A leading question: a question in form, advice in substance. It leaves no room for the member's own thinking."));
+            notes.add(n, axis, LEADING_PENALTY, "答えを誘導する問い。形は質問でも中身は助言で、相手が自分で考える余地がない。", "A leading question: a question in form, advice in substance. It leaves no room for the member's own thinking.");
             continue;
         }
         if !q.open {
             if closed_run >= 3 {
                 penalty += CLOSED_STRING_PENALTY;
-                reasons.push(reason(n, axis, CLOSED_STRING_PENALTY, "閉じた質問が続いた。はい・いいえで答える問いが重なると、面談が確認作業になる。", "Another closed question in a row: a string of yes/no questions turns the 1on1 into a checklist."));
+                notes.add(n, axis, CLOSED_STRING_PENALTY, "閉じた質問が続いた。はい・いいえで答える問いが重なると、面談が確認作業になる。", "Another closed question in a row: a string of yes/no questions turns the 1on1 into a checklist.");
             } else {
-                reasons.push(reason(n, axis, 0, "閉じた質問。事実の確認には役立つが、相手の考えは広がらない。", "A closed question: fine to check a fact, but it does not open up the member's thinking."));
+                notes.add(n, axis, 0, "閉じた質問。事実の確認には役立つが、相手の考えは広がらない。", "A closed question: fine to check a fact, but it does not open up the member's thinking.");
             }
             continue;
         }
@@ -441,43 +502,42 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
         frames.push(q.frame);
         // Anti-gaming: the third question of the same frame earns half.
         let mut earned = if repeats >= 2 { base / 2 } else { base };
-        let (mut ja, mut en) = (ja.to_string(), en.to_string());
-        if repeats >= 2 {
-            ja.push_str("(同じ種類の問いが3回目なので半分)");
-            en.push_str(" (third question of this kind: half credit)");
-        }
         if q.follow_up {
             earned += FOLLOW_UP_CREDIT;
-            ja.push_str("相手の言葉を受けて問いを重ねた。");
-            en.push_str(" It built on what they had just said.");
         }
         credit += earned;
-        reasons.push(Reason {
-            turn: n,
-            axis,
-            points: earned,
-            text: Text::new(ja, en),
+        notes.add_text(n, axis, earned, || {
+            let (mut ja, mut en) = (ja.to_string(), en.to_string());
+            if repeats >= 2 {
+                ja.push_str("(同じ種類の問いが3回目なので半分)");
+                en.push_str(" (third question of this kind: half credit)");
+            }
+            if q.follow_up {
+                ja.push_str("相手の言葉を受けて問いを重ねた。");
+                en.push_str(" It built on what they had just said.");
+            }
+            Text::new(ja, en)
         });
     }
     if m.questions == 0 {
-        reasons.push(reason(
+        notes.add(
             None,
             axis,
             0,
             "質問を一度もしなかった。問いかけが対話の「質の鍵」。",
             "You asked no questions. Questions are the key to the quality of a 1on1.",
-        ));
+        );
         return 0;
     }
     let capped = credit.min(QUESTION_CREDIT_CAP);
     if credit > QUESTION_CREDIT_CAP {
-        reasons.push(reason(
+        notes.add(
             None,
             axis,
             capped - credit,
             "問いの加点は上限(70点)まで。数より一つひとつの問いの深さが大切。",
             "Question credit is capped at 70: depth matters more than number.",
-        ));
+        );
     }
     let open_share = f64::from(m.open_questions) / f64::from(m.questions);
     m.open_share = Some(open_share);
@@ -488,46 +548,41 @@ fn question_axis(t: &Transcript, reasons: &mut Vec<Reason>, m: &mut Metrics) -> 
     } else {
         0
     };
-    reasons.push(if open_points > 0 {
-        reason(
-            None,
-            axis,
-            open_points,
+    let (ja, en) = if open_points > 0 {
+        (
             "開いた質問の割合が高かった。相手が自分の言葉で語れた。",
             "A high share of open questions: the member could answer in their own words.",
         )
     } else {
-        reason(
-            None,
-            axis,
-            0,
+        (
             "閉じた質問が多かった。「どんな」「どのように」で始まる問いに変えてみる。",
             "Mostly closed questions. Try starting with \"what\" or \"how\".",
         )
-    });
+    };
+    notes.add(None, axis, open_points, ja, en);
     let person_points = if f64::from(m.person_questions) / f64::from(m.questions) >= 0.6 {
-        reasons.push(reason(
+        notes.add(
             None,
             axis,
             10,
             "仕事より人に焦点を当てた問いが中心だった。",
             "Your questions were mostly about the person, not the work.",
-        ));
+        );
         10
     } else {
-        reasons.push(reason(
+        notes.add(
             None,
             axis,
             0,
             "仕事についての問いが多かった。1on1では、その仕事を本人がどう受け止めたかを問う。",
             "Many questions were about the work. In a 1on1, ask how the person experienced it.",
-        ));
+        );
         0
     };
     clamp_score(capped + open_points + person_points + penalty)
 }
 
-fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
+fn change_axis(t: &Transcript, notes: &mut Notes) -> u32 {
     let axis = Axis::Change;
     let mut points = 0;
     let mut change_questions = 0usize;
@@ -547,12 +602,12 @@ fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
                 let credit = CHANGE_CREDITS[change_questions.min(CHANGE_CREDITS.len() - 1)];
                 change_questions += 1;
                 points += credit;
-                reasons.push(reason(n, axis, credit, "以前と今を比べる問い。一緒に振り返ると、本人が気づいていない成長や変化が見えてくる。", "A then-and-now question: looking back together shows growth and change the member had not noticed."));
+                notes.add(n, axis, credit, "以前と今を比べる問い。一緒に振り返ると、本人が気づいていない成長や変化が見えてくる。", "A then-and-now question: looking back together shows growth and change the member had not noticed.");
             }
             if q.follow_up && follow_ups < FOLLOW_UP_CHANGE_MAX {
                 follow_ups += 1;
                 points += FOLLOW_UP_CHANGE_CREDIT;
-                reasons.push(reason(n, axis, FOLLOW_UP_CHANGE_CREDIT, "相手がいま話したことを受けて問いを重ねた。話がつながり、深まっていく。", "You built your question on what the member had just said: the conversation connects and deepens."));
+                notes.add(n, axis, FOLLOW_UP_CHANGE_CREDIT, "相手がいま話したことを受けて問いを重ねた。話がつながり、深まっていく。", "You built your question on what the member had just said: the conversation connects and deepens.");
             }
         }
         let just_voiced = previous.map_or(turn.voiced_before > Layer::Nothing, |p| {
@@ -561,7 +616,7 @@ fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
         if turn.act.is_reflection() && just_voiced && pick_ups < PICK_UP_MAX {
             pick_ups += 1;
             points += PICK_UP_CREDIT;
-            reasons.push(reason(n, axis, PICK_UP_CREDIT, "相手がやっと言葉にしたことを、すぐに受け止めて返した。", "The member had just put something into words, and you took it in and said it back."));
+            notes.add(n, axis, PICK_UP_CREDIT, "相手がやっと言葉にしたことを、すぐに受け止めて返した。", "The member had just put something into words, and you took it in and said it back.");
         }
         let after_change = previous
             .and_then(|p| p.act.question())
@@ -569,43 +624,40 @@ fn change_axis(t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
         if matches!(turn.act, Act::Affirm) && after_change && !reinforced {
             reinforced = true;
             points += REINFORCE_CREDIT;
-            reasons.push(reason(
+            notes.add(
                 n,
                 axis,
                 REINFORCE_CREDIT,
                 "見えてきた変化を認めて言葉にした(EARSの「強化」)。",
                 "You recognised the change they found (the \"reinforce\" step of EARS).",
-            ));
+            );
         }
         if matches!(turn.act, Act::Summarize) && change_questions > 0 && !traced {
             traced = true;
             points += TRACE_SUMMARY_CREDIT;
-            reasons.push(reason(
+            notes.add(
                 n,
                 axis,
                 TRACE_SUMMARY_CREDIT,
                 "振り返った変化をまとめた。変化の道筋が本人のものになる。",
                 "You summarised the change you traced together: the path becomes the member's own.",
-            ));
+            );
         }
     }
     if change_questions == 0 {
-        reasons.push(reason(None, axis, 0, "以前と今の変化を一緒にたどる問いがなかった。「数カ月前と今で、何が変わった?」と聞いてみる。", "No question traced change between then and now. Try \"What has changed since a few months ago?\""));
+        notes.add(None, axis, 0, "以前と今の変化を一緒にたどる問いがなかった。「数カ月前と今で、何が変わった?」と聞いてみる。", "No question traced change between then and now. Try \"What has changed since a few months ago?\"");
     }
     clamp_score(points)
 }
 
-fn outcome_axis(s: &Scenario, t: &Transcript, reasons: &mut Vec<Reason>) -> u32 {
+fn outcome_axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
     let axis = Axis::Outcome;
     let end = t.final_stats();
     // Weighted state at the end: trust 30%, openness 20%, clarity 20%.
     let state = (end.trust * 30 + end.openness * 20 + end.clarity * 20 + 50) / 100;
     let mut points = state;
-    reasons.push(Reason {
-        turn: None,
-        axis,
-        points: state,
-        text: Text::new(
+    notes.add_text(None, axis, state, || {
+        Text::new(
             format!(
                 "終了時の状態: 信頼 {}、開示 {}、言語化 {}。",
                 end.trust, end.openness, end.clarity
@@ -614,17 +666,17 @@ fn outcome_axis(s: &Scenario, t: &Transcript, reasons: &mut Vec<Reason>) -> u32 
                 "State at the end: trust {}, openness {}, clarity {}.",
                 end.trust, end.openness, end.clarity
             ),
-        ),
+        )
     });
     match t.voiced() {
         Layer::Unease | Layer::Value => {}
-        _ => reasons.push(reason(
+        _ => notes.add(
             None,
             axis,
             0,
             "本当のもやもやは最後まで言葉にならなかった。",
             "The real unease never found words.",
-        )),
+        ),
     }
     let ending = t.ending.as_ref().and_then(|id| s.endings.get(id));
     match ending {
@@ -641,7 +693,7 @@ fn outcome_axis(s: &Scenario, t: &Transcript, reasons: &mut Vec<Reason>) -> u32 
                 }
             };
             points += kind_points;
-            reasons.push(reason(None, axis, kind_points, ja, en));
+            notes.add(None, axis, kind_points, ja, en);
             let (step_points, ja, en) = match e.next_step {
                 NextStep::Member => (
                     10,
@@ -656,15 +708,15 @@ fn outcome_axis(s: &Scenario, t: &Transcript, reasons: &mut Vec<Reason>) -> u32 
                 NextStep::Nobody => (0, "次の一歩は決まらなかった。", "No next step was set."),
             };
             points += step_points;
-            reasons.push(reason(None, axis, step_points, ja, en));
+            notes.add(None, axis, step_points, ja, en);
         }
-        None => reasons.push(reason(
+        None => notes.add(
             None,
             axis,
             0,
             "会話は終わりまで進まなかった。",
             "The conversation did not reach an end.",
-        )),
+        ),
     }
     clamp_score(points)
 }

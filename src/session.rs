@@ -247,32 +247,50 @@ impl Session {
     /// The choices offered now, in file order: available ones, and greyed-out
     /// ones whose author asked for that. Empty once over.
     pub fn choices(&self) -> Vec<Offer> {
+        self.shown()
+            .into_iter()
+            .map(|(choice, enabled)| Offer {
+                id: choice.id.clone(),
+                text: choice.text.clone(),
+                act: choice.act.clone(),
+                enabled,
+            })
+            .collect()
+    }
+
+    /// The ids of the choices that can be made now (no text copied: the
+    /// analyser calls this millions of times).
+    pub fn available(&self) -> Vec<&str> {
+        self.shown()
+            .into_iter()
+            .filter(|(_, enabled)| *enabled)
+            .map(|(choice, _)| choice.id.as_str())
+            .collect()
+    }
+
+    /// The choices shown now with whether each is enabled.
+    fn shown(&self) -> Vec<(&Choice, bool)> {
         let Some(node) = self.node() else {
             return Vec::new();
         };
-        let offers = self.offers(node, false);
-        if offers.iter().any(|o| o.enabled) {
-            offers
+        let shown = self.shown_at(node, false);
+        if shown.iter().any(|(_, enabled)| *enabled) {
+            shown
         } else {
             // Everything is used up: once-only choices come back rather than
             // leave the trainee stuck.
-            self.offers(node, true)
+            self.shown_at(node, true)
         }
     }
 
-    fn offers(&self, node: &Node, reuse: bool) -> Vec<Offer> {
+    fn shown_at<'n>(&self, node: &'n Node, reuse: bool) -> Vec<(&'n Choice, bool)> {
         node.choices
             .iter()
             .filter(|c| reuse || c.sticky || !self.chosen.contains_key(&c.id))
             .filter_map(|c| {
                 let holds = c.when.as_ref().is_none_or(|cond| self.holds(cond));
                 let shown = holds || c.unavailable == crate::scenario::Unavailable::Disable;
-                shown.then(|| Offer {
-                    id: c.id.clone(),
-                    text: c.text.clone(),
-                    act: c.act.clone(),
-                    enabled: holds,
-                })
+                shown.then_some((c, holds))
             })
             .collect()
     }
@@ -280,22 +298,28 @@ impl Session {
     /// Makes the choice `id`: the member reacts and the transcript grows.
     pub fn choose(&mut self, id: &str) -> Result<&Turn, SessionError> {
         let node_id = self.node.clone().ok_or(SessionError::Over)?;
-        let offers = self.choices();
-        match offers.iter().find(|o| o.id == id) {
-            Some(offer) if offer.enabled => {}
-            Some(_) => return Err(SessionError::Unavailable(id.to_string())),
-            None => {
-                let used = self.scenario.nodes[&node_id]
+        let scenario = Arc::clone(&self.scenario);
+        let shown = self.shown();
+        let choice: &Choice = match shown.iter().find(|(c, _)| c.id == id) {
+            Some((choice, true)) => {
+                // Re-borrow from our own Arc so `self` is free to change below.
+                let index = scenario.nodes[&node_id]
                     .choices
                     .iter()
-                    .any(|c| c.id == id);
+                    .position(|c| c.id == choice.id)
+                    .ok_or(SessionError::Over)?;
+                &scenario.nodes[&node_id].choices[index]
+            }
+            Some((_, false)) => return Err(SessionError::Unavailable(id.to_string())),
+            None => {
+                let used = scenario.nodes[&node_id].choices.iter().any(|c| c.id == id);
                 if used {
                     return Err(SessionError::Unavailable(id.to_string()));
                 }
-                let available = offers
+                let available = shown
                     .iter()
-                    .filter(|o| o.enabled)
-                    .map(|o| o.id.as_str())
+                    .filter(|(_, enabled)| *enabled)
+                    .map(|(c, _)| c.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
                 return Err(SessionError::UnknownChoice {
@@ -303,14 +327,8 @@ impl Session {
                     available,
                 });
             }
-        }
-        let scenario = Arc::clone(&self.scenario);
+        };
         let node = &scenario.nodes[&node_id];
-        let choice: &Choice = node
-            .choices
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| SessionError::Unavailable(id.to_string()))?;
 
         let before = self.stats;
         let voiced_before = self.voiced;
@@ -374,13 +392,25 @@ impl Session {
         };
         self.node = Some(id.to_string());
         *self.visits.entry(id.to_string()).or_default() += 1;
-        let candidates: Vec<usize> = node
+        // A variant written for this moment (its condition holds) wins over
+        // the general ones; among equals the seeded RNG picks.
+        let specific: Vec<usize> = node
             .lines
             .iter()
             .enumerate()
-            .filter(|(_, line)| line.when.as_ref().is_none_or(|c| self.holds(c)))
+            .filter(|(_, line)| line.when.as_ref().is_some_and(|c| self.holds(c)))
             .map(|(i, _)| i)
             .collect();
+        let candidates: Vec<usize> = if specific.is_empty() {
+            node.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, line)| line.when.is_none())
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            specific
+        };
         // Always draw, so adding a variant elsewhere never shifts this stream.
         let draw = self.rng.next_u32() as usize;
         self.line = if candidates.is_empty() {

@@ -28,11 +28,13 @@ fn bundled_scenarios() -> Vec<Arc<Scenario>> {
 
 /// The complete small example from the authoring guide, as written there.
 fn readme_example() -> String {
-    let guide = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/README.md"),
-    )
-    .expect("scenarios/README.md exists");
-    let start = guide.find("```ron\n// A complete small scenario").expect("example in the guide") + 7;
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/README.md"))
+            .expect("scenarios/README.md exists");
+    let start = guide
+        .find("```ron\n// A complete small scenario")
+        .expect("example in the guide")
+        + 7;
     let end = start + guide[start..].find("```").expect("example is closed");
     guide[start..end].to_string()
 }
@@ -63,7 +65,11 @@ fn bundled_scenarios_check_clean() {
         assert!(errors.is_empty(), "{}", l.render());
     }
     let output = kiku(&["check"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 #[test]
@@ -81,17 +87,46 @@ fn bundled_scenarios_are_balanced() {
     for scenario in bundled_scenarios() {
         let a = analyse::analyse(&scenario, 1);
         let id = &scenario.id;
-        assert!(a.best.score.overall >= 90, "{id}: best path scores {} < 90: {:?}", a.best.score.overall, a.best.choices);
-        let listen = a.listen_first.as_ref().unwrap_or_else(|| panic!("{id}: no listen-first path"));
-        assert!(listen.score.overall >= 85, "{id}: listen-first path scores {} < 85: {:?}", listen.score.overall, listen.choices);
-        assert!(a.advise_first.score.overall <= 40, "{id}: advise-first path scores {} > 40: {:?}", a.advise_first.score.overall, a.advise_first.choices);
+        assert!(
+            a.best.score.overall >= 90,
+            "{id}: best path scores {} < 90: {:?}",
+            a.best.score.overall,
+            a.best.choices
+        );
+        let listen = a
+            .listen_first
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id}: no listen-first path"));
+        assert!(
+            listen.score.overall >= 85,
+            "{id}: listen-first path scores {} < 85: {:?}",
+            listen.score.overall,
+            listen.choices
+        );
+        assert!(
+            a.advise_first.score.overall <= 40,
+            "{id}: advise-first path scores {} > 40: {:?}",
+            a.advise_first.score.overall,
+            a.advise_first.choices
+        );
         for e in &a.endings {
             assert!(e.paths > 0, "{id}: ending `{}` is never reached", e.id);
         }
         assert!(a.dead_ends.is_empty(), "{id}: dead ends {:?}", a.dead_ends);
-        assert!(a.best.choices.len() >= 12, "{id}: the best path has only {} decisions", a.best.choices.len());
-        for kind in [EndingKind::OpenedUp, EndingKind::Polite, EndingKind::ShutDown] {
-            assert!(scenario.endings.values().any(|e| e.kind == kind), "{id}: no {kind:?} ending");
+        assert!(
+            a.best.choices.len() >= 12,
+            "{id}: the best path has only {} decisions",
+            a.best.choices.len()
+        );
+        for kind in [
+            EndingKind::OpenedUp,
+            EndingKind::Polite,
+            EndingKind::ShutDown,
+        ] {
+            assert!(
+                scenario.endings.values().any(|e| e.kind == kind),
+                "{id}: no {kind:?} ending"
+            );
         }
     }
 }
@@ -115,7 +150,11 @@ fn first_scenario_uses_every_act_kind() {
         .expect("scenarios/01_first_steps.ron");
     let used: std::collections::HashSet<&str> = first.choices().map(|(_, c)| c.act.key()).collect();
     for kind in kiku::Act::kinds() {
-        assert!(used.contains(kind.key()), "first_steps never uses {}", kind.key());
+        assert!(
+            used.contains(kind.key()),
+            "first_steps never uses {}",
+            kind.key()
+        );
     }
     let frames: std::collections::HashSet<_> = first
         .choices()
@@ -125,15 +164,24 @@ fn first_scenario_uses_every_act_kind() {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/all/golden")
+        .join(name);
     if std::env::var_os("KIKU_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}; run with KIKU_BLESS=1", path.display()));
-    assert_eq!(expected, actual, "golden {name} differs (KIKU_BLESS=1 rewrites it after review)");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with KIKU_BLESS=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        expected, actual,
+        "golden {name} differs (KIKU_BLESS=1 rewrites it after review)"
+    );
 }
 
 #[test]
@@ -147,8 +195,20 @@ fn replay_json_is_stable() {
         ("example_midway.json", "reflect_unsure"),
         ("example_advise.json", "reassure_early"),
     ] {
-        let out = kiku(&["replay", file, "--choices", choices, "--seed", "7", "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = kiku(&[
+            "replay",
+            file,
+            "--choices",
+            choices,
+            "--seed",
+            "7",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         golden(name, &String::from_utf8(out.stdout).unwrap());
     }
 }
@@ -158,10 +218,18 @@ fn replay_rejects_unknown_choices_clearly() {
     let dir = tempdir();
     let file = dir.join("example.ron");
     std::fs::write(&file, readme_example()).unwrap();
-    let out = kiku(&["replay", file.to_str().unwrap(), "--choices", "reflect_unsure,nope"]);
+    let out = kiku(&[
+        "replay",
+        file.to_str().unwrap(),
+        "--choices",
+        "reflect_unsure,nope",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("choice 2 (`nope`)") && err.contains("ask_being"), "{err}");
+    assert!(
+        err.contains("choice 2 (`nope`)") && err.contains("ask_being"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -174,7 +242,12 @@ fn check_reports_located_errors_and_never_panics() {
         ("latin1.ron", b"Scenario(id: \"caf\xe9\")".to_vec()),
         ("nested.ron", "(".repeat(100_000).into_bytes()),
         ("json.ron", br#"{"id": "x", "nodes": {}}"#.to_vec()),
-        ("dangling.ron", readme_example().replace("Node(\"deeper\")", "Node(\"deepr\")").into_bytes()),
+        (
+            "dangling.ron",
+            readme_example()
+                .replace("Node(\"deeper\")", "Node(\"deepr\")")
+                .into_bytes(),
+        ),
     ];
     for (name, bytes) in &cases {
         let path = dir.join(name);
@@ -183,15 +256,24 @@ fn check_reports_located_errors_and_never_panics() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
         let located = format!("{}:", path.display());
-        assert!(stdout.contains(&located) && stdout.contains("error:"), "{name}: {stdout}");
+        assert!(
+            stdout.contains(&located) && stdout.contains("error:"),
+            "{name}: {stdout}"
+        );
     }
     let big = dir.join("big.ron");
     std::fs::write(&big, vec![b' '; 50 * 1024 * 1024]).unwrap();
     let out = kiku(&["check", big.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("too large"));
-    let dangling = String::from_utf8_lossy(&kiku(&["check", dir.join("dangling.ron").to_str().unwrap()]).stdout).into_owned();
-    assert!(dangling.contains("dangling.ron:46:27: error: unknown node `deepr`"), "{dangling}");
+    let dangling = String::from_utf8_lossy(
+        &kiku(&["check", dir.join("dangling.ron").to_str().unwrap()]).stdout,
+    )
+    .into_owned();
+    assert!(
+        dangling.contains("dangling.ron:46:27: error: unknown node `deepr`"),
+        "{dangling}"
+    );
 }
 
 fn tempdir() -> PathBuf {
@@ -281,9 +363,9 @@ proptest! {
 
 #[test]
 fn synthetic_scenarios_round_trip_and_analyse() {
-    let scenario = kiku::synthetic::corridor(200);
+    let scenario = kiku::synthetic::layered(200);
     let text = kiku::synthetic::to_ron(&scenario);
-    let loaded = load::load_str(Path::new("corridor.ron"), text);
+    let loaded = load::load_str(Path::new("layered.ron"), text);
     assert!(!loaded.has_errors(), "{}", loaded.render());
     let a = analyse::analyse(&loaded.scenario.unwrap(), 1);
     assert!(matches!(a.method, analyse::Method::Sampled { .. }));
