@@ -134,7 +134,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }) => analyse_cmd(&scenario, seed, json),
         Some(Command::Graph { scenario, lang }) => match load_one(&scenario) {
             Ok(s) => {
-                print!("{}", crate::graph::dot(&s, lang));
+                emit(&crate::graph::dot(&s, lang));
                 ExitCode::SUCCESS
             }
             Err(code) => code,
@@ -177,18 +177,18 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     let warnings = loaded.iter().map(|l| l.diagnostics.len()).sum::<usize>() - errors;
     if json {
         let all: Vec<_> = loaded.iter().flat_map(|l| &l.diagnostics).collect();
-        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        emit(&format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default()));
     } else {
         for l in &loaded {
             if !l.diagnostics.is_empty() {
-                println!("{}", l.render());
+                emit(&format!("{}\n", l.render()));
             }
         }
         let ok = loaded.iter().filter(|l| !l.has_errors()).count();
-        println!(
-            "checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)",
+        emit(&format!(
+            "checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)\n",
             loaded.len()
-        );
+        ));
     }
     if errors > 0 {
         ExitCode::FAILURE
@@ -236,7 +236,7 @@ fn replay_cmd(args: &ReplayArgs) -> ExitCode {
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
             } else {
-                print!("{}", replay::render_text(&report, args.lang));
+                emit(&replay::render_text(&report, args.lang));
             }
             ExitCode::SUCCESS
         }
@@ -259,7 +259,14 @@ fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
             serde_json::to_string_pretty(&analysis).unwrap_or_default()
         );
     } else {
-        print!("{}", crate::analyse::render_text(&analysis, &scenario));
+        emit(&crate::analyse::render_text(&analysis, &scenario));
     }
     ExitCode::SUCCESS
+}
+
+/// Writes to stdout; a closed pipe (`kiku replay ... | head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
