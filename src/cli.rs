@@ -231,10 +231,10 @@ fn replay_cmd(args: &ReplayArgs) -> ExitCode {
     match replay::replay(&scenario, args.seed, &choices) {
         Ok(report) => {
             if args.json {
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
+                ));
             } else {
                 emit(&replay::render_text(&report, args.lang));
             }
@@ -254,10 +254,10 @@ fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
     };
     let analysis = crate::analyse::analyse(&scenario, seed);
     if json {
-        println!(
-            "{}",
+        emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&analysis).unwrap_or_default()
-        );
+        ));
     } else {
         emit(&crate::analyse::render_text(&analysis, &scenario));
     }
