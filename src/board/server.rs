@@ -84,7 +84,6 @@ pub fn start(
     let (stop, stopped) = watch::channel(false);
     let app = Arc::new(App::new(store, config, stopped.clone()));
     tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
-    app.changed.notify_one();
     let router = router(app);
     let mut shutdown = stopped;
     let task = tokio::spawn(async move {
@@ -175,13 +174,23 @@ struct App {
 impl App {
     fn new(store: Store, config: Config, stopped: watch::Receiver<bool>) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
+        // The first page load gets a real board, not an empty one.
+        let first = match store.board(TOP, Ranking::BestPerName) {
+            Ok(board) => board,
+            Err(e) => {
+                eprintln!("warning: could not read the board: {e}");
+                Board::default()
+            }
+        };
+        let first =
+            serde_json::to_string(&public_board(&config, first, Vec::new())).unwrap_or_default();
         let (pushes, _) = broadcast::channel(16);
         App {
             db: Db::spawn(store),
             limiter,
             changed: Notify::new(),
             fresh: Mutex::new(Vec::new()),
-            snapshot: RwLock::new(Arc::from("{}")),
+            snapshot: RwLock::new(Arc::from(first)),
             pushes,
             stopped,
             config,

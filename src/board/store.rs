@@ -415,9 +415,9 @@ impl Store {
 
     /// Every entry, oldest first.
     pub fn entries(&self) -> Result<Vec<Entry>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY id"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries e ORDER BY e.id"
+        ))?;
         let rows = stmt.query_map([], entry_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -1,6 +1,7 @@
 //! Kiku's integration tests: one binary (each file under tests/ would link
 //! Bevy again), one module per area.
 
+mod board;
 mod core_engine;
 #[cfg(feature = "gui")]
 mod game;
