@@ -294,8 +294,17 @@ fn all_playable() -> Vec<Arc<Scenario>> {
     all
 }
 
+/// 64 cases per property in the normal test run; `PROPTEST_CASES=N` runs
+/// longer (the fuzzing run reported in the README).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     /// Random choice sequences never panic, keep every number in range, and
     /// replay to the same transcript.
