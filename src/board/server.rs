@@ -276,6 +276,8 @@ pub struct PublicBoard {
     pub entries: u64,
     /// Top rows by total points.
     pub overall: Vec<Row>,
+    /// Nicknames ranked overall.
+    pub ranked: u32,
     /// Top rows per scenario: every scenario the server knows, then any
     /// others with entries.
     pub scenarios: Vec<ScenarioBoard>,
@@ -309,6 +311,7 @@ fn public_board(config: &Config, board: Board, fresh: Vec<i64>) -> PublicBoard {
         join: config.join_url.clone(),
         entries: board.entries,
         overall: board.overall,
+        ranked: board.ranked,
         scenarios,
         fresh,
     }

@@ -229,6 +229,8 @@ pub struct Board {
     pub overall: Vec<Row>,
     /// One board per scenario with entries, by scenario id.
     pub scenarios: Vec<ScenarioBoard>,
+    /// How many rows the overall board has in all (nicknames, or attempts).
+    pub ranked: u32,
     /// Entries stored in all.
     pub entries: u64,
 }
@@ -499,8 +501,18 @@ impl Store {
                 ranked,
             });
         }
+        let ranked: i64 = match ranking {
+            Ranking::BestPerName => {
+                self.conn
+                    .query_row("SELECT COUNT(DISTINCT nickname) FROM best", [], |r| r.get(0))?
+            }
+            Ranking::Attempts => self
+                .conn
+                .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?,
+        };
         Ok(Board {
             overall: self.overall_rows(limit, ranking)?,
+            ranked: to_u32(ranked),
             scenarios,
             entries: self.count()?,
         })

@@ -65,6 +65,15 @@ impl TestServer {
     }
 
     fn start_with(store: Store, rate_limit: Option<RateLimit>, bind: &str) -> TestServer {
+        TestServer::start_full(store, rate_limit, bind, vec![scenario()])
+    }
+
+    fn start_full(
+        store: Store,
+        rate_limit: Option<RateLimit>,
+        bind: &str,
+        scenarios: Vec<Arc<Scenario>>,
+    ) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -80,7 +89,7 @@ impl TestServer {
                     code: CODE.into(),
                     token: TOKEN.into(),
                     join_url: format!("http://{addr}/"),
-                    scenarios: Scenarios::new([scenario()]),
+                    scenarios: Scenarios::new(scenarios),
                     rate_limit,
                 },
             )
@@ -738,7 +747,7 @@ impl Driver {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--window-size=1600,900", "--hide-scrollbars",
+                    "--no-first-run", "--window-size=1920,1080", "--hide-scrollbars",
                     format!("--user-data-dir={}", profile.display()),
                 ]
             }
@@ -831,14 +840,58 @@ fn projector_page_in_headless_chromium_updates_live() {
         eprintln!("skipped: install chromium and chromium-driver to run the browser test");
         return;
     }
-    let server = TestServer::start(None);
+    // Three scenarios and a dozen trainees: what a projector really shows.
+    let variants = [
+        ("small_example", "小さな例", "A small example"),
+        ("career_fog", "キャリアのもやもや", "Career fog"),
+        ("ai_anxiety", "AIと仕事の不安", "AI and the job"),
+    ];
+    let scenarios: Vec<Arc<Scenario>> = variants
+        .iter()
+        .map(|(id, ja, en)| {
+            let ron = SCENARIO_RON
+                .replace("id: \"small_example\"", &format!("id: \"{id}\""))
+                .replace(
+                    "ja: \"小さな例\", en: \"A small example\"",
+                    &format!("ja: \"{ja}\", en: \"{en}\""),
+                );
+            let loaded = kiku::load::load_str(Path::new("v.ron"), ron);
+            loaded.scenario.expect("variant loads")
+        })
+        .collect();
+    let server = TestServer::start_full(
+        Store::open_in_memory().unwrap(),
+        None,
+        "127.0.0.1:0",
+        scenarios.clone(),
+    );
     let client = server.client();
-    for (name, choices) in [
-        ("森 遥", &BEST[..]),
-        ("Taro", &WORST[..]),
-        ("鈴木 一郎", &BEST[..]),
-    ] {
-        client.submit(&submission(name, choices)).unwrap();
+    let routes: [&[&str]; 3] = [&BEST, &["reflect_unsure", "advise_training"], &WORST];
+    let people = [
+        "森 遥",
+        "Taro",
+        "鈴木 一郎",
+        "佐藤 花子",
+        "高橋 健",
+        "Mia",
+        "田中 美咲",
+        "伊藤 大輔",
+        "渡辺 翔",
+        "山本 あかり",
+        "中村 陽介",
+        "小林 Emi",
+    ];
+    let submit_as = |name: &str, index: usize, route: &[&str]| {
+        let s = &scenarios[index];
+        let mut sub = submission(name, route);
+        sub.scenario = s.id.clone();
+        sub.hash = s.content_hash();
+        client.submit(&sub).unwrap()
+    };
+    for (i, name) in people.iter().enumerate() {
+        for (k, _) in scenarios.iter().enumerate().take(1 + i % 3) {
+            submit_as(name, k, routes[(i + k) % 3]);
+        }
     }
     let profile = temp_dir("chromium-profile");
     let driver = Driver::start(&profile);
@@ -858,8 +911,9 @@ fn projector_page_in_headless_chromium_updates_live() {
 
     let hostile = "<img src=x onerror=p()>";
     driver.script("window.p = () => { window.__pwned = 1; }; return 1");
-    client.submit(&submission(hostile, &BEST)).unwrap();
-    client.submit(&submission("新人 さくら", &BEST)).unwrap();
+    submit_as(hostile, 0, &BEST);
+    submit_as("新人 さくら", 1, &BEST);
+    submit_as("新人 さくら", 2, &BEST);
     wait_for(|| {
         let text = driver.script("return document.body.textContent");
         text.as_str()
@@ -890,6 +944,8 @@ fn projector_page_in_headless_chromium_updates_live() {
         "live"
     );
 
+    // Let the arrival animation finish before the picture.
+    std::thread::sleep(Duration::from_millis(1200));
     let png = base64_decode(driver.call("GET", "/screenshot", None).as_str().unwrap());
     assert!(png.starts_with(b"\x89PNG"));
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("projector.png");
