@@ -31,7 +31,9 @@ fn draw_system(
         return Ok(());
     };
     let view = view::briefing(&scenario, settings.lang);
-    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, &view, settings.lang))
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &view, settings.lang)
+    })
 }
 
 /// Draws the briefing.
@@ -54,7 +56,11 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                         ui.horizontal_top(|ui| {
                             portrait::draw(ui, Mood::Neutral, 50, 150.0);
                             ui.vertical(|ui| {
-                                ui.label(egui::RichText::new(S::Member.get(lang)).small().color(fonts::MUTED));
+                                ui.label(
+                                    egui::RichText::new(S::Member.get(lang))
+                                        .small()
+                                        .color(fonts::MUTED),
+                                );
                                 ui.label(egui::RichText::new(&b.name).heading());
                                 ui.label(format!(
                                     "{} · {} {}{}",
@@ -77,7 +83,11 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                     ui.add_space(10.0);
                     ui::card(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(egui::RichText::new(S::Aim.get(lang)).strong().color(fonts::ACCENT));
+                        ui.label(
+                            egui::RichText::new(S::Aim.get(lang))
+                                .strong()
+                                .color(fonts::ACCENT),
+                        );
                         ui.label(S::AimText.get(lang));
                     });
                     ui.add_space(16.0);

@@ -131,7 +131,11 @@ mod tests {
         // Nothing changed: nothing reported.
         assert_eq!(catalog.reload(), Reload::default());
 
-        std::fs::write(&file, SAMPLE.replacen("start: \"open\"", "start: \"nowhere\"", 1)).unwrap();
+        std::fs::write(
+            &file,
+            SAMPLE.replacen("start: \"open\"", "start: \"nowhere\"", 1),
+        )
+        .unwrap();
         let report = catalog.reload();
         assert!(report.updated.is_empty());
         assert!(report.errors[0].contains("a.ron:"), "{report:?}");

@@ -33,7 +33,9 @@ fn draw_system(
     };
     let preview = Game::preview(&config, &settings);
     let view = view::conversation(&play.session, play.typing, settings.lang, preview);
-    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, &view, settings.lang))
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &view, settings.lang)
+    })
 }
 
 const NUMBER_KEYS: [egui::Key; 9] = [
@@ -75,7 +77,11 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     let full = ui.available_rect_before_wrap();
     let side = (full.width() * 0.26).clamp(220.0, 420.0);
     egui::Panel::top("conversation_top")
-        .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(16, 8)))
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(16, 8)),
+        )
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 if ui.button(S::Leave.get(lang)).clicked() {
@@ -95,25 +101,39 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     egui::Panel::left("conversation_member")
         .exact_size(side)
         .resizable(false)
-        .frame(egui::Frame::new().fill(egui::Color32::from_rgb(0xEF, 0xEA, 0xDE)).inner_margin(egui::Margin::same(14)))
+        .frame(
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(0xEF, 0xEA, 0xDE))
+                .inner_margin(egui::Margin::same(14)),
+        )
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("member_side").show(ui, |ui| {
-                ui.vertical_centered(|ui| {
-                    let size = (side - 28.0).min(full.height() * 0.42).max(120.0);
-                    portrait::draw(ui, v.mood, v.trust, size);
-                    ui.label(egui::RichText::new(&v.name).heading());
+            egui::ScrollArea::vertical()
+                .id_salt("member_side")
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        let size = (side - 28.0).min(full.height() * 0.42).max(120.0);
+                        portrait::draw(ui, v.mood, v.trust, size);
+                        ui.label(egui::RichText::new(&v.name).heading());
+                    });
+                    if let Some(p) = &v.preview {
+                        ui.add_space(8.0);
+                        draw_preview(ui, p, lang);
+                    }
                 });
-                if let Some(p) = &v.preview {
-                    ui.add_space(8.0);
-                    draw_preview(ui, p, lang);
-                }
-            });
         });
     egui::Panel::bottom("conversation_choices")
-        .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(18, 12)))
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(18, 12)),
+        )
         .show(ui, |ui| {
             if let Some((title, text)) = &v.ended {
-                ui.label(egui::RichText::new(S::Ended.get(lang)).small().color(fonts::MUTED));
+                ui.label(
+                    egui::RichText::new(S::Ended.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
                 ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
                 ui.label(text);
                 ui.add_space(6.0);
@@ -121,7 +141,11 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                     intent = Some(Intent::Finish);
                 }
             } else if v.typing {
-                ui.label(egui::RichText::new(S::SkipHint.get(lang)).small().color(fonts::MUTED));
+                ui.label(
+                    egui::RichText::new(S::SkipHint.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
             } else {
                 for choice in &v.choices {
                     let mut text = egui::text::LayoutJob::default();
@@ -131,24 +155,40 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                         0.0,
                         egui::TextFormat::simple(body.clone(), fonts::ACCENT),
                     );
-                    text.append(&choice.text, 0.0, egui::TextFormat::simple(body.clone(), fonts::INK));
+                    text.append(
+                        &choice.text,
+                        0.0,
+                        egui::TextFormat::simple(body.clone(), fonts::INK),
+                    );
                     if let Some(act) = &choice.act {
                         let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
-                        text.append(&format!("   [{act}]"), 0.0, egui::TextFormat::simple(small, fonts::MUTED));
+                        text.append(
+                            &format!("   [{act}]"),
+                            0.0,
+                            egui::TextFormat::simple(small, fonts::MUTED),
+                        );
                     }
                     text.wrap.max_width = ui.available_width() - 30.0;
-                    let button = egui::Button::new(text)
-                        .min_size(egui::vec2(ui.available_width(), 0.0));
+                    let button =
+                        egui::Button::new(text).min_size(egui::vec2(ui.available_width(), 0.0));
                     let response = ui.add_enabled(choice.enabled, button);
                     if response.clicked() {
                         intent = Some(Intent::Choose(choice.id.clone()));
                     }
                 }
-                ui.label(egui::RichText::new(S::KeysHint.get(lang)).small().color(fonts::MUTED));
+                ui.label(
+                    egui::RichText::new(S::KeysHint.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
             }
         });
     let central = egui::CentralPanel::default()
-        .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(20, 12)))
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(20, 12)),
+        )
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("conversation_log")
@@ -174,17 +214,30 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     if v.typing
         && intent.is_none()
         && ui.input(|i| i.pointer.primary_clicked())
-        && central.response.rect.contains(ui.input(|i| i.pointer.interact_pos()).unwrap_or_default())
+        && central
+            .response
+            .rect
+            .contains(ui.input(|i| i.pointer.interact_pos()).unwrap_or_default())
     {
         intent = Some(Intent::SkipTyping);
     }
     intent
 }
 
-fn bubble(ui: &mut egui::Ui, speaker: Speaker, text: &str, name: &str, lang: Lang) -> egui::Response {
+fn bubble(
+    ui: &mut egui::Ui,
+    speaker: Speaker,
+    text: &str,
+    name: &str,
+    lang: Lang,
+) -> egui::Response {
     let width = ui.available_width();
     let (who, fill, align) = match speaker {
-        Speaker::Member => (name.to_string(), egui::Color32::from_rgb(0xFF, 0xFD, 0xF8), egui::Align::Min),
+        Speaker::Member => (
+            name.to_string(),
+            egui::Color32::from_rgb(0xFF, 0xFD, 0xF8),
+            egui::Align::Min,
+        ),
         Speaker::You => (
             S::You.get(lang).to_string(),
             egui::Color32::from_rgb(0xE4, 0xE9, 0xF5),
@@ -212,7 +265,11 @@ fn bubble(ui: &mut egui::Ui, speaker: Speaker, text: &str, name: &str, lang: Lan
 fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
     ui::card(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(egui::RichText::new(S::Preview.get(lang)).strong().color(fonts::ACCENT));
+        ui.label(
+            egui::RichText::new(S::Preview.get(lang))
+                .strong()
+                .color(fonts::ACCENT),
+        );
         for (label, value) in &p.stats {
             ui.horizontal(|ui| {
                 ui.label(format!("{label} {value:>3}"));
@@ -228,7 +285,11 @@ fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
                     .color(fonts::MUTED),
             );
         }
-        ui.label(egui::RichText::new(S::Layers.get(lang)).small().color(fonts::MUTED));
+        ui.label(
+            egui::RichText::new(S::Layers.get(lang))
+                .small()
+                .color(fonts::MUTED),
+        );
         for layer in &p.layers {
             ui.label(egui::RichText::new(format!("・{layer}")).small());
         }

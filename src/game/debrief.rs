@@ -33,7 +33,9 @@ fn draw_system(
         contexts.ctx_mut()?.request_repaint();
         return Ok(());
     };
-    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, view, settings.lang))
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, view, settings.lang)
+    })
 }
 
 const SERIES_COLOURS: [egui::Color32; 3] = [
@@ -46,7 +48,11 @@ const SERIES_COLOURS: [egui::Color32; 3] = [
 pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
     let mut intent = None;
     egui::Panel::top("debrief_top")
-        .frame(egui::Frame::new().fill(fonts::PAPER).inner_margin(egui::Margin::symmetric(20, 10)))
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(20, 10)),
+        )
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading(format!("{} — {}", S::Debrief.get(lang), d.title));
@@ -89,22 +95,23 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                     );
                 });
                 ui.add_space(16.0);
-                ui.vertical(|ui| {
-                    for (label, value) in &d.axes {
-                        ui.horizontal(|ui| {
-                            ui.add_sized(
-                                egui::vec2(120.0, 18.0),
-                                egui::Label::new(label.as_str()).truncate(),
-                            );
+                // The bars take what the labels and numbers leave.
+                let bar = (ui.available_width() - 230.0).clamp(80.0, 320.0);
+                egui::Grid::new("debrief_axes")
+                    .num_columns(3)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        for (label, value) in &d.axes {
+                            ui.label(label.as_str());
                             ui.add(
                                 egui::ProgressBar::new(*value as f32 / 100.0)
-                                    .desired_width(ui.available_width() - 50.0)
+                                    .desired_width(bar)
                                     .fill(score_colour(*value)),
                             );
                             ui.label(egui::RichText::new(value.to_string()).strong());
-                        });
-                    }
-                });
+                            ui.end_row();
+                        }
+                    });
             });
         });
     };
@@ -169,6 +176,15 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
 
     // The costliest turns, with what would have been better.
     ui.label(egui::RichText::new(S::Costliest.get(lang)).heading());
+    if d.pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(egui::RichText::new(S::Searching.get(lang)).color(fonts::MUTED));
+        });
+        // Look again soon for the search's result (only while it runs).
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+    }
     if d.costly.is_empty() {
         ui::card(ui, |ui| {
             ui.set_width(ui.available_width());
@@ -179,19 +195,44 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         ui::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                ui.label(egui::RichText::new(format!("{} {}", S::Turn.get(lang), c.number)).strong());
-                ui.label(egui::RichText::new(format!("{:+}", c.cost)).strong().color(fonts::BAD));
+                ui.label(
+                    egui::RichText::new(format!("{} {}", S::Turn.get(lang), c.number)).strong(),
+                );
+                ui.label(
+                    egui::RichText::new(format!("{:+}", c.cost))
+                        .strong()
+                        .color(fonts::BAD),
+                );
                 act_badge(ui, &c.act);
             });
-            ui.label(format!("{}: 「{}」", S::You.get(lang), c.you));
+            ui.label(format!("{}: {}", S::You.get(lang), quote(&c.you, lang)));
             match &c.better {
-                Some((text, act)) => {
+                Some(b) => {
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(egui::RichText::new(format!("→ {}:", S::Better.get(lang))).color(fonts::GOOD).strong());
-                        act_badge(ui, act);
+                        ui.label(
+                            egui::RichText::new(format!("→ {}:", S::Better.get(lang)))
+                                .color(fonts::GOOD)
+                                .strong(),
+                        );
+                        act_badge(ui, &b.act);
                     });
-                    ui.label(egui::RichText::new(format!("「{text}」")).color(fonts::GOOD));
+                    ui.label(egui::RichText::new(quote(&b.text, lang)).color(fonts::GOOD));
+                    ui.label(
+                        egui::RichText::new(match lang {
+                            Lang::Ja => format!(
+                                "ここからの最高スコア {} (あなたの選択のあとでは最高 {})",
+                                b.reachable, b.yours
+                            ),
+                            Lang::En => format!(
+                                "best score reachable from here: {} (after your reply: {})",
+                                b.reachable, b.yours
+                            ),
+                        })
+                        .small()
+                        .color(fonts::MUTED),
+                    );
                 }
+                None if d.pending => {}
                 None => {
                     ui.label(egui::RichText::new(S::NoBetter.get(lang)).color(fonts::MUTED));
                 }
@@ -215,10 +256,12 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         ui::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                ui.label(egui::RichText::new(format!("{} {}", S::Turn.get(lang), t.number)).strong());
+                ui.label(
+                    egui::RichText::new(format!("{} {}", S::Turn.get(lang), t.number)).strong(),
+                );
                 act_badge(ui, &t.act);
             });
-            ui.label(format!("{}: 「{}」", S::You.get(lang), t.you));
+            ui.label(format!("{}: {}", S::You.get(lang), quote(&t.you, lang)));
             for r in &t.reasons {
                 reason(ui, r);
             }
@@ -243,9 +286,21 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         for layer in &d.layers {
             ui.label(format!("・{layer}"));
         }
-        ui.label(egui::RichText::new(format!("seed {}", d.seed)).small().color(fonts::MUTED));
+        ui.label(
+            egui::RichText::new(format!("seed {}", d.seed))
+                .small()
+                .color(fonts::MUTED),
+        );
     });
     ui.add_space(24.0);
+}
+
+/// Quotes what the trainee said, the way each language does.
+fn quote(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("「{text}」"),
+        Lang::En => format!("“{text}”"),
+    }
 }
 
 fn score_colour(value: u32) -> egui::Color32 {
@@ -266,9 +321,17 @@ fn act_badge(ui: &mut egui::Ui, act: &str) {
 }
 
 fn reason(ui: &mut egui::Ui, r: &ReasonView) {
-    let colour = if r.points >= 0 { fonts::GOOD } else { fonts::BAD };
+    let colour = if r.points >= 0 {
+        fonts::GOOD
+    } else {
+        fonts::BAD
+    };
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(format!("{:+} {}", r.points, r.axis)).color(colour).strong());
+        ui.label(
+            egui::RichText::new(format!("{:+} {}", r.points, r.axis))
+                .color(colour)
+                .strong(),
+        );
         ui.label(&r.text);
     });
 }

@@ -42,11 +42,26 @@ pub fn apply_style(ctx: &egui::Context, scale: f32) {
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|style| {
         style.text_styles = [
-            (TextStyle::Heading, FontId::new(HEADING * scale, FontFamily::Proportional)),
-            (TextStyle::Body, FontId::new(BODY * scale, FontFamily::Proportional)),
-            (TextStyle::Button, FontId::new(BUTTON * scale, FontFamily::Proportional)),
-            (TextStyle::Small, FontId::new(SMALL * scale, FontFamily::Proportional)),
-            (TextStyle::Monospace, FontId::new(MONO * scale, FontFamily::Monospace)),
+            (
+                TextStyle::Heading,
+                FontId::new(HEADING * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(BODY * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(BUTTON * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(SMALL * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(MONO * scale, FontFamily::Monospace),
+            ),
         ]
         .into();
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
@@ -60,7 +75,7 @@ pub fn visuals() -> egui::Visuals {
     let mut v = egui::Visuals::light();
     v.panel_fill = PAPER;
     v.window_fill = egui::Color32::from_rgb(0xFF, 0xFD, 0xF8);
-    v.extreme_bg_color = egui::Color32::from_rgb(0xFF, 0xFE, 0xFB);
+    v.extreme_bg_color = egui::Color32::from_rgb(0xEC, 0xE6, 0xDA);
     v.override_text_color = Some(INK);
     v.selection.bg_fill = ACCENT.gamma_multiply(0.35);
     v.widgets.inactive.weak_bg_fill = egui::Color32::from_rgb(0xEE, 0xE9, 0xDF);

@@ -43,7 +43,12 @@ impl Entry {
             seed: transcript.seed,
             finished_at,
             overall: score.overall,
-            axes: [score.listening, score.questions, score.change, score.outcome],
+            axes: [
+                score.listening,
+                score.questions,
+                score.change,
+                score.outcome,
+            ],
             ending: transcript.ending.clone(),
             choices: transcript.choice_ids(),
         }

@@ -133,12 +133,11 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings) {
     let Some(play) = game.play.as_mut() else {
         return;
     };
-    let Some(entry) = library
-        .catalog
-        .entries
-        .iter()
-        .position(|e| e.good.as_ref().is_some_and(|s| s.id == play.session.scenario().id))
-    else {
+    let Some(entry) = library.catalog.entries.iter().position(|e| {
+        e.good
+            .as_ref()
+            .is_some_and(|s| s.id == play.session.scenario().id)
+    }) else {
         return;
     };
     let Some(new) = library.catalog.entries[entry].good.clone() else {
@@ -164,4 +163,5 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings) {
         saved: play.saved,
     };
     game.debrief = None;
+    game.suggestions = None;
 }

@@ -139,6 +139,17 @@ pub struct Game {
     pub notices: Vec<String>,
     /// Errors of a broken scenario edit (hot reload), shown in an overlay.
     pub reload_errors: Vec<String>,
+    /// The debrief's better replies: worked out on a thread.
+    pub suggestions: Option<Suggestions>,
+}
+
+/// The debrief's "what would have been better", which searches the graph.
+#[derive(Debug)]
+pub enum Suggestions {
+    /// Being worked out on a thread.
+    Pending(std::sync::Mutex<std::sync::mpsc::Receiver<Vec<Option<view::Suggestion>>>>),
+    /// Done.
+    Ready(Vec<Option<view::Suggestion>>),
 }
 
 impl Game {
@@ -159,11 +170,17 @@ pub fn logic_plugin(app: &mut App) {
     app.init_state::<Screen>()
         .add_message::<Intent>()
         .init_resource::<Game>()
-        .add_systems(Update, (apply_intents, advance_typing, refresh_debrief).chain());
+        .add_systems(
+            Update,
+            (apply_intents, advance_typing, refresh_debrief).chain(),
+        );
 }
 
 /// Builds the state from the command line: settings, history, catalog.
-pub fn setup(args: &GameArgs, data_dir: Option<PathBuf>) -> (Config, Settings, Library, Vec<String>) {
+pub fn setup(
+    args: &GameArgs,
+    data_dir: Option<PathBuf>,
+) -> (Config, Settings, Library, Vec<String>) {
     let mut notices = Vec::new();
     let (mut prefs, msg) = prefs::load(data_dir.as_deref());
     notices.extend(msg);
@@ -172,7 +189,10 @@ pub fn setup(args: &GameArgs, data_dir: Option<PathBuf>) -> (Config, Settings, L
     }
     let (history, msg) = history::load(data_dir.as_deref());
     notices.extend(msg);
-    let root = args.scenarios.clone().unwrap_or_else(crate::load::bundled_dir);
+    let root = args
+        .scenarios
+        .clone()
+        .unwrap_or_else(crate::load::bundled_dir);
     let catalog = Catalog::load(vec![root]);
     (
         Config {
@@ -193,7 +213,12 @@ fn fresh_seed() -> u64 {
     (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
 }
 
-fn start_play(config: &Config, library: &Library, settings: &Settings, entry: usize) -> Option<Play> {
+fn start_play(
+    config: &Config,
+    library: &Library,
+    settings: &Settings,
+    entry: usize,
+) -> Option<Play> {
     let scenario = scenario_at(library, entry)?;
     let session = Session::start(&scenario, config.seed.unwrap_or_else(fresh_seed));
     let mut typing = Typing::start(view::current_line_chars(&session, settings.lang));
@@ -232,10 +257,12 @@ pub fn apply_intents(
                     Intent::PlayAgain => game.play.as_ref().map(|p| p.entry).or(game.picked),
                     _ => game.picked,
                 };
-                if let Some(play) = entry.and_then(|e| start_play(&config, &library, &settings, e)) {
+                if let Some(play) = entry.and_then(|e| start_play(&config, &library, &settings, e))
+                {
                     game.picked = Some(play.entry);
                     game.play = Some(play);
                     game.debrief = None;
+                    game.suggestions = None;
                     next.set(Screen::Conversation);
                 }
             }
@@ -262,7 +289,8 @@ pub fn apply_intents(
                         Some(dir) => {
                             let library = &mut *library;
                             if let Err(e) = history::append(dir, &mut library.history, entry) {
-                                game.notices.push(format!("could not save the history: {e}"));
+                                game.notices
+                                    .push(format!("could not save the history: {e}"));
                             }
                         }
                         None => library.history.entries.push(entry),
@@ -289,14 +317,16 @@ pub fn apply_intents(
                     && let Some(play) = game.play.as_mut()
                 {
                     // The line is now in another language: show it whole.
-                    play.typing = Typing::start(view::current_line_chars(&play.session, prefs.lang));
+                    play.typing =
+                        Typing::start(view::current_line_chars(&play.session, prefs.lang));
                     play.typing.skip();
                 }
                 settings.0 = prefs;
                 if let Some(dir) = &config.data_dir
                     && let Err(e) = prefs::save(dir, &prefs)
                 {
-                    game.notices.push(format!("could not save the settings: {e}"));
+                    game.notices
+                        .push(format!("could not save the settings: {e}"));
                 }
             }
             Intent::DismissReload => game.reload_errors.clear(),
@@ -314,25 +344,68 @@ fn advance_typing(time: Res<Time>, mut game: ResMut<Game>, settings: Res<Setting
     if let Some(play) = game.play.as_mut()
         && !play.typing.done()
     {
-        play.typing.advance(time.delta_secs(), settings.reading_speed);
+        play.typing
+            .advance(time.delta_secs(), settings.reading_speed);
     }
 }
 
-/// Builds the debrief once per finished 1on1 and language, while on its screen.
+/// Builds the debrief once per finished 1on1 and language, while on its
+/// screen; the better replies arrive from a thread and fill it in.
 fn refresh_debrief(screen: Res<State<Screen>>, settings: Res<Settings>, mut game: ResMut<Game>) {
     if *screen.get() != Screen::Debrief {
         return;
     }
-    let lang = settings.lang;
-    if game.debrief.as_ref().is_some_and(|(l, _)| *l == lang) {
-        return;
-    }
-    let built = game
+    let Some(session) = game
         .play
         .as_ref()
         .filter(|p| p.session.is_over())
-        .map(|p| view::debrief(&p.session, lang));
-    game.debrief = built.map(|d| (lang, d));
+        .map(|p| p.session.clone())
+    else {
+        return;
+    };
+    let mut arrived = false;
+    match &game.suggestions {
+        None => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let scenario = Arc::clone(session.scenario());
+            let transcript = session.transcript().clone();
+            let spawned = std::thread::Builder::new()
+                .name("kiku-debrief".into())
+                .spawn(move || {
+                    let started = std::time::Instant::now();
+                    let found = view::better_choices(&scenario, transcript.seed, &transcript);
+                    debug!("better replies found in {:?}", started.elapsed());
+                    let _ = tx.send(found);
+                });
+            game.suggestions = Some(match spawned {
+                Ok(_) => Suggestions::Pending(std::sync::Mutex::new(rx)),
+                // No thread: the debrief still shows, without suggestions.
+                Err(_) => Suggestions::Ready(Vec::new()),
+            });
+        }
+        Some(Suggestions::Pending(rx)) => {
+            let received = rx.lock().ok().and_then(|rx| match rx.try_recv() {
+                Ok(found) => Some(found),
+                Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Vec::new()),
+            });
+            if let Some(found) = received {
+                game.suggestions = Some(Suggestions::Ready(found));
+                arrived = true;
+            }
+        }
+        Some(Suggestions::Ready(_)) => {}
+    }
+    let lang = settings.lang;
+    if !arrived && game.debrief.as_ref().is_some_and(|(l, _)| *l == lang) {
+        return;
+    }
+    let ready = match &game.suggestions {
+        Some(Suggestions::Ready(found)) => Some(found.as_slice()),
+        _ => None,
+    };
+    let debrief = view::debrief(&session, lang, ready);
+    game.debrief = Some((lang, debrief));
 }
 
 /// Opens the game window (or, with `--screenshots`, walks every screen and

@@ -76,13 +76,25 @@ pub fn draw(ui: &mut egui::Ui, mood: Mood, trust: i32, size: f32) -> egui::Respo
         r * 1.35,
         Color32::from_rgb(0x4A, 0x5A, 0x7A),
     );
-    painter.circle_filled(at(vec2(0.0, -0.12)), r * 1.1, Color32::from_rgb(0x2F, 0x29, 0x2E));
+    painter.circle_filled(
+        at(vec2(0.0, -0.12)),
+        r * 1.1,
+        Color32::from_rgb(0x2F, 0x29, 0x2E),
+    );
     // Face.
     let skin = Color32::from_rgb(0xF6, 0xDB, 0xC4);
     painter.circle_filled(at(vec2(0.0, 0.08)), r, skin);
     // Fringe.
-    painter.circle_filled(at(vec2(-0.45, -0.72)), r * 0.5, Color32::from_rgb(0x2F, 0x29, 0x2E));
-    painter.circle_filled(at(vec2(0.2, -0.8)), r * 0.55, Color32::from_rgb(0x2F, 0x29, 0x2E));
+    painter.circle_filled(
+        at(vec2(-0.45, -0.72)),
+        r * 0.5,
+        Color32::from_rgb(0x2F, 0x29, 0x2E),
+    );
+    painter.circle_filled(
+        at(vec2(0.2, -0.8)),
+        r * 0.55,
+        Color32::from_rgb(0x2F, 0x29, 0x2E),
+    );
     // Cheeks warm with trust.
     let blush = Color32::from_rgba_unmultiplied(0xF0, 0x8A, 0x8A, (40.0 + 110.0 * warm) as u8);
     for side in [-1.0f32, 1.0] {
@@ -156,7 +168,11 @@ mod tests {
     fn every_mood_has_its_own_face() {
         for (i, a) in Mood::ALL.iter().enumerate() {
             for b in &Mood::ALL[i + 1..] {
-                assert_ne!(expression(*a), expression(*b), "{a:?} and {b:?} look the same");
+                assert_ne!(
+                    expression(*a),
+                    expression(*b),
+                    "{a:?} and {b:?} look the same"
+                );
             }
         }
     }

@@ -30,6 +30,8 @@ enum Step {
     /// Reply until this many turns were played or the 1on1 is over.
     PlayTo(usize),
     Shot(&'static str),
+    /// Wait until the debrief's better replies are in.
+    AwaitDebrief,
 }
 
 #[derive(Resource, Debug)]
@@ -60,6 +62,7 @@ fn steps() -> Vec<Step> {
             Step::Shot("4-conversation"),
             Step::PlayTo(MAX_TURNS),
             Step::Send(Intent::Finish),
+            Step::AwaitDebrief,
             Step::Shot("5-debrief"),
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
@@ -107,7 +110,11 @@ fn walk(
         return;
     }
     let Some(step) = walk.steps.get(walk.index).cloned() else {
-        info!("{} screenshots written to {}", walk.captured, walk.dir.display());
+        info!(
+            "{} screenshots written to {}",
+            walk.captured,
+            walk.dir.display()
+        );
         exit.write(AppExit::Success);
         return;
     };
@@ -152,6 +159,13 @@ fn walk(
                     walk.settle = 1;
                     return;
                 }
+            }
+        }
+        Step::AwaitDebrief => {
+            let ready = game.debrief.as_ref().is_some_and(|(_, d)| !d.pending);
+            if !ready {
+                walk.settle = 1;
+                return;
             }
         }
         Step::Shot(name) => {

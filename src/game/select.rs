@@ -26,7 +26,9 @@ fn draw_system(
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let cards = view::cards(&library.catalog, &library.history, settings.lang);
-    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, &cards, settings.lang))
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &cards, settings.lang)
+    })
 }
 
 /// The widest a card gets.
@@ -52,7 +54,8 @@ pub fn draw(ui: &mut egui::Ui, cards: &[Card], lang: Lang) -> Option<Intent> {
             .show(ui, |ui| {
                 // Two columns when there is room, else one.
                 let per_row = ((ui.available_width() / CARD_WIDTH).floor() as usize).clamp(1, 3);
-                let width = (ui.available_width() - 16.0 * (per_row as f32 - 1.0)) / per_row as f32 - 1.0;
+                let width =
+                    (ui.available_width() - 16.0 * (per_row as f32 - 1.0)) / per_row as f32 - 1.0;
                 for row in cards.chunks(per_row) {
                     ui.horizontal_top(|ui| {
                         for card in row {
@@ -90,10 +93,13 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
                 });
-                ui.label(egui::RichText::new(format!("{member} · {difficulty}")).color(fonts::MUTED));
+                ui.label(
+                    egui::RichText::new(format!("{member} · {difficulty}")).color(fonts::MUTED),
+                );
                 ui.label(summary);
                 ui.horizontal(|ui| {
-                    let score = |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());
+                    let score =
+                        |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());
                     if best.is_none() {
                         ui.label(egui::RichText::new(S::NotPlayed.get(lang)).color(fonts::MUTED));
                     } else {

@@ -34,7 +34,12 @@ fn draw_system(
 const SPEEDS: [u32; 4] = [15, 30, 60, 0];
 
 /// Draws the settings; a change comes back as [`Intent::SetPrefs`].
-pub fn draw(ui: &mut egui::Ui, prefs: &Prefs, folder: Option<&str>, forced_preview: bool) -> Option<Intent> {
+pub fn draw(
+    ui: &mut egui::Ui,
+    prefs: &Prefs,
+    folder: Option<&str>,
+    forced_preview: bool,
+) -> Option<Intent> {
     let lang = prefs.lang;
     let mut intent = None;
     let mut next = *prefs;
@@ -88,7 +93,11 @@ pub fn draw(ui: &mut egui::Ui, prefs: &Prefs, folder: Option<&str>, forced_previ
                         );
                         ui.end_row();
                     });
-                ui.label(egui::RichText::new(S::PreviewHelp.get(lang)).small().color(fonts::MUTED));
+                ui.label(
+                    egui::RichText::new(S::PreviewHelp.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
             });
             ui.add_space(10.0);
             ui.label(

@@ -64,7 +64,10 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Read<T> {
                     path.display(),
                     to.display()
                 ),
-                None => format!("{} is damaged ({e}) and could not be moved aside", path.display()),
+                None => format!(
+                    "{} is damaged ({e}) and could not be moved aside",
+                    path.display()
+                ),
             };
             Read::Corrupt { moved_to, message }
         }

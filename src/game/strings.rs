@@ -81,6 +81,8 @@ pub enum S {
     Better,
     /// Debrief: no better choice was found.
     NoBetter,
+    /// Debrief: the search for better replies is running.
+    Searching,
     /// Debrief: nothing cost points.
     NothingCostly,
     /// Debrief: the member's inner voice.
@@ -187,6 +189,10 @@ impl S {
                 "この場面では、ほかの選択肢も同じくらいでした。",
                 "Here the other replies would not have done better.",
             ),
+            S::Searching => (
+                "よりよい選択肢を探しています…",
+                "Looking for better replies…",
+            ),
             S::NothingCostly => (
                 "点を失ったターンはありません。見事です。",
                 "No turn lost points. Well done.",
@@ -208,7 +214,10 @@ impl S {
             S::Instant => ("一度に表示", "All at once"),
             S::DataFolder => ("保存先", "Saved in"),
             S::NotSaved => ("(保存されません)", "(not saved)"),
-            S::ReloadFailed => ("シナリオの変更にエラーがあります", "The scenario edit has an error"),
+            S::ReloadFailed => (
+                "シナリオの変更にエラーがあります",
+                "The scenario edit has an error",
+            ),
             S::KeptLastGood => (
                 "最後に正しく読めた版のまま遊べます。",
                 "The last good version stays playable.",

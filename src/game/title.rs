@@ -35,11 +35,7 @@ pub fn draw(ui: &mut egui::Ui, lang: Lang) -> Option<Intent> {
         let height = ui.available_height();
         ui.vertical_centered(|ui| {
             ui.add_space((height * 0.18).max(12.0));
-            ui.label(
-                egui::RichText::new("聴く")
-                    .size(96.0)
-                    .color(fonts::ACCENT),
-            );
+            ui.label(egui::RichText::new("聴く").size(96.0).color(fonts::ACCENT));
             ui.label(egui::RichText::new("Kiku").size(30.0).color(fonts::MUTED));
             ui.add_space(8.0);
             ui.label(egui::RichText::new(S::Tagline.get(lang)).size(20.0));
@@ -49,13 +45,22 @@ pub fn draw(ui: &mut egui::Ui, lang: Lang) -> Option<Intent> {
             }
             ui.add_space(10.0);
             let size = egui::vec2(180.0, 34.0);
-            if ui.add(egui::Button::new(S::Settings.get(lang)).min_size(size)).clicked() {
+            if ui
+                .add(egui::Button::new(S::Settings.get(lang)).min_size(size))
+                .clicked()
+            {
                 intent = Some(Intent::Open(Screen::Settings));
             }
-            if ui.add(egui::Button::new(S::Leaderboard.get(lang)).min_size(size)).clicked() {
+            if ui
+                .add(egui::Button::new(S::Leaderboard.get(lang)).min_size(size))
+                .clicked()
+            {
                 intent = Some(Intent::Open(Screen::Leaderboard));
             }
-            if ui.add(egui::Button::new(S::Quit.get(lang)).min_size(size)).clicked() {
+            if ui
+                .add(egui::Button::new(S::Quit.get(lang)).min_size(size))
+                .clicked()
+            {
                 intent = Some(Intent::Quit);
             }
         });

@@ -4,7 +4,9 @@
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResolution};
 use bevy::winit::WinitSettings;
-use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+use bevy_egui::{
+    EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
+};
 
 use super::strings::S;
 use super::{Game, Intent, Settings, fonts};
@@ -21,16 +23,16 @@ const ZOOM_MAX: f32 = 3.0;
 
 /// Bevy's plugins for a desktop window: only what an egui interface needs.
 pub fn window_plugins(screenshots: bool) -> impl PluginGroup {
+    let (width, height) = start_size();
     DefaultPlugins
         .set(WindowPlugin {
             primary_window: Some(Window {
                 title: "Kiku 聴く".into(),
                 // Screenshots must not depend on the desktop's DPI setting.
                 resolution: if screenshots {
-                    WindowResolution::new(START_SIZE.0, START_SIZE.1)
-                        .with_scale_factor_override(1.0)
+                    WindowResolution::new(width, height).with_scale_factor_override(1.0)
                 } else {
-                    WindowResolution::new(START_SIZE.0, START_SIZE.1)
+                    WindowResolution::new(width, height)
                 },
                 resize_constraints: bevy::window::WindowResizeConstraints {
                     min_width: MIN_SIZE.0,
@@ -43,12 +45,24 @@ pub fn window_plugins(screenshots: bool) -> impl PluginGroup {
         })
         .set(bevy::log::LogPlugin {
             filter: if screenshots {
-                "warn,kiku=info,bevy_render::view::window::screenshot=warn".into()
+                "warn,kiku=debug,bevy_render::view::window::screenshot=warn".into()
             } else {
                 "warn,kiku=info".into()
             },
             ..default()
         })
+}
+
+/// The start size: [`START_SIZE`], or `KIKU_WINDOW_SIZE=WIDTHxHEIGHT` (to
+/// check layouts and take screenshots at other sizes).
+fn start_size() -> (u32, u32) {
+    std::env::var("KIKU_WINDOW_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+        })
+        .unwrap_or(START_SIZE)
 }
 
 /// egui, the camera, reactive redraw, the style and the overlays.
@@ -59,11 +73,38 @@ pub fn plugin(app: &mut App) {
         .insert_resource(WinitSettings::desktop_app())
         .insert_resource(ClearColor(Color::srgb_u8(0xF7, 0xF3, 0xEA)))
         .add_systems(Startup, spawn_camera)
+        .add_systems(Last, frame_log)
+        .add_systems(
+            PreUpdate,
+            drop_unchanged_modifiers
+                .after(EguiPreUpdateSet::ProcessInput)
+                .before(EguiPreUpdateSet::BeginPass),
+        )
         .add_systems(
             EguiPrimaryContextPass,
             (style, overlays.after(style)).before(ScreenDraw),
         )
         .configure_sets(EguiPrimaryContextPass, ScreenDraw);
+}
+
+/// bevy_egui 0.42 reports the modifier keys to egui on every frame, even
+/// when they did not change; egui counts that as input and asks for another
+/// frame, so a reactive app would never sleep (about 25 frames/s, most of a
+/// core under Xvfb). Keep the event only when the modifiers really changed.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|event| match event {
+            egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
+    }
 }
 
 /// The set the screens' drawing systems run in (after the style is set).
@@ -83,9 +124,9 @@ fn style(
     mut applied: Local<Option<(f32, f32)>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let zoom = window
-        .single()
-        .map_or(1.0, |w| (w.height() / ZOOM_BASE_HEIGHT).clamp(1.0, ZOOM_MAX));
+    let zoom = window.single().map_or(1.0, |w| {
+        (w.height() / ZOOM_BASE_HEIGHT).clamp(1.0, ZOOM_MAX)
+    });
     let want = (settings.text_scale, zoom);
     if *applied != Some(want) {
         if applied.is_none() {
@@ -126,7 +167,10 @@ pub fn draw_overlays(
             .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 16.0))
             .collapsible(false)
             .resizable(false)
-            .frame(egui::Frame::window(&ctx.global_style()).fill(egui::Color32::from_rgb(0xFF, 0xF0, 0xEE)))
+            .frame(
+                egui::Frame::window(&ctx.global_style())
+                    .fill(egui::Color32::from_rgb(0xFF, 0xF0, 0xEE)),
+            )
             .show(ctx, |ui| {
                 ui.set_max_width(ctx.content_rect().width() * 0.8);
                 for error in reload_errors {
@@ -213,7 +257,10 @@ pub fn column(ui: &mut egui::Ui, max_width: f32, add: impl FnOnce(&mut egui::Ui)
 pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
     egui::Frame::new()
         .fill(fonts::CARD)
-        .stroke(egui::Stroke::new(1.0, egui::Color32::from_rgb(0xE0, 0xD8, 0xC8)))
+        .stroke(egui::Stroke::new(
+            1.0,
+            egui::Color32::from_rgb(0xE0, 0xD8, 0xC8),
+        ))
         .corner_radius(egui::CornerRadius::same(10))
         .inner_margin(egui::Margin::same(14))
         .show(ui, add)
@@ -223,8 +270,44 @@ pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
 /// A big primary button.
 pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(
-        egui::Button::new(egui::RichText::new(text).color(egui::Color32::WHITE).strong())
-            .fill(fonts::ACCENT)
-            .min_size(egui::vec2(180.0, 40.0)),
+        egui::Button::new(
+            egui::RichText::new(text)
+                .color(egui::Color32::WHITE)
+                .strong(),
+        )
+        .fill(fonts::ACCENT)
+        .min_size(egui::vec2(180.0, 40.0)),
     )
+}
+
+/// Debug aid: with `KIKU_FRAME_LOG` set, logs frames per second and why.
+pub fn frame_log(
+    time: Res<Time<Real>>,
+    mut frames: Local<(u32, f32)>,
+    redraws: MessageReader<bevy::window::RequestRedraw>,
+    mut contexts: EguiContexts,
+) {
+    if std::env::var_os("KIKU_FRAME_LOG").is_none() {
+        return;
+    }
+    let r = redraws.len();
+    frames.0 += 1;
+    frames.1 += time.delta_secs();
+    let repaint = contexts
+        .ctx_mut()
+        .map(|c| {
+            format!(
+                "{:?} {:?}",
+                c.repaint_causes(),
+                c.input(|i| i.raw.events.clone())
+            )
+        })
+        .unwrap_or_default();
+    if frames.1 >= 1.0 {
+        info!(
+            "frames/s: {} (redraw msgs {r}, egui repaint {repaint})",
+            frames.0
+        );
+        *frames = (0, 0.0);
+    }
 }

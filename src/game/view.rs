@@ -335,7 +335,7 @@ pub fn act_label(act: &Act, lang: Lang) -> String {
     act.label().get(lang).to_string()
 }
 
-/// A better reply at a turn, from whichever analysis is available.
+/// A better reply at a turn (from `crate::analyse`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suggestion {
     /// The choice id.
@@ -344,57 +344,39 @@ pub struct Suggestion {
     pub text: Text,
     /// Its act.
     pub act: Act,
+    /// The best overall score reachable after it.
+    pub better_best: u32,
+    /// The best overall score that was still reachable after the trainee's reply.
+    pub chosen_best: u32,
 }
 
-/// For each turn of `transcript` (index 0 = turn 1), a better reply, if any.
-///
-/// This is the one place the debrief asks for better choices; it uses
-/// `crate::analyse` once available, else [`local_better_choices`].
+/// For each turn of `transcript` (index 0 = turn 1), the reply with the best
+/// reachable score when it beats the trainee's. The debrief's only source of
+/// "what would have been better": swap the analysis here.
 pub fn better_choices(
     scenario: &Arc<Scenario>,
     seed: u64,
     transcript: &Transcript,
 ) -> Vec<Option<Suggestion>> {
-    local_better_choices(scenario, seed, transcript)
-}
-
-/// A local search: at each turn, replay up to it, try every other enabled
-/// reply and keep the one whose turn scores best, if it beats the one taken.
-pub fn local_better_choices(
-    scenario: &Arc<Scenario>,
-    seed: u64,
-    transcript: &Transcript,
-) -> Vec<Option<Suggestion>> {
-    let ids = transcript.choice_ids();
-    let taken = score(scenario, transcript);
-    (0..ids.len())
-        .map(|i| {
-            let Ok(before) = Session::replay(scenario, seed, &ids[..i]) else {
-                return None;
-            };
-            let mut best: Option<(f64, Suggestion)> = None;
-            for offer in before.choices().into_iter().filter(|o| o.enabled) {
-                if offer.id == ids[i] {
-                    continue;
-                }
-                let mut trial = before.clone();
-                if trial.choose(&offer.id).is_err() {
-                    continue;
-                }
-                let impact = score(scenario, trial.transcript()).turn_impact(i + 1);
-                if best.as_ref().is_none_or(|(b, _)| impact > *b) {
-                    best = Some((
-                        impact,
-                        Suggestion {
-                            choice: offer.id,
-                            text: offer.text,
-                            act: offer.act,
-                        },
-                    ));
-                }
-            }
-            best.filter(|(impact, _)| *impact > taken.turn_impact(i + 1))
-                .map(|(_, s)| s)
+    crate::analyse::better_choices(scenario, seed, &transcript.choice_ids())
+        .into_iter()
+        .enumerate()
+        .map(|(i, found)| {
+            let found = found?;
+            let node = &transcript.turns.get(i)?.node;
+            let text = scenario
+                .nodes
+                .get(node)
+                .and_then(|n| n.choices.iter().find(|c| c.id == found.better))
+                .map(|c| c.text.clone())
+                .unwrap_or_default();
+            Some(Suggestion {
+                choice: found.better,
+                text,
+                act: found.act,
+                better_best: found.better_best,
+                chosen_best: found.chosen_best,
+            })
         })
         .collect()
 }
@@ -440,8 +422,21 @@ pub struct Costly {
     pub act: String,
     /// Points lost there, weighted.
     pub cost: i32,
-    /// What would have been better: text and act.
-    pub better: Option<(String, String)>,
+    /// What would have been better.
+    pub better: Option<Better>,
+}
+
+/// A better reply, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Better {
+    /// What the trainee could have said.
+    pub text: String,
+    /// Its act.
+    pub act: String,
+    /// The best overall score reachable after it.
+    pub reachable: u32,
+    /// The best overall score still reachable after the trainee's reply.
+    pub yours: u32,
 }
 
 /// The debrief screen.
@@ -473,6 +468,8 @@ pub struct Debrief {
     pub layers: [String; 3],
     /// The seed (same seed, same member).
     pub seed: u64,
+    /// True while better replies are still being worked out.
+    pub pending: bool,
 }
 
 fn reason_view(r: &crate::score::Reason, lang: Lang) -> ReasonView {
@@ -486,24 +483,34 @@ fn reason_view(r: &crate::score::Reason, lang: Lang) -> ReasonView {
 /// How many costly turns the debrief dwells on.
 pub const COSTLY_TURNS: usize = 2;
 
-/// Builds the debrief (replays the session to find better choices, so build
-/// it once and keep it).
-pub fn debrief(session: &Session, lang: Lang) -> Debrief {
+/// Builds the debrief. `suggestions` come from [`better_choices`] (slow: it
+/// searches the graph, so the game runs it on a thread); `None` while they
+/// are being worked out.
+pub fn debrief(
+    session: &Session,
+    lang: Lang,
+    suggestions: Option<&[Option<Suggestion>]>,
+) -> Debrief {
     let s = session.scenario();
     let t = session.transcript();
     let sc: Score = score(s, t);
-    let suggestions = better_choices(s, t.seed, t);
     let turns: Vec<TurnView> = t
         .turns
         .iter()
         .enumerate()
         .map(|(i, turn)| {
-            let reply = turn.reply.as_ref().and_then(|r| spoken(s, &r.node, r.variant));
+            let reply = turn
+                .reply
+                .as_ref()
+                .and_then(|r| spoken(s, &r.node, r.variant));
             TurnView {
                 number: i + 1,
                 you: choice_text(s, &turn.node, &turn.choice, lang),
                 act: act_label(&turn.act, lang),
-                reasons: sc.turn_reasons(i + 1).map(|r| reason_view(r, lang)).collect(),
+                reasons: sc
+                    .turn_reasons(i + 1)
+                    .map(|r| reason_view(r, lang))
+                    .collect(),
                 reply: reply.map(|l| l.text.get(lang).to_string()),
                 inner: reply
                     .and_then(|l| l.inner.as_ref())
@@ -523,10 +530,13 @@ pub fn debrief(session: &Session, lang: Lang) -> Debrief {
                 act: turn.act.clone(),
                 cost: sc.turn_impact(n).round() as i32,
                 better: suggestions
-                    .get(n - 1)
-                    .cloned()
-                    .flatten()
-                    .map(|b| (b.text.get(lang).to_string(), act_label(&b.act, lang))),
+                    .and_then(|all| all.get(n - 1).cloned().flatten())
+                    .map(|b| Better {
+                        text: b.text.get(lang).to_string(),
+                        act: act_label(&b.act, lang),
+                        reachable: b.better_best,
+                        yours: b.chosen_best,
+                    }),
             })
         })
         .collect();
@@ -586,6 +596,7 @@ pub fn debrief(session: &Session, lang: Lang) -> Debrief {
             s.inner.value.get(lang).to_string(),
         ],
         seed: t.seed,
+        pending: suggestions.is_none(),
     }
 }
 
@@ -636,7 +647,8 @@ mod tests {
         let s = sample();
         let session = Session::replay(&s, 1, &["advice_early", "wrap"]).unwrap();
         assert!(session.is_over());
-        let d = debrief(&session, Lang::En);
+        let better = better_choices(&s, 1, session.transcript());
+        let d = debrief(&session, Lang::En, Some(&better));
         assert_eq!(d.turns.len(), 2);
         assert_eq!(d.series.len(), 3);
         assert_eq!(d.series[0].1.len(), 3);
@@ -647,7 +659,8 @@ mod tests {
         assert!(d.turns[0].inner.is_some());
 
         let good = Session::replay(&s, 1, &["feel", "reflect", "values", "summary"]).unwrap();
-        let d2 = debrief(&good, Lang::Ja);
+        let d2 = debrief(&good, Lang::Ja, None);
+        assert!(d2.pending);
         assert!(d2.overall > d.overall, "{} vs {}", d2.overall, d.overall);
     }
 }

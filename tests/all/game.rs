@@ -95,7 +95,10 @@ fn a_session_goes_through_every_screen_by_intents() {
     let (saved, message) = history::load(Some(&data));
     assert!(message.is_none());
     assert_eq!(saved.entries.len(), 1);
-    assert_eq!(saved.entries[0].choices, ["feel", "reflect", "values", "summary"]);
+    assert_eq!(
+        saved.entries[0].choices,
+        ["feel", "reflect", "values", "summary"]
+    );
     assert_eq!(saved.record("game_sample").plays, 1);
 
     send(&mut app, Intent::Finish);
@@ -105,7 +108,11 @@ fn a_session_goes_through_every_screen_by_intents() {
     assert_eq!(*lang, Lang::Ja);
     assert_eq!(debrief.turns.len(), 4);
     assert_eq!(debrief.overall, saved.entries[0].overall);
-    assert!(debrief.overall >= 60, "a listening path scores well: {}", debrief.overall);
+    assert!(
+        debrief.overall >= 60,
+        "a listening path scores well: {}",
+        debrief.overall
+    );
 
     // The debrief follows a language change.
     let prefs = Prefs {
@@ -120,7 +127,13 @@ fn a_session_goes_through_every_screen_by_intents() {
     send(&mut app, Intent::PlayAgain);
     assert_eq!(screen(&app), Screen::Conversation);
     assert_eq!(
-        app.world().resource::<Game>().play.as_ref().unwrap().session.turn_count(),
+        app.world()
+            .resource::<Game>()
+            .play
+            .as_ref()
+            .unwrap()
+            .session
+            .turn_count(),
         0
     );
     send(&mut app, Intent::Leave);
@@ -135,7 +148,11 @@ fn a_session_goes_through_every_screen_by_intents() {
 fn a_broken_file_is_an_error_card_and_the_others_play() {
     let dir = temp_dir("broken");
     let data = temp_dir("broken-data");
-    std::fs::write(dir.join("zz_broken.ron"), "Scenario(\n  id: \"x\",\n  title: 5,\n)").unwrap();
+    std::fs::write(
+        dir.join("zz_broken.ron"),
+        "Scenario(\n  id: \"x\",\n  title: 5,\n)",
+    )
+    .unwrap();
     let mut app = headless(&dir, &data);
     let library = app.world().resource::<Library>();
     let cards = view::cards(&library.catalog, &library.history, Lang::En);
@@ -185,7 +202,11 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
 
     // An edit of the text: reloaded within a second, same place.
     let file = dir.join("sample.ron");
-    std::fs::write(&file, SAMPLE.replace("見えない行き先", "見えない行き先(改)")).unwrap();
+    std::fs::write(
+        &file,
+        SAMPLE.replace("見えない行き先", "見えない行き先(改)"),
+    )
+    .unwrap();
     let took = wait_for(&mut app, Duration::from_secs(3), |app| {
         let game = app.world().resource::<Game>();
         game.play.as_ref().unwrap().session.scenario().title.ja == "見えない行き先(改)"
@@ -198,14 +219,21 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
     assert_eq!(play.session.node_id(), Some("moya"));
 
     // A broken edit: an overlay with file:line:column, the last good version plays on.
-    std::fs::write(&file, SAMPLE.replacen("start: \"open\"", "start: \"nowhere\"", 1)).unwrap();
+    std::fs::write(
+        &file,
+        SAMPLE.replacen("start: \"open\"", "start: \"nowhere\"", 1),
+    )
+    .unwrap();
     wait_for(&mut app, Duration::from_secs(3), |app| {
         !app.world().resource::<Game>().reload_errors.is_empty()
     })
     .expect("the broken edit was reported");
     let game = app.world().resource::<Game>();
     let error = &game.reload_errors[0];
-    assert!(error.contains("sample.ron:") && error.contains("nowhere"), "{error}");
+    assert!(
+        error.contains("sample.ron:") && error.contains("nowhere"),
+        "{error}"
+    );
     assert!(game.play.is_some());
     send(&mut app, Intent::Leave);
     send(&mut app, Intent::Pick(0));
@@ -260,7 +288,10 @@ fn kittest_conversation_click_a_reply_by_its_label() {
     harness.run();
     harness.key_press(egui::Key::Num3);
     harness.run();
-    assert_eq!(*harness.state(), Some(Intent::Choose("advice_early".into())));
+    assert_eq!(
+        *harness.state(),
+        Some(Intent::Choose("advice_early".into()))
+    );
 }
 
 #[test]
@@ -287,7 +318,8 @@ fn kittest_preview_shows_acts_and_typing_can_be_skipped() {
 #[test]
 fn kittest_debrief_reads_the_score() {
     let session = Session::replay(&sample(), 1, &["advice_early", "wrap"]).unwrap();
-    let d = view::debrief(&session, Lang::En);
+    let better = view::better_choices(&sample(), 1, session.transcript());
+    let d = view::debrief(&session, Lang::En, Some(&better));
     let overall = d.overall.to_string();
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
@@ -302,7 +334,12 @@ fn kittest_debrief_reads_the_score() {
     harness.get_by_label("Overall");
     harness.get_by_label(&overall);
     harness.get_by_label("The turns that cost the most");
-    assert!(harness.get_all_by_label_contains("What would have been better").count() > 0);
+    assert!(
+        harness
+            .get_all_by_label_contains("What would have been better")
+            .count()
+            > 0
+    );
     assert!(harness.get_all_by_label_contains("Inner voice").count() > 0);
     assert!(harness.get_all_by_label_contains(" advise ").count() > 0);
     harness.get_by_label("Play again").click();
@@ -333,7 +370,9 @@ fn distinct_colours(path: &Path) -> usize {
 
 #[test]
 fn end_to_end_screenshots_under_xvfb() {
-    let xvfb = std::process::Command::new("xvfb-run").arg("--help").output();
+    let xvfb = std::process::Command::new("xvfb-run")
+        .arg("--help")
+        .output();
     assert!(
         xvfb.is_ok(),
         "xvfb-run is missing: install the packages xvfb and xauth (./.ci/test does) to run the end-to-end screenshot test"
@@ -353,13 +392,24 @@ fn end_to_end_screenshots_under_xvfb() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let screens = ["1-title", "2-select", "3-briefing", "4-conversation", "5-debrief", "6-settings"];
+    let screens = [
+        "1-title",
+        "2-select",
+        "3-briefing",
+        "4-conversation",
+        "5-debrief",
+        "6-settings",
+    ];
     for lang in ["ja", "en"] {
         for screen in screens {
             let path = dir.join(format!("{lang}-{screen}.png"));
             assert!(path.exists(), "{} is missing", path.display());
             let colours = distinct_colours(&path);
-            assert!(colours > 8, "{} looks blank ({colours} colours)", path.display());
+            assert!(
+                colours > 8,
+                "{} looks blank ({colours} colours)",
+                path.display()
+            );
         }
     }
     // Screenshots never write the player's files.
