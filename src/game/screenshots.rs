@@ -1,6 +1,7 @@
 //! `kiku --screenshots DIR`: walks title, select, briefing, conversation
-//! mid-way, debrief and settings in Japanese then English with the first
-//! playable scenario, saves one PNG per screen and language, and exits.
+//! mid-way (also as a facilitator previews it), debrief and settings in
+//! Japanese then English with the first playable scenario, saves one PNG per
+//! screen and language, and exits.
 
 use std::path::PathBuf;
 
@@ -30,6 +31,8 @@ enum Step {
     /// Reply until this many turns were played or the 1on1 is over.
     PlayTo(usize),
     Shot(&'static str),
+    /// Turn preview mode on or off.
+    Preview(bool),
     /// Wait until the debrief's better replies are in.
     AwaitDebrief,
 }
@@ -60,6 +63,10 @@ fn steps() -> Vec<Step> {
             Step::Send(Intent::Begin),
             Step::PlayTo(MID_WAY_TURNS),
             Step::Shot("4-conversation"),
+            // The same moment as a facilitator previews it.
+            Step::Preview(true),
+            Step::Shot("4-conversation-preview"),
+            Step::Preview(false),
             Step::PlayTo(MAX_TURNS),
             Step::Send(Intent::Finish),
             Step::AwaitDebrief,
@@ -160,6 +167,12 @@ fn walk(
                     return;
                 }
             }
+        }
+        Step::Preview(preview) => {
+            intents.write(Intent::SetPrefs(super::prefs::Prefs {
+                preview,
+                ..settings.0
+            }));
         }
         Step::AwaitDebrief => {
             let ready = game.debrief.as_ref().is_some_and(|(_, d)| !d.pending);

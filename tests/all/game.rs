@@ -250,6 +250,40 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
+#[test]
+fn preview_works_on_every_bundled_scenario() {
+    let loaded = kiku::load::load_all(&[kiku::load::bundled_dir()]);
+    assert!(!loaded.is_empty(), "no bundled scenarios");
+    for file in loaded {
+        let Some(scenario) = file.scenario else {
+            panic!("{}", file.render());
+        };
+        for seed in [1, 2, 3] {
+            let mut session = Session::start(&scenario, seed);
+            let mut turn = 0;
+            while !session.is_over() && turn < 80 {
+                for lang in Lang::ALL {
+                    let mut typing = view::Typing::start(view::current_line_chars(&session, lang));
+                    typing.skip();
+                    let v = view::conversation(&session, typing, lang, true);
+                    let preview = v.preview.as_ref().expect("preview panel");
+                    assert_eq!(Some(preview.node.as_str()), session.node_id());
+                    assert_eq!(preview.stats.len(), 3);
+                    assert!(!v.choices.is_empty(), "{}: no replies", scenario.id);
+                    assert!(v.choices.iter().all(|c| c.act.as_ref().is_some_and(|a| !a.is_empty())));
+                    let plain = view::conversation(&session, typing, lang, false);
+                    assert!(plain.preview.is_none() && plain.choices.iter().all(|c| c.act.is_none()));
+                }
+                let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
+                let pick = &offers[(turn + seed as usize) % offers.len()];
+                session.choose(&pick.id).expect("an enabled reply");
+                turn += 1;
+            }
+            assert!(session.is_over(), "{} seed {seed}: no ending in 80 turns", scenario.id);
+        }
+    }
+}
+
 fn sample() -> std::sync::Arc<kiku::Scenario> {
     let loaded = kiku::load::load_str(Path::new("sample.ron"), SAMPLE.to_string());
     loaded.scenario.expect("sample loads")
