@@ -51,7 +51,24 @@ CREATE TABLE IF NOT EXISTS best (
     PRIMARY KEY (scenario, nickname)
 );
 CREATE INDEX IF NOT EXISTS best_by_score ON best (scenario, overall DESC, created_ms);
+CREATE INDEX IF NOT EXISTS best_by_name ON best (nickname);
+-- Each nickname's total of bests, kept in step with `best` so ranking a
+-- submission never scans the board.
+CREATE TABLE IF NOT EXISTS totals (
+    nickname  TEXT PRIMARY KEY,
+    total     INTEGER NOT NULL,
+    scenarios INTEGER NOT NULL,
+    reached   INTEGER NOT NULL,
+    entry     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS totals_by_total ON totals (total DESC, reached);
 ";
+
+/// Recomputes one nickname's total from `best`.
+const REFRESH_TOTAL: &str = "
+INSERT OR REPLACE INTO totals (nickname, total, scenarios, reached, entry)
+SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
+WHERE nickname = ?1 GROUP BY nickname";
 
 /// A database error, in words.
 #[derive(Debug, thiserror::Error)]
@@ -279,6 +296,15 @@ impl Store {
             return Err(StoreError::NewerSchema(version));
         }
         conn.execute_batch(SCHEMA)?;
+        // Derived data: rebuilt on every open, so it can never drift.
+        conn.execute_batch(
+            "BEGIN;
+             DELETE FROM totals;
+             INSERT INTO totals (nickname, total, scenarios, reached, entry)
+             SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+             FROM best GROUP BY nickname;
+             COMMIT;",
+        )?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Store { conn })
     }
@@ -383,7 +409,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         // Keep the best entry per (scenario, nickname); ties keep the earlier.
-        tx.execute(
+        let improved = tx.execute(
             "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (scenario, nickname) DO UPDATE SET
@@ -391,6 +417,9 @@ impl Store {
              WHERE excluded.overall > best.overall",
             params![new.scenario, new.nickname, id, s.overall, created_ms],
         )?;
+        if improved > 0 {
+            tx.prepare_cached(REFRESH_TOTAL)?.execute([&new.nickname])?;
+        }
         let standing = standing(&tx, &new.scenario, &new.nickname)?;
         let entry = entry_by_id(&tx, id)?;
         tx.commit()?;
@@ -462,6 +491,8 @@ impl Store {
              ORDER BY overall DESC, created_ms, id LIMIT 1",
             [&entry.scenario, &entry.nickname],
         )?;
+        tx.execute("DELETE FROM totals WHERE nickname = ?1", [&entry.nickname])?;
+        tx.execute(REFRESH_TOTAL, [&entry.nickname])?;
         tx.commit()?;
         Ok(Some(entry))
     }
@@ -472,6 +503,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let n = tx.execute("DELETE FROM entries", [])?;
         tx.execute("DELETE FROM best", [])?;
+        tx.execute("DELETE FROM totals", [])?;
         tx.commit()?;
         Ok(n as u64)
     }
@@ -504,7 +536,7 @@ impl Store {
         let ranked: i64 = match ranking {
             Ranking::BestPerName => {
                 self.conn
-                    .query_row("SELECT COUNT(DISTINCT nickname) FROM best", [], |r| r.get(0))?
+                    .query_row("SELECT COUNT(*) FROM totals", [], |r| r.get(0))?
             }
             Ranking::Attempts => self
                 .conn
@@ -588,9 +620,7 @@ impl Store {
             Ranking::BestPerName => {
                 // Ties go to whoever reached the total first.
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT nickname, SUM(overall) AS total, COUNT(*), MAX(created_ms) AS reached,
-                            MAX(entry)
-                     FROM best GROUP BY nickname
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals
                      ORDER BY total DESC, reached, nickname LIMIT ?1",
                 )?;
                 let rows: Vec<(String, i64, i64, i64, i64)> = stmt
@@ -675,21 +705,19 @@ fn standing(conn: &Connection, scenario: &str, nickname: &str) -> Result<Standin
         "SELECT
             (SELECT overall FROM best WHERE scenario = ?1 AND nickname = ?2),
             (SELECT COUNT(*) FROM best WHERE scenario = ?1),
-            (SELECT COALESCE(SUM(overall), 0) FROM best WHERE nickname = ?2),
-            (SELECT COUNT(DISTINCT nickname) FROM best)",
+            (SELECT COALESCE(total, 0) FROM totals WHERE nickname = ?2),
+            (SELECT COUNT(*) FROM totals)",
     )?;
-    let (best, of, total, overall_of): (Option<i64>, i64, i64, i64) = stmt
+    let (best, of, total, overall_of): (Option<i64>, i64, Option<i64>, i64) = stmt
         .query_row([scenario, nickname], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     let best = best.unwrap_or(0);
+    let total = total.unwrap_or(0);
     let mut above =
         conn.prepare_cached("SELECT COUNT(*) FROM best WHERE scenario = ?1 AND overall > ?2")?;
     let scenario_above: i64 = above.query_row(params![scenario, best], |r| r.get(0))?;
-    let mut above_total = conn.prepare_cached(
-        "SELECT COUNT(*) FROM (SELECT SUM(overall) AS total FROM best GROUP BY nickname)
-         WHERE total > ?1",
-    )?;
+    let mut above_total = conn.prepare_cached("SELECT COUNT(*) FROM totals WHERE total > ?1")?;
     let overall_above: i64 = above_total.query_row([total], |r| r.get(0))?;
     Ok(Standing {
         scenario_rank: to_u32(scenario_above + 1),
