@@ -192,7 +192,7 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
     let dir = temp_dir("hot");
     let data = temp_dir("hot-data");
     let mut app = headless(&dir, &data);
-    let watcher = hot_reload::watch(&[dir.clone()], || {});
+    let watcher = hot_reload::watch(std::slice::from_ref(&dir), || {});
     app.insert_resource(watcher)
         .add_systems(Update, hot_reload::apply_changes);
     send(&mut app, Intent::Pick(0));
