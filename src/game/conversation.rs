@@ -147,35 +147,42 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                         .color(fonts::MUTED),
                 );
             } else {
-                for choice in &v.choices {
-                    let mut text = egui::text::LayoutJob::default();
-                    let body = ui.style().text_styles[&egui::TextStyle::Button].clone();
-                    text.append(
-                        &format!("{}  ", choice.number),
-                        0.0,
-                        egui::TextFormat::simple(body.clone(), fonts::ACCENT),
-                    );
-                    text.append(
-                        &choice.text,
-                        0.0,
-                        egui::TextFormat::simple(body.clone(), fonts::INK),
-                    );
-                    if let Some(act) = &choice.act {
-                        let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
-                        text.append(
-                            &format!("   [{act}]"),
-                            0.0,
-                            egui::TextFormat::simple(small, fonts::MUTED),
-                        );
-                    }
-                    text.wrap.max_width = ui.available_width() - 30.0;
-                    let button =
-                        egui::Button::new(text).min_size(egui::vec2(ui.available_width(), 0.0));
-                    let response = ui.add_enabled(choice.enabled, button);
-                    if response.clicked() {
-                        intent = Some(Intent::Choose(choice.id.clone()));
-                    }
-                }
+                // Long replies at a large text size scroll rather than push
+                // the conversation off the screen.
+                egui::ScrollArea::vertical()
+                    .id_salt("conversation_choices")
+                    .max_height(full.height() * 0.45)
+                    .show(ui, |ui| {
+                        for choice in &v.choices {
+                            let mut text = egui::text::LayoutJob::default();
+                            let body = ui.style().text_styles[&egui::TextStyle::Button].clone();
+                            text.append(
+                                &format!("{}  ", choice.number),
+                                0.0,
+                                egui::TextFormat::simple(body.clone(), fonts::ACCENT),
+                            );
+                            text.append(
+                                &choice.text,
+                                0.0,
+                                egui::TextFormat::simple(body.clone(), fonts::INK),
+                            );
+                            if let Some(act) = &choice.act {
+                                let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
+                                text.append(
+                                    &format!("   [{act}]"),
+                                    0.0,
+                                    egui::TextFormat::simple(small, fonts::MUTED),
+                                );
+                            }
+                            text.wrap.max_width = ui.available_width() - 30.0;
+                            let button = egui::Button::new(text)
+                                .min_size(egui::vec2(ui.available_width(), 0.0));
+                            let response = ui.add_enabled(choice.enabled, button);
+                            if response.clicked() {
+                                intent = Some(Intent::Choose(choice.id.clone()));
+                            }
+                        }
+                    });
                 ui.label(
                     egui::RichText::new(S::KeysHint.get(lang))
                         .small()

@@ -29,8 +29,12 @@ fn draw_system(
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let Some((_, view)) = &game.debrief else {
-        // Built by the logic on entering the screen; draw it next frame.
-        contexts.ctx_mut()?.request_repaint();
+        if game.play.as_ref().is_some_and(|p| p.session.is_over()) {
+            // Built by the logic on entering the screen; draw it next frame.
+            contexts.ctx_mut()?.request_repaint();
+        } else {
+            intents.write(Intent::Open(Screen::Select));
+        }
         return Ok(());
     };
     ui::show_screen(&mut contexts, &mut intents, |ui| {

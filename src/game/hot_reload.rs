@@ -12,7 +12,7 @@ use bevy::prelude::*;
 use notify::{RecursiveMode, Watcher as _};
 
 use super::view::{self, Typing};
-use super::{Game, Library, Settings};
+use super::{Game, Library, Screen, Settings};
 use crate::session::Session;
 
 /// Quiet time after the last file event before reloading: editors write a
@@ -104,6 +104,7 @@ pub fn apply_changes(
     mut library: ResMut<Library>,
     mut game: ResMut<Game>,
     settings: Res<Settings>,
+    screen: Option<Res<State<Screen>>>,
 ) {
     let Some(watcher) = watcher else {
         return;
@@ -114,13 +115,22 @@ pub fn apply_changes(
         .map(|rx| rx.try_iter().count() > 0)
         .unwrap_or(false);
     if changed {
-        reload(&mut library, &mut game, &settings);
+        // The debrief is about the 1on1 as it was played: leave it be.
+        let keep_play = screen.is_some_and(|s| *s.get() == Screen::Debrief);
+        reload(&mut library, &mut game, &settings, keep_play);
     }
 }
 
-/// Reloads every scenario file now (also used by tests).
-pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings) {
+/// Reloads every scenario file now. Unless `keep_play`, the 1on1 in
+/// progress moves to the new version of its scenario, keeping its place.
+pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings, keep_play: bool) {
+    // Indices shift when files come and go: remember the picked file.
+    let picked = game
+        .picked
+        .and_then(|i| library.catalog.entries.get(i))
+        .map(|e| e.path().to_path_buf());
     let report = library.catalog.reload();
+    game.picked = picked.and_then(|p| library.catalog.index_of(&p));
     if !report.errors.is_empty() {
         for e in &report.errors {
             warn!("{e}");
@@ -130,7 +140,7 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings) {
         game.reload_errors.clear();
     }
     // Keep the trainee's place in the 1on1, on the new version.
-    let Some(play) = game.play.as_mut() else {
+    let Some(play) = game.play.as_mut().filter(|_| !keep_play) else {
         return;
     };
     let Some(entry) = library.catalog.entries.iter().position(|e| {

@@ -22,6 +22,7 @@ pub mod conversation;
 pub mod debrief;
 pub mod history;
 pub mod hot_reload;
+pub mod leaderboard;
 pub mod prefs;
 pub mod select;
 pub mod settings;
@@ -457,6 +458,7 @@ pub fn run(args: &GameArgs) -> ExitCode {
             conversation::plugin,
             debrief::plugin,
             settings::plugin,
+            leaderboard::plugin,
         ));
     app.world_mut().resource_mut::<Game>().notices = notices;
     match screenshots {

@@ -11,11 +11,8 @@ use crate::text::Lang;
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
-        (
-            draw_system.run_if(in_state(Screen::Title)),
-            // Until the workshop plugin (`leaderboard.rs`) lands.
-            leaderboard_placeholder.run_if(in_state(Screen::Leaderboard)),
-        )
+        draw_system
+            .run_if(in_state(Screen::Title))
             .in_set(ScreenDraw),
     );
 }
@@ -66,26 +63,4 @@ pub fn draw(ui: &mut egui::Ui, lang: Lang) -> Option<Intent> {
         });
     });
     intent
-}
-
-fn leaderboard_placeholder(
-    mut contexts: EguiContexts,
-    settings: Res<Settings>,
-    mut intents: MessageWriter<Intent>,
-) -> Result {
-    let lang = settings.lang;
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
-        let mut intent = None;
-        ui::central(ui, |ui| {
-            ui.vertical_centered(|ui| {
-                ui.add_space(80.0);
-                ui.heading(S::Leaderboard.get(lang));
-                ui.label(S::LeaderboardSoon.get(lang));
-                if ui.button(S::Back.get(lang)).clicked() {
-                    intent = Some(Intent::Open(Screen::Title));
-                }
-            });
-        });
-        intent
-    })
 }

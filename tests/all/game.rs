@@ -174,6 +174,31 @@ fn a_broken_file_is_an_error_card_and_the_others_play() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
+#[test]
+fn corrupt_settings_and_history_are_moved_aside_with_a_message() {
+    let data = temp_dir("corrupt-data");
+    std::fs::write(data.join("settings.json"), "{\"lang\": ").unwrap();
+    std::fs::write(data.join("history.json"), [0xff, 0x00, 0x13]).unwrap();
+    let args = kiku::cli::GameArgs {
+        scenarios: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/game/testdata")),
+        lang: Some(Lang::En),
+        ..Default::default()
+    };
+    let (_, settings, library, notices) = kiku::game::setup(&args, Some(data.clone()));
+    assert_eq!(settings.lang, Lang::En);
+    assert!(library.history.entries.is_empty());
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices.iter().all(|n| n.contains("moved")), "{notices:?}");
+    let moved = std::fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .count();
+    assert_eq!(moved, 2);
+    assert_eq!(library.catalog.first_playable(), Some(0));
+    let _ = std::fs::remove_dir_all(&data);
+}
+
 /// Updates `app` until `done` holds or `limit` passes; returns the time taken.
 fn wait_for(app: &mut App, limit: Duration, done: impl Fn(&App) -> bool) -> Option<Duration> {
     let start = Instant::now();
@@ -270,16 +295,30 @@ fn preview_works_on_every_bundled_scenario() {
                     assert_eq!(Some(preview.node.as_str()), session.node_id());
                     assert_eq!(preview.stats.len(), 3);
                     assert!(!v.choices.is_empty(), "{}: no replies", scenario.id);
-                    assert!(v.choices.iter().all(|c| c.act.as_ref().is_some_and(|a| !a.is_empty())));
+                    assert!(
+                        v.choices
+                            .iter()
+                            .all(|c| c.act.as_ref().is_some_and(|a| !a.is_empty()))
+                    );
                     let plain = view::conversation(&session, typing, lang, false);
-                    assert!(plain.preview.is_none() && plain.choices.iter().all(|c| c.act.is_none()));
+                    assert!(
+                        plain.preview.is_none() && plain.choices.iter().all(|c| c.act.is_none())
+                    );
                 }
-                let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
+                let offers: Vec<_> = session
+                    .choices()
+                    .into_iter()
+                    .filter(|o| o.enabled)
+                    .collect();
                 let pick = &offers[(turn + seed as usize) % offers.len()];
                 session.choose(&pick.id).expect("an enabled reply");
                 turn += 1;
             }
-            assert!(session.is_over(), "{} seed {seed}: no ending in 80 turns", scenario.id);
+            assert!(
+                session.is_over(),
+                "{} seed {seed}: no ending in 80 turns",
+                scenario.id
+            );
         }
     }
 }
