@@ -15,18 +15,26 @@ fn bundled_dir() -> PathBuf {
 fn check_bundled(c: &mut Criterion) {
     let dir = [bundled_dir()];
     let loaded = load::load_all(&dir);
-    assert!(loaded.iter().all(|l| !l.has_errors()), "bundled scenarios must check clean");
-    c.bench_function(&format!("check all {} bundled scenarios", loaded.len()), |b| {
-        b.iter(|| load::load_all(&dir))
-    });
+    assert!(
+        loaded.iter().all(|l| !l.has_errors()),
+        "bundled scenarios must check clean"
+    );
+    c.bench_function(
+        &format!("check all {} bundled scenarios", loaded.len()),
+        |b| b.iter(|| load::load_all(&dir)),
+    );
 }
 
 fn analyse_bundled(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyse bundled");
     group.sample_size(10);
     for loaded in load::load_all(&[bundled_dir()]) {
-        let Some(scenario) = loaded.scenario else { continue };
-        group.bench_function(scenario.id.clone(), |b| b.iter(|| analyse::analyse(&scenario, 1)));
+        let Some(scenario) = loaded.scenario else {
+            continue;
+        };
+        group.bench_function(scenario.id.clone(), |b| {
+            b.iter(|| analyse::analyse(&scenario, 1))
+        });
     }
     group.finish();
 }
@@ -34,7 +42,9 @@ fn analyse_bundled(c: &mut Criterion) {
 fn analyse_generated(c: &mut Criterion) {
     let text = synthetic::to_ron(&synthetic::layered(1000));
     let loaded = load::load_str(Path::new("generated.ron"), text.clone());
-    let scenario: Arc<_> = loaded.scenario.expect("the generated scenario checks clean");
+    let scenario: Arc<_> = loaded
+        .scenario
+        .expect("the generated scenario checks clean");
     let mut group = c.benchmark_group("generated 1000 nodes");
     group.sample_size(10);
     group.bench_function("check", |b| {

@@ -177,7 +177,10 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     let warnings = loaded.iter().map(|l| l.diagnostics.len()).sum::<usize>() - errors;
     if json {
         let all: Vec<_> = loaded.iter().flat_map(|l| &l.diagnostics).collect();
-        emit(&format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default()));
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&all).unwrap_or_default()
+        ));
     } else {
         for l in &loaded {
             if !l.diagnostics.is_empty() {
