@@ -8,7 +8,6 @@
 //! Run: `cargo bench --no-default-features --bench board_load`
 //! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_PER_CLIENT`, `KIKU_BENCH_RATE` change the load).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -25,13 +25,13 @@ pub(crate) fn server_tests_fixture() -> std::sync::Arc<crate::Scenario> {
 }
 
 /// Kiku's data folder (the local board, the workshop database, the offline
-/// queue): `KIKU_DATA` if set, else the platform's data folder, else
-/// `./kiku-data`.
+/// queue), the same as the game's: `KIKU_DATA_DIR` if set, else the
+/// platform's data folder (e.g. `~/.local/share/kiku`), else `./kiku-data`.
 pub fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("KIKU_DATA") {
+    if let Some(dir) = std::env::var_os("KIKU_DATA_DIR") {
         return PathBuf::from(dir);
     }
-    directories::ProjectDirs::from("", "", "kiku").map_or_else(
+    directories::ProjectDirs::from("org", "kiku", "kiku").map_or_else(
         || PathBuf::from("kiku-data"),
         |d| d.data_dir().to_path_buf(),
     )

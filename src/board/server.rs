@@ -571,16 +571,14 @@ async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
         let data = if let Some(first) = feed.first.take() {
             first
         } else {
-            loop {
-                tokio::select! {
-                    pushed = feed.pushes.recv() => match pushed {
-                        Ok(data) => break data,
-                        // Every push is a whole board: after a gap, the latest will do.
-                        Err(broadcast::error::RecvError::Lagged(_)) => break feed.app.snapshot(),
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    },
-                    _ = feed.stopped.wait_for(|s| *s) => return None,
-                }
+            tokio::select! {
+                pushed = feed.pushes.recv() => match pushed {
+                    Ok(data) => data,
+                    // Every push is a whole board: after a gap, the latest will do.
+                    Err(broadcast::error::RecvError::Lagged(_)) => feed.app.snapshot(),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = feed.stopped.wait_for(|s| *s) => return None,
             }
         };
         let event = Event::default().event("board").data(&*data);

@@ -580,7 +580,7 @@ impl Drop for Spawned {
 }
 
 fn spawn_server(db: &Path, scenarios: &Path) -> Spawned {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiku"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kiku"))
         .args(["serve", "--bind", "127.0.0.1:0", "--db"])
         .arg(db)
         .arg("--scenarios")
@@ -590,32 +590,31 @@ fn spawn_server(db: &Path, scenarios: &Path) -> Spawned {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let (mut token, mut code) = (String::new(), String::new());
+    // The guard kills the server if anything below fails.
+    let mut spawned = Spawned {
+        child,
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        token: String::new(),
+        code: String::new(),
+    };
+    let mut out = BufReader::new(spawned.child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "kiku serve exited early"
-        );
-        if let Some(t) = line.trim().strip_prefix("facilitator token:") {
-            token = t.trim().to_string();
+        assert!(out.read_line(&mut line).unwrap() > 0, "kiku serve exited early");
+        let line = line.trim();
+        if let Some(t) = line.strip_prefix("facilitator token:") {
+            spawned.token = t.trim().to_string();
         }
-        if let Some(c) = line.trim().strip_prefix("workshop code:") {
-            code = c.trim().to_string();
+        if let Some(c) = line.strip_prefix("workshop code:") {
+            spawned.code = c.trim().to_string();
         }
-        if let Some(addr) = line.trim().strip_prefix("listening on ") {
-            let addr = addr.parse().unwrap();
+        if let Some(addr) = line.strip_prefix("listening on ") {
+            spawned.addr = addr.parse().unwrap();
             // Keep draining stdout so the server never blocks on it.
             std::thread::spawn(move || {
                 let _ = std::io::copy(&mut out, &mut std::io::sink());
             });
-            return Spawned {
-                child,
-                addr,
-                token,
-                code,
-            };
+            return spawned;
         }
     }
 }
