@@ -600,7 +600,10 @@ fn spawn_server(db: &Path, scenarios: &Path) -> Spawned {
     let mut out = BufReader::new(spawned.child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "kiku serve exited early");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "kiku serve exited early"
+        );
         let line = line.trim();
         if let Some(t) = line.strip_prefix("facilitator token:") {
             spawned.token = t.trim().to_string();
