@@ -401,7 +401,7 @@ fn beam(start: &Session, width: usize, goal: Goal, limit: usize) -> Option<Sessi
                 }
             }
         }
-        next.sort_by(|a, b| b.0.cmp(&a.0));
+        next.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
         next.truncate(width);
         frontier = next.into_iter().map(|(_, s)| s).collect();
     }

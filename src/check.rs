@@ -154,8 +154,24 @@ impl Checker<'_> {
             0,
             100,
         );
+        if let Some(w) = s.weights {
+            for (name, value) in [
+                ("listening", w.listening),
+                ("questions", w.questions),
+                ("change", w.change),
+                ("outcome", w.outcome),
+            ] {
+                self.range(
+                    &format!("weights.{name}"),
+                    &format!("weight `{name}`"),
+                    value.into(),
+                    0,
+                    1000,
+                );
+            }
+        }
         if let Some(w) = s.weights
-            && w.listening + w.questions + w.change + w.outcome == 0
+            && w.total() == 0
         {
             self.error(
                 "weights",

@@ -457,6 +457,16 @@ pub struct Weights {
     pub outcome: u32,
 }
 
+impl Weights {
+    /// The sum of the four weights (in 64 bits: no overflow whatever the file says).
+    pub fn total(&self) -> u64 {
+        [self.listening, self.questions, self.change, self.outcome]
+            .into_iter()
+            .map(u64::from)
+            .sum()
+    }
+}
+
 impl Default for Weights {
     fn default() -> Weights {
         Weights {

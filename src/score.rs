@@ -127,7 +127,7 @@ impl Score {
     /// The net points of one turn, weighted like the overall score.
     pub fn turn_impact(&self, turn: usize) -> f64 {
         let w = self.weights;
-        let total = f64::from((w.listening + w.questions + w.change + w.outcome).max(1));
+        let total = w.total().max(1) as f64;
         self.turn_reasons(turn)
             .map(|r| {
                 let weight = match r.axis {
@@ -198,16 +198,13 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
     let outcome = outcome_axis(scenario, transcript, &mut notes);
     let mut reasons = notes.reasons;
     let weights = scenario.weights();
-    let total = u64::from(weights.listening + weights.questions + weights.change + weights.outcome);
-    let overall = if total == 0 {
-        0
-    } else {
-        let sum = u64::from(listening) * u64::from(weights.listening)
-            + u64::from(questions) * u64::from(weights.questions)
-            + u64::from(change) * u64::from(weights.change)
-            + u64::from(outcome) * u64::from(weights.outcome);
-        ((sum + total / 2) / total) as u32
-    };
+    let total = weights.total();
+    let sum = u64::from(listening) * u64::from(weights.listening)
+        + u64::from(questions) * u64::from(weights.questions)
+        + u64::from(change) * u64::from(weights.change)
+        + u64::from(outcome) * u64::from(weights.outcome);
+    // Rounded weighted mean; weights that add up to 0 score 0.
+    let overall = (sum + total / 2).checked_div(total).unwrap_or(0) as u32;
     // Turn reasons first in turn order, session-level reasons last.
     reasons.sort_by_key(|r: &Reason| (r.turn.unwrap_or(usize::MAX), axis_order(r.axis)));
     Score {

@@ -243,6 +243,15 @@ fn check_reports_located_errors_and_never_panics() {
         ("nested.ron", "(".repeat(100_000).into_bytes()),
         ("json.ron", br#"{"id": "x", "nodes": {}}"#.to_vec()),
         (
+            "weights.ron",
+            readme_example()
+                .replace(
+                    "    initial: (",
+                    "    weights: (listening: 4294967295, questions: 4294967295, change: 4294967295, outcome: 4294967295),\n    initial: (",
+                )
+                .into_bytes(),
+        ),
+        (
             "dangling.ron",
             readme_example()
                 .replace("Node(\"deeper\")", "Node(\"deepr\")")
