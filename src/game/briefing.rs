@@ -71,14 +71,14 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                                 ));
                                 ui.label(egui::RichText::new(&b.difficulty).color(fonts::MUTED));
                                 ui.add_space(6.0);
-                                ui.label(&b.background);
+                                ui.label(ui::prose(ui, &b.background));
                             });
                         });
                     });
                     ui.add_space(10.0);
                     ui::card(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(&b.briefing);
+                        ui.label(ui::prose(ui, &b.briefing));
                     });
                     ui.add_space(10.0);
                     ui::card(ui, |ui| {
@@ -88,7 +88,7 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                                 .strong()
                                 .color(fonts::ACCENT),
                         );
-                        ui.label(S::AimText.get(lang));
+                        ui.label(ui::prose(ui, S::AimText.get(lang)));
                     });
                     ui.add_space(16.0);
                     ui.vertical_centered(|ui| {

@@ -135,7 +135,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                         .color(fonts::MUTED),
                 );
                 ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
-                ui.label(text);
+                ui.label(ui::prose(ui, text));
                 ui.add_space(6.0);
                 if ui::primary(ui, S::ToDebrief.get(lang)).clicked() {
                     intent = Some(Intent::Finish);
@@ -159,19 +159,28 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                             text.append(
                                 &format!("{}  ", choice.number),
                                 0.0,
-                                egui::TextFormat::simple(body.clone(), fonts::ACCENT),
+                                egui::TextFormat {
+                                    line_height: Some(body.size * ui::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), fonts::ACCENT)
+                                },
                             );
                             text.append(
                                 &choice.text,
                                 0.0,
-                                egui::TextFormat::simple(body.clone(), fonts::INK),
+                                egui::TextFormat {
+                                    line_height: Some(body.size * ui::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), fonts::INK)
+                                },
                             );
                             if let Some(act) = &choice.act {
                                 let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
                                 text.append(
                                     &format!("   [{act}]"),
                                     0.0,
-                                    egui::TextFormat::simple(small, fonts::MUTED),
+                                    egui::TextFormat {
+                                        line_height: Some(body.size * ui::LINE_HEIGHT),
+                                        ..egui::TextFormat::simple(small, fonts::MUTED)
+                                    },
                                 );
                             }
                             text.wrap.max_width = ui.available_width() - 30.0;
@@ -262,7 +271,7 @@ fn bubble(
                 if !who.is_empty() {
                     ui.label(egui::RichText::new(who).small().color(fonts::MUTED));
                 }
-                ui.label(text);
+                ui.label(ui::prose(ui, text));
             });
         ui.add_space(6.0);
     })
@@ -287,7 +296,7 @@ fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
         ui.label(egui::RichText::new(format!("{}: {}", S::Node.get(lang), p.node)).monospace());
         if let Some(inner) = &p.inner {
             ui.label(
-                egui::RichText::new(format!("{}: {inner}", S::InnerVoice.get(lang)))
+                ui::prose(ui, format!("{}: {inner}", S::InnerVoice.get(lang)))
                     .italics()
                     .color(fonts::MUTED),
             );

@@ -131,7 +131,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 };
                 ui.label(egui::RichText::new(title).heading().color(colour));
                 ui.label(egui::RichText::new(kind_label).small().color(colour));
-                ui.label(text);
+                ui.label(ui::prose(ui, text));
             }
             if let Some(inner) = &d.ending_inner {
                 inner_voice(ui, inner, lang);
@@ -209,7 +209,10 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 );
                 act_badge(ui, &c.act);
             });
-            ui.label(format!("{}: {}", S::You.get(lang), quote(&c.you, lang)));
+            ui.label(ui::prose(
+                ui,
+                format!("{}: {}", S::You.get(lang), quote(&c.you, lang)),
+            ));
             match &c.better {
                 Some(b) => {
                     ui.horizontal_wrapped(|ui| {
@@ -220,7 +223,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                         );
                         act_badge(ui, &b.act);
                     });
-                    ui.label(egui::RichText::new(quote(&b.text, lang)).color(fonts::GOOD));
+                    ui.label(ui::prose(ui, quote(&b.text, lang)).color(fonts::GOOD));
                     ui.label(
                         egui::RichText::new(match lang {
                             Lang::Ja => format!(
@@ -250,7 +253,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
     ui::card(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(format!("{}: {}", d.name, d.opening.0));
+        ui.label(ui::prose(ui, format!("{}: {}", d.name, d.opening.0)));
         if let Some(inner) = &d.opening.1 {
             inner_voice(ui, inner, lang);
         }
@@ -265,12 +268,15 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 );
                 act_badge(ui, &t.act);
             });
-            ui.label(format!("{}: {}", S::You.get(lang), quote(&t.you, lang)));
+            ui.label(ui::prose(
+                ui,
+                format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
+            ));
             for r in &t.reasons {
                 reason(ui, r);
             }
             if let Some(reply) = &t.reply {
-                ui.label(format!("{}: {reply}", d.name));
+                ui.label(ui::prose(ui, format!("{}: {reply}", d.name)));
             }
             if let Some(inner) = &t.inner {
                 inner_voice(ui, inner, lang);
@@ -336,13 +342,13 @@ fn reason(ui: &mut egui::Ui, r: &ReasonView) {
                 .color(colour)
                 .strong(),
         );
-        ui.label(&r.text);
+        ui.label(ui::prose(ui, &r.text));
     });
 }
 
 fn inner_voice(ui: &mut egui::Ui, text: &str, lang: Lang) {
     ui.label(
-        egui::RichText::new(format!("💭 {}: {text}", S::Inner.get(lang)))
+        ui::prose(ui, format!("💭 {}: {text}", S::Inner.get(lang)))
             .italics()
             .color(egui::Color32::from_rgb(0x7A, 0x55, 0x8C)),
     );

@@ -30,11 +30,11 @@ pub fn install(ctx: &egui::Context) {
 }
 
 /// Base text sizes in points at scale 1.0.
-const BODY: f32 = 17.0;
-const HEADING: f32 = 26.0;
-const BUTTON: f32 = 17.0;
-const SMALL: f32 = 13.5;
-const MONO: f32 = 14.5;
+const BODY: f32 = 18.0;
+const HEADING: f32 = 27.0;
+const BUTTON: f32 = 18.0;
+const SMALL: f32 = 14.0;
+const MONO: f32 = 15.0;
 
 /// Sets the text sizes for `scale` and Kiku's calm, light look.
 pub fn apply_style(ctx: &egui::Context, scale: f32) {

@@ -591,3 +591,85 @@ fn ordinal(n: u32, lang: Lang) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::board::store::{ScenarioBoard, Scores};
+    use crate::text::Text;
+
+    fn row(rank: u32, points: u32) -> Row {
+        Row {
+            rank,
+            entry: i64::from(rank),
+            nickname: String::new(),
+            scenario: Some("first_steps".into()),
+            points,
+            scores: Some(Scores {
+                overall: points,
+                ..Scores::default()
+            }),
+            scenarios: 1,
+            created_ms: 0,
+        }
+    }
+
+    #[test]
+    fn join_form_local_board_and_offline_notice() {
+        let board = Board {
+            overall: vec![row(1, 81), row(2, 40)],
+            scenarios: vec![ScenarioBoard {
+                id: "first_steps".into(),
+                title: Text::new("はじめの一歩", "First steps"),
+                rows: vec![row(1, 81), row(2, 40)],
+                ranked: 2,
+            }],
+            entries: 2,
+            ranked: 2,
+        };
+        let mut workshop = Workshop {
+            data_dir: Some(std::env::temp_dir()),
+            local: Some(Ok(board)),
+            ..Workshop::default()
+        };
+        let status = LinkStatus {
+            pending: 2,
+            online: Some(false),
+            last_error: Some("the workshop server is not reachable: refused".into()),
+            ..LinkStatus::default()
+        };
+        let mut harness = Harness::new_ui_state(
+            move |ui, action: &mut Option<Action>| {
+                if let Some(a) = draw(ui, &mut workshop, &status, Lang::En) {
+                    *action = Some(a);
+                }
+            },
+            None,
+        );
+        harness.set_size(egui::vec2(1280.0, 900.0));
+        harness.run();
+        harness.get_by_label("First steps");
+        harness.get_by_label_contains("result(s) waiting");
+        harness.get_by_label("Join").click();
+        harness.run();
+        assert_eq!(harness.state(), &Some(Action::Join));
+    }
+
+    #[test]
+    fn ordinals() {
+        let en: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .iter()
+            .map(|&n| ordinal(n, Lang::En))
+            .collect();
+        assert_eq!(
+            en,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+        assert_eq!(ordinal(3, Lang::Ja), "3位");
+    }
+}

@@ -90,13 +90,14 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 last,
                 errors,
             } => {
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
-                });
+                ui.add(
+                    egui::Label::new(egui::RichText::new(title).heading().color(fonts::ACCENT))
+                        .wrap(),
+                );
                 ui.label(
                     egui::RichText::new(format!("{member} · {difficulty}")).color(fonts::MUTED),
                 );
-                ui.label(summary);
+                ui.label(ui::prose(ui, summary));
                 ui.horizontal(|ui| {
                     let score =
                         |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());

@@ -93,11 +93,7 @@ pub fn draw(
                         );
                         ui.end_row();
                     });
-                ui.label(
-                    egui::RichText::new(S::PreviewHelp.get(lang))
-                        .small()
-                        .color(fonts::MUTED),
-                );
+                ui.label(ui::small_prose(ui, S::PreviewHelp.get(lang)).color(fonts::MUTED));
             });
             ui.add_space(10.0);
             ui.label(

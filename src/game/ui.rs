@@ -311,3 +311,29 @@ pub fn frame_log(
         *frames = (0, 0.0);
     }
 }
+
+/// Line height of running text, as a multiple of the font size: the font's
+/// own line height is tight for wrapped Japanese.
+pub const LINE_HEIGHT: f32 = 1.5;
+
+/// Running text (anything that may wrap) with air between its lines.
+pub fn prose(ui: &egui::Ui, text: impl Into<String>) -> egui::RichText {
+    let size = ui
+        .style()
+        .text_styles
+        .get(&egui::TextStyle::Body)
+        .map_or(16.0, |f| f.size);
+    egui::RichText::new(text).line_height(Some(size * LINE_HEIGHT))
+}
+
+/// Small running text with air between its lines.
+pub fn small_prose(ui: &egui::Ui, text: impl Into<String>) -> egui::RichText {
+    let size = ui
+        .style()
+        .text_styles
+        .get(&egui::TextStyle::Small)
+        .map_or(12.0, |f| f.size);
+    egui::RichText::new(text)
+        .small()
+        .line_height(Some(size * LINE_HEIGHT))
+}
