@@ -119,8 +119,6 @@ pub enum S {
     KeptLastGood,
     /// Overlay: dismiss.
     Dismiss,
-    /// Leaderboard placeholder.
-    LeaderboardSoon,
     /// Notice heading.
     Notice,
     /// Preview badge in the top bar.
@@ -223,10 +221,6 @@ impl S {
                 "The last good version stays playable.",
             ),
             S::Dismiss => ("閉じる", "Dismiss"),
-            S::LeaderboardSoon => (
-                "ワークショップのランキングは準備中です。",
-                "The workshop leaderboard is coming soon.",
-            ),
             S::Notice => ("お知らせ", "Notice"),
             S::PreviewBadge => ("プレビュー", "PREVIEW"),
         }
