@@ -34,7 +34,7 @@ pub mod view;
 mod fonts;
 mod portrait;
 mod screenshots;
-mod ui;
+pub mod ui;
 
 use catalog::Catalog;
 use history::History;

@@ -420,6 +420,26 @@ fn kittest_debrief_reads_the_score() {
     assert_eq!(*harness.state(), Some(Intent::PlayAgain));
 }
 
+#[test]
+fn kittest_a_broken_edit_shows_its_location_in_an_overlay() {
+    let errors = vec!["scenarios/x.ron:12:7: error: unknown node `nowhere`".to_string()];
+    let mut harness = Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku::game::ui::draw_overlays(ui.ctx(), &errors, &[], Lang::En) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    );
+    harness.set_size(egui::vec2(1024.0, 600.0));
+    harness.run();
+    harness.get_by_label_contains("x.ron:12:7");
+    harness.get_by_label("The last good version stays playable.");
+    harness.get_by_label("Dismiss").click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::DismissReload));
+}
+
 /// Decodes a PNG and counts its distinct colours (a blank picture has one).
 fn distinct_colours(path: &Path) -> usize {
     use bevy::asset::RenderAssetUsages;
