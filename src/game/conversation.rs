@@ -259,7 +259,6 @@ fn bubble(
             egui::Color32::from_rgb(0xE4, 0xE9, 0xF5),
             egui::Align::Max,
         ),
-        Speaker::Narration => (String::new(), fonts::PAPER, egui::Align::Center),
     };
     ui.with_layout(egui::Layout::top_down(align), |ui| {
         egui::Frame::new()

@@ -12,7 +12,6 @@ use crate::text::{Lang, Text};
 
 use super::catalog::Catalog;
 use super::history::History;
-use super::strings::S;
 
 /// Who says a line in the conversation log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,8 +20,6 @@ pub enum Speaker {
     Member,
     /// The trainee.
     You,
-    /// Narration (how it ended).
-    Narration,
 }
 
 /// One line of the conversation log.
@@ -540,7 +537,7 @@ pub fn debrief(
             })
         })
         .collect();
-    let mut series: Vec<(String, Vec<[f64; 2]>)> = Stat::ALL
+    let series: Vec<(String, Vec<[f64; 2]>)> = Stat::ALL
         .iter()
         .map(|st| {
             let mut points = vec![[0.0, f64::from(t.initial.get(*st))]];
@@ -553,7 +550,6 @@ pub fn debrief(
             (st.label().get(lang).to_string(), points)
         })
         .collect();
-    series.truncate(Stat::ALL.len());
     let opening = spoken(s, &t.opening.node, t.opening.variant);
     let ending = session.ending();
     Debrief {
@@ -598,11 +594,6 @@ pub fn debrief(
         seed: t.seed,
         pending: suggestions.is_none(),
     }
-}
-
-/// The label of a fixed string (re-exported for drawing code).
-pub fn ui(s: S, lang: Lang) -> &'static str {
-    s.get(lang)
 }
 
 #[cfg(test)]
