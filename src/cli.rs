@@ -86,6 +86,10 @@ pub struct ServeArgs {
     /// Folder of scenarios the server re-scores with (default: the bundled scenarios/).
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
+    /// Submissions per trainee: BURST/PER_MINUTE (e.g. 30/30) or `off`
+    /// (default: the KIKU_RATE_LIMIT environment variable, else 30/30).
+    #[arg(long, value_name = "BURST/PER_MINUTE")]
+    pub rate_limit: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -65,9 +65,12 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {
-    let rate_limit = match std::env::var(RATE_LIMIT_ENV) {
-        Ok(text) => RateLimit::parse(&text).map_err(|e| format!("{RATE_LIMIT_ENV}: {e}"))?,
-        Err(_) => Some(RateLimit::default()),
+    let rate_limit = match (&args.rate_limit, std::env::var(RATE_LIMIT_ENV)) {
+        (Some(text), _) => RateLimit::parse(text).map_err(|e| format!("--rate-limit: {e}"))?,
+        (None, Ok(text)) => {
+            RateLimit::parse(&text).map_err(|e| format!("{RATE_LIMIT_ENV}: {e}"))?
+        }
+        (None, Err(_)) => Some(RateLimit::default()),
     };
     let dir = args
         .scenarios
