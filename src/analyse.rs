@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::act::{Act, Family, Frame};
 use crate::scenario::{EndingKind, Layer, Scenario, Target};
-use crate::score::{Score, score_quick};
+use crate::score::{Score, Scores, score_quick};
 use crate::session::Session;
 
 /// Above this many structural paths, analysis samples instead of walking all.
@@ -34,38 +34,11 @@ fn beam_width(scenario: &Scenario) -> usize {
     (BEAM_WIDTH * 100 / scenario.nodes.len().max(1)).clamp(4, BEAM_WIDTH)
 }
 
-/// The score of a path, without the reasons.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PathScore {
-    /// Overall 0-100.
-    pub overall: u32,
-    /// 聴く→助言の順.
-    pub listening: u32,
-    /// 問いの質.
-    pub questions: u32,
-    /// 変化をたどる.
-    pub change: u32,
-    /// Outcome.
-    pub outcome: u32,
-}
-
-impl From<&Score> for PathScore {
-    fn from(s: &Score) -> PathScore {
-        PathScore {
-            overall: s.overall,
-            listening: s.listening,
-            questions: s.questions,
-            change: s.change,
-            outcome: s.outcome,
-        }
-    }
-}
-
 /// One complete path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PathReport {
     /// Its score.
-    pub score: PathScore,
+    pub score: Scores,
     /// The choice ids, in order.
     pub choices: Vec<String>,
     /// The ending reached (`None`: the path ran into the turn limit).
@@ -212,7 +185,7 @@ pub fn structural_paths(scenario: &Scenario) -> Option<u64> {
 fn path_report(session: &Session) -> (PathReport, Score) {
     let score = score_quick(session.scenario(), session.transcript());
     let report = PathReport {
-        score: PathScore::from(&score),
+        score: Scores::from(&score),
         choices: session.transcript().choice_ids(),
         ending: session.transcript().ending.clone(),
     };
@@ -540,13 +513,7 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
     };
 
     let empty = || PathReport {
-        score: PathScore {
-            overall: 0,
-            listening: 0,
-            questions: 0,
-            change: 0,
-            outcome: 0,
-        },
+        score: Scores::default(),
         choices: Vec::new(),
         ending: None,
     };

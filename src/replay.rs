@@ -225,13 +225,7 @@ pub fn render_text(report: &Report, lang: Lang) -> String {
             turn.choice
         );
         for r in &turn.reasons {
-            let _ = writeln!(
-                out,
-                "    {:+} {}: {}",
-                r.points,
-                r.axis.label().get(lang),
-                r.text.get(lang)
-            );
+            write_reason(&mut out, r, lang);
         }
         if let Some(reply) = &turn.reply {
             let _ = writeln!(out, "{member}: {}", reply.text.get(lang));
@@ -283,13 +277,18 @@ pub fn render_text(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "  {}: {}", axis.label().get(lang), s.axis(axis));
     }
     for r in s.reasons.iter().filter(|r| r.turn.is_none()) {
-        let _ = writeln!(
-            out,
-            "    {:+} {}: {}",
-            r.points,
-            r.axis.label().get(lang),
-            r.text.get(lang)
-        );
+        write_reason(&mut out, r, lang);
     }
     out
+}
+
+/// One reason as an indented line: `+10 Listen first: ...`.
+fn write_reason(out: &mut String, r: &Reason, lang: Lang) {
+    let _ = writeln!(
+        out,
+        "    {:+} {}: {}",
+        r.points,
+        r.axis.label().get(lang),
+        r.text.get(lang)
+    );
 }

@@ -87,6 +87,34 @@ pub struct Metrics {
     pub open_share: Option<f64>,
 }
 
+/// The five numbers of a score, without the reasons: what the analyser
+/// compares and the leaderboard stores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Weighted overall, 0-100.
+    pub overall: u32,
+    /// 聴く→助言の順, 0-100.
+    pub listening: u32,
+    /// 問いの質, 0-100.
+    pub questions: u32,
+    /// 変化をたどる, 0-100.
+    pub change: u32,
+    /// Outcome, 0-100.
+    pub outcome: u32,
+}
+
+impl From<&Score> for Scores {
+    fn from(score: &Score) -> Scores {
+        Scores {
+            overall: score.overall,
+            listening: score.listening,
+            questions: score.questions,
+            change: score.change,
+            outcome: score.outcome,
+        }
+    }
+}
+
 /// The score of a transcript.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Score {

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+pub use crate::score::Scores;
 use crate::text::Text;
 
 /// The schema version this code writes (`PRAGMA user_version`).
@@ -111,33 +112,6 @@ pub struct NewEntry {
     pub ending: Option<String>,
     /// The scores, 0-100 each.
     pub scores: Scores,
-}
-
-/// The five numbers of a score.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scores {
-    /// Weighted overall.
-    pub overall: u32,
-    /// 聴く→助言の順.
-    pub listening: u32,
-    /// 問いの質.
-    pub questions: u32,
-    /// 変化をたどる.
-    pub change: u32,
-    /// Outcome.
-    pub outcome: u32,
-}
-
-impl From<&crate::Score> for Scores {
-    fn from(score: &crate::Score) -> Scores {
-        Scores {
-            overall: score.overall,
-            listening: score.listening,
-            questions: score.questions,
-            change: score.change,
-            outcome: score.outcome,
-        }
-    }
 }
 
 /// A stored entry.
