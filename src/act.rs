@@ -37,6 +37,10 @@ pub enum Act {
     SeekCollaboration,
     /// Asking before advising: 「私の考えを話してもいい?」.
     AskPermission,
+    /// Giving information the member lacks (how a role, a programme or a
+    /// process works) without telling them what to do: MITI's "giving
+    /// information".
+    Inform,
     // Advising and other moves
     /// Advice or a suggestion. Whether it helps depends on the moment: asked
     /// for, or offered with permission after listening, it is fine; imposed
@@ -110,6 +114,8 @@ pub enum Family {
     Question,
     /// Affirm, autonomy, collaboration, permission.
     Partnership,
+    /// Giving information.
+    Informing,
     /// Advise, instruct, reassure, judge, self-disclose, redirect.
     Directing,
 }
@@ -140,6 +146,7 @@ impl Act {
             Act::EmphasizeAutonomy,
             Act::SeekCollaboration,
             Act::AskPermission,
+            Act::Inform,
             Act::Advise,
             Act::Instruct,
             Act::Reassure,
@@ -162,6 +169,7 @@ impl Act {
             Act::Affirm | Act::EmphasizeAutonomy | Act::SeekCollaboration | Act::AskPermission => {
                 Family::Partnership
             }
+            Act::Inform => Family::Informing,
             Act::Advise
             | Act::Instruct
             | Act::Reassure
@@ -214,6 +222,7 @@ impl Act {
             Act::EmphasizeAutonomy => "emphasize_autonomy",
             Act::SeekCollaboration => "seek_collaboration",
             Act::AskPermission => "ask_permission",
+            Act::Inform => "inform",
             Act::Advise => "advise",
             Act::Instruct => "instruct",
             Act::Reassure => "reassure",
@@ -239,6 +248,7 @@ impl Act {
             Act::EmphasizeAutonomy => plain("自律性の尊重", "emphasise autonomy"),
             Act::SeekCollaboration => plain("協働の提案", "seek collaboration"),
             Act::AskPermission => plain("助言の許可を求める", "ask permission"),
+            Act::Inform => plain("情報提供", "give information"),
             Act::Advise => plain("助言", "advise"),
             Act::Instruct => plain("指示", "instruct"),
             Act::Reassure => plain("早すぎる励まし", "premature reassurance"),

@@ -38,6 +38,7 @@ fn colour(family: Family) -> &'static str {
         Family::Listening => "#2e7d32",
         Family::Question => "#1565c0",
         Family::Partnership => "#00838f",
+        Family::Informing => "#6d4c41",
         Family::Directing => "#c62828",
     }
 }
@@ -173,6 +174,7 @@ pub fn dot(scenario: &Scenario, lang: Lang) -> String {
         ("listening", Family::Listening),
         ("question", Family::Question),
         ("partnership", Family::Partnership),
+        ("informing", Family::Informing),
         ("directing", Family::Directing),
     ] {
         let _ = writeln!(

@@ -123,6 +123,11 @@ pub fn base_delta(act: &Act, moment: &Moment) -> Delta {
         // Repeated perfunctory permission-asking costs partnership.
         Act::AskPermission if moment.permissions_before >= 1 => d(-3, -2, 0),
         Act::AskPermission => d(2, 1, 0),
+        // Information is neutral: welcome when asked for or once the unease
+        // is out, a drift away from the person before that.
+        Act::Inform if moment.asked_advice => d(2, 1, 2),
+        Act::Inform if moment.voiced >= Layer::Unease => d(1, 0, 2),
+        Act::Inform => d(0, -2, 0),
         Act::SelfDisclose => d(-3, -5, 0),
         Act::RedirectToWork => d(-6, -10, -2),
         Act::Advise | Act::Instruct | Act::Reassure | Act::Judge => {

@@ -358,6 +358,13 @@ fn listening_axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
                     "You talked about yourself: the conversation became about you and the member's story stopped.",
                 );
             }
+            Act::Inform => notes.add(
+                n,
+                axis,
+                0,
+                "情報提供。求められたときや、もやもやが言葉になった後なら役に立つが、聴くことの代わりにはならない。",
+                "Giving information: useful when asked for or once the unease is out, but no substitute for listening.",
+            ),
             Act::RedirectToWork => {
                 points += REDIRECT_PENALTY;
                 notes.add(
