@@ -86,6 +86,11 @@ pub struct ServeArgs {
     /// Folder of scenarios the server re-scores with (default: the bundled scenarios/).
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
+    /// The workshop code trainees type to join (3-12 letters or digits,
+    /// e.g. TOKYO1); kept for later runs. Default: the saved code, else a
+    /// fresh random one.
+    #[arg(long)]
+    pub code: Option<String>,
     /// Submissions per trainee: BURST/PER_MINUTE (e.g. 30/30) or `off`
     /// (default: the KIKU_RATE_LIMIT environment variable, else 30/30).
     #[arg(long, value_name = "BURST/PER_MINUTE")]

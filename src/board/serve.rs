@@ -28,6 +28,20 @@ pub fn new_code() -> String {
         .collect()
 }
 
+/// A workshop code the facilitator chose: 3-12 ASCII letters or digits,
+/// upper-cased (trainees may type it in either case).
+pub fn parse_code(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    if (3..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(code)
+    } else {
+        Err(format!(
+            "`{}`: a code is 3-12 letters or digits, e.g. TOKYO1",
+            text.trim()
+        ))
+    }
+}
+
 /// A fresh facilitator token: 128 random bits in hex.
 pub fn new_token() -> String {
     crate::board::hex(&crate::board::random_bytes::<16>())
@@ -99,6 +113,10 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     let mut store = Store::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     // The code and token live in the database: a restarted server keeps
     // its workshop, and trainees need not join again.
+    if let Some(chosen) = &args.code {
+        let chosen = parse_code(chosen).map_err(|e| format!("--code: {e}"))?;
+        store.set_meta("code", &chosen).map_err(|e| e.to_string())?;
+    }
     let code = store
         .meta_or_insert("code", new_code)
         .map_err(|e| e.to_string())?;
@@ -195,6 +213,14 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chosen_codes() {
+        assert_eq!(parse_code(" tokyo1 ").unwrap(), "TOKYO1");
+        for bad in ["ab", "THIRTEEN_CHARS", "東京", "a b c", ""] {
+            assert!(parse_code(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn codes_and_tokens() {
