@@ -645,14 +645,18 @@ fn change_axis(t: &Transcript, notes: &mut Notes) -> u32 {
         let just_voiced = previous.map_or(turn.voiced_before > Layer::Nothing, |p| {
             p.voiced_after > p.voiced_before
         });
-        if turn.act.is_reflection() && just_voiced && pick_ups < PICK_UP_MAX {
+        // Taking in what was just voiced: saying it back, or naming the feeling.
+        let takes_in = turn.act.is_reflection() || matches!(turn.act, Act::Empathize);
+        if takes_in && just_voiced && pick_ups < PICK_UP_MAX {
             pick_ups += 1;
             points += PICK_UP_CREDIT;
             notes.add(n, axis, PICK_UP_CREDIT, "相手がやっと言葉にしたことを、すぐに受け止めて返した。", "The member had just put something into words, and you took it in and said it back.");
         }
-        let after_change = previous
-            .and_then(|p| p.act.question())
-            .is_some_and(|q| q.frame == Frame::Change && q.open);
+        // EARS: reinforce right after eliciting a change (a change question)
+        // or amplifying it (a follow-up question once change was elicited).
+        let after_change = previous.and_then(|p| p.act.question()).is_some_and(|q| {
+            q.open && (q.frame == Frame::Change || (q.follow_up && change_questions > 0))
+        });
         if matches!(turn.act, Act::Affirm) && after_change && !reinforced {
             reinforced = true;
             points += REINFORCE_CREDIT;
@@ -751,4 +755,89 @@ fn outcome_axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
         ),
     }
     clamp_score(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::act::{Focus, Question};
+    use crate::scenario::Stats;
+    use crate::session::Turn;
+
+    fn turn(act: Act, voiced_before: Layer, voiced_after: Layer) -> Turn {
+        Turn {
+            node: "n".into(),
+            choice: "c".into(),
+            act,
+            advice: None,
+            before: Stats::default(),
+            after: Stats::default(),
+            voiced_before,
+            voiced_after,
+            reply: None,
+        }
+    }
+
+    fn question(frame: Frame, follow_up: bool) -> Act {
+        Act::Question(Question {
+            open: true,
+            focus: Focus::Person,
+            frame,
+            leading: false,
+            blaming: false,
+            follow_up,
+        })
+    }
+
+    fn change_points(turns: Vec<Turn>) -> u32 {
+        let transcript = Transcript {
+            scenario: "t".into(),
+            seed: 1,
+            initial: Stats::default(),
+            opening: crate::session::Spoken {
+                node: "n".into(),
+                variant: 0,
+            },
+            turns,
+            ending: None,
+        };
+        change_axis(
+            &transcript,
+            &mut Notes {
+                explain: false,
+                reasons: Vec::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn empathy_takes_in_what_was_just_voiced() {
+        use Layer::{Surface, Unease};
+        let voiced = turn(Act::Acknowledge, Surface, Unease);
+        assert_eq!(
+            change_points(vec![voiced.clone(), turn(Act::Empathize, Unease, Unease)]),
+            10
+        );
+        // Without a newly voiced layer there is nothing to take in.
+        let quiet = turn(Act::Acknowledge, Unease, Unease);
+        assert_eq!(
+            change_points(vec![quiet, turn(Act::Empathize, Unease, Unease)]),
+            0
+        );
+    }
+
+    #[test]
+    fn affirming_after_an_amplifying_question_reinforces() {
+        use Layer::Unease;
+        let elicit = turn(question(Frame::Change, false), Unease, Unease);
+        let amplify = turn(question(Frame::Feeling, true), Unease, Unease);
+        let affirm = turn(Act::Affirm, Unease, Unease);
+        // 35 (change question) + 15 (follow-up) + 10 (reinforce).
+        assert_eq!(
+            change_points(vec![elicit, amplify.clone(), affirm.clone()]),
+            60
+        );
+        // A follow-up before any change came up is not amplifying a change.
+        assert_eq!(change_points(vec![amplify, affirm]), 15);
+    }
 }
