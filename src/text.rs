@@ -25,6 +25,15 @@ impl Lang {
         }
     }
 
+    /// Picks the string for this language from a Japanese/English pair
+    /// (for fixed interface text; scenario text is a [`Text`]).
+    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
     /// Parses `ja`/`en` (also `ja-JP`, `en_US.UTF-8` and the like).
     pub fn from_code(code: &str) -> Option<Lang> {
         let lower = code.trim().to_ascii_lowercase();

@@ -241,12 +241,8 @@ fn start_join(workshop: &mut Workshop, lang: Lang) {
     }
     if form.code.trim().is_empty() {
         workshop.join_error = Some(
-            t(
-                lang,
-                "コードを入力してください。",
-                "Type the workshop code.",
-            )
-            .into(),
+            lang.pick("コードを入力してください。", "Type the workshop code.")
+                .into(),
         );
         return;
     }
@@ -301,13 +297,6 @@ fn poll_join(workshop: &mut Workshop) {
     }
 }
 
-fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
-
 /// Draws the screen; returns what the trainee did.
 pub fn draw(
     ui: &mut egui::Ui,
@@ -319,12 +308,12 @@ pub fn draw(
     ui::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui
-                .button(format!("← {}", t(lang, "戻る", "Back")))
+                .button(format!("← {}", lang.pick("戻る", "Back")))
                 .clicked()
             {
                 action = Some(Action::Back);
             }
-            ui.heading(t(lang, "ランキング", "Leaderboard"));
+            ui.heading(lang.pick("ランキング", "Leaderboard"));
         });
         ui.add_space(12.0);
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -347,7 +336,7 @@ pub fn draw(
 
 fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
     ui.label(
-        egui::RichText::new(t(lang, "あなたの記録", "Your board"))
+        egui::RichText::new(lang.pick("あなたの記録", "Your board"))
             .size(22.0)
             .color(fonts::ACCENT),
     );
@@ -356,8 +345,7 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
     }
     match &workshop.local {
         None => {
-            ui.label(t(
-                lang,
+            ui.label(lang.pick(
                 "記録は保存されていません(データフォルダなし)。",
                 "Nothing is saved (no data folder).",
             ));
@@ -366,8 +354,7 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
             ui.colored_label(fonts::BAD, e);
         }
         Some(Ok(board)) if board.entries == 0 => {
-            ui.label(t(
-                lang,
+            ui.label(lang.pick(
                 "1on1を最後まで終えると、ここに記録されます。",
                 "Finish a 1on1 and it is recorded here.",
             ));
@@ -375,7 +362,7 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
         Some(Ok(board)) => {
             ui.add_space(6.0);
             ui.label(
-                egui::RichText::new(t(lang, "総合(ベスト)", "Overall (best attempts)")).strong(),
+                egui::RichText::new(lang.pick("総合(ベスト)", "Overall (best attempts)")).strong(),
             );
             rows(ui, &board.overall, lang, true);
             for scenario in &board.scenarios {
@@ -405,11 +392,11 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
                     (true, Some(id), _) => format!("{id} · {when} UTC"),
                     (_, _, Some(s)) => format!(
                         "{} {} · {} {} · {} {} · {when} UTC",
-                        t(lang, "聴く", "listen"),
+                        lang.pick("聴く", "listen"),
                         s.listening,
-                        t(lang, "問い", "questions"),
+                        lang.pick("問い", "questions"),
                         s.questions,
-                        t(lang, "変化", "change"),
+                        lang.pick("変化", "change"),
                         s.change
                     ),
                     _ => when,
@@ -428,14 +415,13 @@ fn draw_workshop(
 ) -> Option<Action> {
     let mut action = None;
     ui.label(
-        egui::RichText::new(t(lang, "ワークショップ", "Workshop"))
+        egui::RichText::new(lang.pick("ワークショップ", "Workshop"))
             .size(22.0)
             .color(fonts::ACCENT),
     );
     ui.add_space(6.0);
     if workshop.data_dir.is_none() {
-        ui.label(t(
-            lang,
+        ui.label(lang.pick(
             "この実行では参加できません。",
             "Joining is off in this run.",
         ));
@@ -443,8 +429,7 @@ fn draw_workshop(
     }
     match workshop.joined.clone() {
         None => {
-            ui.label(t(
-                lang,
+            ui.label(lang.pick(
                 "プロジェクターに表示されたサーバーとコードを入力してください。",
                 "Type the server and code shown on the projector.",
             ));
@@ -454,19 +439,19 @@ fn draw_workshop(
                 .num_columns(2)
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
-                    ui.label(t(lang, "サーバー", "Server"));
+                    ui.label(lang.pick("サーバー", "Server"));
                     ui.add(
                         egui::TextEdit::singleline(&mut form.server).hint_text("192.168.1.20:8787"),
                     );
                     ui.end_row();
-                    ui.label(t(lang, "コード", "Code"));
+                    ui.label(lang.pick("コード", "Code"));
                     ui.add(
                         egui::TextEdit::singleline(&mut form.code)
                             .hint_text("K7P2QX")
                             .char_limit(12),
                     );
                     ui.end_row();
-                    ui.label(t(lang, "ニックネーム", "Nickname"));
+                    ui.label(lang.pick("ニックネーム", "Nickname"));
                     ui.add(
                         egui::TextEdit::singleline(&mut form.nickname)
                             .char_limit(rescore::NICKNAME_MAX_CHARS),
@@ -477,9 +462,9 @@ fn draw_workshop(
             if workshop.joining.is_some() {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(t(lang, "接続中…", "Connecting…"));
+                    ui.label(lang.pick("接続中…", "Connecting…"));
                 });
-            } else if ui::primary(ui, t(lang, "参加する", "Join")).clicked() {
+            } else if ui::primary(ui, lang.pick("参加する", "Join")).clicked() {
                 action = Some(Action::Join);
             }
             if let Some(e) = &workshop.join_error {
@@ -489,9 +474,9 @@ fn draw_workshop(
         Some(joined) => {
             ui.label(format!(
                 "{} {} · {} {} · {}",
-                t(lang, "参加中:", "Joined as"),
+                lang.pick("参加中:", "Joined as"),
                 joined.nickname,
-                t(lang, "コード", "code"),
+                lang.pick("コード", "code"),
                 joined.code,
                 joined.server
             ));
@@ -513,24 +498,23 @@ fn draw_workshop(
                     );
                     ui.label(format!(
                         "{}: {} / {} ({} {})",
-                        t(lang, "総合", "Overall"),
+                        lang.pick("総合", "Overall"),
                         ordinal(st.overall_rank, lang),
                         st.overall_of,
                         st.total,
-                        t(lang, "点", "points")
+                        lang.pick("点", "points")
                     ));
                     ui.label(
                         egui::RichText::new(format!(
                             "{} {}",
-                            t(lang, "サーバーの採点:", "The server's score:"),
+                            lang.pick("サーバーの採点:", "The server's score:"),
                             accepted.entry.scores.overall
                         ))
                         .color(fonts::MUTED),
                     );
                 }
                 None => {
-                    ui.label(t(
-                        lang,
+                    ui.label(lang.pick(
                         "1on1を終えると、結果が自動で送られます。",
                         "Finish a 1on1 and it is sent automatically.",
                     ));
@@ -538,7 +522,7 @@ fn draw_workshop(
             }
             ui.add_space(10.0);
             if ui
-                .button(t(lang, "ワークショップから抜ける", "Leave the workshop"))
+                .button(lang.pick("ワークショップから抜ける", "Leave the workshop"))
                 .clicked()
             {
                 action = Some(Action::Leave);
@@ -552,15 +536,13 @@ fn draw_workshop(
             format!(
                 "{} {} {}",
                 status.pending,
-                t(
-                    lang,
-                    "件の結果が送信待ちです。サーバーにつながると自動で送ります。練習はそのまま続けられます。",
+                lang.pick("件の結果が送信待ちです。サーバーにつながると自動で送ります。練習はそのまま続けられます。",
                     "result(s) waiting: they are sent automatically once the server is reachable. Keep playing.",
                 ),
                 status.last_error.as_deref().unwrap_or("")
             ),
         );
-        if ui.button(t(lang, "今すぐ再送", "Retry now")).clicked() {
+        if ui.button(lang.pick("今すぐ再送", "Retry now")).clicked() {
             action = Some(Action::Retry);
         }
     }
@@ -569,7 +551,7 @@ fn draw_workshop(
             fonts::BAD,
             format!(
                 "{} {why}",
-                t(lang, "受け付けられませんでした:", "Not accepted:")
+                lang.pick("受け付けられませんでした:", "Not accepted:")
             ),
         );
     }

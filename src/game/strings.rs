@@ -129,10 +129,7 @@ impl S {
     /// The string in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         let (ja, en) = self.pair();
-        match lang {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
+        lang.pick(ja, en)
     }
 
     fn pair(self) -> (&'static str, &'static str) {
