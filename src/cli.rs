@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::load::{self, Loaded};
-use crate::replay;
-use crate::text::Lang;
+use kiku_board::serve::ServeArgs;
+use kiku_core::load::{self, Loaded};
+use kiku_core::text::Lang;
+use kiku_core::tools::{analyse, graph, replay};
 
 /// Kiku (聴く): practise 1on1 conversations. With no subcommand, opens the game.
 #[derive(Debug, Parser)]
@@ -17,27 +18,11 @@ use crate::text::Lang;
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[cfg(feature = "gui")]
     #[command(flatten)]
-    game: GameArgs,
+    game: kiku_game::GameArgs,
 }
 
-/// Options of the game (used when no subcommand is given).
-#[derive(Debug, Clone, Default, Args)]
-pub struct GameArgs {
-    /// Facilitator preview: show each choice's act and the member's hidden state.
-    #[arg(long)]
-    pub preview: bool,
-    /// Interface language: ja or en (default: the saved setting, else the system locale).
-    #[arg(long, value_parser = parse_lang)]
-    pub lang: Option<Lang>,
-    /// Walk through every screen in both languages, save one PNG per screen
-    /// and language into DIR, and exit.
-    #[arg(long, value_name = "DIR")]
-    pub screenshots: Option<PathBuf>,
-    /// Folder of scenarios to play (default: the bundled scenarios/).
-    #[arg(long, value_name = "DIR")]
-    pub scenarios: Option<PathBuf>,
-}
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -74,28 +59,6 @@ enum Command {
     Serve(ServeArgs),
 }
 
-/// Options of `kiku serve`.
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    /// Address to listen on (use 0.0.0.0:PORT to let trainees on the LAN join).
-    #[arg(long, default_value = "0.0.0.0:8787")]
-    pub bind: String,
-    /// The SQLite database file (default: workshop.db in the data folder).
-    #[arg(long)]
-    pub db: Option<PathBuf>,
-    /// Folder of scenarios the server re-scores with (default: the bundled scenarios/).
-    #[arg(long, value_name = "DIR")]
-    pub scenarios: Option<PathBuf>,
-    /// The workshop code trainees type to join (3-12 letters or digits,
-    /// e.g. TOKYO1); kept for later runs. Default: the saved code, else a
-    /// fresh random one.
-    #[arg(long)]
-    pub code: Option<String>,
-    /// Submissions per trainee: BURST/PER_MINUTE (e.g. 30/30) or `off`
-    /// (default: the KIKU_RATE_LIMIT environment variable, else 30/30).
-    #[arg(long, value_name = "BURST/PER_MINUTE")]
-    pub rate_limit: Option<String>,
-}
 
 #[derive(Debug, Args)]
 struct ReplayArgs {
@@ -133,7 +96,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        None => play(&cli.game),
+        #[cfg(feature = "gui")]
+        None => kiku_game::run(&cli.game),
+        #[cfg(not(feature = "gui"))]
+        None => no_game(),
         Some(Command::Check { paths, json }) => check(&paths, json),
         Some(Command::Replay(args)) => replay_cmd(&args),
         Some(Command::Analyse {
@@ -143,22 +109,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }) => analyse_cmd(&scenario, seed, json),
         Some(Command::Graph { scenario, lang }) => match load_one(&scenario) {
             Ok(s) => {
-                emit(&crate::graph::dot(&s, lang));
+                emit(&graph::dot(&s, lang));
                 ExitCode::SUCCESS
             }
             Err(code) => code,
         },
-        Some(Command::Serve(args)) => crate::board::serve::run(&args),
+        Some(Command::Serve(args)) => kiku_board::serve::run(&args),
     }
 }
 
-#[cfg(feature = "gui")]
-fn play(args: &GameArgs) -> ExitCode {
-    crate::game::run(args)
-}
-
 #[cfg(not(feature = "gui"))]
-fn play(_args: &GameArgs) -> ExitCode {
+fn no_game() -> ExitCode {
     eprintln!("kiku was built without the game (feature `gui`); try `kiku --help` for the tools");
     ExitCode::FAILURE
 }
@@ -181,7 +142,7 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     let errors: usize = loaded
         .iter()
         .flat_map(|l| &l.diagnostics)
-        .filter(|d| d.severity == crate::Severity::Error)
+        .filter(|d| d.severity == kiku_core::Severity::Error)
         .count();
     let warnings = loaded.iter().map(|l| l.diagnostics.len()).sum::<usize>() - errors;
     if json {
@@ -218,7 +179,7 @@ fn show_paths(paths: &[PathBuf]) -> String {
 }
 
 /// Loads one scenario for a tool, printing its diagnostics on failure.
-pub fn load_one(path: &std::path::Path) -> Result<std::sync::Arc<crate::Scenario>, ExitCode> {
+pub fn load_one(path: &std::path::Path) -> Result<std::sync::Arc<kiku_core::Scenario>, ExitCode> {
     let loaded = load::load_file(path);
     match &loaded.scenario {
         Some(scenario) => Ok(scenario.clone()),
@@ -264,14 +225,14 @@ fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let analysis = crate::analyse::analyse(&scenario, seed);
+    let analysis = analyse::analyse(&scenario, seed);
     if json {
         emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&analysis).unwrap_or_default()
         ));
     } else {
-        emit(&crate::analyse::render_text(&analysis, &scenario));
+        emit(&analyse::render_text(&analysis, &scenario));
     }
     ExitCode::SUCCESS
 }

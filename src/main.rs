@@ -1,8 +1,10 @@
 //! The `kiku` binary: the game with no arguments, the facilitator's tools as
-//! subcommands.
+//! subcommands (`cli.rs`).
+
+mod cli;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    kiku::cli::run(std::env::args_os())
+    cli::run(std::env::args_os())
 }

@@ -11,16 +11,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use kiku::Session;
-use kiku::board::client::{self, Client, Link, Queue, SendError};
-use kiku::board::ratelimit::RateLimit;
-use kiku::board::rescore::{Scenarios, Submission};
-use kiku::board::server::{self, Config};
-use kiku::board::store::Store;
-use kiku::scenario::Scenario;
+use kiku_core::Session;
+use kiku_board::client::{self, Client, Link, Queue, SendError};
+use kiku_board::ratelimit::RateLimit;
+use kiku_board::rescore::{Scenarios, Submission};
+use kiku_board::server::{self, Config};
+use kiku_board::store::Store;
+use kiku_core::scenario::Scenario;
 use serde_json::{Value, json};
 
-const SCENARIO_RON: &str = include_str!("../../src/board/test_scenario.ron");
+const SCENARIO_RON: &str = include_str!("../fixtures/board_scenario.ron");
 const CODE: &str = "TEST42";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// The best route through the test scenario, and the worst.
@@ -35,7 +35,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn scenario() -> Arc<Scenario> {
-    let loaded = kiku::load::load_str(Path::new("test_scenario.ron"), SCENARIO_RON.to_string());
+    let loaded = kiku_core::load::load_str(Path::new("test_scenario.ron"), SCENARIO_RON.to_string());
     loaded.scenario.expect("the fixture scenario loads")
 }
 
@@ -170,7 +170,7 @@ fn rescoring_ignores_client_scores_and_retries_store_once() {
     assert_eq!(status, 201, "{first}");
     let s = scenario();
     let session = Session::replay(&s, 7, &BEST).unwrap();
-    let expected = kiku::score(&s, session.transcript());
+    let expected = kiku_core::score(&s, session.transcript());
     assert_eq!(first["entry"]["overall"], expected.overall);
     assert_eq!(first["entry"]["listening"], expected.listening);
     assert_eq!(first["entry"]["questions"], expected.questions);
@@ -857,7 +857,7 @@ fn projector_page_in_headless_chromium_updates_live() {
                     "ja: \"小さな例\", en: \"A small example\"",
                     &format!("ja: \"{ja}\", en: \"{en}\""),
                 );
-            let loaded = kiku::load::load_str(Path::new("v.ron"), ron);
+            let loaded = kiku_core::load::load_str(Path::new("v.ron"), ron);
             loaded.scenario.expect("variant loads")
         })
         .collect();

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use kiku::analyse;
-use kiku::load::{self, Loaded};
-use kiku::scenario::{EndingKind, Scenario};
-use kiku::{Session, Severity};
+use kiku_core::tools::analyse;
+use kiku_core::load::{self, Loaded};
+use kiku_core::scenario::{EndingKind, Scenario};
+use kiku_core::{Session, Severity};
 use proptest::prelude::*;
 
 fn bundled() -> Vec<Loaded> {
@@ -149,7 +149,7 @@ fn first_scenario_uses_every_act_kind() {
         .find(|s| s.id == "first_steps")
         .expect("scenarios/01_first_steps.ron");
     let used: std::collections::HashSet<&str> = first.choices().map(|(_, c)| c.act.key()).collect();
-    for kind in kiku::Act::kinds() {
+    for kind in kiku_core::Act::kinds() {
         assert!(
             used.contains(kind.key()),
             "first_steps never uses {}",
@@ -335,7 +335,7 @@ proptest! {
                     prop_assert!((0..=100).contains(&v));
                 }
             }
-            let score = kiku::score(&scenario, session.transcript());
+            let score = kiku_core::score(&scenario, session.transcript());
             for v in [score.overall, score.listening, score.questions, score.change, score.outcome] {
                 prop_assert!(v <= 100);
             }
@@ -381,8 +381,8 @@ proptest! {
 
 #[test]
 fn synthetic_scenarios_round_trip_and_analyse() {
-    let scenario = kiku::synthetic::layered(200);
-    let text = kiku::synthetic::to_ron(&scenario);
+    let scenario = kiku_core::tools::synthetic::layered(200);
+    let text = kiku_core::tools::synthetic::to_ron(&scenario);
     let loaded = load::load_str(Path::new("layered.ron"), text);
     assert!(!loaded.has_errors(), "{}", loaded.render());
     let a = analyse::analyse(&loaded.scenario.unwrap(), 1);

@@ -11,13 +11,13 @@ use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use kiku::Session;
-use kiku::game::catalog::Catalog;
-use kiku::game::prefs::Prefs;
-use kiku::game::{Config, Game, Intent, Library, Screen, Settings, history, hot_reload, view};
-use kiku::text::Lang;
+use kiku_core::Session;
+use kiku_game::catalog::Catalog;
+use kiku_game::prefs::Prefs;
+use kiku_game::{Config, Game, Intent, Library, Screen, Settings, history, hot_reload, view};
+use kiku_core::text::Lang;
 
-const SAMPLE: &str = include_str!("../../src/game/testdata/sample.ron");
+const SAMPLE: &str = include_str!("../fixtures/sample.ron");
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kiku-game-{name}-{}", std::process::id()));
@@ -45,7 +45,7 @@ fn headless(dir: &Path, data: &Path) -> App {
             catalog: Catalog::load(vec![dir.to_path_buf()]),
             history: Default::default(),
         })
-        .add_plugins(kiku::game::logic_plugin);
+        .add_plugins(kiku_game::logic_plugin);
     app.update();
     app
 }
@@ -179,12 +179,12 @@ fn corrupt_settings_and_history_are_moved_aside_with_a_message() {
     let data = temp_dir("corrupt-data");
     std::fs::write(data.join("settings.json"), "{\"lang\": ").unwrap();
     std::fs::write(data.join("history.json"), [0xff, 0x00, 0x13]).unwrap();
-    let args = kiku::cli::GameArgs {
-        scenarios: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/game/testdata")),
+    let args = kiku_game::GameArgs {
+        scenarios: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")),
         lang: Some(Lang::En),
         ..Default::default()
     };
-    let (_, settings, library, notices) = kiku::game::setup(&args, Some(data.clone()));
+    let (_, settings, library, notices) = kiku_game::setup(&args, Some(data.clone()));
     assert_eq!(settings.lang, Lang::En);
     assert!(library.history.entries.is_empty());
     assert_eq!(notices.len(), 2, "{notices:?}");
@@ -277,7 +277,7 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
 
 #[test]
 fn preview_works_on_every_bundled_scenario() {
-    let loaded = kiku::load::load_all(&[kiku::load::bundled_dir()]);
+    let loaded = kiku_core::load::load_all(&[kiku_core::load::bundled_dir()]);
     assert!(!loaded.is_empty(), "no bundled scenarios");
     for file in loaded {
         let Some(scenario) = file.scenario else {
@@ -323,15 +323,15 @@ fn preview_works_on_every_bundled_scenario() {
     }
 }
 
-fn sample() -> std::sync::Arc<kiku::Scenario> {
-    let loaded = kiku::load::load_str(Path::new("sample.ron"), SAMPLE.to_string());
+fn sample() -> std::sync::Arc<kiku_core::Scenario> {
+    let loaded = kiku_core::load::load_str(Path::new("sample.ron"), SAMPLE.to_string());
     loaded.scenario.expect("sample loads")
 }
 
 fn conversation_harness(view: view::Conversation, lang: Lang) -> Harness<'static, Option<Intent>> {
     Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku::game::conversation::draw(ui, &view, lang) {
+            if let Some(i) = kiku_game::conversation::draw(ui, &view, lang) {
                 *intent = Some(i);
             }
         },
@@ -396,7 +396,7 @@ fn kittest_debrief_reads_the_score() {
     let overall = d.overall.to_string();
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku::game::debrief::draw(ui, &d, Lang::En) {
+            if let Some(i) = kiku_game::debrief::draw(ui, &d, Lang::En) {
                 *intent = Some(i);
             }
         },
@@ -425,7 +425,7 @@ fn kittest_a_broken_edit_shows_its_location_in_an_overlay() {
     let errors = vec!["scenarios/x.ron:12:7: error: unknown node `nowhere`".to_string()];
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku::game::ui::draw_overlays(ui.ctx(), &errors, &[], Lang::En) {
+            if let Some(i) = kiku_game::ui::draw_overlays(ui.ctx(), &errors, &[], Lang::En) {
                 *intent = Some(i);
             }
         },

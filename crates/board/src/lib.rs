@@ -1,0 +1,44 @@
+//! kiku-board: the leaderboards. The local board every finished 1on1 goes
+//! to, the workshop server (`kiku serve`) with its live projector page, and
+//! the game's client with its offline queue. No Bevy here.
+
+pub mod client;
+pub mod csv;
+pub mod files;
+pub mod local;
+pub mod page;
+pub mod ratelimit;
+pub mod rescore;
+pub mod serve;
+pub mod server;
+pub mod store;
+
+/// A small valid scenario for the board's tests.
+#[cfg(test)]
+pub(crate) fn server_tests_fixture() -> std::sync::Arc<kiku_core::Scenario> {
+    let loaded = kiku_core::load::load_str(
+        std::path::Path::new("board_scenario.ron"),
+        include_str!("../../../tests/fixtures/board_scenario.ron").to_string(),
+    );
+    loaded.scenario.expect("the test scenario loads")
+}
+
+/// `n` random bytes from the operating system (falls back to the clock and
+/// the process id if that fails, which it does not on supported systems).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    if getrandom::fill(&mut buf).is_err() {
+        use sha2::{Digest, Sha256};
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        let digest = Sha256::digest(seed.as_bytes());
+        for (b, d) in buf.iter_mut().zip(digest.iter().cycle()) {
+            *b = *d;
+        }
+    }
+    buf
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

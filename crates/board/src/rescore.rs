@@ -1,0 +1,329 @@
+//! What a game submits and how the server checks it: validation of every
+//! field, then a replay with the core engine and the server's own score.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{NewEntry, Scores};
+use kiku_core::scenario::Scenario;
+use kiku_core::play::session::Session;
+use kiku_core::text::Text;
+
+/// The longest nickname, in characters.
+pub const NICKNAME_MAX_CHARS: usize = 24;
+/// The most choices a submission may carry (no real 1on1 comes near).
+pub const MAX_CHOICES: usize = 400;
+/// The longest choice id or submission id accepted.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// A finished session as the game sends it: enough to replay it. Scores
+/// are not part of it; any the client adds are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// The client's id for this submission (letters, digits, `-`, `_`; up to
+    /// 64): retries with the same id are stored once.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The workshop code shown on the projector.
+    pub code: String,
+    /// The trainee's nickname (1-24 characters, no control characters).
+    pub nickname: String,
+    /// The scenario id.
+    pub scenario: String,
+    /// [`Scenario::content_hash`] of the scenario as played.
+    pub hash: String,
+    /// The seed.
+    pub seed: u64,
+    /// The choice ids, in order.
+    pub choices: Vec<String>,
+}
+
+/// Why a submission was turned away: a kind for programs, a message for
+/// people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The HTTP status.
+    pub status: u16,
+    /// A stable machine-readable kind, e.g. `bad_nickname`.
+    pub kind: &'static str,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Rejection {
+    /// A rejection with status, kind and message.
+    pub fn new(status: u16, kind: &'static str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            status,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Checks a nickname: trimmed, 1-24 characters, no control or
+/// direction-changing characters. Returns the trimmed name.
+pub fn check_nickname(raw: &str) -> Result<String, Rejection> {
+    let name = raw.trim();
+    let bad = |m: String| Rejection::new(400, "bad_nickname", m);
+    if name.is_empty() {
+        return Err(bad("the nickname is empty: type 1 to 24 characters".into()));
+    }
+    let chars = name.chars().count();
+    if chars > NICKNAME_MAX_CHARS {
+        return Err(bad(format!(
+            "the nickname has {chars} characters; at most {NICKNAME_MAX_CHARS} are allowed"
+        )));
+    }
+    if let Some(c) = name.chars().find(|&c| invisible(c)) {
+        return Err(bad(format!(
+            "the nickname contains the control character U+{:04X}",
+            u32::from(c)
+        )));
+    }
+    Ok(name.to_string())
+}
+
+/// Control characters, and the invisible ones that reorder or hide text on
+/// a shared screen.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Checks a client submission id.
+fn check_id(id: &str) -> Result<(), Rejection> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::new(
+            400,
+            "bad_id",
+            format!("the submission id must be 1-{MAX_ID_CHARS} letters, digits, `-` or `_`"),
+        ))
+    }
+}
+
+/// A scenario the server scores with.
+#[derive(Clone, Debug)]
+pub struct Known {
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Its content hash.
+    pub hash: String,
+}
+
+/// The scenarios a server knows, by id.
+#[derive(Clone, Debug, Default)]
+pub struct Scenarios {
+    by_id: BTreeMap<String, Known>,
+}
+
+/// A scenario as listed to clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: Text,
+    /// The content hash the server scores against.
+    pub hash: String,
+}
+
+impl Scenarios {
+    /// From scenarios already loaded.
+    pub fn new(scenarios: impl IntoIterator<Item = Arc<Scenario>>) -> Scenarios {
+        let by_id = scenarios
+            .into_iter()
+            .map(|s| {
+                let hash = s.content_hash();
+                (s.id.clone(), Known { scenario: s, hash })
+            })
+            .collect();
+        Scenarios { by_id }
+    }
+
+    /// Loads every valid scenario under `paths`; returns the set and one
+    /// rendered diagnostic per file that failed.
+    pub fn load(paths: &[PathBuf]) -> (Scenarios, Vec<String>) {
+        let mut ok = Vec::new();
+        let mut failed = Vec::new();
+        for loaded in kiku_core::load::load_all(paths) {
+            match &loaded.scenario {
+                Some(s) => ok.push(Arc::clone(s)),
+                None => failed.push(loaded.render()),
+            }
+        }
+        (Scenarios::new(ok), failed)
+    }
+
+    /// The scenario with this id.
+    pub fn get(&self, id: &str) -> Option<&Known> {
+        self.by_id.get(id)
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Every scenario as listed to clients, by id.
+    pub fn infos(&self) -> Vec<ScenarioInfo> {
+        self.by_id
+            .values()
+            .map(|k| ScenarioInfo {
+                id: k.scenario.id.clone(),
+                title: k.scenario.title.clone(),
+                hash: k.hash.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Validates a submission (everything but the workshop code), replays it
+/// with the core engine and scores it. Stores nothing.
+pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Rejection> {
+    let nickname = check_nickname(&sub.nickname)?;
+    if let Some(id) = &sub.id {
+        check_id(id)?;
+    }
+    if sub.choices.len() > MAX_CHOICES {
+        return Err(Rejection::new(
+            400,
+            "too_many_choices",
+            format!(
+                "{} choices; a session has at most {MAX_CHOICES}",
+                sub.choices.len()
+            ),
+        ));
+    }
+    if let Some(long) = sub
+        .choices
+        .iter()
+        .find(|c| c.chars().count() > MAX_ID_CHARS)
+    {
+        return Err(Rejection::new(
+            400,
+            "bad_choice",
+            format!(
+                "a choice id is {} characters long; ids are at most {MAX_ID_CHARS}",
+                long.chars().count()
+            ),
+        ));
+    }
+    let Some(known) = scenarios.get(&sub.scenario) else {
+        let ids: Vec<&str> = scenarios.by_id.keys().map(String::as_str).collect();
+        return Err(Rejection::new(
+            404,
+            "unknown_scenario",
+            format!(
+                "this workshop has no scenario `{}` (it has: {})",
+                clip(&sub.scenario),
+                ids.join(", ")
+            ),
+        ));
+    };
+    if sub.hash != known.hash {
+        return Err(Rejection::new(
+            409,
+            "hash_mismatch",
+            format!(
+                "your copy of scenario `{}` differs from the workshop's (content hash {} vs {}): \
+                 get the facilitator's version of the file",
+                sub.scenario,
+                clip(&sub.hash),
+                &known.hash[..12.min(known.hash.len())]
+            ),
+        ));
+    }
+    let session =
+        Session::replay(&known.scenario, sub.seed, &sub.choices).map_err(|(index, e)| {
+            Rejection::new(
+                422,
+                "invalid_choice",
+                format!(
+                    "choice {} (`{}`): {e}",
+                    index + 1,
+                    clip(&sub.choices[index])
+                ),
+            )
+        })?;
+    if !session.is_over() {
+        return Err(Rejection::new(
+            422,
+            "unfinished",
+            format!(
+                "the session is not over after {} choices: only finished 1on1s are ranked",
+                sub.choices.len()
+            ),
+        ));
+    }
+    let transcript = session.transcript();
+    let score = kiku_core::score::score(&known.scenario, transcript);
+    Ok(NewEntry {
+        submission: sub.id.clone(),
+        nickname,
+        scenario: known.scenario.id.clone(),
+        title: known.scenario.title.clone(),
+        content_hash: known.hash.clone(),
+        seed: sub.seed,
+        choices: sub.choices.clone(),
+        ending: transcript.ending.clone(),
+        scores: Scores::from(&score),
+    })
+}
+
+/// Shortens untrusted text quoted back in a message.
+fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nicknames() {
+        assert_eq!(check_nickname("  森 遥 ").unwrap(), "森 遥");
+        assert_eq!(
+            check_nickname(&"あ".repeat(24)).unwrap().chars().count(),
+            24
+        );
+        assert_eq!(
+            check_nickname(&"あ".repeat(25)).unwrap_err().kind,
+            "bad_nickname"
+        );
+        assert!(check_nickname("   ").is_err());
+        assert!(check_nickname("a\u{7}b").is_err());
+        assert!(check_nickname("a\nb").is_err());
+        assert!(check_nickname("evil\u{202E}gnp").is_err());
+        assert!(check_nickname("<script>").is_ok());
+    }
+
+    #[test]
+    fn ids() {
+        assert!(check_id("a-b_C9").is_ok());
+        assert!(check_id("").is_err());
+        assert!(check_id("a b").is_err());
+        assert!(check_id(&"x".repeat(65)).is_err());
+    }
+}

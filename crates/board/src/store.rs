@@ -1,0 +1,823 @@
+//! The leaderboard database: SQLite (bundled) in WAL mode, one transaction
+//! per submission, rankings per scenario and overall. Used by both the
+//! trainee's local board and the workshop server.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+pub use kiku_core::score::Scores;
+use kiku_core::Finished;
+use kiku_core::text::Text;
+
+/// The schema version this code writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+/// How long a statement waits for a lock held by another connection.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    id           INTEGER PRIMARY KEY,
+    submission   TEXT UNIQUE,
+    nickname     TEXT NOT NULL,
+    scenario     TEXT NOT NULL,
+    title_ja     TEXT NOT NULL,
+    title_en     TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seed         INTEGER NOT NULL,
+    choices      TEXT NOT NULL,
+    ending       TEXT,
+    overall      INTEGER NOT NULL,
+    listening    INTEGER NOT NULL,
+    questions    INTEGER NOT NULL,
+    change       INTEGER NOT NULL,
+    outcome      INTEGER NOT NULL,
+    created_ms   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_by_scenario ON entries (scenario, overall DESC, created_ms);
+CREATE INDEX IF NOT EXISTS entries_by_overall ON entries (overall DESC, created_ms);
+-- Each nickname's best entry per scenario: the workshop ranks people, not attempts.
+CREATE TABLE IF NOT EXISTS best (
+    scenario   TEXT NOT NULL,
+    nickname   TEXT NOT NULL,
+    entry      INTEGER NOT NULL,
+    overall    INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (scenario, nickname)
+);
+CREATE INDEX IF NOT EXISTS best_by_score ON best (scenario, overall DESC, created_ms);
+CREATE INDEX IF NOT EXISTS best_by_name ON best (nickname);
+-- Each nickname's total of bests, kept in step with `best` so ranking a
+-- submission never scans the board.
+CREATE TABLE IF NOT EXISTS totals (
+    nickname  TEXT PRIMARY KEY,
+    total     INTEGER NOT NULL,
+    scenarios INTEGER NOT NULL,
+    reached   INTEGER NOT NULL,
+    entry     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS totals_by_total ON totals (total DESC, reached);
+";
+
+/// Recomputes one nickname's total from `best`.
+const REFRESH_TOTAL: &str = "
+INSERT OR REPLACE INTO totals (nickname, total, scenarios, reached, entry)
+SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
+WHERE nickname = ?1 GROUP BY nickname";
+
+/// A database error, in words.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("leaderboard database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The folder for the database could not be made.
+    #[error("leaderboard database folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file was written by a newer Kiku.
+    #[error("the leaderboard database has schema version {0}; this Kiku knows {SCHEMA_VERSION}")]
+    NewerSchema(i64),
+}
+
+/// A finished, scored session ready to be stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewEntry {
+    /// The client's id for this submission: a retry with the same id stores
+    /// nothing new and returns the first entry.
+    pub submission: Option<String>,
+    /// Who played (empty on the local board).
+    pub nickname: String,
+    /// The scenario id.
+    pub scenario: String,
+    /// The scenario title, for boards that outlive the scenario file.
+    pub title: Text,
+    /// The scenario content hash the session was played on.
+    pub content_hash: String,
+    /// The seed.
+    pub seed: u64,
+    /// The choice ids, in order.
+    pub choices: Vec<String>,
+    /// The ending id reached.
+    pub ending: Option<String>,
+    /// The scores, 0-100 each.
+    pub scores: Scores,
+}
+
+impl NewEntry {
+    /// A finished 1on1 for the trainee's own board (no nickname, no
+    /// submission id).
+    pub fn local(finished: &Finished) -> NewEntry {
+        NewEntry {
+            submission: None,
+            nickname: String::new(),
+            scenario: finished.scenario.clone(),
+            title: finished.title.clone(),
+            content_hash: finished.content_hash.clone(),
+            seed: finished.seed,
+            choices: finished.choices.clone(),
+            ending: finished.ending.clone(),
+            scores: finished.scores,
+        }
+    }
+}
+
+/// A stored entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The row id.
+    pub id: i64,
+    /// Who played.
+    pub nickname: String,
+    /// The scenario id.
+    pub scenario: String,
+    /// The scenario title.
+    pub title: Text,
+    /// The content hash played on.
+    pub content_hash: String,
+    /// The seed.
+    pub seed: u64,
+    /// The choice ids.
+    pub choices: Vec<String>,
+    /// The ending reached.
+    pub ending: Option<String>,
+    /// The scores.
+    #[serde(flatten)]
+    pub scores: Scores,
+    /// When it was stored, milliseconds since the Unix epoch (UTC).
+    pub created_ms: i64,
+}
+
+/// Where a nickname stands after a submission (competition ranking: equal
+/// scores share a rank).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    /// Rank of the nickname's best on this scenario, 1 = top.
+    pub scenario_rank: u32,
+    /// How many nicknames are ranked on this scenario.
+    pub scenario_of: u32,
+    /// The nickname's best overall score on this scenario.
+    pub scenario_best: u32,
+    /// Rank by total points (sum of bests over scenarios).
+    pub overall_rank: u32,
+    /// How many nicknames are ranked overall.
+    pub overall_of: u32,
+    /// The nickname's total points.
+    pub total: u32,
+}
+
+/// The result of [`Store::insert`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inserted {
+    /// The stored entry (the earlier one for a repeated submission id).
+    pub entry: Entry,
+    /// True when the submission id had been stored before.
+    pub duplicate: bool,
+    /// Where the nickname stands now.
+    pub standing: Standing,
+}
+
+/// How a board ranks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ranking {
+    /// Workshop: one row per nickname (their best per scenario; overall by
+    /// the sum of their bests).
+    BestPerName,
+    /// Local board: every attempt is a row (overall: attempts across scenarios).
+    Attempts,
+}
+
+/// One row of a board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// 1-based competition rank.
+    pub rank: u32,
+    /// The entry id (for the overall board by name: the nickname's latest best).
+    pub entry: i64,
+    /// Who.
+    pub nickname: String,
+    /// The scenario id (`None` for totals across scenarios).
+    pub scenario: Option<String>,
+    /// The points the row is ranked by: an overall score, or a total.
+    pub points: u32,
+    /// The axes (`None` for totals).
+    pub scores: Option<Scores>,
+    /// For totals: how many scenarios contributed.
+    pub scenarios: u32,
+    /// When the row's score was reached (ms since the epoch).
+    pub created_ms: i64,
+}
+
+/// One scenario's board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioBoard {
+    /// The scenario id.
+    pub id: String,
+    /// Its title.
+    pub title: Text,
+    /// The top rows.
+    pub rows: Vec<Row>,
+    /// How many nicknames (or attempts) are ranked in all.
+    pub ranked: u32,
+}
+
+/// Top rows per scenario and overall.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    /// The overall board.
+    pub overall: Vec<Row>,
+    /// One board per scenario with entries, by scenario id.
+    pub scenarios: Vec<ScenarioBoard>,
+    /// How many rows the overall board has in all (nicknames, or attempts).
+    pub ranked: u32,
+    /// Entries stored in all.
+    pub entries: u64,
+}
+
+/// The leaderboard database.
+pub struct Store {
+    conn: Connection,
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, in WAL mode.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        Store::setup(Connection::open(path)?)
+    }
+
+    /// A database in memory (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: readers never block the writer. synchronous=NORMAL in WAL mode
+        // keeps every committed transaction across a crash of the process
+        // (the WAL is in the OS's hands once the commit returns); only a power
+        // cut may lose the last commits. FULL would cost an fsync (~6 ms here)
+        // per submission.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema(version));
+        }
+        conn.execute_batch(SCHEMA)?;
+        // Derived data: rebuilt on every open, so it can never drift.
+        conn.execute_batch(
+            "BEGIN;
+             DELETE FROM totals;
+             INSERT INTO totals (nickname, total, scenarios, reached, entry)
+             SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+             FROM best GROUP BY nickname;
+             COMMIT;",
+        )?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(Store { conn })
+    }
+
+    /// The journal mode in force (`wal` after [`Store::open`] on a file).
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
+    /// A value from the key-value table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a value in the key-value table.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The value of `key`, set to `make()` first if absent.
+    pub fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        if let Some(value) = self.meta(key)? {
+            return Ok(value);
+        }
+        let value = make();
+        self.set_meta(key, &value)?;
+        Ok(value)
+    }
+
+    /// Stores a scored session in one transaction, stamped now.
+    pub fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
+        self.insert_at(new, now_ms())
+    }
+
+    /// Stores a scored session in one transaction with the given time. A
+    /// repeated submission id stores nothing and returns the first entry.
+    pub fn insert_at(&mut self, new: &NewEntry, created_ms: i64) -> Result<Inserted, StoreError> {
+        let tx = self.conn.transaction()?;
+        if let Some(id) = &new.submission {
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM entries WHERE submission = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(existing) = existing {
+                let entry = entry_by_id(&tx, existing)?;
+                let standing = standing(&tx, &entry.scenario, &entry.nickname)?;
+                tx.commit()?;
+                return Ok(Inserted {
+                    entry,
+                    duplicate: true,
+                    standing,
+                });
+            }
+        }
+        let choices = serde_json::to_string(&new.choices).unwrap_or_else(|_| "[]".into());
+        let s = new.scores;
+        tx.execute(
+            "INSERT INTO entries (submission, nickname, scenario, title_ja, title_en, content_hash,
+                 seed, choices, ending, overall, listening, questions, change, outcome, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                new.submission,
+                new.nickname,
+                new.scenario,
+                new.title.ja,
+                new.title.en,
+                new.content_hash,
+                new.seed as i64,
+                choices,
+                new.ending,
+                s.overall,
+                s.listening,
+                s.questions,
+                s.change,
+                s.outcome,
+                created_ms,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        // Keep the best entry per (scenario, nickname); ties keep the earlier.
+        let improved = tx.execute(
+            "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (scenario, nickname) DO UPDATE SET
+                 entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
+             WHERE excluded.overall > best.overall",
+            params![new.scenario, new.nickname, id, s.overall, created_ms],
+        )?;
+        if improved > 0 {
+            tx.prepare_cached(REFRESH_TOTAL)?.execute([&new.nickname])?;
+        }
+        let standing = standing(&tx, &new.scenario, &new.nickname)?;
+        let entry = entry_by_id(&tx, id)?;
+        tx.commit()?;
+        Ok(Inserted {
+            entry,
+            duplicate: false,
+            standing,
+        })
+    }
+
+    /// Where `nickname` stands on `scenario` and overall.
+    pub fn standing(&self, scenario: &str, nickname: &str) -> Result<Standing, StoreError> {
+        standing(&self.conn, scenario, nickname)
+    }
+
+    /// One entry.
+    pub fn entry(&self, id: i64) -> Result<Option<Entry>, StoreError> {
+        match entry_by_id(&self.conn, id) {
+            Ok(entry) => Ok(Some(entry)),
+            Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries e ORDER BY e.id"
+        ))?;
+        let rows = stmt.query_map([], entry_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// True when `nickname` has at least one entry.
+    pub fn has_nickname(&self, nickname: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM best WHERE nickname = ?1)",
+            [nickname],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// How many entries are stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Removes one entry (and recomputes that nickname's best); false if
+    /// there was no such entry.
+    pub fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let entry = match entry_by_id(&tx, id) {
+            Ok(entry) => entry,
+            Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        tx.execute("DELETE FROM entries WHERE id = ?1", [id])?;
+        tx.execute(
+            "DELETE FROM best WHERE scenario = ?1 AND nickname = ?2",
+            [&entry.scenario, &entry.nickname],
+        )?;
+        tx.execute(
+            "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
+             SELECT scenario, nickname, id, overall, created_ms FROM entries
+             WHERE scenario = ?1 AND nickname = ?2
+             ORDER BY overall DESC, created_ms, id LIMIT 1",
+            [&entry.scenario, &entry.nickname],
+        )?;
+        tx.execute("DELETE FROM totals WHERE nickname = ?1", [&entry.nickname])?;
+        tx.execute(REFRESH_TOTAL, [&entry.nickname])?;
+        tx.commit()?;
+        Ok(Some(entry))
+    }
+
+    /// Removes every entry; returns how many there were. Keeps the
+    /// workshop code and token.
+    pub fn reset(&mut self) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("DELETE FROM entries", [])?;
+        tx.execute("DELETE FROM best", [])?;
+        tx.execute("DELETE FROM totals", [])?;
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
+    /// The top `limit` rows per scenario and overall.
+    pub fn board(&self, limit: u32, ranking: Ranking) -> Result<Board, StoreError> {
+        let mut scenarios = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT scenario, title_ja, title_en FROM entries
+             WHERE id IN (SELECT MAX(id) FROM entries GROUP BY scenario)
+             ORDER BY scenario",
+        )?;
+        let ids: Vec<(String, Text)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (id, title) in ids {
+            let (rows, ranked) = self.scenario_rows(&id, limit, ranking)?;
+            scenarios.push(ScenarioBoard {
+                id,
+                title,
+                rows,
+                ranked,
+            });
+        }
+        let ranked: i64 = match ranking {
+            Ranking::BestPerName => {
+                self.conn
+                    .query_row("SELECT COUNT(*) FROM totals", [], |r| r.get(0))?
+            }
+            Ranking::Attempts => self
+                .conn
+                .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?,
+        };
+        Ok(Board {
+            overall: self.overall_rows(limit, ranking)?,
+            ranked: to_u32(ranked),
+            scenarios,
+            entries: self.count()?,
+        })
+    }
+
+    fn scenario_rows(
+        &self,
+        scenario: &str,
+        limit: u32,
+        ranking: Ranking,
+    ) -> Result<(Vec<Row>, u32), StoreError> {
+        let (sql, count_sql) = match ranking {
+            Ranking::BestPerName => (
+                format!(
+                    "SELECT {ENTRY_COLUMNS} FROM best b JOIN entries e ON e.id = b.entry
+                     WHERE b.scenario = ?1 ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT ?2"
+                ),
+                "SELECT COUNT(*) FROM best WHERE scenario = ?1",
+            ),
+            Ranking::Attempts => (
+                format!(
+                    "SELECT {ENTRY_COLUMNS} FROM entries e
+                     WHERE e.scenario = ?1 ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?2"
+                ),
+                "SELECT COUNT(*) FROM entries WHERE scenario = ?1",
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let entries: Vec<Entry> = stmt
+            .query_map(params![scenario, limit], entry_from_row)?
+            .collect::<Result<_, _>>()?;
+        let ranked: i64 = self.conn.query_row(count_sql, [scenario], |r| r.get(0))?;
+        let rows = ranks(entries.iter().map(|e| e.scores.overall))
+            .zip(entries)
+            .map(|(rank, e)| Row {
+                rank,
+                entry: e.id,
+                nickname: e.nickname,
+                scenario: Some(e.scenario),
+                points: e.scores.overall,
+                scores: Some(e.scores),
+                scenarios: 1,
+                created_ms: e.created_ms,
+            })
+            .collect();
+        Ok((rows, u32::try_from(ranked).unwrap_or(u32::MAX)))
+    }
+
+    fn overall_rows(&self, limit: u32, ranking: Ranking) -> Result<Vec<Row>, StoreError> {
+        match ranking {
+            Ranking::Attempts => {
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {ENTRY_COLUMNS} FROM entries e
+                     ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?1"
+                ))?;
+                let entries: Vec<Entry> = stmt
+                    .query_map([limit], entry_from_row)?
+                    .collect::<Result<_, _>>()?;
+                Ok(ranks(entries.iter().map(|e| e.scores.overall))
+                    .zip(entries)
+                    .map(|(rank, e)| Row {
+                        rank,
+                        entry: e.id,
+                        nickname: e.nickname,
+                        scenario: Some(e.scenario),
+                        points: e.scores.overall,
+                        scores: Some(e.scores),
+                        scenarios: 1,
+                        created_ms: e.created_ms,
+                    })
+                    .collect())
+            }
+            Ranking::BestPerName => {
+                // Ties go to whoever reached the total first.
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals
+                     ORDER BY total DESC, reached, nickname LIMIT ?1",
+                )?;
+                let rows: Vec<(String, i64, i64, i64, i64)> = stmt
+                    .query_map([limit], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })?
+                    .collect::<Result<_, _>>()?;
+                Ok(ranks(rows.iter().map(|r| to_u32(r.1)))
+                    .zip(rows)
+                    .map(|(rank, (nickname, total, n, reached, entry))| Row {
+                        rank,
+                        entry,
+                        nickname,
+                        scenario: None,
+                        points: to_u32(total),
+                        scores: None,
+                        scenarios: to_u32(n),
+                        created_ms: reached,
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+fn to_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Competition ranks ("1224") for points already sorted high to low.
+fn ranks(points: impl Iterator<Item = u32>) -> std::vec::IntoIter<u32> {
+    let mut last: Option<u32> = None;
+    let mut rank = 0;
+    points
+        .enumerate()
+        .map(move |(i, p)| {
+            if last != Some(p) {
+                rank = i as u32 + 1;
+                last = Some(p);
+            }
+            rank
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.nickname, e.scenario, e.title_ja, e.title_en, e.content_hash, \
+     e.seed, e.choices, e.ending, e.overall, e.listening, e.questions, e.change, e.outcome, \
+     e.created_ms";
+
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let choices: String = r.get(7)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        nickname: r.get(1)?,
+        scenario: r.get(2)?,
+        title: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+        content_hash: r.get(5)?,
+        seed: r.get::<_, i64>(6)? as u64,
+        choices: serde_json::from_str(&choices).unwrap_or_default(),
+        ending: r.get(8)?,
+        scores: Scores {
+            overall: r.get(9)?,
+            listening: r.get(10)?,
+            questions: r.get(11)?,
+            change: r.get(12)?,
+            outcome: r.get(13)?,
+        },
+        created_ms: r.get(14)?,
+    })
+}
+
+fn entry_by_id(conn: &Connection, id: i64) -> Result<Entry, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?1"
+    ))?;
+    Ok(stmt.query_row([id], entry_from_row)?)
+}
+
+fn standing(conn: &Connection, scenario: &str, nickname: &str) -> Result<Standing, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT
+            (SELECT overall FROM best WHERE scenario = ?1 AND nickname = ?2),
+            (SELECT COUNT(*) FROM best WHERE scenario = ?1),
+            (SELECT COALESCE(total, 0) FROM totals WHERE nickname = ?2),
+            (SELECT COUNT(*) FROM totals)",
+    )?;
+    let (best, of, total, overall_of): (Option<i64>, i64, Option<i64>, i64) = stmt
+        .query_row([scenario, nickname], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let best = best.unwrap_or(0);
+    let total = total.unwrap_or(0);
+    let mut above =
+        conn.prepare_cached("SELECT COUNT(*) FROM best WHERE scenario = ?1 AND overall > ?2")?;
+    let scenario_above: i64 = above.query_row(params![scenario, best], |r| r.get(0))?;
+    let mut above_total = conn.prepare_cached("SELECT COUNT(*) FROM totals WHERE total > ?1")?;
+    let overall_above: i64 = above_total.query_row([total], |r| r.get(0))?;
+    Ok(Standing {
+        scenario_rank: to_u32(scenario_above + 1),
+        scenario_of: to_u32(of),
+        scenario_best: to_u32(best),
+        overall_rank: to_u32(overall_above + 1),
+        overall_of: to_u32(overall_of),
+        total: to_u32(total),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(nickname: &str, scenario: &str, overall: u32) -> NewEntry {
+        NewEntry {
+            submission: None,
+            nickname: nickname.into(),
+            scenario: scenario.into(),
+            title: Text::new("題", "Title"),
+            content_hash: "h".into(),
+            seed: u64::MAX,
+            choices: vec!["a".into(), "b".into()],
+            ending: Some("end".into()),
+            scores: Scores {
+                overall,
+                listening: 1,
+                questions: 2,
+                change: 3,
+                outcome: 4,
+            },
+        }
+    }
+
+    #[test]
+    fn ranks_people_by_their_best_and_totals() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.insert_at(&entry("ann", "s1", 50), 1).unwrap();
+        store.insert_at(&entry("ann", "s1", 80), 2).unwrap();
+        store.insert_at(&entry("bob", "s1", 80), 3).unwrap();
+        store.insert_at(&entry("cy", "s1", 40), 4).unwrap();
+        let got = store.insert_at(&entry("cy", "s2", 90), 5).unwrap();
+        assert_eq!(got.standing.scenario_rank, 1);
+        assert_eq!(got.standing.total, 130);
+        assert_eq!(got.standing.overall_rank, 1);
+        assert_eq!(got.standing.overall_of, 3);
+        let board = store.board(10, Ranking::BestPerName).unwrap();
+        let s1 = &board.scenarios[0];
+        assert_eq!(s1.ranked, 3);
+        let names: Vec<_> = s1
+            .rows
+            .iter()
+            .map(|r| (r.rank, r.nickname.as_str()))
+            .collect();
+        assert_eq!(names, [(1, "ann"), (1, "bob"), (3, "cy")]);
+        assert_eq!(board.overall[0].nickname, "cy");
+        assert_eq!(board.overall[0].points, 130);
+        assert_eq!(board.entries, 5);
+        let attempts = store.board(10, Ranking::Attempts).unwrap();
+        assert_eq!(attempts.scenarios[0].rows.len(), 4);
+        assert_eq!(attempts.overall[0].points, 90);
+        assert_eq!(attempts.overall[0].scores.unwrap().change, 3);
+    }
+
+    #[test]
+    fn repeated_submission_ids_store_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut new = entry("ann", "s1", 50);
+        new.submission = Some("abc".into());
+        let first = store.insert(&new).unwrap();
+        let again = store.insert(&new).unwrap();
+        assert!(!first.duplicate);
+        assert!(again.duplicate);
+        assert_eq!(first.entry.id, again.entry.id);
+        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(again.entry.seed, u64::MAX);
+    }
+
+    #[test]
+    fn remove_recomputes_best_and_reset_empties() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.insert_at(&entry("ann", "s1", 50), 1).unwrap();
+        let top = store.insert_at(&entry("ann", "s1", 90), 2).unwrap();
+        assert!(store.remove(top.entry.id).unwrap().is_some());
+        assert!(store.remove(top.entry.id).unwrap().is_none());
+        assert_eq!(store.standing("s1", "ann").unwrap().scenario_best, 50);
+        assert_eq!(store.reset().unwrap(), 1);
+        assert!(
+            store
+                .board(10, Ranking::BestPerName)
+                .unwrap()
+                .overall
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn file_database_is_wal_and_sound() {
+        let dir = std::env::temp_dir().join(format!("kiku-store-{}", std::process::id()));
+        let path = dir.join("b.db");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.journal_mode().unwrap(), "wal");
+        let code = store.meta_or_insert("code", || "ABC".into()).unwrap();
+        assert_eq!(store.meta_or_insert("code", || "XYZ".into()).unwrap(), code);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

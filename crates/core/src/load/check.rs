@@ -1,0 +1,480 @@
+//! Semantic checks of a parsed scenario: every reference resolves, every
+//! node can be reached and can reach an ending, values are in range, text is
+//! translated. All problems at once, each pointing at the file and line of
+//! the culprit.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::load::diagnostic::{Diagnostic, Severity};
+use crate::load::locate::Locations;
+use crate::scenario::{Cond, Effect, Layer, Scenario, Target};
+use crate::text::{Lang, Text};
+
+/// The most years in the company a persona can plausibly have.
+const MAX_YEARS: u32 = 60;
+
+/// Checks `scenario` (parsed from `source`, named `file` in messages).
+/// Returns every error and warning, errors first, each in file order.
+pub fn check(scenario: &Scenario, file: &str, source: &str) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        file,
+        locations: Locations::index(source),
+        out: Vec::new(),
+    };
+    checker.duplicate_keys();
+    checker.header(scenario);
+    checker.nodes(scenario);
+    checker.graph(scenario);
+    checker.translations(scenario);
+    let mut out = checker.out;
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.line.cmp(&b.line))
+            .then(a.column.cmp(&b.column))
+    });
+    out.dedup();
+    out
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    locations: Locations,
+    out: Vec<Diagnostic>,
+}
+
+fn node_path(id: &str) -> String {
+    format!("nodes[{id:?}]")
+}
+
+fn choice_path(node: &str, index: usize) -> String {
+    format!("nodes[{node:?}].choices[{index}]")
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+impl Checker<'_> {
+    fn push(&mut self, severity: Severity, path: &str, message: String) {
+        let (line, column) = self.locations.find(path);
+        self.out.push(Diagnostic {
+            severity,
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+            path: Some(path.to_string()),
+        });
+    }
+
+    fn error(&mut self, path: &str, message: String) {
+        self.push(Severity::Error, path, message);
+    }
+
+    fn warn(&mut self, path: &str, message: String) {
+        self.push(Severity::Warning, path, message);
+    }
+
+    fn range(&mut self, path: &str, what: &str, value: i64, min: i64, max: i64) {
+        if value < min || value > max {
+            self.error(
+                path,
+                format!("{what} is {value}, but must be between {min} and {max}"),
+            );
+        }
+    }
+
+    fn duplicate_keys(&mut self) {
+        for (path, (line, column)) in std::mem::take(&mut self.locations.duplicate_keys) {
+            self.out.push(Diagnostic {
+                severity: Severity::Error,
+                file: self.file.to_string(),
+                line,
+                column,
+                message: format!("duplicate id: `{path}` is defined more than once"),
+                path: Some(path),
+            });
+        }
+    }
+
+    fn header(&mut self, s: &Scenario) {
+        if !is_slug(&s.id) {
+            self.error(
+                "id",
+                format!(
+                    "scenario id `{}` must be a slug: lowercase letters, digits, `_` or `-`",
+                    s.id
+                ),
+            );
+        }
+        let t = s.persona.temperament;
+        self.range(
+            "persona.temperament.reserve",
+            "reserve",
+            t.reserve.into(),
+            0,
+            100,
+        );
+        self.range(
+            "persona.temperament.sensitivity",
+            "sensitivity",
+            t.sensitivity.into(),
+            0,
+            100,
+        );
+        self.range(
+            "persona.years",
+            "years",
+            s.persona.years.into(),
+            0,
+            MAX_YEARS.into(),
+        );
+        self.range(
+            "initial.trust",
+            "initial trust",
+            s.initial.trust.into(),
+            0,
+            100,
+        );
+        self.range(
+            "initial.openness",
+            "initial openness",
+            s.initial.openness.into(),
+            0,
+            100,
+        );
+        self.range(
+            "initial.clarity",
+            "initial clarity",
+            s.initial.clarity.into(),
+            0,
+            100,
+        );
+        if let Some(w) = s.weights {
+            for (name, value) in [
+                ("listening", w.listening),
+                ("questions", w.questions),
+                ("change", w.change),
+                ("outcome", w.outcome),
+            ] {
+                self.range(
+                    &format!("weights.{name}"),
+                    &format!("weight `{name}`"),
+                    value.into(),
+                    0,
+                    1000,
+                );
+            }
+        }
+        if let Some(w) = s.weights
+            && w.total() == 0
+        {
+            self.error(
+                "weights",
+                "the weights add up to 0; give at least one axis a weight".into(),
+            );
+        }
+        if s.nodes.is_empty() {
+            self.error("nodes", "the scenario has no nodes".into());
+        } else if !s.nodes.contains_key(&s.start) {
+            self.error("start", format!("start node `{}` does not exist", s.start));
+        }
+        if s.endings.is_empty() {
+            self.error("endings", "the scenario has no endings".into());
+        }
+        for id in s.nodes.keys() {
+            if !is_slug(id) {
+                self.error(
+                    &node_path(id),
+                    format!("node id `{id}` must be a slug: lowercase letters, digits, `_` or `-`"),
+                );
+            }
+        }
+        for id in s.endings.keys() {
+            if !is_slug(id) {
+                self.error(
+                    &format!("endings[{id:?}]"),
+                    format!(
+                        "ending id `{id}` must be a slug: lowercase letters, digits, `_` or `-`"
+                    ),
+                );
+            }
+        }
+        if !s.nodes.values().any(|n| n.reveals >= Some(Layer::Unease)) {
+            self.warn(
+                "nodes",
+                "no node has `reveals: Unease`: the member can never voice the real unease, \
+                 so all advice counts as premature"
+                    .into(),
+            );
+        }
+    }
+
+    fn nodes(&mut self, s: &Scenario) {
+        let mut seen_choices: BTreeMap<&str, String> = BTreeMap::new();
+        for (id, node) in &s.nodes {
+            let path = node_path(id);
+            if node.lines.is_empty() {
+                self.error(
+                    &path,
+                    format!("node `{id}` has no lines: the member must say something"),
+                );
+            } else if node.lines.iter().all(|l| l.when.is_some()) {
+                self.error(
+                    &format!("{path}.lines"),
+                    format!("every line of node `{id}` has a condition; give one line no `when` so the member always has something to say"),
+                );
+            }
+            for (i, line) in node.lines.iter().enumerate() {
+                if let Some(cond) = &line.when {
+                    self.condition(s, &format!("{path}.lines[{i}].when"), cond);
+                }
+            }
+            if node.choices.is_empty() {
+                self.error(
+                    &path,
+                    format!("node `{id}` has no choices: there is no way on (end with a choice whose `next` is `End(\"...\")`)"),
+                );
+            } else if node.choices.iter().all(|c| c.when.is_some()) {
+                self.error(
+                    &format!("{path}.choices"),
+                    format!("every choice of node `{id}` has a condition, so the menu can run dry; give at least one choice no `when`"),
+                );
+            }
+            for (i, choice) in node.choices.iter().enumerate() {
+                let cpath = choice_path(id, i);
+                if !is_slug(&choice.id) {
+                    self.error(
+                        &format!("{cpath}.id"),
+                        format!(
+                            "choice id `{}` must be a slug: lowercase letters, digits, `_` or `-`",
+                            choice.id
+                        ),
+                    );
+                }
+                if let Some(first) = seen_choices.get(choice.id.as_str()) {
+                    self.error(
+                        &format!("{cpath}.id"),
+                        format!(
+                            "duplicate choice id `{}` (first used at {first})",
+                            choice.id
+                        ),
+                    );
+                } else {
+                    let (line, column) = self.locations.find(&format!("{cpath}.id"));
+                    seen_choices.insert(&choice.id, format!("{}:{line}:{column}", self.file));
+                }
+                self.target(s, &format!("{cpath}.next"), &choice.next);
+                if let Some(cond) = &choice.when {
+                    self.condition(s, &format!("{cpath}.when"), cond);
+                }
+                for (b, branch) in choice.branches.iter().enumerate() {
+                    let bpath = format!("{cpath}.branches[{b}]");
+                    self.condition(s, &format!("{bpath}.when"), &branch.when);
+                    self.target(s, &format!("{bpath}.next"), &branch.next);
+                }
+                for (e, effect) in choice.effects.iter().enumerate() {
+                    let Effect::Add(_, amount) = effect;
+                    self.range(
+                        &format!("{cpath}.effects[{e}]"),
+                        "an effect",
+                        (*amount).into(),
+                        -100,
+                        100,
+                    );
+                }
+            }
+        }
+    }
+
+    fn target(&mut self, s: &Scenario, path: &str, target: &Target) {
+        match target {
+            Target::Node(id) if !s.nodes.contains_key(id) => {
+                let hint = if s.endings.contains_key(id) {
+                    format!(" (`{id}` is an ending: write `End(\"{id}\")`)")
+                } else {
+                    String::new()
+                };
+                self.error(path, format!("unknown node `{id}`{hint}"));
+            }
+            Target::End(id) if !s.endings.contains_key(id) => {
+                let hint = if s.nodes.contains_key(id) {
+                    format!(" (`{id}` is a node: write `Node(\"{id}\")`)")
+                } else {
+                    String::new()
+                };
+                self.error(path, format!("unknown ending `{id}`{hint}"));
+            }
+            _ => {}
+        }
+    }
+
+    fn condition(&mut self, s: &Scenario, path: &str, cond: &Cond) {
+        // Iterative, so a deeply nested condition cannot overflow the stack.
+        let mut stack = vec![cond];
+        while let Some(cond) = stack.pop() {
+            match cond {
+                Cond::All(list) | Cond::Any(list) => {
+                    if list.is_empty() {
+                        self.warn(
+                            path,
+                            "an empty `All([])` or `Any([])` in a condition".into(),
+                        );
+                    }
+                    stack.extend(list);
+                }
+                Cond::Not(inner) => stack.push(inner),
+                Cond::AtLeast(_, v) | Cond::AtMost(_, v) => {
+                    self.range(path, "a condition's value", (*v).into(), 0, 100);
+                }
+                Cond::Visited(node) if !s.nodes.contains_key(node) => {
+                    self.error(path, format!("condition refers to unknown node `{node}`"));
+                }
+                Cond::Chose(choice) if !s.choices().any(|(_, c)| &c.id == choice) => {
+                    self.error(
+                        path,
+                        format!("condition refers to unknown choice `{choice}`"),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn graph(&mut self, s: &Scenario) {
+        if !s.nodes.contains_key(&s.start) {
+            return;
+        }
+        let targets = |id: &str| -> Vec<Target> {
+            s.nodes.get(id).map_or(Vec::new(), |node| {
+                node.choices
+                    .iter()
+                    .flat_map(|c| {
+                        std::iter::once(c.next.clone())
+                            .chain(c.branches.iter().map(|b| b.next.clone()))
+                    })
+                    .collect()
+            })
+        };
+        // Forward: what the start reaches.
+        let mut reached_nodes = BTreeSet::from([s.start.clone()]);
+        let mut reached_endings = BTreeSet::new();
+        let mut queue = VecDeque::from([s.start.clone()]);
+        while let Some(id) = queue.pop_front() {
+            for target in targets(&id) {
+                match target {
+                    Target::Node(n)
+                        if s.nodes.contains_key(&n) && reached_nodes.insert(n.clone()) =>
+                    {
+                        queue.push_back(n);
+                    }
+                    Target::End(e) => {
+                        reached_endings.insert(e);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for id in s.nodes.keys() {
+            if !reached_nodes.contains(id) {
+                self.error(
+                    &node_path(id),
+                    format!(
+                        "unreachable node `{id}`: no path from the start `{}` leads here",
+                        s.start
+                    ),
+                );
+            }
+        }
+        for id in s.endings.keys() {
+            if !reached_endings.contains(id) {
+                self.error(
+                    &format!("endings[{id:?}]"),
+                    format!("unreachable ending `{id}`: no choice leads here"),
+                );
+            }
+        }
+        // Backward: which nodes can still reach an ending.
+        let mut can_end: BTreeSet<&str> = BTreeSet::new();
+        loop {
+            let before = can_end.len();
+            for id in s.nodes.keys() {
+                if can_end.contains(id.as_str()) {
+                    continue;
+                }
+                let ok = targets(id).iter().any(|t| match t {
+                    Target::End(e) => s.endings.contains_key(e),
+                    Target::Node(n) => can_end.contains(n.as_str()),
+                });
+                if ok {
+                    can_end.insert(id);
+                }
+            }
+            if can_end.len() == before {
+                break;
+            }
+        }
+        for id in s.nodes.keys() {
+            if reached_nodes.contains(id)
+                && !can_end.contains(id.as_str())
+                && !s.nodes[id].choices.is_empty()
+            {
+                self.error(
+                    &node_path(id),
+                    format!("dead end: from node `{id}` no ending can be reached (the conversation would loop forever)"),
+                );
+            }
+        }
+    }
+
+    fn translations(&mut self, s: &Scenario) {
+        let mut texts: Vec<(String, &Text)> = vec![
+            ("title".into(), &s.title),
+            ("summary".into(), &s.summary),
+            ("briefing".into(), &s.briefing),
+            ("persona.name".into(), &s.persona.name),
+            ("persona.role".into(), &s.persona.role),
+            ("persona.background".into(), &s.persona.background),
+            ("inner.surface".into(), &s.inner.surface),
+            ("inner.unease".into(), &s.inner.unease),
+            ("inner.value".into(), &s.inner.value),
+        ];
+        for (id, node) in &s.nodes {
+            let path = node_path(id);
+            for (i, line) in node.lines.iter().enumerate() {
+                texts.push((format!("{path}.lines[{i}].text"), &line.text));
+                if let Some(inner) = &line.inner {
+                    texts.push((format!("{path}.lines[{i}].inner"), inner));
+                }
+            }
+            for (i, choice) in node.choices.iter().enumerate() {
+                texts.push((format!("{}.text", choice_path(id, i)), &choice.text));
+            }
+        }
+        for (id, ending) in &s.endings {
+            let path = format!("endings[{id:?}]");
+            texts.push((format!("{path}.title"), &ending.title));
+            texts.push((format!("{path}.text"), &ending.text));
+            if let Some(inner) = &ending.inner {
+                texts.push((format!("{path}.inner"), inner));
+            }
+        }
+        for (path, text) in texts {
+            match text.missing().as_slice() {
+                [] => {}
+                [lang] => {
+                    let (name, field) = match lang {
+                        Lang::Ja => ("Japanese", "ja"),
+                        Lang::En => ("English", "en"),
+                    };
+                    self.warn(&path, format!("missing {name} translation (`{field}:`)"));
+                }
+                _ => self.error(&path, "empty text: give it `ja:` and `en:`".into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Playing a scenario: the [`session::Session`] state machine and the
+//! simulated member it moves.
+
+pub mod member;
+pub mod session;

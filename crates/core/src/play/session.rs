@@ -1,0 +1,475 @@
+//! A 1on1 in progress: a pure, deterministic state machine over a scenario.
+//!
+//! `start`, `choices`, `choose`, `is_over`. The same scenario, seed and
+//! choices give the same transcript on every platform (ChaCha8 stream,
+//! integer arithmetic only). The game, the CLI, the tests and the
+//! leaderboard server all drive this code.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::act::Act;
+use crate::play::member::{self, AdviceKind, Moment};
+use crate::scenario::{Choice, Cond, Effect, Ending, Layer, Line, Node, Scenario, Stats, Target};
+use crate::text::Text;
+
+/// What went wrong when choosing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// The id names no choice at the current point.
+    #[error("no choice `{id}` here (available: {available})")]
+    UnknownChoice {
+        /// The id given.
+        id: String,
+        /// The ids that are available, comma-separated.
+        available: String,
+    },
+    /// The choice exists but its condition does not hold (or it was used).
+    #[error("choice `{0}` is not available right now")]
+    Unavailable(String),
+    /// The conversation has ended.
+    #[error("the conversation is over")]
+    Over,
+}
+
+/// A member line that was said: the node and which variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spoken {
+    /// The node id.
+    pub node: String,
+    /// The index into the node's `lines`.
+    pub variant: usize,
+}
+
+/// One turn: the trainee's choice and what it did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    /// The node the choice was made at.
+    pub node: String,
+    /// The choice id.
+    pub choice: String,
+    /// The choice's act.
+    pub act: Act,
+    /// For advice-like acts: solicited, permitted, unasked or premature.
+    pub advice: Option<AdviceKind>,
+    /// The member's state before the act.
+    pub before: Stats,
+    /// The member's state after the act and the member's reply.
+    pub after: Stats,
+    /// The deepest layer voiced before the act.
+    pub voiced_before: Layer,
+    /// The deepest layer voiced after the member's reply.
+    pub voiced_after: Layer,
+    /// What the member said in reply, or `None` when the choice ended it.
+    pub reply: Option<Spoken>,
+}
+
+/// Everything that happened: enough to score and to replay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    /// The scenario id.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The member's state at the start.
+    pub initial: Stats,
+    /// The member's first line.
+    pub opening: Spoken,
+    /// The turns, in order.
+    pub turns: Vec<Turn>,
+    /// The ending reached, if the conversation is over.
+    pub ending: Option<String>,
+}
+
+impl Transcript {
+    /// The choice ids in order: with the seed, all a replay needs.
+    pub fn choice_ids(&self) -> Vec<String> {
+        self.turns.iter().map(|t| t.choice.clone()).collect()
+    }
+
+    /// The member's state at the end (or now).
+    pub fn final_stats(&self) -> Stats {
+        self.turns.last().map_or(self.initial, |t| t.after)
+    }
+
+    /// The deepest layer voiced by the end (or now).
+    pub fn voiced(&self) -> Layer {
+        self.turns.last().map_or(Layer::Nothing, |t| t.voiced_after)
+    }
+}
+
+/// A choice as offered at the current point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The choice id.
+    pub id: String,
+    /// What the trainee would say.
+    pub text: Text,
+    /// The act (hidden from trainees during play; shown in preview mode).
+    pub act: Act,
+    /// False when shown greyed out.
+    pub enabled: bool,
+}
+
+/// A 1on1 in progress.
+#[derive(Clone, Debug)]
+pub struct Session {
+    scenario: Arc<Scenario>,
+    rng: ChaCha8Rng,
+    stats: Stats,
+    voiced: Layer,
+    /// The node the member is at, or `None` once ended.
+    node: Option<String>,
+    line: usize,
+    visits: BTreeMap<String, u32>,
+    chosen: BTreeMap<String, u32>,
+    transcript: Transcript,
+}
+
+impl Session {
+    /// Starts a 1on1 on `scenario` with `seed`. The scenario must have passed
+    /// [`crate::load::check`]; a missing start node ends the session at once
+    /// rather than panicking.
+    pub fn start(scenario: &Arc<Scenario>, seed: u64) -> Session {
+        let mut session = Session {
+            scenario: Arc::clone(scenario),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            stats: clamp_all(scenario.initial),
+            voiced: Layer::Nothing,
+            node: None,
+            line: 0,
+            visits: BTreeMap::new(),
+            chosen: BTreeMap::new(),
+            transcript: Transcript {
+                scenario: scenario.id.clone(),
+                seed,
+                initial: clamp_all(scenario.initial),
+                opening: Spoken {
+                    node: scenario.start.clone(),
+                    variant: 0,
+                },
+                turns: Vec::new(),
+                ending: None,
+            },
+        };
+        let opening = session.enter(&scenario.start.clone());
+        session.transcript.initial = session.stats;
+        if let Some(opening) = opening {
+            session.transcript.opening = opening;
+        }
+        session
+    }
+
+    /// Starts a session and plays `choices`; fails at the first invalid one
+    /// with its index.
+    pub fn replay(
+        scenario: &Arc<Scenario>,
+        seed: u64,
+        choices: &[impl AsRef<str>],
+    ) -> Result<Session, (usize, SessionError)> {
+        let mut session = Session::start(scenario, seed);
+        for (index, id) in choices.iter().enumerate() {
+            session.choose(id.as_ref()).map_err(|e| (index, e))?;
+        }
+        Ok(session)
+    }
+
+    /// Replays as many of `choices` as still fit `scenario` (after an edit,
+    /// say) and stops at the first that does not: hot reload keeps the
+    /// trainee's place when it can and falls back towards the start.
+    pub fn replay_prefix(scenario: &Arc<Scenario>, seed: u64, choices: &[String]) -> Session {
+        let mut session = Session::start(scenario, seed);
+        for id in choices {
+            if session.choose(id).is_err() {
+                break;
+            }
+        }
+        session
+    }
+
+    /// The scenario being played.
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    /// The member's state now.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The deepest layer the member has voiced.
+    pub fn voiced(&self) -> Layer {
+        self.voiced
+    }
+
+    /// The current node id, or `None` once over.
+    pub fn node_id(&self) -> Option<&str> {
+        self.node.as_deref()
+    }
+
+    /// The current node, or `None` once over.
+    pub fn node(&self) -> Option<&Node> {
+        self.node
+            .as_ref()
+            .and_then(|id| self.scenario.nodes.get(id))
+    }
+
+    /// What the member is saying now, or `None` once over.
+    pub fn line(&self) -> Option<&Line> {
+        self.node().and_then(|node| node.lines.get(self.line))
+    }
+
+    /// True once an ending has been reached.
+    pub fn is_over(&self) -> bool {
+        self.node.is_none()
+    }
+
+    /// The ending reached, with its id, once over.
+    pub fn ending(&self) -> Option<(&str, &Ending)> {
+        let id = self.transcript.ending.as_deref()?;
+        self.scenario.endings.get(id).map(|e| (id, e))
+    }
+
+    /// Everything so far.
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    /// How many choices have been made.
+    pub fn turn_count(&self) -> usize {
+        self.transcript.turns.len()
+    }
+
+    /// The choices offered now, in file order: available ones, and greyed-out
+    /// ones whose author asked for that. Empty once over.
+    pub fn choices(&self) -> Vec<Offer> {
+        self.shown()
+            .into_iter()
+            .map(|(choice, enabled)| Offer {
+                id: choice.id.clone(),
+                text: choice.text.clone(),
+                act: choice.act.clone(),
+                enabled,
+            })
+            .collect()
+    }
+
+    /// The ids of the choices that can be made now (no text copied: the
+    /// analyser calls this millions of times).
+    pub fn available(&self) -> Vec<&str> {
+        self.shown()
+            .into_iter()
+            .filter(|(_, enabled)| *enabled)
+            .map(|(choice, _)| choice.id.as_str())
+            .collect()
+    }
+
+    /// The choices shown now with whether each is enabled.
+    fn shown(&self) -> Vec<(&Choice, bool)> {
+        let Some(node) = self.node() else {
+            return Vec::new();
+        };
+        let shown = self.shown_at(node, false);
+        if shown.iter().any(|(_, enabled)| *enabled) {
+            shown
+        } else {
+            // Everything is used up: once-only choices come back rather than
+            // leave the trainee stuck.
+            self.shown_at(node, true)
+        }
+    }
+
+    fn shown_at<'n>(&self, node: &'n Node, reuse: bool) -> Vec<(&'n Choice, bool)> {
+        node.choices
+            .iter()
+            .filter(|c| reuse || c.sticky || !self.chosen.contains_key(&c.id))
+            .filter_map(|c| {
+                let holds = c.when.as_ref().is_none_or(|cond| self.holds(cond));
+                let shown = holds || c.unavailable == crate::scenario::Unavailable::Disable;
+                shown.then_some((c, holds))
+            })
+            .collect()
+    }
+
+    /// Makes the choice `id`: the member reacts and the transcript grows.
+    pub fn choose(&mut self, id: &str) -> Result<&Turn, SessionError> {
+        let node_id = self.node.clone().ok_or(SessionError::Over)?;
+        let scenario = Arc::clone(&self.scenario);
+        let shown = self.shown();
+        let choice: &Choice = match shown.iter().find(|(c, _)| c.id == id) {
+            Some((choice, true)) => {
+                // Re-borrow from our own Arc so `self` is free to change below.
+                let index = scenario.nodes[&node_id]
+                    .choices
+                    .iter()
+                    .position(|c| c.id == choice.id)
+                    .ok_or(SessionError::Over)?;
+                &scenario.nodes[&node_id].choices[index]
+            }
+            Some((_, false)) => return Err(SessionError::Unavailable(id.to_string())),
+            None => {
+                let used = scenario.nodes[&node_id].choices.iter().any(|c| c.id == id);
+                if used {
+                    return Err(SessionError::Unavailable(id.to_string()));
+                }
+                let available = shown
+                    .iter()
+                    .filter(|(_, enabled)| *enabled)
+                    .map(|(c, _)| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(SessionError::UnknownChoice {
+                    id: id.to_string(),
+                    available,
+                });
+            }
+        };
+        let node = &scenario.nodes[&node_id];
+
+        let before = self.stats;
+        let voiced_before = self.voiced;
+        let moment = self.moment(node, &choice.act);
+        let advice = member::advice_kind(&choice.act, &moment);
+        let delta = member::temper(
+            member::base_delta(&choice.act, &moment),
+            &scenario.persona.temperament,
+        );
+        let percent = member::jitter_percent(&mut self.rng);
+        self.stats = member::apply(self.stats, delta, percent);
+        for effect in &choice.effects {
+            let Effect::Add(stat, amount) = effect;
+            let value = self.stats.get_mut(*stat);
+            *value = member::clamp_stat(value.saturating_add(*amount));
+        }
+        *self.chosen.entry(choice.id.clone()).or_default() += 1;
+        // Count this turn before branch conditions such as `Turns(n)`.
+        self.transcript.turns.push(Turn {
+            node: node_id,
+            choice: choice.id.clone(),
+            act: choice.act.clone(),
+            advice,
+            before,
+            after: self.stats,
+            voiced_before,
+            voiced_after: self.voiced,
+            reply: None,
+        });
+
+        let target = choice
+            .branches
+            .iter()
+            .find(|b| self.holds(&b.when))
+            .map_or(&choice.next, |b| &b.next)
+            .clone();
+        let reply = match target {
+            Target::Node(next) => self.enter(&next),
+            Target::End(ending) => {
+                self.node = None;
+                self.transcript.ending = Some(ending);
+                None
+            }
+        };
+        let stats = self.stats;
+        let voiced = self.voiced;
+        let turn = self.transcript.turns.last_mut().ok_or(SessionError::Over)?;
+        turn.after = stats;
+        turn.voiced_after = voiced;
+        turn.reply = reply;
+        Ok(turn)
+    }
+
+    /// Moves to a node: counts the visit, picks the line, voices its layer.
+    fn enter(&mut self, id: &str) -> Option<Spoken> {
+        let scenario = Arc::clone(&self.scenario);
+        let Some(node) = scenario.nodes.get(id) else {
+            // Only reachable with an unchecked scenario: end rather than panic.
+            self.node = None;
+            return None;
+        };
+        self.node = Some(id.to_string());
+        *self.visits.entry(id.to_string()).or_default() += 1;
+        // A variant written for this moment (its condition holds) wins over
+        // the general ones; among equals the seeded RNG picks.
+        let specific: Vec<usize> = node
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| line.when.as_ref().is_some_and(|c| self.holds(c)))
+            .map(|(i, _)| i)
+            .collect();
+        let candidates: Vec<usize> = if specific.is_empty() {
+            node.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, line)| line.when.is_none())
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            specific
+        };
+        // Always draw, so adding a variant elsewhere never shifts this stream.
+        let draw = self.rng.next_u32() as usize;
+        self.line = if candidates.is_empty() {
+            0
+        } else {
+            candidates[draw % candidates.len()]
+        };
+        if let Some(layer) = node.reveals
+            && layer > self.voiced
+        {
+            self.voiced = layer;
+        }
+        self.stats.clarity = self.stats.clarity.max(member::clarity_floor(self.voiced));
+        Some(Spoken {
+            node: id.to_string(),
+            variant: self.line,
+        })
+    }
+
+    fn moment(&self, node: &Node, act: &Act) -> Moment {
+        let turns = &self.transcript.turns;
+        let repeats = turns
+            .iter()
+            .rev()
+            .take_while(|t| t.act.key() == act.key())
+            .count() as u32;
+        let count = |key: &str| turns.iter().filter(|t| t.act.key() == key).count() as u32;
+        Moment {
+            voiced: self.voiced,
+            asked_advice: node.asks_advice,
+            permission_asked: turns
+                .last()
+                .is_some_and(|t| matches!(t.act, Act::AskPermission)),
+            repeats,
+            affirmations_before: count("affirm"),
+            permissions_before: count("ask_permission"),
+        }
+    }
+
+    /// Evaluates a condition now.
+    pub fn holds(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::All(all) => all.iter().all(|c| self.holds(c)),
+            Cond::Any(any) => any.iter().any(|c| self.holds(c)),
+            Cond::Not(inner) => !self.holds(inner),
+            Cond::AtLeast(stat, value) => self.stats.get(*stat) >= *value,
+            Cond::AtMost(stat, value) => self.stats.get(*stat) <= *value,
+            Cond::Voiced(layer) => self.voiced >= *layer,
+            Cond::Visited(node) => self.visits.contains_key(node),
+            Cond::Chose(choice) => self.chosen.contains_key(choice),
+            Cond::Turns(n) => self.transcript.turns.len() as u64 >= u64::from(*n),
+        }
+    }
+}
+
+fn clamp_all(stats: Stats) -> Stats {
+    Stats {
+        trust: member::clamp_stat(stats.trust),
+        openness: member::clamp_stat(stats.openness),
+        clarity: member::clamp_stat(stats.clarity),
+    }
+}

@@ -1,0 +1,101 @@
+//! `Finished`: the one shape of a finished 1on1. The game builds it once,
+//! the local board and the workshop store it, the wire carries it, and a
+//! follow-up 1on1 can read it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::play::session::{Session, SessionError};
+use crate::scenario::Scenario;
+use crate::score::{Scores, score};
+use crate::text::Text;
+
+/// A finished, scored 1on1: enough to replay it (scenario, hash, seed,
+/// choices) plus what it came to (ending, scores) and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finished {
+    /// The scenario id.
+    pub scenario: String,
+    /// The scenario's title, for boards that outlive the scenario file.
+    pub title: Text,
+    /// [`Scenario::content_hash`] of the scenario as played.
+    pub content_hash: String,
+    /// The seed.
+    pub seed: u64,
+    /// The choice ids, in order.
+    pub choices: Vec<String>,
+    /// The ending reached (`None` only for records imported from an
+    /// unfinished legacy entry).
+    pub ending: Option<String>,
+    /// The scores, 0-100 each.
+    #[serde(flatten)]
+    pub scores: Scores,
+    /// When it finished, milliseconds since the Unix epoch (UTC).
+    pub finished_ms: i64,
+}
+
+impl Finished {
+    /// Scores `session` once and records it as finished at `finished_ms`.
+    pub fn of(session: &Session, finished_ms: i64) -> Finished {
+        let scenario = session.scenario();
+        let transcript = session.transcript();
+        let scored = score(scenario, transcript);
+        Finished {
+            scenario: scenario.id.clone(),
+            title: scenario.title.clone(),
+            content_hash: scenario.content_hash(),
+            seed: transcript.seed,
+            choices: transcript.choice_ids(),
+            ending: transcript.ending.clone(),
+            scores: Scores::from(&scored),
+            finished_ms,
+        }
+    }
+
+    /// Replays `choices` on `scenario` with `seed` and scores the result:
+    /// what a server trusts instead of a client's numbers. Returns the index
+    /// of the first choice that is not available, with why.
+    pub fn replay(
+        scenario: &std::sync::Arc<Scenario>,
+        seed: u64,
+        choices: &[String],
+        finished_ms: i64,
+    ) -> Result<(Session, Finished), (usize, SessionError)> {
+        let session = Session::replay(scenario, seed, choices)?;
+        let finished = Finished::of(&session, finished_ms);
+        Ok((session, finished))
+    }
+}
+
+/// Milliseconds since the Unix epoch, now (0 if the clock is before 1970).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_replays_to_the_same_record() {
+        let loaded = crate::load::load_str(
+            std::path::Path::new("sample.ron"),
+            include_str!("../../../tests/fixtures/sample.ron").to_string(),
+        );
+        let scenario = loaded.scenario.expect("the fixture loads");
+        let mut session = Session::start(&scenario, 7);
+        while !session.is_over() {
+            let offer = session.choices().into_iter().find(|o| o.enabled).expect("a reply");
+            let id = offer.id.clone();
+            session.choose(&id).unwrap();
+        }
+        let record = Finished::of(&session, 1_700_000_000_000);
+        let (_, again) =
+            Finished::replay(&scenario, record.seed, &record.choices, record.finished_ms).unwrap();
+        assert_eq!(again, record);
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<Finished>(&json).unwrap(), record);
+        assert_eq!(record.scores, Scores::from(&score(&scenario, session.transcript())));
+    }
+}

@@ -1,0 +1,103 @@
+//! The briefing: who the member is, the context of this 1on1, what to aim for.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::view::{self, Briefing};
+use super::{Game, Intent, Library, Screen, Settings, fonts, portrait, scenario_at};
+use kiku_core::scenario::Mood;
+use kiku_core::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Briefing))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    library: Res<Library>,
+    game: Res<Game>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let Some(scenario) = game.picked.and_then(|i| scenario_at(&library, i)) else {
+        intents.write(Intent::Open(Screen::Select));
+        return Ok(());
+    };
+    let view = view::briefing(&scenario, settings.lang);
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &view, settings.lang)
+    })
+}
+
+/// Draws the briefing.
+pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    ui::central(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
+                intent = Some(Intent::Open(Screen::Select));
+            }
+            ui.heading(format!("{} — {}", S::Briefing.get(lang), b.title));
+        });
+        ui.add_space(8.0);
+        egui::ScrollArea::vertical()
+            .id_salt("briefing")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui::column(ui, 900.0, |ui| {
+                    ui::card(ui, |ui| {
+                        ui.horizontal_top(|ui| {
+                            portrait::draw(ui, Mood::Neutral, 50, 150.0);
+                            ui.vertical(|ui| {
+                                ui.label(
+                                    egui::RichText::new(S::Member.get(lang))
+                                        .small()
+                                        .color(fonts::MUTED),
+                                );
+                                ui.label(egui::RichText::new(&b.name).heading());
+                                ui.label(format!(
+                                    "{} · {} {}{}",
+                                    b.role,
+                                    S::Years.get(lang),
+                                    b.years,
+                                    if lang == Lang::Ja { "年" } else { "" }
+                                ));
+                                ui.label(egui::RichText::new(&b.difficulty).color(fonts::MUTED));
+                                ui.add_space(6.0);
+                                ui.label(ui::prose(ui, &b.background));
+                            });
+                        });
+                    });
+                    ui.add_space(10.0);
+                    ui::card(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(ui::prose(ui, &b.briefing));
+                    });
+                    ui.add_space(10.0);
+                    ui::card(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(
+                            egui::RichText::new(S::Aim.get(lang))
+                                .strong()
+                                .color(fonts::ACCENT),
+                        );
+                        ui.label(ui::prose(ui, S::AimText.get(lang)));
+                    });
+                    ui.add_space(16.0);
+                    ui.vertical_centered(|ui| {
+                        if ui::primary(ui, S::Begin.get(lang)).clicked() {
+                            intent = Some(Intent::Begin);
+                        }
+                    });
+                });
+            });
+    });
+    intent
+}

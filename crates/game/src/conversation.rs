@@ -1,0 +1,312 @@
+//! The 1on1: the member's portrait, the conversation so far, the member's
+//! line appearing at reading speed, and the replies (number keys 1-9). Acts
+//! stay hidden unless preview mode is on.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::view::{self, Conversation, Speaker};
+use super::{Config, Game, Intent, Screen, Settings, fonts, portrait};
+use kiku_core::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Conversation))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    config: Res<Config>,
+    game: Res<Game>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let Some(play) = &game.play else {
+        intents.write(Intent::Open(Screen::Select));
+        return Ok(());
+    };
+    let preview = Game::preview(&config, &settings);
+    let view = view::conversation(&play.session, play.typing, settings.lang, preview);
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &view, settings.lang)
+    })
+}
+
+const NUMBER_KEYS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
+/// Draws the conversation; returns the trainee's intent.
+pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    if v.typing {
+        // Animate only while the line is appearing; then the game sleeps.
+        ui.ctx().request_repaint();
+    }
+    // Keyboard: 1-9 pick a reply; Space or Enter skips the typing or, at
+    // the end, opens the debrief.
+    let (numbers, skip) = ui.input(|i| {
+        let number = NUMBER_KEYS.iter().position(|k| i.key_pressed(*k));
+        let skip = i.key_pressed(egui::Key::Space) || i.key_pressed(egui::Key::Enter);
+        (number, skip)
+    });
+    if v.typing && skip {
+        intent = Some(Intent::SkipTyping);
+    } else if v.ended.is_some() && skip {
+        intent = Some(Intent::Finish);
+    } else if let Some(n) = numbers
+        && let Some(choice) = v.choices.iter().find(|c| c.number == n + 1 && c.enabled)
+    {
+        intent = Some(Intent::Choose(choice.id.clone()));
+    }
+
+    let full = ui.available_rect_before_wrap();
+    let side = (full.width() * 0.26).clamp(220.0, 420.0);
+    egui::Panel::top("conversation_top")
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(16, 8)),
+        )
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button(S::Leave.get(lang)).clicked() {
+                    intent = Some(Intent::Leave);
+                }
+                ui.label(egui::RichText::new(&v.title).strong());
+                if v.preview.is_some() {
+                    ui.label(
+                        egui::RichText::new(format!(" {} ", S::PreviewBadge.get(lang)))
+                            .background_color(fonts::ACCENT)
+                            .color(egui::Color32::WHITE)
+                            .small(),
+                    );
+                }
+            });
+        });
+    egui::Panel::left("conversation_member")
+        .exact_size(side)
+        .resizable(false)
+        .frame(
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(0xEF, 0xEA, 0xDE))
+                .inner_margin(egui::Margin::same(14)),
+        )
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("member_side")
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        let size = (side - 28.0).min(full.height() * 0.42).max(120.0);
+                        portrait::draw(ui, v.mood, v.trust, size);
+                        ui.label(egui::RichText::new(&v.name).heading());
+                    });
+                    if let Some(p) = &v.preview {
+                        ui.add_space(8.0);
+                        draw_preview(ui, p, lang);
+                    }
+                });
+        });
+    egui::Panel::bottom("conversation_choices")
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(18, 12)),
+        )
+        .show(ui, |ui| {
+            if let Some((title, text)) = &v.ended {
+                ui.label(
+                    egui::RichText::new(S::Ended.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
+                ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
+                ui.label(ui::prose(ui, text));
+                ui.add_space(6.0);
+                if ui::primary(ui, S::ToDebrief.get(lang)).clicked() {
+                    intent = Some(Intent::Finish);
+                }
+            } else if v.typing {
+                ui.label(
+                    egui::RichText::new(S::SkipHint.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
+            } else {
+                // Long replies at a large text size scroll rather than push
+                // the conversation off the screen.
+                egui::ScrollArea::vertical()
+                    .id_salt("conversation_choices")
+                    .max_height(full.height() * 0.45)
+                    .show(ui, |ui| {
+                        for choice in &v.choices {
+                            let mut text = egui::text::LayoutJob::default();
+                            let body = ui.style().text_styles[&egui::TextStyle::Button].clone();
+                            text.append(
+                                &format!("{}  ", choice.number),
+                                0.0,
+                                egui::TextFormat {
+                                    line_height: Some(body.size * ui::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), fonts::ACCENT)
+                                },
+                            );
+                            text.append(
+                                &choice.text,
+                                0.0,
+                                egui::TextFormat {
+                                    line_height: Some(body.size * ui::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), fonts::INK)
+                                },
+                            );
+                            if let Some(act) = &choice.act {
+                                let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
+                                text.append(
+                                    &format!("   [{act}]"),
+                                    0.0,
+                                    egui::TextFormat {
+                                        line_height: Some(body.size * ui::LINE_HEIGHT),
+                                        ..egui::TextFormat::simple(small, fonts::MUTED)
+                                    },
+                                );
+                            }
+                            text.wrap.max_width = ui.available_width() - 30.0;
+                            let button = egui::Button::new(text)
+                                .min_size(egui::vec2(ui.available_width(), 0.0));
+                            let response = ui.add_enabled(choice.enabled, button);
+                            if response.clicked() {
+                                intent = Some(Intent::Choose(choice.id.clone()));
+                            }
+                        }
+                    });
+                ui.label(
+                    egui::RichText::new(S::KeysHint.get(lang))
+                        .small()
+                        .color(fonts::MUTED),
+                );
+            }
+        });
+    let central = egui::CentralPanel::default()
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(20, 12)),
+        )
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("conversation_log")
+                .stick_to_bottom(true)
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for line in &v.log {
+                        bubble(ui, line.speaker, &line.text, &v.name, lang);
+                    }
+                    if !v.current.is_empty() || v.typing {
+                        let text = if v.typing {
+                            format!("{}▍", v.current)
+                        } else {
+                            v.current.clone()
+                        };
+                        let r = bubble(ui, Speaker::Member, &text, &v.name, lang);
+                        if v.typing {
+                            r.scroll_to_me(Some(egui::Align::BOTTOM));
+                        }
+                    }
+                });
+        });
+    if v.typing
+        && intent.is_none()
+        && ui.input(|i| i.pointer.primary_clicked())
+        && central
+            .response
+            .rect
+            .contains(ui.input(|i| i.pointer.interact_pos()).unwrap_or_default())
+    {
+        intent = Some(Intent::SkipTyping);
+    }
+    intent
+}
+
+fn bubble(
+    ui: &mut egui::Ui,
+    speaker: Speaker,
+    text: &str,
+    name: &str,
+    lang: Lang,
+) -> egui::Response {
+    let width = ui.available_width();
+    let (who, fill, align) = match speaker {
+        Speaker::Member => (
+            name.to_string(),
+            egui::Color32::from_rgb(0xFF, 0xFD, 0xF8),
+            egui::Align::Min,
+        ),
+        Speaker::You => (
+            S::You.get(lang).to_string(),
+            egui::Color32::from_rgb(0xE4, 0xE9, 0xF5),
+            egui::Align::Max,
+        ),
+    };
+    ui.with_layout(egui::Layout::top_down(align), |ui| {
+        egui::Frame::new()
+            .fill(fill)
+            .corner_radius(egui::CornerRadius::same(12))
+            .inner_margin(egui::Margin::symmetric(14, 10))
+            .show(ui, |ui| {
+                ui.set_max_width(width * 0.78);
+                if !who.is_empty() {
+                    ui.label(egui::RichText::new(who).small().color(fonts::MUTED));
+                }
+                ui.label(ui::prose(ui, text));
+            });
+        ui.add_space(6.0);
+    })
+    .response
+}
+
+fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            egui::RichText::new(S::Preview.get(lang))
+                .strong()
+                .color(fonts::ACCENT),
+        );
+        for (label, value) in &p.stats {
+            ui.horizontal(|ui| {
+                ui.label(format!("{label} {value:>3}"));
+                ui.add(egui::ProgressBar::new(*value as f32 / 100.0).desired_height(8.0));
+            });
+        }
+        ui.label(format!("{}: {}", S::Voiced.get(lang), p.voiced));
+        ui.label(egui::RichText::new(format!("{}: {}", S::Node.get(lang), p.node)).monospace());
+        if let Some(inner) = &p.inner {
+            ui.label(
+                ui::prose(ui, format!("{}: {inner}", S::InnerVoice.get(lang)))
+                    .italics()
+                    .color(fonts::MUTED),
+            );
+        }
+        ui.label(
+            egui::RichText::new(S::Layers.get(lang))
+                .small()
+                .color(fonts::MUTED),
+        );
+        for layer in &p.layers {
+            ui.label(egui::RichText::new(format!("・{layer}")).small());
+        }
+    });
+}

@@ -1,0 +1,355 @@
+//! The debrief: the overall score and the axes, the member's state over the
+//! turns (egui_plot), every turn with its act, why it helped or hurt and what
+//! the member really felt, and the costliest turns with a better reply.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::view::{Debrief, ReasonView};
+use super::{Game, Intent, Screen, Settings, fonts};
+use kiku_core::scenario::EndingKind;
+use kiku_core::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Debrief))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    game: Res<Game>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let Some((_, view)) = &game.debrief else {
+        if game.play.as_ref().is_some_and(|p| p.session.is_over()) {
+            // Built by the logic on entering the screen; draw it next frame.
+            contexts.ctx_mut()?.request_repaint();
+        } else {
+            intents.write(Intent::Open(Screen::Select));
+        }
+        return Ok(());
+    };
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, view, settings.lang)
+    })
+}
+
+const SERIES_COLOURS: [egui::Color32; 3] = [
+    egui::Color32::from_rgb(0x3B, 0x4F, 0x8C),
+    egui::Color32::from_rgb(0xD0, 0x7A, 0x2A),
+    egui::Color32::from_rgb(0x2E, 0x8B, 0x6E),
+];
+
+/// Draws the debrief; returns the trainee's intent.
+pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    egui::Panel::top("debrief_top")
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(20, 10)),
+        )
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(format!("{} — {}", S::Debrief.get(lang), d.title));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button(S::ToSelect.get(lang)).clicked() {
+                        intent = Some(Intent::Open(Screen::Select));
+                    }
+                    if ui::primary(ui, S::PlayAgain.get(lang)).clicked() {
+                        intent = Some(Intent::PlayAgain);
+                    }
+                });
+            });
+        });
+    ui::central(ui, |ui| {
+        egui::ScrollArea::vertical()
+            // A fresh debrief starts at the top.
+            .id_salt(("debrief", d.seed, d.turns.len(), &d.title))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui::column(ui, 1100.0, |ui| body(ui, d, lang));
+            });
+    });
+    intent
+}
+
+fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
+    let wide = ui.available_width() > 760.0;
+    // Score and ending side by side when there is room.
+    let score_card = |ui: &mut egui::Ui| {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.vertical(|ui| {
+                    ui.label(egui::RichText::new(S::Overall.get(lang)).color(fonts::MUTED));
+                    ui.label(
+                        egui::RichText::new(d.overall.to_string())
+                            .size(64.0)
+                            .strong()
+                            .color(fonts::ACCENT),
+                    );
+                });
+                ui.add_space(16.0);
+                // The bars take what the labels and numbers leave.
+                let bar = (ui.available_width() - 230.0).clamp(80.0, 320.0);
+                egui::Grid::new("debrief_axes")
+                    .num_columns(3)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        for (label, value) in &d.axes {
+                            ui.label(label.as_str());
+                            ui.add(
+                                egui::ProgressBar::new(*value as f32 / 100.0)
+                                    .desired_width(bar)
+                                    .fill(score_colour(*value)),
+                            );
+                            ui.label(egui::RichText::new(value.to_string()).strong());
+                            ui.end_row();
+                        }
+                    });
+            });
+        });
+    };
+    let ending_card = |ui: &mut egui::Ui| {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(S::Ending.get(lang)).color(fonts::MUTED));
+            if let Some((kind, kind_label, title, text)) = &d.ending {
+                let colour = match kind {
+                    EndingKind::OpenedUp => fonts::GOOD,
+                    EndingKind::Polite => fonts::MUTED,
+                    EndingKind::ShutDown => fonts::BAD,
+                };
+                ui.label(egui::RichText::new(title).heading().color(colour));
+                ui.label(egui::RichText::new(kind_label).small().color(colour));
+                ui.label(ui::prose(ui, text));
+            }
+            if let Some(inner) = &d.ending_inner {
+                inner_voice(ui, inner, lang);
+            }
+        });
+    };
+    if wide {
+        ui.columns(2, |cols| {
+            score_card(&mut cols[0]);
+            ending_card(&mut cols[1]);
+        });
+    } else {
+        score_card(ui);
+        ui.add_space(8.0);
+        ending_card(ui);
+    }
+    ui.add_space(12.0);
+
+    // The member's state over the turns.
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(egui::RichText::new(S::StateChart.get(lang)).strong());
+        Plot::new("debrief_state")
+            .height(200.0)
+            .legend(Legend::default())
+            .include_y(0.0)
+            .include_y(100.0)
+            .include_x(0.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .x_axis_label(S::Turn.get(lang))
+            .show(ui, |plot| {
+                for (i, (label, points)) in d.series.iter().enumerate() {
+                    plot.line(
+                        Line::new(label.as_str(), PlotPoints::from(points.clone()))
+                            .color(SERIES_COLOURS[i % SERIES_COLOURS.len()])
+                            .width(2.5),
+                    );
+                }
+            });
+    });
+    ui.add_space(12.0);
+
+    // The costliest turns, with what would have been better.
+    ui.label(egui::RichText::new(S::Costliest.get(lang)).heading());
+    if d.pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(egui::RichText::new(S::Searching.get(lang)).color(fonts::MUTED));
+        });
+        // Look again soon for the search's result (only while it runs).
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+    }
+    if d.costly.is_empty() {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(S::NothingCostly.get(lang));
+        });
+    }
+    for c in &d.costly {
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("{} {}", S::Turn.get(lang), c.number)).strong(),
+                );
+                ui.label(
+                    egui::RichText::new(format!("{:+}", c.cost))
+                        .strong()
+                        .color(fonts::BAD),
+                );
+                act_badge(ui, &c.act);
+            });
+            ui.label(ui::prose(
+                ui,
+                format!("{}: {}", S::You.get(lang), quote(&c.you, lang)),
+            ));
+            match &c.better {
+                Some(b) => {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            egui::RichText::new(format!("→ {}:", S::Better.get(lang)))
+                                .color(fonts::GOOD)
+                                .strong(),
+                        );
+                        act_badge(ui, &b.act);
+                    });
+                    ui.label(ui::prose(ui, quote(&b.text, lang)).color(fonts::GOOD));
+                    ui.label(
+                        egui::RichText::new(match lang {
+                            Lang::Ja => format!(
+                                "ここからの最高スコア {} (あなたの選択のあとでは最高 {})",
+                                b.reachable, b.yours
+                            ),
+                            Lang::En => format!(
+                                "best score reachable from here: {} (after your reply: {})",
+                                b.reachable, b.yours
+                            ),
+                        })
+                        .small()
+                        .color(fonts::MUTED),
+                    );
+                }
+                None if d.pending => {}
+                None => {
+                    ui.label(egui::RichText::new(S::NoBetter.get(lang)).color(fonts::MUTED));
+                }
+            }
+        });
+        ui.add_space(6.0);
+    }
+    ui.add_space(12.0);
+
+    // Turn by turn.
+    ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(ui::prose(ui, format!("{}: {}", d.name, d.opening.0)));
+        if let Some(inner) = &d.opening.1 {
+            inner_voice(ui, inner, lang);
+        }
+    });
+    for t in &d.turns {
+        ui.add_space(6.0);
+        ui::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("{} {}", S::Turn.get(lang), t.number)).strong(),
+                );
+                act_badge(ui, &t.act);
+            });
+            ui.label(ui::prose(
+                ui,
+                format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
+            ));
+            for r in &t.reasons {
+                reason(ui, r);
+            }
+            if let Some(reply) = &t.reply {
+                ui.label(ui::prose(ui, format!("{}: {reply}", d.name)));
+            }
+            if let Some(inner) = &t.inner {
+                inner_voice(ui, inner, lang);
+            }
+        });
+    }
+    ui.add_space(12.0);
+
+    ui::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(egui::RichText::new(S::Overview.get(lang)).strong());
+        for r in &d.overview {
+            reason(ui, r);
+        }
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(S::WhatTheyCarried.get(lang)).strong());
+        for layer in &d.layers {
+            ui.label(format!("・{layer}"));
+        }
+        ui.label(
+            egui::RichText::new(format!("seed {}", d.seed))
+                .small()
+                .color(fonts::MUTED),
+        );
+    });
+    ui.add_space(24.0);
+}
+
+/// Quotes what the trainee said, the way each language does.
+fn quote(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("「{text}」"),
+        Lang::En => format!("“{text}”"),
+    }
+}
+
+fn score_colour(value: u32) -> egui::Color32 {
+    match value {
+        0..=39 => fonts::BAD,
+        40..=69 => egui::Color32::from_rgb(0xC9, 0x8A, 0x2B),
+        _ => fonts::GOOD,
+    }
+}
+
+fn act_badge(ui: &mut egui::Ui, act: &str) {
+    ui.label(
+        egui::RichText::new(format!(" {act} "))
+            .small()
+            .background_color(egui::Color32::from_rgb(0xE4, 0xE9, 0xF5))
+            .color(fonts::ACCENT),
+    );
+}
+
+fn reason(ui: &mut egui::Ui, r: &ReasonView) {
+    let colour = if r.points >= 0 {
+        fonts::GOOD
+    } else {
+        fonts::BAD
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{:+} {}", r.points, r.axis))
+                .color(colour)
+                .strong(),
+        );
+        ui.label(ui::prose(ui, &r.text));
+    });
+}
+
+fn inner_voice(ui: &mut egui::Ui, text: &str, lang: Lang) {
+    ui.label(
+        ui::prose(ui, format!("💭 {}: {text}", S::Inner.get(lang)))
+            .italics()
+            .color(egui::Color32::from_rgb(0x7A, 0x55, 0x8C)),
+    );
+}

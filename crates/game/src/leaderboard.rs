@@ -1,0 +1,655 @@
+//! The leaderboard screen: the trainee's own board (every finished 1on1,
+//! in `local.db`) and the workshop (join with server, code and nickname; the
+//! rank the server gave; submissions waiting offline). Also records each
+//! finished 1on1 locally and submits it to the joined workshop.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use serde::{Deserialize, Serialize};
+
+use super::ui::{self, ScreenDraw};
+use super::{Config, Game, Intent, Screen, Settings, fonts};
+use kiku_board::client::{self, Client, Link, LinkStatus, SendError};
+use kiku_board::server::Joined;
+use kiku_board::store::{Board, Row};
+use kiku_board::{local, rescore};
+use kiku_core::text::Lang;
+
+/// Rows per board on this screen.
+const TOP: u32 = 5;
+/// How often the screen redraws while something is under way.
+const POLL: Duration = Duration::from_millis(500);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Workshop>()
+        .add_systems(Startup, start_link)
+        .add_systems(Update, record_finished)
+        .add_systems(OnEnter(Screen::Leaderboard), reload_local)
+        .add_systems(
+            EguiPrimaryContextPass,
+            draw_system
+                .run_if(in_state(Screen::Leaderboard))
+                .in_set(ScreenDraw),
+        );
+}
+
+/// The workshop the trainee joined (saved in `workshop.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinedAs {
+    /// The server address as typed.
+    pub server: String,
+    /// The workshop code.
+    pub code: String,
+    /// The nickname, as the server will show it.
+    pub nickname: String,
+}
+
+/// The join form's fields.
+#[derive(Clone, Debug, Default)]
+pub struct JoinForm {
+    /// Server address, e.g. `192.168.1.20:8787`.
+    pub server: String,
+    /// Workshop code.
+    pub code: String,
+    /// Nickname.
+    pub nickname: String,
+}
+
+/// What the join thread sends back.
+type JoinAnswer = (JoinedAs, Result<Joined, SendError>);
+
+/// The leaderboard's state.
+#[derive(Resource, Default)]
+pub struct Workshop {
+    /// The join form.
+    pub form: JoinForm,
+    /// The workshop joined, if any.
+    pub joined: Option<JoinedAs>,
+    /// Why the last join failed.
+    pub join_error: Option<String>,
+    /// A warning from the server on joining (the nickname already has scores).
+    pub join_note: Option<String>,
+    joining: Option<Mutex<Receiver<JoinAnswer>>>,
+    link: Option<Link>,
+    /// The local board (`None` until read; `Err` if unreadable).
+    pub local: Option<Result<Board, String>>,
+    /// Why recording the last 1on1 locally failed.
+    pub record_error: Option<String>,
+    last_recorded: Option<(String, u64, Vec<String>)>,
+    data_dir: Option<PathBuf>,
+}
+
+fn joined_path(dir: &Path) -> PathBuf {
+    dir.join("workshop.json")
+}
+
+fn start_link(config: Res<Config>, mut workshop: ResMut<Workshop>) {
+    let Some(dir) = config.data_dir.clone() else {
+        return;
+    };
+    workshop.joined = std::fs::read(joined_path(&dir))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<JoinedAs>(&bytes).ok());
+    if let Some(joined) = &workshop.joined {
+        workshop.form = JoinForm {
+            server: joined.server.clone(),
+            code: joined.code.clone(),
+            nickname: joined.nickname.clone(),
+        };
+    }
+    // Submissions left from an earlier run go out as soon as they can.
+    workshop.link = Some(Link::start(&dir.join("outbox.json")));
+    workshop.data_dir = Some(dir);
+}
+
+fn save_joined(dir: &Path, joined: Option<&JoinedAs>) {
+    let path = joined_path(dir);
+    match joined {
+        Some(joined) => {
+            if let Ok(json) = serde_json::to_vec_pretty(joined) {
+                let tmp = path.with_extension("json.tmp");
+                if std::fs::write(&tmp, json).is_ok() {
+                    let _ = std::fs::rename(&tmp, &path);
+                }
+            }
+        }
+        None => {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Records each finished 1on1 once: in the local board, and to the joined
+/// workshop through the queue.
+fn record_finished(game: Res<Game>, mut workshop: ResMut<Workshop>) {
+    if !game.is_changed() {
+        return;
+    }
+    let Some(play) = game
+        .play
+        .as_ref()
+        .filter(|p| p.saved && p.session.is_over())
+    else {
+        return;
+    };
+    let transcript = play.session.transcript();
+    let marker = (
+        transcript.scenario.clone(),
+        transcript.seed,
+        transcript.choice_ids(),
+    );
+    if workshop.last_recorded.as_ref() == Some(&marker) {
+        return;
+    }
+    workshop.last_recorded = Some(marker);
+    // Screenshots and tests run without a data folder: nothing is saved.
+    let Some(dir) = workshop.data_dir.clone() else {
+        return;
+    };
+    let finished = kiku_core::Finished::of(&play.session, kiku_core::record::now_ms());
+    workshop.record_error = match local::record_at(&local::path_in(&dir), &finished) {
+        Ok(_) => None,
+        Err(e) => Some(e.to_string()),
+    };
+    workshop.local = None;
+    if let (Some(joined), Some(link)) = (&workshop.joined, &workshop.link) {
+        let submission = client::submission(&finished, &joined.code, &joined.nickname);
+        link.submit(&joined.server, submission);
+    }
+}
+
+fn reload_local(mut workshop: ResMut<Workshop>) {
+    workshop.local = None;
+}
+
+/// What the trainee did on this screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Join with the form's values.
+    Join,
+    /// Forget the workshop.
+    Leave,
+    /// Try sending the queue now.
+    Retry,
+    /// Back to the title.
+    Back,
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    mut workshop: ResMut<Workshop>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let lang = settings.lang;
+    poll_join(&mut workshop);
+    if workshop.local.is_none()
+        && let Some(dir) = &workshop.data_dir
+    {
+        workshop.local = Some(local::board(&dir.join("local.db"), TOP).map_err(|e| e.to_string()));
+    }
+    let status = workshop.link.as_ref().map(Link::status).unwrap_or_default();
+    let busy = workshop.joining.is_some() || status.pending > 0;
+    if busy && let Ok(ctx) = contexts.ctx_mut() {
+        ctx.request_repaint_after(POLL);
+    }
+    let mut action = None;
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        action = draw(ui, &mut workshop, &status, lang);
+        (action == Some(Action::Back)).then_some(Intent::Open(Screen::Title))
+    })?;
+    match action {
+        Some(Action::Join) => start_join(&mut workshop, lang),
+        Some(Action::Leave) => {
+            workshop.joined = None;
+            workshop.join_note = None;
+            if let Some(dir) = &workshop.data_dir {
+                save_joined(dir, None);
+            }
+        }
+        Some(Action::Retry) => {
+            if let Some(link) = &workshop.link {
+                link.retry_now();
+            }
+        }
+        Some(Action::Back) | None => {}
+    }
+    Ok(())
+}
+
+fn start_join(workshop: &mut Workshop, lang: Lang) {
+    workshop.join_error = None;
+    workshop.join_note = None;
+    let form = workshop.form.clone();
+    let client = match Client::new(&form.server) {
+        Ok(client) => client,
+        Err(e) => {
+            workshop.join_error = Some(e);
+            return;
+        }
+    };
+    if let Err(e) = rescore::check_nickname(&form.nickname) {
+        workshop.join_error = Some(e.message);
+        return;
+    }
+    if form.code.trim().is_empty() {
+        workshop.join_error = Some(
+            lang.pick("コードを入力してください。", "Type the workshop code.")
+                .into(),
+        );
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    let wanted = JoinedAs {
+        server: form.server.trim().to_string(),
+        code: form.code.trim().to_uppercase(),
+        nickname: form.nickname.trim().to_string(),
+    };
+    let spawned = std::thread::Builder::new()
+        .name("kiku-join".into())
+        .spawn(move || {
+            let result = client.join(&wanted.code, &wanted.nickname);
+            let _ = tx.send((wanted, result));
+        });
+    match spawned {
+        Ok(_) => workshop.joining = Some(Mutex::new(rx)),
+        Err(e) => workshop.join_error = Some(e.to_string()),
+    }
+}
+
+fn poll_join(workshop: &mut Workshop) {
+    let received = match &workshop.joining {
+        Some(rx) => match rx.lock().map(|rx| rx.try_recv()) {
+            Ok(Ok(answer)) => Some(Some(answer)),
+            Ok(Err(TryRecvError::Empty)) => None,
+            _ => Some(None),
+        },
+        None => return,
+    };
+    let Some(answer) = received else {
+        return;
+    };
+    workshop.joining = None;
+    match answer {
+        Some((mut wanted, Ok(joined))) => {
+            wanted.nickname = joined.nickname.clone();
+            workshop.join_note = joined.taken.then(|| {
+                format!(
+                    "「{}」にはすでに記録があります。別の人なら名前を変えてください。 / \
+                     \"{}\" already has scores: if that is not you, pick another name.",
+                    joined.nickname, joined.nickname
+                )
+            });
+            if let Some(dir) = &workshop.data_dir {
+                save_joined(dir, Some(&wanted));
+            }
+            workshop.joined = Some(wanted);
+        }
+        Some((_, Err(e))) => workshop.join_error = Some(e.to_string()),
+        None => workshop.join_error = Some("the join was interrupted".into()),
+    }
+}
+
+/// Draws the screen; returns what the trainee did.
+pub fn draw(
+    ui: &mut egui::Ui,
+    workshop: &mut Workshop,
+    status: &LinkStatus,
+    lang: Lang,
+) -> Option<Action> {
+    let mut action = None;
+    ui::central(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("← {}", lang.pick("戻る", "Back")))
+                .clicked()
+            {
+                action = Some(Action::Back);
+            }
+            ui.heading(lang.pick("ランキング", "Leaderboard"));
+        });
+        ui.add_space(12.0);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.columns(2, |cols| {
+                ui::card(&mut cols[0], |ui| {
+                    ui.set_width(ui.available_width());
+                    draw_local(ui, workshop, lang);
+                });
+                ui::card(&mut cols[1], |ui| {
+                    ui.set_width(ui.available_width());
+                    if let Some(a) = draw_workshop(ui, workshop, status, lang) {
+                        action = Some(a);
+                    }
+                });
+            });
+        });
+    });
+    action
+}
+
+fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
+    ui.label(
+        egui::RichText::new(lang.pick("あなたの記録", "Your board"))
+            .size(22.0)
+            .color(fonts::ACCENT),
+    );
+    if let Some(e) = &workshop.record_error {
+        ui.colored_label(fonts::BAD, e);
+    }
+    match &workshop.local {
+        None => {
+            ui.label(lang.pick(
+                "記録は保存されていません(データフォルダなし)。",
+                "Nothing is saved (no data folder).",
+            ));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(fonts::BAD, e);
+        }
+        Some(Ok(board)) if board.entries == 0 => {
+            ui.label(lang.pick(
+                "1on1を最後まで終えると、ここに記録されます。",
+                "Finish a 1on1 and it is recorded here.",
+            ));
+        }
+        Some(Ok(board)) => {
+            ui.add_space(6.0);
+            ui.label(
+                egui::RichText::new(lang.pick("総合(ベスト)", "Overall (best attempts)")).strong(),
+            );
+            rows(ui, &board.overall, lang, true);
+            for scenario in &board.scenarios {
+                ui.add_space(10.0);
+                ui.label(egui::RichText::new(scenario.title.get(lang)).strong());
+                rows(ui, &scenario.rows, lang, false);
+            }
+        }
+    }
+}
+
+fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
+    egui::Grid::new(ui.next_auto_id())
+        .num_columns(3)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for row in rows {
+                ui.label(egui::RichText::new(format!("{}.", row.rank)).color(fonts::MUTED));
+                ui.label(egui::RichText::new(row.points.to_string()).strong());
+                let when = kiku_board::csv::rfc3339(row.created_ms)
+                    .replace('T', " ")
+                    .trim_end_matches('Z')
+                    .get(..16)
+                    .unwrap_or_default()
+                    .to_string();
+                let detail = match (with_scenario, &row.scenario, &row.scores) {
+                    (true, Some(id), _) => format!("{id} · {when} UTC"),
+                    (_, _, Some(s)) => format!(
+                        "{} {} · {} {} · {} {} · {when} UTC",
+                        lang.pick("聴く", "listen"),
+                        s.listening,
+                        lang.pick("問い", "questions"),
+                        s.questions,
+                        lang.pick("変化", "change"),
+                        s.change
+                    ),
+                    _ => when,
+                };
+                ui.label(egui::RichText::new(detail).color(fonts::MUTED));
+                ui.end_row();
+            }
+        });
+}
+
+fn draw_workshop(
+    ui: &mut egui::Ui,
+    workshop: &mut Workshop,
+    status: &LinkStatus,
+    lang: Lang,
+) -> Option<Action> {
+    let mut action = None;
+    ui.label(
+        egui::RichText::new(lang.pick("ワークショップ", "Workshop"))
+            .size(22.0)
+            .color(fonts::ACCENT),
+    );
+    ui.add_space(6.0);
+    if workshop.data_dir.is_none() {
+        ui.label(lang.pick(
+            "この実行では参加できません。",
+            "Joining is off in this run.",
+        ));
+        return None;
+    }
+    match workshop.joined.clone() {
+        None => {
+            ui.label(lang.pick(
+                "プロジェクターに表示されたサーバーとコードを入力してください。",
+                "Type the server and code shown on the projector.",
+            ));
+            ui.add_space(6.0);
+            let form = &mut workshop.form;
+            egui::Grid::new("join_form")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    ui.label(lang.pick("サーバー", "Server"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.server).hint_text("192.168.1.20:8787"),
+                    );
+                    ui.end_row();
+                    ui.label(lang.pick("コード", "Code"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.code)
+                            .hint_text("K7P2QX")
+                            .char_limit(12),
+                    );
+                    ui.end_row();
+                    ui.label(lang.pick("ニックネーム", "Nickname"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.nickname)
+                            .char_limit(rescore::NICKNAME_MAX_CHARS),
+                    );
+                    ui.end_row();
+                });
+            ui.add_space(8.0);
+            if workshop.joining.is_some() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(lang.pick("接続中…", "Connecting…"));
+                });
+            } else if ui::primary(ui, lang.pick("参加する", "Join")).clicked() {
+                action = Some(Action::Join);
+            }
+            if let Some(e) = &workshop.join_error {
+                ui.colored_label(fonts::BAD, e);
+            }
+        }
+        Some(joined) => {
+            ui.label(format!(
+                "{} {} · {} {} · {}",
+                lang.pick("参加中:", "Joined as"),
+                joined.nickname,
+                lang.pick("コード", "code"),
+                joined.code,
+                joined.server
+            ));
+            if let Some(note) = &workshop.join_note {
+                ui.colored_label(fonts::BAD, note);
+            }
+            ui.add_space(8.0);
+            match &status.last_accepted {
+                Some(accepted) => {
+                    let st = accepted.standing;
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{}: {} / {}",
+                            accepted.entry.title.get(lang),
+                            ordinal(st.scenario_rank, lang),
+                            st.scenario_of
+                        ))
+                        .size(20.0),
+                    );
+                    ui.label(format!(
+                        "{}: {} / {} ({} {})",
+                        lang.pick("総合", "Overall"),
+                        ordinal(st.overall_rank, lang),
+                        st.overall_of,
+                        st.total,
+                        lang.pick("点", "points")
+                    ));
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} {}",
+                            lang.pick("サーバーの採点:", "The server's score:"),
+                            accepted.entry.scores.overall
+                        ))
+                        .color(fonts::MUTED),
+                    );
+                }
+                None => {
+                    ui.label(lang.pick(
+                        "1on1を終えると、結果が自動で送られます。",
+                        "Finish a 1on1 and it is sent automatically.",
+                    ));
+                }
+            }
+            ui.add_space(10.0);
+            if ui
+                .button(lang.pick("ワークショップから抜ける", "Leave the workshop"))
+                .clicked()
+            {
+                action = Some(Action::Leave);
+            }
+        }
+    }
+    if status.pending > 0 {
+        ui.add_space(10.0);
+        ui.colored_label(
+            fonts::BAD,
+            format!(
+                "{} {} {}",
+                status.pending,
+                lang.pick("件の結果が送信待ちです。サーバーにつながると自動で送ります。練習はそのまま続けられます。",
+                    "result(s) waiting: they are sent automatically once the server is reachable. Keep playing.",
+                ),
+                status.last_error.as_deref().unwrap_or("")
+            ),
+        );
+        if ui.button(lang.pick("今すぐ再送", "Retry now")).clicked() {
+            action = Some(Action::Retry);
+        }
+    }
+    for why in status.rejected.iter().rev().take(3) {
+        ui.colored_label(
+            fonts::BAD,
+            format!(
+                "{} {why}",
+                lang.pick("受け付けられませんでした:", "Not accepted:")
+            ),
+        );
+    }
+    action
+}
+
+fn ordinal(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("{n}位"),
+        Lang::En => {
+            let suffix = match (n % 10, n % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use kiku_board::store::{ScenarioBoard, Scores};
+    use kiku_core::text::Text;
+
+    fn row(rank: u32, points: u32) -> Row {
+        Row {
+            rank,
+            entry: i64::from(rank),
+            nickname: String::new(),
+            scenario: Some("first_steps".into()),
+            points,
+            scores: Some(Scores {
+                overall: points,
+                ..Scores::default()
+            }),
+            scenarios: 1,
+            created_ms: 0,
+        }
+    }
+
+    #[test]
+    fn join_form_local_board_and_offline_notice() {
+        let board = Board {
+            overall: vec![row(1, 81), row(2, 40)],
+            scenarios: vec![ScenarioBoard {
+                id: "first_steps".into(),
+                title: Text::new("はじめの一歩", "First steps"),
+                rows: vec![row(1, 81), row(2, 40)],
+                ranked: 2,
+            }],
+            entries: 2,
+            ranked: 2,
+        };
+        let mut workshop = Workshop {
+            data_dir: Some(std::env::temp_dir()),
+            local: Some(Ok(board)),
+            ..Workshop::default()
+        };
+        let status = LinkStatus {
+            pending: 2,
+            online: Some(false),
+            last_error: Some("the workshop server is not reachable: refused".into()),
+            ..LinkStatus::default()
+        };
+        let mut harness = Harness::new_ui_state(
+            move |ui, action: &mut Option<Action>| {
+                if let Some(a) = draw(ui, &mut workshop, &status, Lang::En) {
+                    *action = Some(a);
+                }
+            },
+            None,
+        );
+        harness.set_size(egui::vec2(1280.0, 900.0));
+        harness.run();
+        harness.get_by_label("First steps");
+        harness.get_by_label_contains("result(s) waiting");
+        harness.get_by_label("Join").click();
+        harness.run();
+        assert_eq!(harness.state(), &Some(Action::Join));
+    }
+
+    #[test]
+    fn ordinals() {
+        let en: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .iter()
+            .map(|&n| ordinal(n, Lang::En))
+            .collect();
+        assert_eq!(
+            en,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+        assert_eq!(ordinal(3, Lang::Ja), "3位");
+    }
+}

@@ -1,0 +1,199 @@
+//! `kiku --screenshots DIR`: walks title, select, briefing, conversation
+//! mid-way (also as a facilitator previews it), debrief and settings in
+//! Japanese then English with the first playable scenario, saves one PNG per
+//! screen and language, and exits.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::winit::WinitSettings;
+
+use super::{Game, Intent, Library, Screen, Settings};
+use kiku_core::text::Lang;
+
+/// The seed every screenshot session uses (same pictures on every run).
+pub const SEED: u64 = 1;
+
+/// Frames to let egui lay out a screen (fonts, scroll areas) before a shot.
+const SETTLE_FRAMES: u32 = 8;
+/// Give up when a capture takes longer than this many frames.
+const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
+/// How many replies before the "conversation mid-way" picture.
+const MID_WAY_TURNS: usize = 2;
+/// A safety cap on the replies played to reach an ending.
+const MAX_TURNS: usize = 60;
+
+#[derive(Clone, Debug)]
+enum Step {
+    Lang(Lang),
+    Send(Intent),
+    /// Reply until this many turns were played or the 1on1 is over.
+    PlayTo(usize),
+    Shot(&'static str),
+    /// Turn preview mode on or off.
+    Preview(bool),
+    /// Wait until the debrief's better replies are in.
+    AwaitDebrief,
+}
+
+#[derive(Resource, Debug)]
+struct Walk {
+    dir: PathBuf,
+    steps: Vec<Step>,
+    index: usize,
+    settle: u32,
+    /// Captures requested and finished.
+    requested: usize,
+    captured: usize,
+    waited: u32,
+}
+
+fn steps() -> Vec<Step> {
+    let mut steps = Vec::new();
+    for lang in Lang::ALL {
+        steps.extend([
+            Step::Lang(lang),
+            Step::Send(Intent::Open(Screen::Title)),
+            Step::Shot("1-title"),
+            Step::Send(Intent::Open(Screen::Select)),
+            Step::Shot("2-select"),
+            Step::Send(Intent::Pick(usize::MAX)),
+            Step::Shot("3-briefing"),
+            Step::Send(Intent::Begin),
+            Step::PlayTo(MID_WAY_TURNS),
+            Step::Shot("4-conversation"),
+            // The same moment as a facilitator previews it.
+            Step::Preview(true),
+            Step::Shot("4-conversation-preview"),
+            Step::Preview(false),
+            Step::PlayTo(MAX_TURNS),
+            Step::Send(Intent::Finish),
+            Step::AwaitDebrief,
+            Step::Shot("5-debrief"),
+            Step::Send(Intent::Open(Screen::Settings)),
+            Step::Shot("6-settings"),
+        ]);
+    }
+    steps
+}
+
+/// The plugin for a screenshot walk into `dir`.
+pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.insert_resource(WinitSettings::continuous())
+            .insert_resource(Walk {
+                dir: dir.clone(),
+                steps: steps(),
+                index: 0,
+                settle: SETTLE_FRAMES,
+                requested: 0,
+                captured: 0,
+                waited: 0,
+            })
+            .add_systems(Last, walk);
+    }
+}
+
+fn walk(
+    mut commands: Commands,
+    mut walk: ResMut<Walk>,
+    game: Res<Game>,
+    library: Res<Library>,
+    settings: Res<Settings>,
+    mut intents: MessageWriter<Intent>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if walk.captured < walk.requested {
+        walk.waited += 1;
+        if walk.waited > CAPTURE_TIMEOUT_FRAMES {
+            error!("screenshot capture timed out");
+            exit.write(AppExit::error());
+        }
+        return;
+    }
+    if walk.settle > 0 {
+        walk.settle -= 1;
+        return;
+    }
+    let Some(step) = walk.steps.get(walk.index).cloned() else {
+        info!(
+            "{} screenshots written to {}",
+            walk.captured,
+            walk.dir.display()
+        );
+        exit.write(AppExit::Success);
+        return;
+    };
+    walk.settle = SETTLE_FRAMES;
+    match step {
+        Step::Lang(lang) => {
+            intents.write(Intent::SetPrefs(super::prefs::Prefs {
+                lang,
+                reading_speed: 0,
+                preview: false,
+                ..settings.0
+            }));
+        }
+        Step::Send(Intent::Pick(_)) => {
+            let first = library.catalog.first_playable().unwrap_or(0);
+            intents.write(Intent::Pick(first));
+        }
+        Step::Send(intent) => {
+            intents.write(intent);
+        }
+        Step::PlayTo(turns) => {
+            if let Some(play) = &game.play
+                && !play.session.is_over()
+                && play.session.turn_count() < turns
+            {
+                let enabled: Vec<_> = play
+                    .session
+                    .choices()
+                    .into_iter()
+                    .filter(|o| o.enabled)
+                    .collect();
+                // A mixed path, so the debrief has something to say: the
+                // second reply is the last on offer, the others the first.
+                let pick = if play.session.turn_count() == 1 {
+                    enabled.last()
+                } else {
+                    enabled.first()
+                };
+                if let Some(offer) = pick {
+                    intents.write(Intent::Choose(offer.id.clone()));
+                    // Stay on this step until the target is reached.
+                    walk.settle = 1;
+                    return;
+                }
+            }
+        }
+        Step::Preview(preview) => {
+            intents.write(Intent::SetPrefs(super::prefs::Prefs {
+                preview,
+                ..settings.0
+            }));
+        }
+        Step::AwaitDebrief => {
+            let ready = game.debrief.as_ref().is_some_and(|(_, d)| !d.pending);
+            if !ready {
+                walk.settle = 1;
+                return;
+            }
+        }
+        Step::Shot(name) => {
+            let path = walk
+                .dir
+                .join(format!("{}-{name}.png", settings.lang.code()));
+            walk.requested += 1;
+            walk.waited = 0;
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path))
+                .observe(|_: On<ScreenshotCaptured>, mut walk: ResMut<Walk>| {
+                    walk.captured += 1;
+                });
+        }
+    }
+    walk.index += 1;
+}

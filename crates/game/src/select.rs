@@ -1,0 +1,142 @@
+//! Scenario select: a card per scenario (title, member, difficulty, best and
+//! last score), and an error card with file:line:column for a broken file.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::view::{self, Card};
+use super::{Intent, Library, Screen, Settings, fonts};
+use kiku_core::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Select))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    library: Res<Library>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let cards = view::cards(&library.catalog, &library.history, settings.lang);
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &cards, settings.lang)
+    })
+}
+
+/// The widest a card gets.
+const CARD_WIDTH: f32 = 520.0;
+
+/// Draws scenario select.
+pub fn draw(ui: &mut egui::Ui, cards: &[Card], lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    ui::central(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
+                intent = Some(Intent::Open(Screen::Title));
+            }
+            ui.heading(S::ChooseScenario.get(lang));
+        });
+        ui.add_space(8.0);
+        if cards.is_empty() {
+            ui.label(S::NoScenarios.get(lang));
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("select")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                // Two columns when there is room, else one.
+                let per_row = ((ui.available_width() / CARD_WIDTH).floor() as usize).clamp(1, 3);
+                let width =
+                    (ui.available_width() - 16.0 * (per_row as f32 - 1.0)) / per_row as f32 - 1.0;
+                for row in cards.chunks(per_row) {
+                    ui.horizontal_top(|ui| {
+                        for card in row {
+                            ui.vertical(|ui| {
+                                ui.set_width(width);
+                                if let Some(i) = draw_card(ui, card, lang, width) {
+                                    intent = Some(i);
+                                }
+                            });
+                            ui.add_space(4.0);
+                        }
+                    });
+                    ui.add_space(12.0);
+                }
+            });
+    });
+    intent
+}
+
+fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<Intent> {
+    let mut intent = None;
+    ui::card(ui, |ui| {
+        ui.set_width(width - 30.0);
+        match card {
+            Card::Playable {
+                index,
+                title,
+                summary,
+                member,
+                difficulty,
+                best,
+                last,
+                errors,
+            } => {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(title).heading().color(fonts::ACCENT))
+                        .wrap(),
+                );
+                ui.label(
+                    egui::RichText::new(format!("{member} · {difficulty}")).color(fonts::MUTED),
+                );
+                ui.label(ui::prose(ui, summary));
+                ui.horizontal(|ui| {
+                    let score =
+                        |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());
+                    if best.is_none() {
+                        ui.label(egui::RichText::new(S::NotPlayed.get(lang)).color(fonts::MUTED));
+                    } else {
+                        ui.label(format!(
+                            "{} {}  ·  {} {}",
+                            S::Best.get(lang),
+                            score(best),
+                            S::Last.get(lang),
+                            score(last)
+                        ));
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui::primary(ui, S::Play.get(lang)).clicked() {
+                            intent = Some(Intent::Pick(*index));
+                        }
+                    });
+                });
+                for e in errors {
+                    ui.label(egui::RichText::new(e).small().monospace().color(fonts::BAD));
+                }
+            }
+            Card::Broken { file, errors } => {
+                ui.label(
+                    egui::RichText::new(format!("⚠ {}", S::BrokenScenario.get(lang)))
+                        .heading()
+                        .color(fonts::BAD),
+                );
+                ui.label(egui::RichText::new(file).monospace());
+                for e in errors.iter().take(6) {
+                    ui.label(egui::RichText::new(e).monospace().color(fonts::BAD));
+                }
+                if errors.len() > 6 {
+                    ui.label(format!("… +{}", errors.len() - 6));
+                }
+            }
+        }
+    });
+    intent
+}

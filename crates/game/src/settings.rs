@@ -1,0 +1,114 @@
+//! Settings: language, text size, reading speed and preview mode; saved at
+//! once in the data folder.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::prefs::{Prefs, TEXT_SCALES};
+use super::strings::S;
+use super::ui::{self, ScreenDraw};
+use super::{Config, Intent, Screen, Settings, fonts};
+use kiku_core::text::Lang;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_system
+            .run_if(in_state(Screen::Settings))
+            .in_set(ScreenDraw),
+    );
+}
+
+fn draw_system(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    config: Res<Config>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let folder = config.data_dir.as_ref().map(|d| d.display().to_string());
+    ui::show_screen(&mut contexts, &mut intents, |ui| {
+        draw(ui, &settings.0, folder.as_deref(), config.force_preview)
+    })
+}
+
+const SPEEDS: [u32; 4] = [15, 30, 60, 0];
+
+/// Draws the settings; a change comes back as [`Intent::SetPrefs`].
+pub fn draw(
+    ui: &mut egui::Ui,
+    prefs: &Prefs,
+    folder: Option<&str>,
+    forced_preview: bool,
+) -> Option<Intent> {
+    let lang = prefs.lang;
+    let mut intent = None;
+    let mut next = *prefs;
+    ui::central(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
+                intent = Some(Intent::Open(Screen::Title));
+            }
+            ui.heading(S::Settings.get(lang));
+        });
+        ui.add_space(12.0);
+        ui::column(ui, 720.0, |ui| {
+            ui::card(ui, |ui| {
+                ui.set_width(ui.available_width());
+                egui::Grid::new("settings_grid")
+                    .num_columns(2)
+                    .spacing([24.0, 14.0])
+                    .show(ui, |ui| {
+                        ui.label(S::Language.get(lang));
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(&mut next.lang, Lang::Ja, "日本語");
+                            ui.selectable_value(&mut next.lang, Lang::En, "English");
+                        });
+                        ui.end_row();
+
+                        ui.label(S::TextSize.get(lang));
+                        ui.horizontal(|ui| {
+                            for (scale, label) in TEXT_SCALES.iter().zip(["A-", "A", "A+", "A++"]) {
+                                ui.selectable_value(&mut next.text_scale, *scale, label);
+                            }
+                        });
+                        ui.end_row();
+
+                        ui.label(S::ReadingSpeed.get(lang));
+                        ui.horizontal(|ui| {
+                            for speed in SPEEDS {
+                                let label = if speed == 0 {
+                                    S::Instant.get(lang).to_string()
+                                } else {
+                                    format!("{speed}/s")
+                                };
+                                ui.selectable_value(&mut next.reading_speed, speed, label);
+                            }
+                        });
+                        ui.end_row();
+
+                        ui.label(S::PreviewMode.get(lang));
+                        ui.add_enabled(
+                            !forced_preview,
+                            egui::Checkbox::without_text(&mut next.preview),
+                        );
+                        ui.end_row();
+                    });
+                ui.label(ui::small_prose(ui, S::PreviewHelp.get(lang)).color(fonts::MUTED));
+            });
+            ui.add_space(10.0);
+            ui.label(
+                egui::RichText::new(format!(
+                    "{}: {}",
+                    S::DataFolder.get(lang),
+                    folder.unwrap_or(S::NotSaved.get(lang))
+                ))
+                .small()
+                .color(fonts::MUTED),
+            );
+        });
+    });
+    if next != *prefs && intent.is_none() {
+        intent = Some(Intent::SetPrefs(next));
+    }
+    intent
+}

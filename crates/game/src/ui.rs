@@ -1,0 +1,339 @@
+//! The window, egui, the font and style, the overlays shared by every screen
+//! (scenario edit errors, notices), and small layout helpers.
+
+use bevy::prelude::*;
+use bevy::window::{PrimaryWindow, WindowResolution};
+use bevy::winit::WinitSettings;
+use bevy_egui::{
+    EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
+};
+
+use super::strings::S;
+use super::{Game, Intent, Settings, fonts};
+use kiku_core::text::Lang;
+
+/// The window's size at start, in logical pixels.
+pub const START_SIZE: (u32, u32) = (1280, 720);
+/// The window can shrink to this.
+pub const MIN_SIZE: (f32, f32) = (1024.0, 600.0);
+/// At this logical height the interface is drawn at zoom 1; taller windows
+/// (4K) scale up so text stays readable.
+const ZOOM_BASE_HEIGHT: f32 = 720.0;
+const ZOOM_MAX: f32 = 3.0;
+
+/// Bevy's plugins for a desktop window: only what an egui interface needs.
+pub fn window_plugins(screenshots: bool) -> impl PluginGroup {
+    let (width, height) = start_size();
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "Kiku 聴く".into(),
+                // Screenshots must not depend on the desktop's DPI setting.
+                resolution: if screenshots {
+                    WindowResolution::new(width, height).with_scale_factor_override(1.0)
+                } else {
+                    WindowResolution::new(width, height)
+                },
+                resize_constraints: bevy::window::WindowResizeConstraints {
+                    min_width: MIN_SIZE.0,
+                    min_height: MIN_SIZE.1,
+                    ..default()
+                },
+                ..default()
+            }),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter: if screenshots {
+                "warn,kiku=debug,bevy_render::view::window::screenshot=warn".into()
+            } else {
+                "warn,kiku=info".into()
+            },
+            ..default()
+        })
+}
+
+/// The start size: [`START_SIZE`], or `KIKU_WINDOW_SIZE=WIDTHxHEIGHT` (to
+/// check layouts and take screenshots at other sizes).
+fn start_size() -> (u32, u32) {
+    std::env::var("KIKU_WINDOW_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+        })
+        .unwrap_or(START_SIZE)
+}
+
+/// egui, the camera, reactive redraw, the style and the overlays.
+pub fn plugin(app: &mut App) {
+    app.add_plugins(EguiPlugin::default())
+        // Redraw only on input, or when egui asks (the typing animation):
+        // the idle game stays near 0% CPU.
+        .insert_resource(WinitSettings::desktop_app())
+        .insert_resource(ClearColor(Color::srgb_u8(0xF7, 0xF3, 0xEA)))
+        .add_systems(Startup, spawn_camera)
+        .add_systems(Last, frame_log)
+        .add_systems(
+            PreUpdate,
+            drop_unchanged_modifiers
+                .after(EguiPreUpdateSet::ProcessInput)
+                .before(EguiPreUpdateSet::BeginPass),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            (style, overlays.after(style)).before(ScreenDraw),
+        )
+        .configure_sets(EguiPrimaryContextPass, ScreenDraw);
+}
+
+/// bevy_egui 0.42 reports the modifier keys to egui on every frame, even
+/// when they did not change; egui counts that as input and asks for another
+/// frame, so a reactive app would never sleep (about 25 frames/s, most of a
+/// core under Xvfb). Keep the event only when the modifiers really changed.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|event| match event {
+            egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
+    }
+}
+
+/// The set the screens' drawing systems run in (after the style is set).
+#[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ScreenDraw;
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}
+
+/// Installs the font once and keeps the text size and zoom in step with the
+/// settings and the window.
+fn style(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    mut applied: Local<Option<(f32, f32)>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let zoom = window.single().map_or(1.0, |w| {
+        (w.height() / ZOOM_BASE_HEIGHT).clamp(1.0, ZOOM_MAX)
+    });
+    let want = (settings.text_scale, zoom);
+    if *applied != Some(want) {
+        if applied.is_none() {
+            fonts::install(ctx);
+        }
+        fonts::apply_style(ctx, settings.text_scale);
+        ctx.set_zoom_factor(zoom);
+        *applied = Some(want);
+    }
+    Ok(())
+}
+
+/// Errors of a broken scenario edit and notices, above every screen.
+fn overlays(
+    mut contexts: EguiContexts,
+    game: Res<Game>,
+    settings: Res<Settings>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if let Some(intent) = draw_overlays(ctx, &game.reload_errors, &game.notices, settings.lang) {
+        intents.write(intent);
+    }
+    Ok(())
+}
+
+/// Draws the hot-reload error overlay and the notices; returns a dismissal.
+pub fn draw_overlays(
+    ctx: &egui::Context,
+    reload_errors: &[String],
+    notices: &[String],
+    lang: Lang,
+) -> Option<Intent> {
+    let mut intent = None;
+    if !reload_errors.is_empty() {
+        egui::Window::new(S::ReloadFailed.get(lang))
+            .id(egui::Id::new("reload_errors"))
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 16.0))
+            .collapsible(false)
+            .resizable(false)
+            .frame(
+                egui::Frame::window(&ctx.global_style())
+                    .fill(egui::Color32::from_rgb(0xFF, 0xF0, 0xEE)),
+            )
+            .show(ctx, |ui| {
+                ui.set_max_width(ctx.content_rect().width() * 0.8);
+                for error in reload_errors {
+                    ui.label(egui::RichText::new(error).monospace().color(fonts::BAD));
+                }
+                ui.label(S::KeptLastGood.get(lang));
+                if ui.button(S::Dismiss.get(lang)).clicked() {
+                    intent = Some(Intent::DismissReload);
+                }
+            });
+    }
+    if !notices.is_empty() {
+        egui::Window::new(S::Notice.get(lang))
+            .id(egui::Id::new("notices"))
+            .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.set_max_width(ctx.content_rect().width() * 0.8);
+                for notice in notices {
+                    ui.label(notice);
+                }
+                if ui.button(S::Dismiss.get(lang)).clicked() {
+                    intent = Some(Intent::DismissNotices);
+                }
+            });
+    }
+    intent
+}
+
+/// A root `Ui` covering the window, for the screens' panels.
+pub fn root_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "kiku_root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.content_rect()),
+    )
+}
+
+/// Runs `draw` in a full-window central panel and forwards its intent.
+pub fn show_screen(
+    contexts: &mut EguiContexts,
+    intents: &mut MessageWriter<Intent>,
+    draw: impl FnOnce(&mut egui::Ui) -> Option<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = root_ui(&ctx);
+    let intent = draw(&mut root);
+    if let Some(intent) = intent {
+        intents.write(intent);
+        // Draw the next screen at once rather than wait for more input.
+        ctx.request_repaint();
+    }
+    Ok(())
+}
+
+/// A central panel with a paper background and comfortable margins.
+pub fn central(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    egui::CentralPanel::default()
+        .frame(
+            egui::Frame::new()
+                .fill(fonts::PAPER)
+                .inner_margin(egui::Margin::symmetric(24, 16)),
+        )
+        .show(ui, add);
+}
+
+/// Lays out `add` in a centred column at most `max_width` wide.
+pub fn column(ui: &mut egui::Ui, max_width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    let width = ui.available_width().min(max_width);
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            add(ui);
+        });
+    });
+}
+
+/// A card: a framed box on the page.
+pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    egui::Frame::new()
+        .fill(fonts::CARD)
+        .stroke(egui::Stroke::new(
+            1.0,
+            egui::Color32::from_rgb(0xE0, 0xD8, 0xC8),
+        ))
+        .corner_radius(egui::CornerRadius::same(10))
+        .inner_margin(egui::Margin::same(14))
+        .show(ui, add)
+        .inner
+}
+
+/// A big primary button.
+pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(
+        egui::Button::new(
+            egui::RichText::new(text)
+                .color(egui::Color32::WHITE)
+                .strong(),
+        )
+        .fill(fonts::ACCENT)
+        .min_size(egui::vec2(180.0, 40.0)),
+    )
+}
+
+/// Debug aid: with `KIKU_FRAME_LOG` set, logs frames per second and why.
+pub fn frame_log(
+    time: Res<Time<Real>>,
+    mut frames: Local<(u32, f32)>,
+    redraws: MessageReader<bevy::window::RequestRedraw>,
+    mut contexts: EguiContexts,
+) {
+    if std::env::var_os("KIKU_FRAME_LOG").is_none() {
+        return;
+    }
+    let r = redraws.len();
+    frames.0 += 1;
+    frames.1 += time.delta_secs();
+    let repaint = contexts
+        .ctx_mut()
+        .map(|c| {
+            format!(
+                "{:?} {:?}",
+                c.repaint_causes(),
+                c.input(|i| i.raw.events.clone())
+            )
+        })
+        .unwrap_or_default();
+    if frames.1 >= 1.0 {
+        info!(
+            "frames/s: {} (redraw msgs {r}, egui repaint {repaint})",
+            frames.0
+        );
+        *frames = (0, 0.0);
+    }
+}
+
+/// Line height of running text, as a multiple of the font size: the font's
+/// own line height is tight for wrapped Japanese.
+pub const LINE_HEIGHT: f32 = 1.5;
+
+/// Running text (anything that may wrap) with air between its lines.
+pub fn prose(ui: &egui::Ui, text: impl Into<String>) -> egui::RichText {
+    let size = ui
+        .style()
+        .text_styles
+        .get(&egui::TextStyle::Body)
+        .map_or(16.0, |f| f.size);
+    egui::RichText::new(text).line_height(Some(size * LINE_HEIGHT))
+}
+
+/// Small running text with air between its lines.
+pub fn small_prose(ui: &egui::Ui, text: impl Into<String>) -> egui::RichText {
+    let size = ui
+        .style()
+        .text_styles
+        .get(&egui::TextStyle::Small)
+        .map_or(12.0, |f| f.size);
+    egui::RichText::new(text)
+        .small()
+        .line_height(Some(size * LINE_HEIGHT))
+}
