@@ -14,7 +14,10 @@ use egui_kittest::kittest::Queryable as _;
 use kiku_core::Session;
 use kiku_game::catalog::Catalog;
 use kiku_game::prefs::Prefs;
-use kiku_game::{Config, Game, Intent, Library, Screen, Settings, history, hot_reload, view};
+use kiku_board::local;
+use kiku_board::store::Store;
+use kiku_game::dev::hot_reload;
+use kiku_game::{Config, Game, Intent, Library, Screen, Settings, view};
 use kiku_core::text::Lang;
 
 const SAMPLE: &str = include_str!("../fixtures/sample.ron");
@@ -43,7 +46,7 @@ fn headless(dir: &Path, data: &Path) -> App {
         }))
         .insert_resource(Library {
             catalog: Catalog::load(vec![dir.to_path_buf()]),
-            history: Default::default(),
+            records: Default::default(),
         })
         .add_plugins(kiku_game::logic_plugin);
     app.update();
@@ -91,15 +94,20 @@ fn a_session_goes_through_every_screen_by_intents() {
     assert!(play.session.is_over());
     assert_eq!(play.session.transcript().seed, 7);
 
-    // The finished session is in the history file.
-    let (saved, message) = history::load(Some(&data));
-    assert!(message.is_none());
-    assert_eq!(saved.entries.len(), 1);
-    assert_eq!(
-        saved.entries[0].choices,
-        ["feel", "reflect", "values", "summary"]
-    );
-    assert_eq!(saved.record("game_sample").plays, 1);
+    // The finished session is recorded once, as one Finished record, in the
+    // local board and in the scenario card's record.
+    let saved = Store::open(&local::path_in(&data)).unwrap().entries().unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].choices, ["feel", "reflect", "values", "summary"]);
+    assert_eq!(saved[0].seed, 7);
+    let records = local::records(&local::path_in(&data)).unwrap();
+    assert_eq!(records["game_sample"].plays, 1);
+    let library = app.world().resource::<Library>();
+    assert_eq!(library.records["game_sample"], records["game_sample"]);
+    // More updates record nothing more.
+    app.update();
+    app.update();
+    assert_eq!(local::records(&local::path_in(&data)).unwrap()["game_sample"].plays, 1);
 
     send(&mut app, Intent::Finish);
     assert_eq!(screen(&app), Screen::Debrief);
@@ -107,7 +115,7 @@ fn a_session_goes_through_every_screen_by_intents() {
     let (lang, debrief) = game.debrief.as_ref().expect("debrief built");
     assert_eq!(*lang, Lang::Ja);
     assert_eq!(debrief.turns.len(), 4);
-    assert_eq!(debrief.overall, saved.entries[0].overall);
+    assert_eq!(debrief.overall, saved[0].scores.overall);
     assert!(
         debrief.overall >= 60,
         "a listening path scores well: {}",
@@ -139,7 +147,7 @@ fn a_session_goes_through_every_screen_by_intents() {
     send(&mut app, Intent::Leave);
     assert_eq!(screen(&app), Screen::Select);
     // Leaving mid-way saves nothing.
-    assert_eq!(history::load(Some(&data)).0.entries.len(), 1);
+    assert_eq!(local::records(&local::path_in(&data)).unwrap()["game_sample"].plays, 1);
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&data);
 }
@@ -155,7 +163,7 @@ fn a_broken_file_is_an_error_card_and_the_others_play() {
     .unwrap();
     let mut app = headless(&dir, &data);
     let library = app.world().resource::<Library>();
-    let cards = view::cards(&library.catalog, &library.history, Lang::En);
+    let cards = view::cards(&library.catalog, &library.records, Lang::En);
     assert_eq!(cards.len(), 2);
     match &cards[1] {
         view::Card::Broken { file, errors } => {
@@ -175,6 +183,31 @@ fn a_broken_file_is_an_error_card_and_the_others_play() {
 }
 
 #[test]
+fn a_legacy_history_is_imported_once_on_start() {
+    let data = temp_dir("legacy-data");
+    std::fs::write(
+        data.join("history.json"),
+        r#"{"format": "kiku.history/1", "entries": [{"scenario": "game_sample",
+            "scenario_hash": "h", "seed": 3, "finished_at": 1700000000, "overall": 64,
+            "axes": [70, 60, 50, 80], "ending": "opened", "choices": ["feel"]}]}"#,
+    )
+    .unwrap();
+    let args = kiku_game::GameArgs {
+        scenarios: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")),
+        ..Default::default()
+    };
+    let (_, _, library, notices) = kiku_game::setup(&args, Some(data.clone()));
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(library.records["game_sample"].best, Some(64));
+    assert!(data.join("history.json.imported").exists());
+    assert!(!data.join("history.json").exists());
+    // The next start reads the same record from the local board alone.
+    let (_, _, again, _) = kiku_game::setup(&args, Some(data.clone()));
+    assert_eq!(again.records["game_sample"].plays, 1);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
 fn corrupt_settings_and_history_are_moved_aside_with_a_message() {
     let data = temp_dir("corrupt-data");
     std::fs::write(data.join("settings.json"), "{\"lang\": ").unwrap();
@@ -186,7 +219,7 @@ fn corrupt_settings_and_history_are_moved_aside_with_a_message() {
     };
     let (_, settings, library, notices) = kiku_game::setup(&args, Some(data.clone()));
     assert_eq!(settings.lang, Lang::En);
-    assert!(library.history.entries.is_empty());
+    assert!(library.records.is_empty());
     assert_eq!(notices.len(), 2, "{notices:?}");
     assert!(notices.iter().all(|n| n.contains("moved")), "{notices:?}");
     let moved = std::fs::read_dir(&data)
@@ -392,7 +425,7 @@ fn kittest_preview_shows_acts_and_typing_can_be_skipped() {
 fn kittest_debrief_reads_the_score() {
     let session = Session::replay(&sample(), 1, &["advice_early", "wrap"]).unwrap();
     let better = view::better_choices(&sample(), 1, session.transcript());
-    let d = view::debrief(&session, Lang::En, Some(&better));
+    let d = view::debrief(&session, &kiku_core::score(session.scenario(), session.transcript()), Lang::En, Some(&better));
     let overall = d.overall.to_string();
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
@@ -425,7 +458,7 @@ fn kittest_a_broken_edit_shows_its_location_in_an_overlay() {
     let errors = vec!["scenarios/x.ron:12:7: error: unknown node `nowhere`".to_string()];
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku_game::ui::draw_overlays(ui.ctx(), &errors, &[], Lang::En) {
+            if let Some(i) = kiku_game::theme::draw_overlays(ui.ctx(), &errors, &[], Lang::En) {
                 *intent = Some(i);
             }
         },

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::play::session::{Session, SessionError};
 use crate::scenario::Scenario;
-use crate::score::{Scores, score};
+use crate::score::{Score, Scores, score};
 use crate::text::Text;
 
 /// A finished, scored 1on1: enough to replay it (scenario, hash, seed,
@@ -34,11 +34,17 @@ pub struct Finished {
 }
 
 impl Finished {
-    /// Scores `session` once and records it as finished at `finished_ms`.
+    /// Scores `session` and records it as finished at `finished_ms`.
     pub fn of(session: &Session, finished_ms: i64) -> Finished {
+        let scored = score(session.scenario(), session.transcript());
+        Finished::scored(session, &scored, finished_ms)
+    }
+
+    /// Records `session`, already scored as `scored` (the game scores once,
+    /// for the debrief's reasons and for this record).
+    pub fn scored(session: &Session, scored: &Score, finished_ms: i64) -> Finished {
         let scenario = session.scenario();
         let transcript = session.transcript();
-        let scored = score(scenario, transcript);
         Finished {
             scenario: scenario.id.clone(),
             title: scenario.title.clone(),
@@ -46,7 +52,7 @@ impl Finished {
             seed: transcript.seed,
             choices: transcript.choice_ids(),
             ending: transcript.ending.clone(),
-            scores: Scores::from(&scored),
+            scores: Scores::from(scored),
             finished_ms,
         }
     }

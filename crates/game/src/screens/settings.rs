@@ -1,13 +1,16 @@
 //! Settings: language, text size, reading speed and preview mode; saved at
 //! once in the data folder.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::prefs::{Prefs, TEXT_SCALES};
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::{Config, Intent, Screen, Settings, fonts};
+use crate::prefs::{Prefs, TEXT_SCALES};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use crate::state::{Config, Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {
@@ -26,7 +29,7 @@ fn draw_system(
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let folder = config.data_dir.as_ref().map(|d| d.display().to_string());
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &settings.0, folder.as_deref(), config.force_preview)
     })
 }
@@ -43,7 +46,7 @@ pub fn draw(
     let lang = prefs.lang;
     let mut intent = None;
     let mut next = *prefs;
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
                 intent = Some(Intent::Open(Screen::Title));
@@ -51,8 +54,8 @@ pub fn draw(
             ui.heading(S::Settings.get(lang));
         });
         ui.add_space(12.0);
-        ui::column(ui, 720.0, |ui| {
-            ui::card(ui, |ui| {
+        theme::column(ui, 720.0, |ui| {
+            theme::card(ui, |ui| {
                 ui.set_width(ui.available_width());
                 egui::Grid::new("settings_grid")
                     .num_columns(2)
@@ -93,7 +96,7 @@ pub fn draw(
                         );
                         ui.end_row();
                     });
-                ui.label(ui::small_prose(ui, S::PreviewHelp.get(lang)).color(fonts::MUTED));
+                ui.label(theme::small_prose(ui, S::PreviewHelp.get(lang)).color(palette::MUTED));
             });
             ui.add_space(10.0);
             ui.label(
@@ -103,7 +106,7 @@ pub fn draw(
                     folder.unwrap_or(S::NotSaved.get(lang))
                 ))
                 .small()
-                .color(fonts::MUTED),
+                .color(palette::MUTED),
             );
         });
     });

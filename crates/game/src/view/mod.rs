@@ -10,8 +10,9 @@ use kiku_core::score::{Axis, Score, score};
 use kiku_core::play::session::{Session, Transcript};
 use kiku_core::text::{Lang, Text};
 
-use super::catalog::Catalog;
-use super::history::History;
+use crate::catalog::Catalog;
+use kiku_board::local::Record;
+use std::collections::BTreeMap;
 
 /// Who says a line in the conversation log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,14 +64,14 @@ pub enum Card {
 }
 
 /// Builds the scenario cards.
-pub fn cards(catalog: &Catalog, history: &History, lang: Lang) -> Vec<Card> {
+pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) -> Vec<Card> {
     catalog
         .entries
         .iter()
         .enumerate()
         .map(|(index, entry)| match &entry.good {
             Some(s) => {
-                let record = history.record(&s.id);
+                let record = records.get(&s.id).copied().unwrap_or_default();
                 Card::Playable {
                     index,
                     title: s.title.get(lang).to_string(),
@@ -485,12 +486,12 @@ pub const COSTLY_TURNS: usize = 2;
 /// are being worked out.
 pub fn debrief(
     session: &Session,
+    sc: &Score,
     lang: Lang,
     suggestions: Option<&[Option<Suggestion>]>,
 ) -> Debrief {
     let s = session.scenario();
     let t = session.transcript();
-    let sc: Score = score(s, t);
     let turns: Vec<TurnView> = t
         .turns
         .iter()
@@ -605,7 +606,7 @@ mod tests {
     pub(crate) fn sample() -> Arc<Scenario> {
         let loaded = load_str(
             Path::new("sample.ron"),
-            include_str!("../../../tests/fixtures/sample.ron").to_string(),
+            include_str!("../../../../tests/fixtures/sample.ron").to_string(),
         );
         assert!(!loaded.has_errors(), "{}", loaded.render());
         loaded.scenario.unwrap()
@@ -639,7 +640,7 @@ mod tests {
         let session = Session::replay(&s, 1, &["advice_early", "wrap"]).unwrap();
         assert!(session.is_over());
         let better = better_choices(&s, 1, session.transcript());
-        let d = debrief(&session, Lang::En, Some(&better));
+        let d = debrief(&session, &score(session.scenario(), session.transcript()), Lang::En, Some(&better));
         assert_eq!(d.turns.len(), 2);
         assert_eq!(d.series.len(), 3);
         assert_eq!(d.series[0].1.len(), 3);
@@ -650,7 +651,7 @@ mod tests {
         assert!(d.turns[0].inner.is_some());
 
         let good = Session::replay(&s, 1, &["feel", "reflect", "values", "summary"]).unwrap();
-        let d2 = debrief(&good, Lang::Ja, None);
+        let d2 = debrief(&good, &score(good.scenario(), good.transcript()), Lang::Ja, None);
         assert!(d2.pending);
         assert!(d2.overall > d.overall, "{} vs {}", d2.overall, d.overall);
     }

@@ -11,8 +11,8 @@ use std::time::Duration;
 use bevy::prelude::*;
 use notify::{RecursiveMode, Watcher as _};
 
-use super::view::{self, Typing};
-use super::{Game, Library, Screen, Settings};
+use crate::view::{self, Typing};
+use crate::state::{Game, Library, Screen, Settings};
 use kiku_core::play::session::Session;
 
 /// Quiet time after the last file event before reloading: editors write a
@@ -43,7 +43,7 @@ pub fn plugin(roots: Vec<PathBuf>) -> impl Fn(&mut App) {
                 commands.insert_resource(watch(&roots, wake));
             },
         )
-        .add_systems(Update, apply_changes.after(super::apply_intents));
+        .add_systems(Update, apply_changes.after(crate::intent::apply_intents));
     }
 }
 
@@ -166,11 +166,21 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings, keep_
     );
     let mut typing = Typing::start(view::current_line_chars(&session, settings.lang));
     typing.skip();
-    *play = super::Play {
+    // A finished 1on1 was recorded once; its debrief now scores the new
+    // version. One replayed to an earlier point keeps the old score, so
+    // finishing it again does not record it twice.
+    let score = match (&play.score, session.is_over()) {
+        (Some(_), true) => Some(std::sync::Arc::new(kiku_core::score(
+            &new,
+            session.transcript(),
+        ))),
+        (old, _) => old.clone(),
+    };
+    *play = crate::state::Play {
         entry,
         session,
         typing,
-        saved: play.saved,
+        score,
     };
     game.debrief = None;
     game.suggestions = None;

@@ -9,7 +9,8 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::winit::WinitSettings;
 
-use super::{Game, Intent, Library, Screen, Settings};
+use crate::state::{Game, Library, Screen, Settings};
+use crate::intent::Intent;
 use kiku_core::text::Lang;
 
 /// The seed every screenshot session uses (same pictures on every run).
@@ -128,7 +129,7 @@ fn walk(
     walk.settle = SETTLE_FRAMES;
     match step {
         Step::Lang(lang) => {
-            intents.write(Intent::SetPrefs(super::prefs::Prefs {
+            intents.write(Intent::SetPrefs(crate::prefs::Prefs {
                 lang,
                 reading_speed: 0,
                 preview: false,
@@ -169,7 +170,7 @@ fn walk(
             }
         }
         Step::Preview(preview) => {
-            intents.write(Intent::SetPrefs(super::prefs::Prefs {
+            intents.write(Intent::SetPrefs(crate::prefs::Prefs {
                 preview,
                 ..settings.0
             }));

@@ -1,12 +1,16 @@
 //! The briefing: who the member is, the context of this 1on1, what to aim for.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::view::{self, Briefing};
-use super::{Game, Intent, Library, Screen, Settings, fonts, portrait, scenario_at};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use crate::view::{self, Briefing};
+use crate::state::{Game, Library, Screen, Settings, scenario_at};
+use crate::intent::Intent;
+use crate::theme::fonts;
+use crate::theme::portrait;
 use kiku_core::scenario::Mood;
 use kiku_core::text::Lang;
 
@@ -31,7 +35,7 @@ fn draw_system(
         return Ok(());
     };
     let view = view::briefing(&scenario, settings.lang);
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &view, settings.lang)
     })
 }
@@ -39,7 +43,7 @@ fn draw_system(
 /// Draws the briefing.
 pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
     let mut intent = None;
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
                 intent = Some(Intent::Open(Screen::Select));
@@ -51,15 +55,15 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
             .id_salt("briefing")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui::column(ui, 900.0, |ui| {
-                    ui::card(ui, |ui| {
+                theme::column(ui, 900.0, |ui| {
+                    theme::card(ui, |ui| {
                         ui.horizontal_top(|ui| {
                             portrait::draw(ui, Mood::Neutral, 50, 150.0);
                             ui.vertical(|ui| {
                                 ui.label(
                                     egui::RichText::new(S::Member.get(lang))
                                         .small()
-                                        .color(fonts::MUTED),
+                                        .color(palette::MUTED),
                                 );
                                 ui.label(egui::RichText::new(&b.name).heading());
                                 ui.label(format!(
@@ -69,30 +73,30 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                                     b.years,
                                     if lang == Lang::Ja { "年" } else { "" }
                                 ));
-                                ui.label(egui::RichText::new(&b.difficulty).color(fonts::MUTED));
+                                ui.label(egui::RichText::new(&b.difficulty).color(palette::MUTED));
                                 ui.add_space(6.0);
-                                ui.label(ui::prose(ui, &b.background));
+                                ui.label(theme::prose(ui, &b.background));
                             });
                         });
                     });
                     ui.add_space(10.0);
-                    ui::card(ui, |ui| {
+                    theme::card(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(ui::prose(ui, &b.briefing));
+                        ui.label(theme::prose(ui, &b.briefing));
                     });
                     ui.add_space(10.0);
-                    ui::card(ui, |ui| {
+                    theme::card(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.label(
                             egui::RichText::new(S::Aim.get(lang))
                                 .strong()
-                                .color(fonts::ACCENT),
+                                .color(palette::ACCENT),
                         );
-                        ui.label(ui::prose(ui, S::AimText.get(lang)));
+                        ui.label(theme::prose(ui, S::AimText.get(lang)));
                     });
                     ui.add_space(16.0);
                     ui.vertical_centered(|ui| {
-                        if ui::primary(ui, S::Begin.get(lang)).clicked() {
+                        if theme::primary(ui, S::Begin.get(lang)).clicked() {
                             intent = Some(Intent::Begin);
                         }
                     });

@@ -2,16 +2,87 @@
 //! turns (egui_plot), every turn with its act, why it helped or hurt and what
 //! the member really felt, and the costliest turns with a better reply.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::view::{Debrief, ReasonView};
-use super::{Game, Intent, Screen, Settings, fonts};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use std::sync::Arc;
+
+use crate::state::Suggestions;
+use crate::view::{self, Debrief, ReasonView};
+use crate::state::{Game, Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
 use kiku_core::scenario::EndingKind;
 use kiku_core::text::Lang;
+
+/// Builds the debrief (part of the game's logic: it runs without a window
+/// too).
+pub fn logic(app: &mut App) {
+    app.add_systems(Update, refresh_debrief.after(crate::intent::apply_intents));
+}
+
+/// Builds the debrief once per finished 1on1 and language, while on its
+/// screen; the better replies arrive from a thread and fill it in.
+fn refresh_debrief(screen: Res<State<Screen>>, settings: Res<Settings>, mut game: ResMut<Game>) {
+    if *screen.get() != Screen::Debrief {
+        return;
+    }
+    let Some((session, score)) = game
+        .play
+        .as_ref()
+        .filter(|p| p.session.is_over())
+        .and_then(|p| Some((p.session.clone(), p.score.clone()?)))
+    else {
+        return;
+    };
+    let mut arrived = false;
+    match &game.suggestions {
+        None => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let scenario = Arc::clone(session.scenario());
+            let transcript = session.transcript().clone();
+            let spawned = std::thread::Builder::new()
+                .name("kiku-debrief".into())
+                .spawn(move || {
+                    let started = std::time::Instant::now();
+                    let found = view::better_choices(&scenario, transcript.seed, &transcript);
+                    debug!("better replies found in {:?}", started.elapsed());
+                    let _ = tx.send(found);
+                });
+            game.suggestions = Some(match spawned {
+                Ok(_) => Suggestions::Pending(std::sync::Mutex::new(rx)),
+                // No thread: the debrief still shows, without suggestions.
+                Err(_) => Suggestions::Ready(Vec::new()),
+            });
+        }
+        Some(Suggestions::Pending(rx)) => {
+            let received = rx.lock().ok().and_then(|rx| match rx.try_recv() {
+                Ok(found) => Some(found),
+                Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Vec::new()),
+            });
+            if let Some(found) = received {
+                game.suggestions = Some(Suggestions::Ready(found));
+                arrived = true;
+            }
+        }
+        Some(Suggestions::Ready(_)) => {}
+    }
+    let lang = settings.lang;
+    if !arrived && game.debrief.as_ref().is_some_and(|(l, _)| *l == lang) {
+        return;
+    }
+    let ready = match &game.suggestions {
+        Some(Suggestions::Ready(found)) => Some(found.as_slice()),
+        _ => None,
+    };
+    let debrief = view::debrief(&session, &score, lang, ready);
+    game.debrief = Some((lang, debrief));
+}
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -37,7 +108,7 @@ fn draw_system(
         }
         return Ok(());
     };
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, view, settings.lang)
     })
 }
@@ -54,7 +125,7 @@ pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
     egui::Panel::top("debrief_top")
         .frame(
             egui::Frame::new()
-                .fill(fonts::PAPER)
+                .fill(palette::PAPER)
                 .inner_margin(egui::Margin::symmetric(20, 10)),
         )
         .show(ui, |ui| {
@@ -64,19 +135,19 @@ pub fn draw(ui: &mut egui::Ui, d: &Debrief, lang: Lang) -> Option<Intent> {
                     if ui.button(S::ToSelect.get(lang)).clicked() {
                         intent = Some(Intent::Open(Screen::Select));
                     }
-                    if ui::primary(ui, S::PlayAgain.get(lang)).clicked() {
+                    if theme::primary(ui, S::PlayAgain.get(lang)).clicked() {
                         intent = Some(Intent::PlayAgain);
                     }
                 });
             });
         });
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         egui::ScrollArea::vertical()
             // A fresh debrief starts at the top.
             .id_salt(("debrief", d.seed, d.turns.len(), &d.title))
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui::column(ui, 1100.0, |ui| body(ui, d, lang));
+                theme::column(ui, 1100.0, |ui| body(ui, d, lang));
             });
     });
     intent
@@ -86,16 +157,16 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     let wide = ui.available_width() > 760.0;
     // Score and ending side by side when there is room.
     let score_card = |ui: &mut egui::Ui| {
-        ui::card(ui, |ui| {
+        theme::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.vertical(|ui| {
-                    ui.label(egui::RichText::new(S::Overall.get(lang)).color(fonts::MUTED));
+                    ui.label(egui::RichText::new(S::Overall.get(lang)).color(palette::MUTED));
                     ui.label(
                         egui::RichText::new(d.overall.to_string())
                             .size(64.0)
                             .strong()
-                            .color(fonts::ACCENT),
+                            .color(palette::ACCENT),
                     );
                 });
                 ui.add_space(16.0);
@@ -120,18 +191,18 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         });
     };
     let ending_card = |ui: &mut egui::Ui| {
-        ui::card(ui, |ui| {
+        theme::card(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(egui::RichText::new(S::Ending.get(lang)).color(fonts::MUTED));
+            ui.label(egui::RichText::new(S::Ending.get(lang)).color(palette::MUTED));
             if let Some((kind, kind_label, title, text)) = &d.ending {
                 let colour = match kind {
-                    EndingKind::OpenedUp => fonts::GOOD,
-                    EndingKind::Polite => fonts::MUTED,
-                    EndingKind::ShutDown => fonts::BAD,
+                    EndingKind::OpenedUp => palette::GOOD,
+                    EndingKind::Polite => palette::MUTED,
+                    EndingKind::ShutDown => palette::BAD,
                 };
                 ui.label(egui::RichText::new(title).heading().color(colour));
                 ui.label(egui::RichText::new(kind_label).small().color(colour));
-                ui.label(ui::prose(ui, text));
+                ui.label(theme::prose(ui, text));
             }
             if let Some(inner) = &d.ending_inner {
                 inner_voice(ui, inner, lang);
@@ -151,7 +222,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     ui.add_space(12.0);
 
     // The member's state over the turns.
-    ui::card(ui, |ui| {
+    theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(egui::RichText::new(S::StateChart.get(lang)).strong());
         Plot::new("debrief_state")
@@ -183,20 +254,20 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     if d.pending {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(egui::RichText::new(S::Searching.get(lang)).color(fonts::MUTED));
+            ui.label(egui::RichText::new(S::Searching.get(lang)).color(palette::MUTED));
         });
         // Look again soon for the search's result (only while it runs).
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(100));
     }
     if d.costly.is_empty() {
-        ui::card(ui, |ui| {
+        theme::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(S::NothingCostly.get(lang));
         });
     }
     for c in &d.costly {
-        ui::card(ui, |ui| {
+        theme::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(
@@ -205,11 +276,11 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 ui.label(
                     egui::RichText::new(format!("{:+}", c.cost))
                         .strong()
-                        .color(fonts::BAD),
+                        .color(palette::BAD),
                 );
                 act_badge(ui, &c.act);
             });
-            ui.label(ui::prose(
+            ui.label(theme::prose(
                 ui,
                 format!("{}: {}", S::You.get(lang), quote(&c.you, lang)),
             ));
@@ -218,12 +289,12 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(
                             egui::RichText::new(format!("→ {}:", S::Better.get(lang)))
-                                .color(fonts::GOOD)
+                                .color(palette::GOOD)
                                 .strong(),
                         );
                         act_badge(ui, &b.act);
                     });
-                    ui.label(ui::prose(ui, quote(&b.text, lang)).color(fonts::GOOD));
+                    ui.label(theme::prose(ui, quote(&b.text, lang)).color(palette::GOOD));
                     ui.label(
                         egui::RichText::new(match lang {
                             Lang::Ja => format!(
@@ -236,12 +307,12 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                             ),
                         })
                         .small()
-                        .color(fonts::MUTED),
+                        .color(palette::MUTED),
                     );
                 }
                 None if d.pending => {}
                 None => {
-                    ui.label(egui::RichText::new(S::NoBetter.get(lang)).color(fonts::MUTED));
+                    ui.label(egui::RichText::new(S::NoBetter.get(lang)).color(palette::MUTED));
                 }
             }
         });
@@ -251,16 +322,16 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
 
     // Turn by turn.
     ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
-    ui::card(ui, |ui| {
+    theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(ui::prose(ui, format!("{}: {}", d.name, d.opening.0)));
+        ui.label(theme::prose(ui, format!("{}: {}", d.name, d.opening.0)));
         if let Some(inner) = &d.opening.1 {
             inner_voice(ui, inner, lang);
         }
     });
     for t in &d.turns {
         ui.add_space(6.0);
-        ui::card(ui, |ui| {
+        theme::card(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(
@@ -268,7 +339,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 );
                 act_badge(ui, &t.act);
             });
-            ui.label(ui::prose(
+            ui.label(theme::prose(
                 ui,
                 format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
             ));
@@ -276,7 +347,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 reason(ui, r);
             }
             if let Some(reply) = &t.reply {
-                ui.label(ui::prose(ui, format!("{}: {reply}", d.name)));
+                ui.label(theme::prose(ui, format!("{}: {reply}", d.name)));
             }
             if let Some(inner) = &t.inner {
                 inner_voice(ui, inner, lang);
@@ -285,7 +356,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     }
     ui.add_space(12.0);
 
-    ui::card(ui, |ui| {
+    theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(egui::RichText::new(S::Overview.get(lang)).strong());
         for r in &d.overview {
@@ -299,7 +370,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         ui.label(
             egui::RichText::new(format!("seed {}", d.seed))
                 .small()
-                .color(fonts::MUTED),
+                .color(palette::MUTED),
         );
     });
     ui.add_space(24.0);
@@ -315,9 +386,9 @@ fn quote(text: &str, lang: Lang) -> String {
 
 fn score_colour(value: u32) -> egui::Color32 {
     match value {
-        0..=39 => fonts::BAD,
+        0..=39 => palette::BAD,
         40..=69 => egui::Color32::from_rgb(0xC9, 0x8A, 0x2B),
-        _ => fonts::GOOD,
+        _ => palette::GOOD,
     }
 }
 
@@ -326,15 +397,15 @@ fn act_badge(ui: &mut egui::Ui, act: &str) {
         egui::RichText::new(format!(" {act} "))
             .small()
             .background_color(egui::Color32::from_rgb(0xE4, 0xE9, 0xF5))
-            .color(fonts::ACCENT),
+            .color(palette::ACCENT),
     );
 }
 
 fn reason(ui: &mut egui::Ui, r: &ReasonView) {
     let colour = if r.points >= 0 {
-        fonts::GOOD
+        palette::GOOD
     } else {
-        fonts::BAD
+        palette::BAD
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(
@@ -342,13 +413,13 @@ fn reason(ui: &mut egui::Ui, r: &ReasonView) {
                 .color(colour)
                 .strong(),
         );
-        ui.label(ui::prose(ui, &r.text));
+        ui.label(theme::prose(ui, &r.text));
     });
 }
 
 fn inner_voice(ui: &mut egui::Ui, text: &str, lang: Lang) {
     ui.label(
-        ui::prose(ui, format!("💭 {}: {text}", S::Inner.get(lang)))
+        theme::prose(ui, format!("💭 {}: {text}", S::Inner.get(lang)))
             .italics()
             .color(egui::Color32::from_rgb(0x7A, 0x55, 0x8C)),
     );

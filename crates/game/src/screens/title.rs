@@ -1,11 +1,14 @@
 //! The title screen: the name, start, settings, the workshop, quit.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::{Intent, Screen, Settings, fonts};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use crate::state::{Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {
@@ -22,22 +25,22 @@ fn draw_system(
     settings: Res<Settings>,
     mut intents: MessageWriter<Intent>,
 ) -> Result {
-    ui::show_screen(&mut contexts, &mut intents, |ui| draw(ui, settings.lang))
+    theme::show_screen(&mut contexts, &mut intents, |ui| draw(ui, settings.lang))
 }
 
 /// Draws the title screen.
 pub fn draw(ui: &mut egui::Ui, lang: Lang) -> Option<Intent> {
     let mut intent = None;
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         let height = ui.available_height();
         ui.vertical_centered(|ui| {
             ui.add_space((height * 0.18).max(12.0));
-            ui.label(egui::RichText::new("聴く").size(96.0).color(fonts::ACCENT));
-            ui.label(egui::RichText::new("Kiku").size(30.0).color(fonts::MUTED));
+            ui.label(egui::RichText::new("聴く").size(96.0).color(palette::ACCENT));
+            ui.label(egui::RichText::new("Kiku").size(30.0).color(palette::MUTED));
             ui.add_space(8.0);
             ui.label(egui::RichText::new(S::Tagline.get(lang)).size(20.0));
             ui.add_space(36.0);
-            if ui::primary(ui, S::Start.get(lang)).clicked() {
+            if theme::primary(ui, S::Start.get(lang)).clicked() {
                 intent = Some(Intent::Open(Screen::Select));
             }
             ui.add_space(10.0);

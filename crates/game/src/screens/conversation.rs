@@ -2,14 +2,35 @@
 //! line appearing at reading speed, and the replies (number keys 1-9). Acts
 //! stay hidden unless preview mode is on.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::view::{self, Conversation, Speaker};
-use super::{Config, Game, Intent, Screen, Settings, fonts, portrait};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use crate::view::{self, Conversation, Speaker};
+use crate::state::{Config, Game, Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
+use crate::theme::portrait;
 use kiku_core::text::Lang;
+
+/// The member's line appearing at reading speed (part of the game's logic:
+/// it runs without a window too).
+pub fn logic(app: &mut App) {
+    app.add_systems(Update, advance_typing.after(crate::intent::apply_intents));
+}
+
+/// Advances the member's line at reading speed (the drawing code asks for
+/// redraws only while it is still appearing).
+fn advance_typing(time: Res<Time>, mut game: ResMut<Game>, settings: Res<Settings>) {
+    if let Some(play) = game.play.as_mut()
+        && !play.typing.done()
+    {
+        play.typing
+            .advance(time.delta_secs(), settings.reading_speed);
+    }
+}
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -33,7 +54,7 @@ fn draw_system(
     };
     let preview = Game::preview(&config, &settings);
     let view = view::conversation(&play.session, play.typing, settings.lang, preview);
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &view, settings.lang)
     })
 }
@@ -79,7 +100,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     egui::Panel::top("conversation_top")
         .frame(
             egui::Frame::new()
-                .fill(fonts::PAPER)
+                .fill(palette::PAPER)
                 .inner_margin(egui::Margin::symmetric(16, 8)),
         )
         .show(ui, |ui| {
@@ -91,7 +112,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 if v.preview.is_some() {
                     ui.label(
                         egui::RichText::new(format!(" {} ", S::PreviewBadge.get(lang)))
-                            .background_color(fonts::ACCENT)
+                            .background_color(palette::ACCENT)
                             .color(egui::Color32::WHITE)
                             .small(),
                     );
@@ -124,7 +145,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     egui::Panel::bottom("conversation_choices")
         .frame(
             egui::Frame::new()
-                .fill(fonts::PAPER)
+                .fill(palette::PAPER)
                 .inner_margin(egui::Margin::symmetric(18, 12)),
         )
         .show(ui, |ui| {
@@ -132,19 +153,19 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 ui.label(
                     egui::RichText::new(S::Ended.get(lang))
                         .small()
-                        .color(fonts::MUTED),
+                        .color(palette::MUTED),
                 );
-                ui.label(egui::RichText::new(title).heading().color(fonts::ACCENT));
-                ui.label(ui::prose(ui, text));
+                ui.label(egui::RichText::new(title).heading().color(palette::ACCENT));
+                ui.label(theme::prose(ui, text));
                 ui.add_space(6.0);
-                if ui::primary(ui, S::ToDebrief.get(lang)).clicked() {
+                if theme::primary(ui, S::ToDebrief.get(lang)).clicked() {
                     intent = Some(Intent::Finish);
                 }
             } else if v.typing {
                 ui.label(
                     egui::RichText::new(S::SkipHint.get(lang))
                         .small()
-                        .color(fonts::MUTED),
+                        .color(palette::MUTED),
                 );
             } else {
                 // Long replies at a large text size scroll rather than push
@@ -160,16 +181,16 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                                 &format!("{}  ", choice.number),
                                 0.0,
                                 egui::TextFormat {
-                                    line_height: Some(body.size * ui::LINE_HEIGHT),
-                                    ..egui::TextFormat::simple(body.clone(), fonts::ACCENT)
+                                    line_height: Some(body.size * theme::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), palette::ACCENT)
                                 },
                             );
                             text.append(
                                 &choice.text,
                                 0.0,
                                 egui::TextFormat {
-                                    line_height: Some(body.size * ui::LINE_HEIGHT),
-                                    ..egui::TextFormat::simple(body.clone(), fonts::INK)
+                                    line_height: Some(body.size * theme::LINE_HEIGHT),
+                                    ..egui::TextFormat::simple(body.clone(), palette::INK)
                                 },
                             );
                             if let Some(act) = &choice.act {
@@ -178,8 +199,8 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                                     &format!("   [{act}]"),
                                     0.0,
                                     egui::TextFormat {
-                                        line_height: Some(body.size * ui::LINE_HEIGHT),
-                                        ..egui::TextFormat::simple(small, fonts::MUTED)
+                                        line_height: Some(body.size * theme::LINE_HEIGHT),
+                                        ..egui::TextFormat::simple(small, palette::MUTED)
                                     },
                                 );
                             }
@@ -195,14 +216,14 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 ui.label(
                     egui::RichText::new(S::KeysHint.get(lang))
                         .small()
-                        .color(fonts::MUTED),
+                        .color(palette::MUTED),
                 );
             }
         });
     let central = egui::CentralPanel::default()
         .frame(
             egui::Frame::new()
-                .fill(fonts::PAPER)
+                .fill(palette::PAPER)
                 .inner_margin(egui::Margin::symmetric(20, 12)),
         )
         .show(ui, |ui| {
@@ -268,9 +289,9 @@ fn bubble(
             .show(ui, |ui| {
                 ui.set_max_width(width * 0.78);
                 if !who.is_empty() {
-                    ui.label(egui::RichText::new(who).small().color(fonts::MUTED));
+                    ui.label(egui::RichText::new(who).small().color(palette::MUTED));
                 }
-                ui.label(ui::prose(ui, text));
+                ui.label(theme::prose(ui, text));
             });
         ui.add_space(6.0);
     })
@@ -278,12 +299,12 @@ fn bubble(
 }
 
 fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
-    ui::card(ui, |ui| {
+    theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(
             egui::RichText::new(S::Preview.get(lang))
                 .strong()
-                .color(fonts::ACCENT),
+                .color(palette::ACCENT),
         );
         for (label, value) in &p.stats {
             ui.horizontal(|ui| {
@@ -295,15 +316,15 @@ fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
         ui.label(egui::RichText::new(format!("{}: {}", S::Node.get(lang), p.node)).monospace());
         if let Some(inner) = &p.inner {
             ui.label(
-                ui::prose(ui, format!("{}: {inner}", S::InnerVoice.get(lang)))
+                theme::prose(ui, format!("{}: {inner}", S::InnerVoice.get(lang)))
                     .italics()
-                    .color(fonts::MUTED),
+                    .color(palette::MUTED),
             );
         }
         ui.label(
             egui::RichText::new(S::Layers.get(lang))
                 .small()
-                .color(fonts::MUTED),
+                .color(palette::MUTED),
         );
         for layer in &p.layers {
             ui.label(egui::RichText::new(format!("・{layer}")).small());

@@ -1,8 +1,9 @@
 //! The leaderboard screen: the trainee's own board (every finished 1on1,
 //! in `local.db`) and the workshop (join with server, code and nickname; the
-//! rank the server gave; submissions waiting offline). Also records each
-//! finished 1on1 locally and submits it to the joined workshop.
+//! rank the server gave; submissions waiting offline). The workshop's state
+//! lives in [`crate::workshop`].
 
+use crate::theme::palette;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -12,8 +13,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
-use super::ui::{self, ScreenDraw};
-use super::{Config, Game, Intent, Screen, Settings, fonts};
+use crate::theme::{self, ScreenDraw};
+use crate::state::{Config, Game, Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
 use kiku_board::client::{self, Client, Link, LinkStatus, SendError};
 use kiku_board::server::Joined;
 use kiku_board::store::{Board, Row};
@@ -26,141 +29,13 @@ const TOP: u32 = 5;
 const POLL: Duration = Duration::from_millis(500);
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Workshop>()
-        .add_systems(Startup, start_link)
-        .add_systems(Update, record_finished)
-        .add_systems(OnEnter(Screen::Leaderboard), reload_local)
+    app.add_systems(OnEnter(Screen::Leaderboard), reload_local)
         .add_systems(
             EguiPrimaryContextPass,
             draw_system
                 .run_if(in_state(Screen::Leaderboard))
                 .in_set(ScreenDraw),
         );
-}
-
-/// The workshop the trainee joined (saved in `workshop.json`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinedAs {
-    /// The server address as typed.
-    pub server: String,
-    /// The workshop code.
-    pub code: String,
-    /// The nickname, as the server will show it.
-    pub nickname: String,
-}
-
-/// The join form's fields.
-#[derive(Clone, Debug, Default)]
-pub struct JoinForm {
-    /// Server address, e.g. `192.168.1.20:8787`.
-    pub server: String,
-    /// Workshop code.
-    pub code: String,
-    /// Nickname.
-    pub nickname: String,
-}
-
-/// What the join thread sends back.
-type JoinAnswer = (JoinedAs, Result<Joined, SendError>);
-
-/// The leaderboard's state.
-#[derive(Resource, Default)]
-pub struct Workshop {
-    /// The join form.
-    pub form: JoinForm,
-    /// The workshop joined, if any.
-    pub joined: Option<JoinedAs>,
-    /// Why the last join failed.
-    pub join_error: Option<String>,
-    /// A warning from the server on joining (the nickname already has scores).
-    pub join_note: Option<String>,
-    joining: Option<Mutex<Receiver<JoinAnswer>>>,
-    link: Option<Link>,
-    /// The local board (`None` until read; `Err` if unreadable).
-    pub local: Option<Result<Board, String>>,
-    /// Why recording the last 1on1 locally failed.
-    pub record_error: Option<String>,
-    last_recorded: Option<(String, u64, Vec<String>)>,
-    data_dir: Option<PathBuf>,
-}
-
-fn joined_path(dir: &Path) -> PathBuf {
-    dir.join("workshop.json")
-}
-
-fn start_link(config: Res<Config>, mut workshop: ResMut<Workshop>) {
-    let Some(dir) = config.data_dir.clone() else {
-        return;
-    };
-    workshop.joined = std::fs::read(joined_path(&dir))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<JoinedAs>(&bytes).ok());
-    if let Some(joined) = &workshop.joined {
-        workshop.form = JoinForm {
-            server: joined.server.clone(),
-            code: joined.code.clone(),
-            nickname: joined.nickname.clone(),
-        };
-    }
-    // Submissions left from an earlier run go out as soon as they can.
-    workshop.link = Some(Link::start(&dir.join("outbox.json")));
-    workshop.data_dir = Some(dir);
-}
-
-fn save_joined(dir: &Path, joined: Option<&JoinedAs>) {
-    let path = joined_path(dir);
-    match joined {
-        Some(joined) => {
-            if let Ok(json) = serde_json::to_vec_pretty(joined) {
-                let tmp = path.with_extension("json.tmp");
-                if std::fs::write(&tmp, json).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
-            }
-        }
-        None => {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// Records each finished 1on1 once: in the local board, and to the joined
-/// workshop through the queue.
-fn record_finished(game: Res<Game>, mut workshop: ResMut<Workshop>) {
-    if !game.is_changed() {
-        return;
-    }
-    let Some(play) = game
-        .play
-        .as_ref()
-        .filter(|p| p.saved && p.session.is_over())
-    else {
-        return;
-    };
-    let transcript = play.session.transcript();
-    let marker = (
-        transcript.scenario.clone(),
-        transcript.seed,
-        transcript.choice_ids(),
-    );
-    if workshop.last_recorded.as_ref() == Some(&marker) {
-        return;
-    }
-    workshop.last_recorded = Some(marker);
-    // Screenshots and tests run without a data folder: nothing is saved.
-    let Some(dir) = workshop.data_dir.clone() else {
-        return;
-    };
-    let finished = kiku_core::Finished::of(&play.session, kiku_core::record::now_ms());
-    workshop.record_error = match local::record_at(&local::path_in(&dir), &finished) {
-        Ok(_) => None,
-        Err(e) => Some(e.to_string()),
-    };
-    workshop.local = None;
-    if let (Some(joined), Some(link)) = (&workshop.joined, &workshop.link) {
-        let submission = client::submission(&finished, &joined.code, &joined.nickname);
-        link.submit(&joined.server, submission);
-    }
 }
 
 fn reload_local(mut workshop: ResMut<Workshop>) {
@@ -191,108 +66,25 @@ fn draw_system(
     if workshop.local.is_none()
         && let Some(dir) = &workshop.data_dir
     {
-        workshop.local = Some(local::board(&dir.join("local.db"), TOP).map_err(|e| e.to_string()));
+        workshop.local = Some(local::board(&local::path_in(dir), TOP).map_err(|e| e.to_string()));
     }
-    let status = workshop.link.as_ref().map(Link::status).unwrap_or_default();
-    let busy = workshop.joining.is_some() || status.pending > 0;
+    let status = workshop.status();
+    let busy = workshop.joining() || status.pending > 0;
     if busy && let Ok(ctx) = contexts.ctx_mut() {
         ctx.request_repaint_after(POLL);
     }
     let mut action = None;
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         action = draw(ui, &mut workshop, &status, lang);
         (action == Some(Action::Back)).then_some(Intent::Open(Screen::Title))
     })?;
     match action {
         Some(Action::Join) => start_join(&mut workshop, lang),
-        Some(Action::Leave) => {
-            workshop.joined = None;
-            workshop.join_note = None;
-            if let Some(dir) = &workshop.data_dir {
-                save_joined(dir, None);
-            }
-        }
-        Some(Action::Retry) => {
-            if let Some(link) = &workshop.link {
-                link.retry_now();
-            }
-        }
+        Some(Action::Leave) => workshop.leave(),
+        Some(Action::Retry) => workshop.retry_now(),
         Some(Action::Back) | None => {}
     }
     Ok(())
-}
-
-fn start_join(workshop: &mut Workshop, lang: Lang) {
-    workshop.join_error = None;
-    workshop.join_note = None;
-    let form = workshop.form.clone();
-    let client = match Client::new(&form.server) {
-        Ok(client) => client,
-        Err(e) => {
-            workshop.join_error = Some(e);
-            return;
-        }
-    };
-    if let Err(e) = rescore::check_nickname(&form.nickname) {
-        workshop.join_error = Some(e.message);
-        return;
-    }
-    if form.code.trim().is_empty() {
-        workshop.join_error = Some(
-            lang.pick("コードを入力してください。", "Type the workshop code.")
-                .into(),
-        );
-        return;
-    }
-    let (tx, rx) = mpsc::channel();
-    let wanted = JoinedAs {
-        server: form.server.trim().to_string(),
-        code: form.code.trim().to_uppercase(),
-        nickname: form.nickname.trim().to_string(),
-    };
-    let spawned = std::thread::Builder::new()
-        .name("kiku-join".into())
-        .spawn(move || {
-            let result = client.join(&wanted.code, &wanted.nickname);
-            let _ = tx.send((wanted, result));
-        });
-    match spawned {
-        Ok(_) => workshop.joining = Some(Mutex::new(rx)),
-        Err(e) => workshop.join_error = Some(e.to_string()),
-    }
-}
-
-fn poll_join(workshop: &mut Workshop) {
-    let received = match &workshop.joining {
-        Some(rx) => match rx.lock().map(|rx| rx.try_recv()) {
-            Ok(Ok(answer)) => Some(Some(answer)),
-            Ok(Err(TryRecvError::Empty)) => None,
-            _ => Some(None),
-        },
-        None => return,
-    };
-    let Some(answer) = received else {
-        return;
-    };
-    workshop.joining = None;
-    match answer {
-        Some((mut wanted, Ok(joined))) => {
-            wanted.nickname = joined.nickname.clone();
-            workshop.join_note = joined.taken.then(|| {
-                format!(
-                    "「{}」にはすでに記録があります。別の人なら名前を変えてください。 / \
-                     \"{}\" already has scores: if that is not you, pick another name.",
-                    joined.nickname, joined.nickname
-                )
-            });
-            if let Some(dir) = &workshop.data_dir {
-                save_joined(dir, Some(&wanted));
-            }
-            workshop.joined = Some(wanted);
-        }
-        Some((_, Err(e))) => workshop.join_error = Some(e.to_string()),
-        None => workshop.join_error = Some("the join was interrupted".into()),
-    }
 }
 
 /// Draws the screen; returns what the trainee did.
@@ -303,7 +95,7 @@ pub fn draw(
     lang: Lang,
 ) -> Option<Action> {
     let mut action = None;
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui
                 .button(format!("← {}", lang.pick("戻る", "Back")))
@@ -316,11 +108,11 @@ pub fn draw(
         ui.add_space(12.0);
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.columns(2, |cols| {
-                ui::card(&mut cols[0], |ui| {
+                theme::card(&mut cols[0], |ui| {
                     ui.set_width(ui.available_width());
                     draw_local(ui, workshop, lang);
                 });
-                ui::card(&mut cols[1], |ui| {
+                theme::card(&mut cols[1], |ui| {
                     ui.set_width(ui.available_width());
                     if let Some(a) = draw_workshop(ui, workshop, status, lang) {
                         action = Some(a);
@@ -336,10 +128,10 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
     ui.label(
         egui::RichText::new(lang.pick("あなたの記録", "Your board"))
             .size(22.0)
-            .color(fonts::ACCENT),
+            .color(palette::ACCENT),
     );
     if let Some(e) = &workshop.record_error {
-        ui.colored_label(fonts::BAD, e);
+        ui.colored_label(palette::BAD, e);
     }
     match &workshop.local {
         None => {
@@ -349,7 +141,7 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
             ));
         }
         Some(Err(e)) => {
-            ui.colored_label(fonts::BAD, e);
+            ui.colored_label(palette::BAD, e);
         }
         Some(Ok(board)) if board.entries == 0 => {
             ui.label(lang.pick(
@@ -378,7 +170,7 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             for row in rows {
-                ui.label(egui::RichText::new(format!("{}.", row.rank)).color(fonts::MUTED));
+                ui.label(egui::RichText::new(format!("{}.", row.rank)).color(palette::MUTED));
                 ui.label(egui::RichText::new(row.points.to_string()).strong());
                 let when = kiku_board::csv::rfc3339(row.created_ms)
                     .replace('T', " ")
@@ -399,7 +191,7 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
                     ),
                     _ => when,
                 };
-                ui.label(egui::RichText::new(detail).color(fonts::MUTED));
+                ui.label(egui::RichText::new(detail).color(palette::MUTED));
                 ui.end_row();
             }
         });
@@ -415,7 +207,7 @@ fn draw_workshop(
     ui.label(
         egui::RichText::new(lang.pick("ワークショップ", "Workshop"))
             .size(22.0)
-            .color(fonts::ACCENT),
+            .color(palette::ACCENT),
     );
     ui.add_space(6.0);
     if workshop.data_dir.is_none() {
@@ -457,16 +249,16 @@ fn draw_workshop(
                     ui.end_row();
                 });
             ui.add_space(8.0);
-            if workshop.joining.is_some() {
+            if workshop.joining() {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label(lang.pick("接続中…", "Connecting…"));
                 });
-            } else if ui::primary(ui, lang.pick("参加する", "Join")).clicked() {
+            } else if theme::primary(ui, lang.pick("参加する", "Join")).clicked() {
                 action = Some(Action::Join);
             }
             if let Some(e) = &workshop.join_error {
-                ui.colored_label(fonts::BAD, e);
+                ui.colored_label(palette::BAD, e);
             }
         }
         Some(joined) => {
@@ -479,7 +271,7 @@ fn draw_workshop(
                 joined.server
             ));
             if let Some(note) = &workshop.join_note {
-                ui.colored_label(fonts::BAD, note);
+                ui.colored_label(palette::BAD, note);
             }
             ui.add_space(8.0);
             match &status.last_accepted {
@@ -508,7 +300,7 @@ fn draw_workshop(
                             lang.pick("サーバーの採点:", "The server's score:"),
                             accepted.entry.scores.overall
                         ))
-                        .color(fonts::MUTED),
+                        .color(palette::MUTED),
                     );
                 }
                 None => {
@@ -530,7 +322,7 @@ fn draw_workshop(
     if status.pending > 0 {
         ui.add_space(10.0);
         ui.colored_label(
-            fonts::BAD,
+            palette::BAD,
             format!(
                 "{} {} {}",
                 status.pending,
@@ -546,7 +338,7 @@ fn draw_workshop(
     }
     for why in status.rejected.iter().rev().take(3) {
         ui.colored_label(
-            fonts::BAD,
+            palette::BAD,
             format!(
                 "{} {why}",
                 lang.pick("受け付けられませんでした:", "Not accepted:")

@@ -1,13 +1,16 @@
 //! Scenario select: a card per scenario (title, member, difficulty, best and
 //! last score), and an error card with file:line:column for a broken file.
 
+use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::strings::S;
-use super::ui::{self, ScreenDraw};
-use super::view::{self, Card};
-use super::{Intent, Library, Screen, Settings, fonts};
+use crate::view::strings::S;
+use crate::theme::{self, ScreenDraw};
+use crate::view::{self, Card};
+use crate::state::{Library, Screen, Settings};
+use crate::intent::Intent;
+use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {
@@ -25,8 +28,8 @@ fn draw_system(
     library: Res<Library>,
     mut intents: MessageWriter<Intent>,
 ) -> Result {
-    let cards = view::cards(&library.catalog, &library.history, settings.lang);
-    ui::show_screen(&mut contexts, &mut intents, |ui| {
+    let cards = view::cards(&library.catalog, &library.records, settings.lang);
+    theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &cards, settings.lang)
     })
 }
@@ -37,7 +40,7 @@ const CARD_WIDTH: f32 = 520.0;
 /// Draws scenario select.
 pub fn draw(ui: &mut egui::Ui, cards: &[Card], lang: Lang) -> Option<Intent> {
     let mut intent = None;
-    ui::central(ui, |ui| {
+    theme::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.button(format!("← {}", S::Back.get(lang))).clicked() {
                 intent = Some(Intent::Open(Screen::Title));
@@ -77,7 +80,7 @@ pub fn draw(ui: &mut egui::Ui, cards: &[Card], lang: Lang) -> Option<Intent> {
 
 fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<Intent> {
     let mut intent = None;
-    ui::card(ui, |ui| {
+    theme::card(ui, |ui| {
         ui.set_width(width - 30.0);
         match card {
             Card::Playable {
@@ -91,18 +94,18 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 errors,
             } => {
                 ui.add(
-                    egui::Label::new(egui::RichText::new(title).heading().color(fonts::ACCENT))
+                    egui::Label::new(egui::RichText::new(title).heading().color(palette::ACCENT))
                         .wrap(),
                 );
                 ui.label(
-                    egui::RichText::new(format!("{member} · {difficulty}")).color(fonts::MUTED),
+                    egui::RichText::new(format!("{member} · {difficulty}")).color(palette::MUTED),
                 );
-                ui.label(ui::prose(ui, summary));
+                ui.label(theme::prose(ui, summary));
                 ui.horizontal(|ui| {
                     let score =
                         |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());
                     if best.is_none() {
-                        ui.label(egui::RichText::new(S::NotPlayed.get(lang)).color(fonts::MUTED));
+                        ui.label(egui::RichText::new(S::NotPlayed.get(lang)).color(palette::MUTED));
                     } else {
                         ui.label(format!(
                             "{} {}  ·  {} {}",
@@ -113,24 +116,24 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                         ));
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui::primary(ui, S::Play.get(lang)).clicked() {
+                        if theme::primary(ui, S::Play.get(lang)).clicked() {
                             intent = Some(Intent::Pick(*index));
                         }
                     });
                 });
                 for e in errors {
-                    ui.label(egui::RichText::new(e).small().monospace().color(fonts::BAD));
+                    ui.label(egui::RichText::new(e).small().monospace().color(palette::BAD));
                 }
             }
             Card::Broken { file, errors } => {
                 ui.label(
                     egui::RichText::new(format!("⚠ {}", S::BrokenScenario.get(lang)))
                         .heading()
-                        .color(fonts::BAD),
+                        .color(palette::BAD),
                 );
                 ui.label(egui::RichText::new(file).monospace());
                 for e in errors.iter().take(6) {
-                    ui.label(egui::RichText::new(e).monospace().color(fonts::BAD));
+                    ui.label(egui::RichText::new(e).monospace().color(palette::BAD));
                 }
                 if errors.len() > 6 {
                     ui.label(format!("… +{}", errors.len() - 6));

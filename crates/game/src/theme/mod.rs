@@ -1,6 +1,10 @@
 //! The window, egui, the font and style, the overlays shared by every screen
 //! (scenario edit errors, notices), and small layout helpers.
 
+pub mod fonts;
+pub mod palette;
+pub mod portrait;
+
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResolution};
 use bevy::winit::WinitSettings;
@@ -8,8 +12,9 @@ use bevy_egui::{
     EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
 };
 
-use super::strings::S;
-use super::{Game, Intent, Settings, fonts};
+use crate::view::strings::S;
+use crate::state::{Game, Settings};
+use crate::intent::Intent;
 use kiku_core::text::Lang;
 
 /// The window's size at start, in logical pixels.
@@ -45,9 +50,9 @@ pub fn window_plugins(screenshots: bool) -> impl PluginGroup {
         })
         .set(bevy::log::LogPlugin {
             filter: if screenshots {
-                "warn,kiku=debug,bevy_render::view::window::screenshot=warn".into()
+                "warn,kiku=debug,kiku_game=debug,kiku_board=debug,bevy_render::view::window::screenshot=warn".into()
             } else {
-                "warn,kiku=info".into()
+                "warn,kiku=info,kiku_game=info,kiku_board=info".into()
             },
             ..default()
         })
@@ -174,7 +179,7 @@ pub fn draw_overlays(
             .show(ctx, |ui| {
                 ui.set_max_width(ctx.content_rect().width() * 0.8);
                 for error in reload_errors {
-                    ui.label(egui::RichText::new(error).monospace().color(fonts::BAD));
+                    ui.label(egui::RichText::new(error).monospace().color(palette::BAD));
                 }
                 ui.label(S::KeptLastGood.get(lang));
                 if ui.button(S::Dismiss.get(lang)).clicked() {
@@ -234,7 +239,7 @@ pub fn central(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
     egui::CentralPanel::default()
         .frame(
             egui::Frame::new()
-                .fill(fonts::PAPER)
+                .fill(palette::PAPER)
                 .inner_margin(egui::Margin::symmetric(24, 16)),
         )
         .show(ui, add);
@@ -256,7 +261,7 @@ pub fn column(ui: &mut egui::Ui, max_width: f32, add: impl FnOnce(&mut egui::Ui)
 /// A card: a framed box on the page.
 pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
     egui::Frame::new()
-        .fill(fonts::CARD)
+        .fill(palette::CARD)
         .stroke(egui::Stroke::new(
             1.0,
             egui::Color32::from_rgb(0xE0, 0xD8, 0xC8),
@@ -275,7 +280,7 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
                 .color(egui::Color32::WHITE)
                 .strong(),
         )
-        .fill(fonts::ACCENT)
+        .fill(palette::ACCENT)
         .min_size(egui::vec2(180.0, 40.0)),
     )
 }

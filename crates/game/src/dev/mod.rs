@@ -1,0 +1,5 @@
+//! Tools for developers and facilitators: a picture of every screen
+//! (`--screenshots`) and hot reload of edited scenario files.
+
+pub mod hot_reload;
+pub mod screenshots;

@@ -1,0 +1,200 @@
+//! The game's resources besides the screen: how it was started, the
+//! player's settings, the scenarios with the player's records, and the 1on1
+//! being played. [`setup`] builds them from the command line.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use kiku_board::local::{self, Imported, Record};
+use kiku_core::Score;
+use kiku_core::play::session::Session;
+use kiku_core::scenario::Scenario;
+use kiku_core::text::Lang;
+
+use crate::catalog::Catalog;
+use crate::prefs::{self, Prefs};
+use crate::view::{self, Typing};
+
+/// Options of the game (used when no subcommand is given).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GameArgs {
+    /// Facilitator preview: show each choice's act and the member's hidden state.
+    #[arg(long)]
+    pub preview: bool,
+    /// Interface language: ja or en (default: the saved setting, else the system locale).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Walk through every screen in both languages, save one PNG per screen
+    /// and language into DIR, and exit.
+    #[arg(long, value_name = "DIR")]
+    pub screenshots: Option<PathBuf>,
+    /// Folder of scenarios to play (default: the bundled scenarios/).
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| format!("unknown language `{s}`: use ja or en"))
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| format!("unknown language `{s}`: use ja or en"))
+}
+
+/// The screen the trainee is on.
+#[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Screen {
+    /// The title.
+    #[default]
+    Title,
+    /// Scenario select.
+    Select,
+    /// Who the member is and what to aim for.
+    Briefing,
+    /// The 1on1.
+    Conversation,
+    /// The debrief.
+    Debrief,
+    /// Settings.
+    Settings,
+    /// The workshop leaderboard (its plugin lives in `leaderboard.rs`).
+    Leaderboard,
+}
+
+/// How the game was started.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Config {
+    /// Where settings and the local board are saved (`None`: nothing is saved).
+    pub data_dir: Option<PathBuf>,
+    /// `--preview` was given: preview mode regardless of the setting.
+    pub force_preview: bool,
+    /// A fixed seed for every 1on1 (screenshots and tests), else random.
+    pub seed: Option<u64>,
+}
+
+/// The player's settings in force.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Deref)]
+pub struct Settings(pub Prefs);
+
+/// The scenarios and the player's record on each.
+#[derive(Resource, Debug, Default)]
+pub struct Library {
+    /// Every scenario file.
+    pub catalog: Catalog,
+    /// Best, last and number of plays per scenario id, read from the local
+    /// board at start and kept up to date as 1on1s finish.
+    pub records: BTreeMap<String, Record>,
+}
+
+impl Library {
+    /// Counts one more finished 1on1 with `overall` on `scenario`.
+    pub fn count(&mut self, scenario: &str, overall: u32) {
+        let record = self.records.entry(scenario.to_string()).or_default();
+        record.best = Some(record.best.map_or(overall, |b| b.max(overall)));
+        record.last = Some(overall);
+        record.plays += 1;
+    }
+}
+
+/// The 1on1 being played (or just finished).
+#[derive(Clone, Debug)]
+pub struct Play {
+    /// The catalog index of its scenario.
+    pub entry: usize,
+    /// The session.
+    pub session: Session,
+    /// How far the member's current line has appeared.
+    pub typing: Typing,
+    /// The score, worked out once when the 1on1 finishes.
+    pub score: Option<Arc<Score>>,
+}
+
+/// The game's state besides the screen.
+#[derive(Resource, Debug, Default)]
+pub struct Game {
+    /// The scenario picked in select (a catalog index).
+    pub picked: Option<usize>,
+    /// The current or last 1on1.
+    pub play: Option<Play>,
+    /// The debrief, built once per finished 1on1 and language.
+    pub debrief: Option<(Lang, view::Debrief)>,
+    /// Messages for the player (a corrupt file moved aside, a failed save).
+    pub notices: Vec<String>,
+    /// Errors of a broken scenario edit (hot reload), shown in an overlay.
+    pub reload_errors: Vec<String>,
+    /// The debrief's better replies: worked out on a thread.
+    pub suggestions: Option<Suggestions>,
+}
+
+/// The debrief's "what would have been better", which searches the graph.
+#[derive(Debug)]
+pub enum Suggestions {
+    /// Being worked out on a thread.
+    Pending(std::sync::Mutex<std::sync::mpsc::Receiver<Vec<Option<view::Suggestion>>>>),
+    /// Done.
+    Ready(Vec<Option<view::Suggestion>>),
+}
+
+impl Game {
+    /// The preview setting in force.
+    pub fn preview(config: &Config, settings: &Settings) -> bool {
+        config.force_preview || settings.preview
+    }
+}
+
+/// The scenario a catalog index plays (its last good version).
+pub fn scenario_at(library: &Library, index: usize) -> Option<Arc<Scenario>> {
+    library.catalog.entries.get(index)?.good.clone()
+}
+
+/// Builds the state from the command line: settings, catalog, and the
+/// player's records from the local board (importing a Kiku 0.1
+/// `history.json` into it first, once).
+pub fn setup(
+    args: &GameArgs,
+    data_dir: Option<PathBuf>,
+) -> (Config, Settings, Library, Vec<String>) {
+    let mut notices = Vec::new();
+    let (mut prefs, msg) = prefs::load(data_dir.as_deref());
+    notices.extend(msg);
+    if let Some(lang) = args.lang {
+        prefs.lang = lang;
+    }
+    let root = args
+        .scenarios
+        .clone()
+        .unwrap_or_else(kiku_core::load::bundled_dir);
+    let catalog = Catalog::load(vec![root]);
+    let mut records = BTreeMap::new();
+    if let Some(dir) = &data_dir {
+        let title = |id: &str| {
+            catalog
+                .entries
+                .iter()
+                .filter_map(|e| e.good.as_ref())
+                .find(|s| s.id == id)
+                .map(|s| s.title.clone())
+        };
+        match local::import_legacy_history(dir, title) {
+            Ok(Imported::Nothing | Imported::Entries { .. }) => {}
+            Ok(Imported::Corrupt(message)) => notices.push(message),
+            Err(e) => notices.push(format!("could not import the old history: {e}")),
+        }
+        match local::records(&local::path_in(dir)) {
+            Ok(found) => records = found,
+            Err(e) => notices.push(format!("could not read your past scores: {e}")),
+        }
+    }
+    (
+        Config {
+            data_dir,
+            force_preview: args.preview,
+            seed: None,
+        },
+        Settings(prefs),
+        Library { catalog, records },
+        notices,
+    )
+}
