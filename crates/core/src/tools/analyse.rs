@@ -16,9 +16,10 @@ use rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
 
 use crate::act::{Act, Family, Frame};
-use crate::scenario::{EndingKind, Layer, Scenario, Target};
-use crate::score::{Score, Scores, score_quick};
 use crate::play::session::Session;
+use crate::scenario::{EndingKind, Scenario, Target};
+use crate::score::rules::UNEASE_VOICED_AT;
+use crate::score::{Score, Scores, score_quick};
 
 /// Above this many structural paths, analysis samples instead of walking all.
 pub const EXHAUSTIVE_PATH_LIMIT: u64 = 100_000;
@@ -235,7 +236,7 @@ pub fn is_listen_first(session: &Session) -> bool {
     first.act.family() == Family::Listening
         && !turns
             .iter()
-            .any(|t| t.act.is_advice_like() && t.voiced_before < Layer::Unease)
+            .any(|t| t.act.is_advice_like() && t.voiced_before < UNEASE_VOICED_AT)
         && turns.iter().any(|t| {
             t.act
                 .question()
@@ -389,7 +390,7 @@ fn could_listen_first(session: &Session) -> bool {
         .is_none_or(|t| t.act.family() == Family::Listening)
         && !turns
             .iter()
-            .any(|t| t.act.is_advice_like() && t.voiced_before < Layer::Unease)
+            .any(|t| t.act.is_advice_like() && t.voiced_before < UNEASE_VOICED_AT)
 }
 
 /// Structural distance (in choices) from every node to the ending `id`.
