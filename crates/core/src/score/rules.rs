@@ -167,8 +167,265 @@ pub const MANAGER_NEXT_STEP_POINTS: i32 = 0;
 /// No next step (`next_step: Nobody`).
 pub const NO_NEXT_STEP_POINTS: i32 = 0;
 
+// Checked when the crate builds: later change questions never earn more
+// than earlier ones, the best outcome fits the axis, and the default
+// weights add up to 100.
+const _: () =
+    assert!(CHANGE_CREDITS[0] >= CHANGE_CREDITS[1] && CHANGE_CREDITS[1] >= CHANGE_CREDITS[2]);
+const _: () = assert!(STATE_MAX + OPENED_UP_POINTS + MEMBER_NEXT_STEP_POINTS <= AXIS_MAX);
+const _: () = assert!(
+    DEFAULT_WEIGHT_LISTENING
+        + DEFAULT_WEIGHT_QUESTIONS
+        + DEFAULT_WEIGHT_CHANGE
+        + DEFAULT_WEIGHT_OUTCOME
+        == 100
+);
+
 /// Whether `reflections : questions` reaches the ratio `at` (exact integer
 /// comparison: `reflections * at.1 >= questions * at.0`).
 pub fn ratio_at_least(reflections: u32, questions: u32, at: (u32, u32)) -> bool {
     u64::from(reflections) * u64::from(at.1) >= u64::from(questions) * u64::from(at.0)
+}
+
+#[cfg(test)]
+mod tests {
+    //! `scenarios/README.md` ("How a 1on1 is scored") states every number
+    //! above; these tests keep the guide and the code in step.
+
+    use super::*;
+
+    const README: &str = include_str!("../../../../scenarios/README.md");
+
+    /// The scoring section of the guide up to "What this means for authors"
+    /// (whose 85/90/40 are balance targets the workspace tests check), with
+    /// line breaks and runs of spaces collapsed so wrapped sentences read
+    /// as one.
+    fn scoring_section() -> String {
+        let start = README
+            .find("## How a 1on1 is scored")
+            .expect("the guide has a scoring section");
+        let end = start
+            + README[start..]
+                .find("### What this means for authors")
+                .expect("the scoring section ends with the authors' notes");
+        README[start..end]
+            .replace('\u{2212}', "-")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Points as the guide writes them: `+10`, `-30`, `0`.
+    fn signed(points: i32) -> String {
+        if points > 0 {
+            format!("+{points}")
+        } else {
+            points.to_string()
+        }
+    }
+
+    /// A share as the guide writes it: `0.5` is `50%`.
+    fn percent(share: f64) -> String {
+        format!("{}%", (share * 100.0).round() as i64)
+    }
+
+    fn ordinal(n: usize) -> &'static str {
+        match n {
+            1 => "first",
+            2 => "second",
+            3 => "third",
+            4 => "fourth",
+            5 => "fifth",
+            _ => panic!("no ordinal word for {n}"),
+        }
+    }
+
+    fn fraction(divisor: i32) -> &'static str {
+        match divisor {
+            2 => "half",
+            3 => "a third",
+            4 => "a quarter",
+            _ => panic!("no fraction word for 1/{divisor}"),
+        }
+    }
+
+    /// Every sentence of the guide that states a scoring number, built from
+    /// the constants.
+    fn expected() -> Vec<String> {
+        let [first, second, later] = CHANGE_CREDITS;
+        vec![
+            // The section's introduction.
+            format!("each 0-{AXIS_MAX}"),
+            format!(
+                "default listening {DEFAULT_WEIGHT_LISTENING}, questions \
+                 {DEFAULT_WEIGHT_QUESTIONS}, change {DEFAULT_WEIGHT_CHANGE}, outcome \
+                 {DEFAULT_WEIGHT_OUTCOME}"
+            ),
+            // Listen first.
+            format!("{} for each listening act", signed(LISTEN_CREDIT)),
+            format!("unasked or premature advice, up to {LISTEN_CREDITS_MAX}."),
+            "MITI 4.2.1".to_string(),
+            format!(
+                "{}:{} or more {} (\"good\"), {}:{} {} (\"fair\"), {}:{} {}, less 0.",
+                RATIO_GOOD.0,
+                RATIO_GOOD.1,
+                signed(RATIO_GOOD_POINTS),
+                RATIO_FAIR.0,
+                RATIO_FAIR.1,
+                signed(RATIO_FAIR_POINTS),
+                RATIO_LOW.0,
+                RATIO_LOW.1,
+                signed(RATIO_LOW_POINTS),
+            ),
+            format!(
+                "Reflections with no questions at all: {}.",
+                signed(RATIO_NO_QUESTIONS_POINTS)
+            ),
+            format!(
+                "{} or more {} (\"good\"), {} {} (\"fair\"), any {}.",
+                percent(COMPLEX_GOOD_SHARE),
+                signed(COMPLEX_GOOD_POINTS),
+                percent(COMPLEX_FAIR_SHARE),
+                signed(COMPLEX_FAIR_POINTS),
+                signed(COMPLEX_ANY_POINTS),
+            ),
+            format!("{} for every premature advice", signed(PREMATURE_PENALTY)),
+            format!("{} for unasked advice after it", signed(UNASKED_PENALTY)),
+            format!(
+                "{} for talking about yourself",
+                signed(SELF_DISCLOSE_PENALTY)
+            ),
+            format!("{} for steering back to work", signed(REDIRECT_PENALTY)),
+            // Question quality.
+            format!(
+                "person-focused `Being` {}, `Values` {}, `Feeling` {}, `Change` {}, \
+                 `Doing` {}, `Fact` {}; work-focused {}; {} more when it is a `follow_up`.",
+                signed(BEING_CREDIT),
+                signed(VALUES_CREDIT),
+                signed(FEELING_CREDIT),
+                signed(CHANGE_FRAME_CREDIT),
+                signed(DOING_CREDIT),
+                signed(FACT_CREDIT),
+                signed(WORK_QUESTION_CREDIT),
+                signed(FOLLOW_UP_CREDIT),
+            ),
+            format!(
+                "The {} question of the same frame earns {}",
+                ordinal(REPEATED_FRAME_FROM),
+                fraction(REPEATED_FRAME_DIVISOR)
+            ),
+            format!("Question credit is capped at {QUESTION_CREDIT_CAP}."),
+            format!(
+                "the {} closed question in a row and every one after costs {}.",
+                ordinal(CLOSED_STRING_FROM as usize),
+                signed(CLOSED_STRING_PENALTY)
+            ),
+            format!(
+                "Leading {}, blaming {} each.",
+                signed(LEADING_PENALTY),
+                signed(BLAMING_PENALTY)
+            ),
+            format!(
+                "Share of open questions: {} or more {}, {} {}.",
+                percent(OPEN_GOOD_SHARE),
+                signed(OPEN_GOOD_POINTS),
+                percent(OPEN_FAIR_SHARE),
+                signed(OPEN_FAIR_POINTS),
+            ),
+            format!(
+                "{} or more of questions about the person: {}.",
+                percent(PERSON_FOCUS_SHARE),
+                signed(PERSON_FOCUS_POINTS)
+            ),
+            "No questions at all: 0.".to_string(),
+            // Trace change.
+            format!(
+                "{} for the first, {} for the second, {} for each after.",
+                signed(first),
+                signed(second),
+                signed(later)
+            ),
+            format!(
+                "{} each, up to {FOLLOW_UP_CHANGE_MAX}.",
+                signed(FOLLOW_UP_CHANGE_CREDIT)
+            ),
+            format!(
+                "(taking it in): {}, up to {PICK_UP_MAX}.",
+                signed(PICK_UP_CREDIT)
+            ),
+            format!("then \"reinforce\"): {} once.", signed(REINFORCE_CREDIT)),
+            format!(
+                "A summary after a change question: {} once.",
+                signed(TRACE_SUMMARY_CREDIT)
+            ),
+            // Outcome.
+            format!(
+                "{STATE_TRUST_PERCENT}% of trust + {STATE_OPENNESS_PERCENT}% of openness + \
+                 {STATE_CLARITY_PERCENT}% of clarity (up to {STATE_MAX})."
+            ),
+            format!(
+                "Ending kind: opened up {}, polite {}, shut down {}.",
+                signed(OPENED_UP_POINTS),
+                signed(POLITE_POINTS),
+                signed(SHUT_DOWN_POINTS)
+            ),
+            format!(
+                "(`next_step: Member`): {}.",
+                signed(MEMBER_NEXT_STEP_POINTS)
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_guide_states_every_rule_as_the_code_does() {
+        let section = scoring_section();
+        let missing: Vec<String> = expected()
+            .into_iter()
+            .filter(|sentence| !section.contains(sentence.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "scenarios/README.md disagrees with score/rules.rs; expected to find:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_number_in_the_guides_scoring_section_is_checked() {
+        let section = scoring_section();
+        let mut covered = vec![false; section.len()];
+        for sentence in expected() {
+            for (at, _) in section.match_indices(sentence.as_str()) {
+                covered[at..at + sentence.len()].fill(true);
+            }
+        }
+        let bytes = section.as_bytes();
+        let mut unchecked = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            // Digits inside a word ("1on1") are not numbers.
+            let in_word = (i > 0 && bytes[i - 1].is_ascii_alphabetic())
+                || bytes.get(end).is_some_and(|b| b.is_ascii_alphabetic());
+            if !in_word && !covered[i] {
+                let from = section.floor_char_boundary(i.saturating_sub(30));
+                let to = section.ceil_char_boundary((end + 30).min(section.len()));
+                unchecked.push(format!(
+                    "`{}` in \"…{}…\"",
+                    &section[i..end],
+                    &section[from..to]
+                ));
+            }
+            i = end;
+        }
+        assert!(
+            unchecked.is_empty(),
+            "numbers in the guide's scoring section that no rule checks:\n{}",
+            unchecked.join("\n")
+        );
+    }
 }
