@@ -217,3 +217,123 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
         pivots,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(source: &str) -> Arc<Scenario> {
+        let loaded = crate::load::load_str(std::path::Path::new("fixture.ron"), source.to_string());
+        loaded
+            .scenario
+            .clone()
+            .unwrap_or_else(|| panic!("{}", loaded.render()))
+    }
+
+    /// Loop-free, three decision points, three endings: walked exhaustively.
+    fn small() -> Arc<Scenario> {
+        fixture(include_str!(
+            "../../../../../tests/fixtures/board_scenario.ron"
+        ))
+    }
+
+    /// Loops back from `closed` to `deeper`: sampled.
+    fn sample() -> Arc<Scenario> {
+        fixture(include_str!("../../../../../tests/fixtures/sample.ron"))
+    }
+
+    #[test]
+    fn exhaustive_analysis_walks_every_path_and_counts_endings() {
+        let s = small();
+        let a = analyse(&s, 1);
+        assert_eq!(a.method, Method::Exhaustive);
+        assert_eq!(a.format, FORMAT);
+        let structural = structural_paths(&s).expect("loop-free");
+        assert!(a.paths >= 1 && a.paths <= structural);
+        assert!(a.best.score.overall >= a.worst.score.overall);
+        assert!(
+            a.best.score.overall > a.worst.score.overall,
+            "choices matter"
+        );
+        // Every path ends somewhere: the ending counts add up to the paths.
+        assert!(a.dead_ends.is_empty());
+        let counted: u64 = a.endings.iter().map(|e| e.paths).sum();
+        assert_eq!(counted, a.paths);
+        assert_eq!(a.histogram.iter().sum::<u64>(), a.paths);
+        let ids: Vec<&str> = a.endings.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), s.endings.len());
+        assert!(a.endings.iter().all(|e| e.paths > 0), "{:?}", a.endings);
+        // The best path replays to its score.
+        let best = Session::replay(&s, 1, &a.best.choices).expect("the best path replays");
+        assert_eq!(
+            Scores::from(&crate::score::score(&s, best.transcript())),
+            a.best.score
+        );
+        assert!(!a.pivots.is_empty());
+    }
+
+    #[test]
+    fn listening_first_beats_advising_first() {
+        let s = small();
+        let a = analyse(&s, 1);
+        let listen = a.listen_first.as_ref().expect("a listen-first path exists");
+        assert!(
+            listen.score.overall > a.advise_first.score.overall,
+            "listen-first {} vs advise-first {}",
+            listen.score.overall,
+            a.advise_first.score.overall
+        );
+        assert!(a.best.score.overall >= listen.score.overall);
+        assert!(a.advise_first.score.overall >= a.worst.score.overall);
+        let first = Session::replay(&s, 1, &listen.choices).expect("replays");
+        assert!(is_listen_first(&first));
+        assert!(!is_listen_first(&advise_first(&s, 1)));
+        // The sample loops (sampled analysis) and asks no being question, so
+        // no path qualifies as listen-first; its best still beats advising.
+        let s = sample();
+        let a = analyse(&s, 1);
+        assert!(matches!(a.method, Method::Sampled { .. }));
+        assert_eq!(a.structural_paths, None);
+        assert!(a.listen_first.is_none());
+        assert!(a.best.score.overall > a.advise_first.score.overall);
+    }
+
+    #[test]
+    fn better_choices_suggests_something_for_a_costly_turn() {
+        let s = sample();
+        let advise = advise_first(&s, 1);
+        let choices = advise.transcript().choice_ids();
+        assert_eq!(choices[0], "advice_early");
+        // The debrief's costliest turn is the premature advice.
+        let score = crate::score::score(&s, advise.transcript());
+        assert_eq!(score.costliest_turns(choices.len(), 1), [1]);
+        let suggestions = better_choices(&s, 1, &choices);
+        assert_eq!(suggestions.len(), choices.len());
+        let first = suggestions[0].as_ref().expect("a better first choice");
+        assert_eq!(first.turn, 1);
+        assert_eq!(first.chosen, "advice_early");
+        assert_ne!(first.better, "advice_early");
+        assert!(first.better_best > first.chosen_best);
+        assert!(!first.act.is_advice_like());
+        // The best path itself leaves nothing to suggest.
+        let best = analyse(&small(), 1).best;
+        let none = better_choices(&small(), 1, &best.choices);
+        assert!(none.iter().all(Option::is_none), "{none:?}");
+    }
+
+    #[test]
+    fn the_text_report_names_the_method_and_every_ending() {
+        let s = small();
+        let a = analyse(&s, 1);
+        let text = render_text(&a, &s);
+        assert!(text.starts_with(&format!("scenario `{}` (seed 1)", s.id)));
+        assert!(text.contains(&format!(
+            "exhaustive: every one of {} paths walked",
+            a.paths
+        )));
+        for id in s.endings.keys() {
+            assert!(text.contains(id.as_str()), "{id} missing from\n{text}");
+        }
+        assert!(text.contains("dead ends: none"));
+    }
+}
