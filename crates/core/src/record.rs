@@ -92,7 +92,11 @@ mod tests {
         let scenario = loaded.scenario.expect("the fixture loads");
         let mut session = Session::start(&scenario, 7);
         while !session.is_over() {
-            let offer = session.choices().into_iter().find(|o| o.enabled).expect("a reply");
+            let offer = session
+                .choices()
+                .into_iter()
+                .find(|o| o.enabled)
+                .expect("a reply");
             let id = offer.id.clone();
             session.choose(&id).unwrap();
         }
@@ -102,6 +106,9 @@ mod tests {
         assert_eq!(again, record);
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<Finished>(&json).unwrap(), record);
-        assert_eq!(record.scores, Scores::from(&score(&scenario, session.transcript())));
+        assert_eq!(
+            record.scores,
+            Scores::from(&score(&scenario, session.transcript()))
+        );
     }
 }

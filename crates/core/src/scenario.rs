@@ -469,11 +469,12 @@ impl Weights {
 
 impl Default for Weights {
     fn default() -> Weights {
+        use crate::score::rules;
         Weights {
-            listening: 35,
-            questions: 30,
-            change: 15,
-            outcome: 20,
+            listening: rules::DEFAULT_WEIGHT_LISTENING,
+            questions: rules::DEFAULT_WEIGHT_QUESTIONS,
+            change: rules::DEFAULT_WEIGHT_CHANGE,
+            outcome: rules::DEFAULT_WEIGHT_OUTCOME,
         }
     }
 }

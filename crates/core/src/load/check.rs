@@ -478,3 +478,134 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../../../../tests/fixtures/sample.ron");
+
+    /// The sample fixture with `from` replaced by `to` (exactly once).
+    fn edited(from: &str, to: &str) -> String {
+        assert_eq!(SAMPLE.matches(from).count(), 1, "`{from}` is not unique");
+        SAMPLE.replacen(from, to, 1)
+    }
+
+    fn diagnostics(source: &str) -> Vec<Diagnostic> {
+        crate::load::load_str(Path::new("sample.ron"), source.to_string()).diagnostics
+    }
+
+    /// The 1-based line of the first occurrence of `needle` in `source`.
+    fn line_of(source: &str, needle: &str) -> usize {
+        let at = source.find(needle).expect("needle in source");
+        source[..at].matches('\n').count() + 1
+    }
+
+    fn the_one<'d>(all: &'d [Diagnostic], severity: Severity, message: &str) -> &'d Diagnostic {
+        let found: Vec<&Diagnostic> = all
+            .iter()
+            .filter(|d| d.severity == severity && d.message.contains(message))
+            .collect();
+        assert_eq!(found.len(), 1, "expected one `{message}` in {all:#?}");
+        found[0]
+    }
+
+    #[test]
+    fn the_fixture_is_clean() {
+        assert_eq!(diagnostics(SAMPLE), Vec::new());
+    }
+
+    #[test]
+    fn a_dangling_goto_is_an_error_with_a_location() {
+        let source = edited(
+            "act: SimpleReflection, next: Node(\"moya\")",
+            "act: SimpleReflection, next: Node(\"nowhere\")",
+        );
+        let all = diagnostics(&source);
+        let d = the_one(&all, Severity::Error, "unknown node `nowhere`");
+        assert_eq!(d.file, "sample.ron");
+        assert_eq!(d.path.as_deref(), Some("nodes[\"open\"].choices[0].next"));
+        assert_eq!(d.line, line_of(&source, "Node(\"nowhere\")"));
+        assert!(d.column > 1);
+        // Naming an ending as a node gets a hint.
+        let source = edited(
+            "act: RedirectToWork, next: End(\"report\")",
+            "act: RedirectToWork, next: Node(\"report\")",
+        );
+        let all = diagnostics(&source);
+        let d = the_one(&all, Severity::Error, "unknown node `report`");
+        assert!(
+            d.message.contains("write `End(\"report\")`"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_is_an_error() {
+        let source = edited("(id: \"silence\"", "(id: \"reflect\"");
+        let all = diagnostics(&source);
+        let d = the_one(&all, Severity::Error, "duplicate choice id `reflect`");
+        assert_eq!(d.path.as_deref(), Some("nodes[\"moya\"].choices[1].id"));
+        assert_eq!(d.line, line_of(&source, "(黙ってうなずき"));
+        // A node id defined twice.
+        let source = edited(
+            "        \"value\": (",
+            "        \"moya\": (lines: [(text: (ja: \"a\", en: \"a\"))], choices: []),\n        \"value\": (",
+        );
+        let all = diagnostics(&source);
+        let d = the_one(&all, Severity::Error, "duplicate id");
+        assert!(d.message.contains("moya"), "{}", d.message);
+    }
+
+    #[test]
+    fn an_unreachable_node_is_reported_at_the_node() {
+        let source = edited(
+            "        \"value\": (",
+            "        \"orphan\": (lines: [(text: (ja: \"あ\", en: \"Ah\"))], choices: [(id: \"leave\", text: (ja: \"じゃあ\", en: \"Bye\"), act: Acknowledge, next: End(\"shut\"))]),\n        \"value\": (",
+        );
+        let all = diagnostics(&source);
+        // The checker treats an unreachable node as an error (a scenario with
+        // dead content does not load).
+        let d = the_one(&all, Severity::Error, "unreachable node `orphan`");
+        assert_eq!(d.path.as_deref(), Some("nodes[\"orphan\"]"));
+        assert_eq!(d.line, line_of(&source, "\"orphan\""));
+        assert_eq!(all.len(), 1, "{all:#?}");
+    }
+
+    #[test]
+    fn a_missing_translation_is_only_a_warning() {
+        let source = edited(
+            "(ja: \"じゃあ、今日はこのへんで。\", en: \"Well, let's wrap up for today.\")",
+            "(ja: \"じゃあ、今日はこのへんで。\")",
+        );
+        let loaded = crate::load::load_str(Path::new("sample.ron"), source.clone());
+        let d = the_one(
+            &loaded.diagnostics,
+            Severity::Warning,
+            "missing English translation",
+        );
+        assert_eq!(d.path.as_deref(), Some("nodes[\"closed\"].choices[1].text"));
+        assert!(loaded.scenario.is_some(), "warnings do not stop loading");
+    }
+
+    #[test]
+    fn a_broken_condition_reference_is_an_error() {
+        let source = edited(
+            "act: Silence, next: Node(\"deeper\")",
+            "act: Silence, when: Any([Chose(\"ghost\"), Visited(\"attic\")]), next: Node(\"deeper\")",
+        );
+        let loaded = crate::load::load_str(Path::new("sample.ron"), source.clone());
+        let all = &loaded.diagnostics;
+        let ghost = the_one(all, Severity::Error, "unknown choice `ghost`");
+        assert_eq!(
+            ghost.path.as_deref(),
+            Some("nodes[\"moya\"].choices[1].when")
+        );
+        assert_eq!(ghost.line, line_of(&source, "Chose(\"ghost\")"));
+        the_one(all, Severity::Error, "unknown node `attic`");
+        assert!(loaded.scenario.is_none(), "errors stop loading");
+    }
+}

@@ -46,7 +46,9 @@ pub struct Moment {
     pub permissions_before: u32,
 }
 
-/// Classifies an advice-like act by the moment it lands in.
+/// Classifies an advice-like act by the moment it lands in: before the
+/// member has voiced [`crate::score::rules::UNEASE_VOICED_AT`] it is
+/// premature.
 pub fn advice_kind(act: &Act, moment: &Moment) -> Option<AdviceKind> {
     if !act.is_advice_like() {
         return None;
@@ -55,7 +57,7 @@ pub fn advice_kind(act: &Act, moment: &Moment) -> Option<AdviceKind> {
         AdviceKind::Solicited
     } else if matches!(act, Act::Advise) && moment.permission_asked {
         AdviceKind::Permitted
-    } else if moment.voiced >= Layer::Unease {
+    } else if moment.voiced >= crate::score::rules::UNEASE_VOICED_AT {
         AdviceKind::Unasked
     } else {
         AdviceKind::Premature

@@ -473,3 +473,180 @@ fn clamp_all(stats: Stats) -> Stats {
         clarity: member::clamp_stat(stats.clarity),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One looping node: `listen` is once-only, `nod` sticky, `advise`
+    /// greyed out until `listen` was chosen, `hidden` not shown until the
+    /// value is voiced, `bye` ends it.
+    const LOOP: &str = r#"Scenario(
+        id: "loop",
+        title: (ja: "ループ", en: "Loop"),
+        summary: (ja: "テスト用", en: "For tests"),
+        persona: (
+            name: (ja: "田中", en: "Tanaka"),
+            role: (ja: "開発", en: "Developer"),
+            years: 2,
+            background: (ja: "テスト用", en: "For tests"),
+            temperament: (reserve: 50, sensitivity: 50),
+        ),
+        inner: (
+            surface: (ja: "表", en: "Surface"),
+            unease: (ja: "もやもや", en: "Unease"),
+            value: (ja: "価値", en: "Value"),
+        ),
+        briefing: (ja: "テスト用", en: "For tests"),
+        start: "hub",
+        nodes: {
+            "hub": (
+                lines: [
+                    (text: (ja: "うーん。", en: "Hmm."), mood: Guarded),
+                    (text: (ja: "そうですね。", en: "Well."), mood: Guarded),
+                ],
+                reveals: Surface,
+                choices: [
+                    (id: "listen", text: (ja: "聞き返す", en: "Reflect"), act: SimpleReflection, next: Node("hub")),
+                    (id: "nod", text: (ja: "うなずく", en: "Nod"), act: Acknowledge, sticky: true, next: Node("hub")),
+                    (id: "advise", text: (ja: "助言", en: "Advise"), act: Advise, when: Chose("listen"), unavailable: Disable, next: Node("hub")),
+                    (id: "hidden", text: (ja: "情報", en: "Inform"), act: Inform, when: Voiced(Value), next: Node("hub")),
+                    (id: "bye", text: (ja: "まとめる", en: "Sum up"), act: Summarize, next: End("done")),
+                ],
+            ),
+        },
+        endings: {
+            "done": (kind: Polite, title: (ja: "終わり", en: "The end"), text: (ja: "終わった。", en: "It ended.")),
+        },
+    )"#;
+
+    fn scenario(source: &str) -> Arc<Scenario> {
+        let loaded = crate::load::load_str(std::path::Path::new("test.ron"), source.to_string());
+        loaded
+            .scenario
+            .clone()
+            .unwrap_or_else(|| panic!("{}", loaded.render()))
+    }
+
+    fn looping() -> Arc<Scenario> {
+        scenario(LOOP)
+    }
+
+    fn sample() -> Arc<Scenario> {
+        scenario(include_str!("../../../../tests/fixtures/sample.ron"))
+    }
+
+    #[test]
+    fn start_and_play_are_deterministic_per_seed() {
+        let s = sample();
+        let choices = ["nod", "reflect", "values", "summary"];
+        let a = Session::replay(&s, 7, &choices).expect("the good path plays");
+        let b = Session::replay(&s, 7, &choices).expect("the good path plays");
+        assert_eq!(a.transcript(), b.transcript());
+        assert_eq!(
+            Session::start(&s, 7).transcript(),
+            Session::start(&s, 7).transcript()
+        );
+        assert_eq!(a.transcript().ending.as_deref(), Some("opened"));
+        // The seed matters: the member's day-to-day variation moves the stats.
+        let finals: std::collections::BTreeSet<_> = (0..16)
+            .map(|seed| {
+                let t = Session::replay(&s, seed, &choices).expect("plays");
+                let f = t.transcript().final_stats();
+                (f.trust, f.openness, f.clarity)
+            })
+            .collect();
+        assert!(finals.len() > 1, "every seed gave {finals:?}");
+    }
+
+    #[test]
+    fn choose_rejects_unknown_disabled_used_and_late_choices() {
+        let s = looping();
+        let mut session = Session::start(&s, 1);
+        assert_eq!(
+            session.choose("nope").unwrap_err(),
+            SessionError::UnknownChoice {
+                id: "nope".into(),
+                available: "listen, nod, bye".into(),
+            }
+        );
+        // Greyed out: its condition does not hold yet.
+        assert_eq!(
+            session.choose("advise").unwrap_err(),
+            SessionError::Unavailable("advise".into())
+        );
+        // Hidden (condition false, not greyed out): still known at this node.
+        assert_eq!(
+            session.choose("hidden").unwrap_err(),
+            SessionError::Unavailable("hidden".into())
+        );
+        assert_eq!(session.turn_count(), 0, "a rejected choice plays nothing");
+        session.choose("listen").expect("listen is offered");
+        // Once-only: used.
+        assert_eq!(
+            session.choose("listen").unwrap_err(),
+            SessionError::Unavailable("listen".into())
+        );
+        session.choose("bye").expect("bye ends it");
+        assert_eq!(session.choose("nod").unwrap_err(), SessionError::Over);
+    }
+
+    #[test]
+    fn once_only_choices_go_and_sticky_ones_stay() {
+        let s = looping();
+        let mut session = Session::start(&s, 1);
+        assert_eq!(session.available(), ["listen", "nod", "bye"]);
+        let shown: Vec<(String, bool)> = session
+            .choices()
+            .into_iter()
+            .map(|o| (o.id, o.enabled))
+            .collect();
+        assert!(shown.contains(&("advise".to_string(), false)));
+        assert!(!shown.iter().any(|(id, _)| id == "hidden"));
+        session.choose("listen").unwrap();
+        session.choose("nod").unwrap();
+        session.choose("nod").unwrap();
+        // `listen` is used up, `nod` stays, `advise` is now enabled.
+        assert_eq!(session.available(), ["nod", "advise", "bye"]);
+        assert_eq!(session.turn_count(), 3);
+    }
+
+    #[test]
+    fn replay_fails_at_the_first_bad_index() {
+        let s = looping();
+        let err = Session::replay(&s, 1, &["nod", "nod", "nope", "bye"]).unwrap_err();
+        assert_eq!(err.0, 2);
+        assert!(matches!(err.1, SessionError::UnknownChoice { ref id, .. } if id == "nope"));
+        let err = Session::replay(&s, 1, &["listen", "listen"]).unwrap_err();
+        assert_eq!(err, (1, SessionError::Unavailable("listen".into())));
+        let err = Session::replay(&s, 1, &["bye", "nod"]).unwrap_err();
+        assert_eq!(err, (1, SessionError::Over));
+    }
+
+    #[test]
+    fn replay_prefix_stops_at_the_first_bad_id() {
+        let s = looping();
+        let ids: Vec<String> = ["listen", "nod", "bogus", "bye"]
+            .iter()
+            .map(|id| id.to_string())
+            .collect();
+        let session = Session::replay_prefix(&s, 1, &ids);
+        assert_eq!(session.transcript().choice_ids(), ["listen", "nod"]);
+        assert!(!session.is_over(), "`bye` after the bad id was not played");
+    }
+
+    #[test]
+    fn is_over_after_an_ending() {
+        let s = looping();
+        let mut session = Session::start(&s, 1);
+        assert!(!session.is_over());
+        assert_eq!(session.node_id(), Some("hub"));
+        let turn = session.choose("bye").unwrap();
+        assert!(turn.reply.is_none(), "the ending choice gets no reply");
+        assert!(session.is_over());
+        assert_eq!(session.node_id(), None);
+        assert_eq!(session.ending().map(|(id, _)| id), Some("done"));
+        assert_eq!(session.transcript().ending.as_deref(), Some("done"));
+        assert!(session.choices().is_empty() && session.available().is_empty());
+    }
+}

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::act::Act;
+use crate::play::session::{Session, SessionError};
 use crate::scenario::{EndingKind, Layer, Mood, Scenario, Stats};
 use crate::score::{Axis, Reason, Score, score};
-use crate::play::session::{Session, SessionError};
 use crate::text::{Lang, Text};
 
 /// The JSON format's name and version; bumped on any incompatible change.
