@@ -60,42 +60,30 @@ pub fn ron_options() -> ron::Options {
         .with_recursion_limit(RECURSION_LIMIT)
 }
 
-/// Loads and checks one file.
+/// Loads and checks one file. Only regular files are read (a folder, a
+/// FIFO or a device such as `/dev/zero` gets a message, never a hang), and
+/// never more than [`MAX_FILE_BYTES`] + 1 bytes of them.
 pub fn load_file(path: &Path) -> Loaded {
+    use std::io::Read as _;
     let name = path.display().to_string();
+    let refuse = |message: String| failed(path, String::new(), error_at(&name, 1, 1, message));
     match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES as u64 => {
-            return failed(
-                path,
-                String::new(),
-                error_at(
-                    &name,
-                    1,
-                    1,
-                    format!(
-                        "file too large ({} bytes); a scenario may be at most {} MiB",
-                        meta.len(),
-                        MAX_FILE_BYTES / (1024 * 1024)
-                    ),
-                ),
+        Ok(meta) if meta.is_dir() => return refuse("is a folder, not a scenario file".into()),
+        Ok(meta) if !meta.is_file() => {
+            return refuse(
+                "is not a regular file (a device, pipe or socket), not a scenario file".into(),
             );
         }
-        Ok(meta) if meta.is_dir() => {
-            return failed(
-                path,
-                String::new(),
-                error_at(&name, 1, 1, "is a folder, not a scenario file".into()),
-            );
-        }
-        _ => {}
+        Ok(_) => {}
+        Err(e) => return refuse(format!("cannot read the file: {e}")),
     }
-    match std::fs::read(path) {
-        Ok(bytes) => load_bytes(path, &bytes),
-        Err(e) => failed(
-            path,
-            String::new(),
-            error_at(&name, 1, 1, format!("cannot read the file: {e}")),
-        ),
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes));
+    match read {
+        // `load_bytes` refuses a file over the limit.
+        Ok(_) => load_bytes(path, &bytes),
+        Err(e) => refuse(format!("cannot read the file: {e}")),
     }
 }
 
@@ -111,8 +99,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
                 1,
                 1,
                 format!(
-                    "file too large ({} bytes); a scenario may be at most {} MiB",
-                    bytes.len(),
+                    "file too large: a scenario may be at most {} MiB",
                     MAX_FILE_BYTES / (1024 * 1024)
                 ),
             ),
@@ -292,6 +279,24 @@ mod tests {
         assert!(first_message(nested.as_bytes()).contains("t.ron:1:"));
         let big = vec![b' '; MAX_FILE_BYTES + 1];
         assert!(first_message(&big).contains("too large"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_pipes_and_folders_are_refused_without_reading() {
+        let message = |p: &Path| load_file(p).diagnostics[0].message.clone();
+        assert!(message(Path::new("/dev/zero")).contains("not a regular file"));
+        assert!(message(Path::new("/")).contains("is a folder"));
+        let dir = std::env::temp_dir().join(format!("kiku-load-fifo-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let fifo = dir.join("pipe.ron");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            // Opening a FIFO with no writer would block: it must not be opened.
+            assert!(message(&fifo).contains("not a regular file"));
+        }
+        assert!(message(&dir.join("missing.ron")).contains("cannot read"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
