@@ -124,6 +124,21 @@ pub struct PublicBoard {
     pub fresh: Vec<i64>,
 }
 
+/// `GET /api/entries` answer (facilitator): every entry, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryList {
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+/// `DELETE /api/entries/{id}` answer (`Removed<Entry>`, the entry removed)
+/// and `POST /api/reset` answer (`Removed<u64>`, how many were).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed<T> {
+    /// What was removed.
+    pub removed: T,
+}
+
 /// Every error answer: `{"error": "...", "kind": "..."}`. The kind is kept
 /// as text so a client understands servers that know more kinds than it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +420,25 @@ mod tests {
         assert!(json["entry"].get("finished").is_none());
         let back: Accepted = serde_json::from_value(json).unwrap();
         assert_eq!(back.entry, accepted.entry);
+    }
+
+    #[test]
+    fn facilitator_answers_keep_their_shape() {
+        let list = EntryList {
+            entries: vec![entry(None)],
+        };
+        let json = serde_json::to_value(&list).unwrap();
+        assert_eq!(json["entries"][0]["created_ms"], 1_767_225_600_000_i64);
+        assert_eq!(serde_json::from_value::<EntryList>(json).unwrap(), list);
+        assert_eq!(
+            serde_json::to_string(&Removed { removed: 3_u64 }).unwrap(),
+            r#"{"removed":3}"#
+        );
+        let removed = serde_json::to_value(Removed {
+            removed: entry(None),
+        })
+        .unwrap();
+        assert_eq!(removed["removed"]["id"], 7);
     }
 
     #[test]

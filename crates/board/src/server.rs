@@ -16,13 +16,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::json;
 use tokio::sync::{Notify, broadcast, oneshot, watch};
 
-use crate::protocol::{ErrorBody, RejectionKind, Submission};
+use crate::protocol::{EntryList, ErrorBody, RejectionKind, Removed, Submission};
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::rescore::{self, Rejection, Scenarios};
-use crate::store::{Board, Ranking, ScenarioBoard, Store, now_ms};
+use crate::store::{Board, Entry, Ranking, ScenarioBoard, Store, now_ms};
 use crate::{csv, page};
 
 /// The messages this server answers with, now in [`crate::protocol`];
@@ -545,10 +544,10 @@ async fn list_entries(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<EntryList>, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(EntryList { entries }))
 }
 
 async fn remove_entry(
@@ -556,7 +555,7 @@ async fn remove_entry(
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Removed<Entry>>, ApiError> {
     app.authorize(&headers, &query)?;
     let id: i64 = id.parse().map_err(|_| {
         ApiError::new(
@@ -568,7 +567,7 @@ async fn remove_entry(
     match app.db.call(move |s| s.remove(id)).await?? {
         Some(entry) => {
             app.changed(None);
-            Ok(Json(json!({ "removed": entry })))
+            Ok(Json(Removed { removed: entry }))
         }
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -582,11 +581,11 @@ async fn reset(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Removed<u64>>, ApiError> {
     app.authorize(&headers, &query)?;
     let removed = app.db.call(|s| s.reset()).await??;
     app.changed(None);
-    Ok(Json(json!({ "removed": removed })))
+    Ok(Json(Removed { removed }))
 }
 
 async fn export_csv(
