@@ -11,12 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use kiku_core::Session;
 use kiku_board::client::{self, Client, Link, Queue, SendError};
+use kiku_board::protocol::Submission;
 use kiku_board::ratelimit::RateLimit;
-use kiku_board::rescore::{Scenarios, Submission};
+use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
 use kiku_board::store::Store;
+use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use serde_json::{Value, json};
 
@@ -35,7 +36,8 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn scenario() -> Arc<Scenario> {
-    let loaded = kiku_core::load::load_str(Path::new("test_scenario.ron"), SCENARIO_RON.to_string());
+    let loaded =
+        kiku_core::load::load_str(Path::new("test_scenario.ron"), SCENARIO_RON.to_string());
     loaded.scenario.expect("the fixture scenario loads")
 }
 
@@ -189,7 +191,7 @@ fn rescoring_ignores_client_scores_and_retries_store_once() {
     let accepted = server.client().submit(&submission("Bob", &WORST)).unwrap();
     assert_eq!(accepted.standing.scenario_rank, 2);
     assert_eq!(accepted.standing.scenario_of, 2);
-    assert!(accepted.entry.scores.overall < expected.overall);
+    assert!(accepted.entry.finished.scores.overall < expected.overall);
     assert_eq!(entries(&server).len(), 2);
 
     let (status, board) = request("GET", &server.url("/api/workshop"), None, None);
@@ -372,7 +374,7 @@ fn facilitator_endpoints_need_the_token() {
         "formula defused: {}",
         lines[1]
     );
-    assert!(lines[1].contains(&format!(",{},", a.entry.scores.overall)));
+    assert!(lines[1].contains(&format!(",{},", a.entry.finished.scores.overall)));
 
     let id = a.entry.id;
     let (status, body) = request(

@@ -12,10 +12,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kiku_core::Session;
-use kiku_board::rescore::{Scenarios, Submission};
+use kiku_board::protocol::Submission;
+use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
 use kiku_board::store::Store;
+use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rescore::Submission;
-use crate::server::{Accepted, JoinRequest, Joined, WorkshopInfo};
+use crate::protocol::{
+    Accepted, ErrorBody, JoinRequest, Joined, RejectionKind, Submission, WorkshopInfo,
+};
 use kiku_core::Finished;
 
 /// The port `kiku serve` listens on by default.
@@ -49,6 +50,17 @@ pub enum SendError {
     },
 }
 
+impl From<AddressError> for SendError {
+    /// An address that is not one: refused for good, kind `bad_address`.
+    fn from(e: AddressError) -> SendError {
+        SendError::Rejected {
+            status: 0,
+            kind: RejectionKind::BadAddress.as_str().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
 impl SendError {
     /// True when sending again later may succeed.
     pub fn retryable(&self) -> bool {
@@ -56,22 +68,30 @@ impl SendError {
     }
 }
 
+/// Why a typed server address cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    /// `https://`: the workshop server does not speak TLS.
+    #[error("the workshop server speaks plain http://, not https://")]
+    Https,
+    /// Empty, or with a path, spaces, a query or a user name.
+    #[error("`{0}` is not a server address (e.g. 192.168.1.20:8787)")]
+    NotAnAddress(String),
+}
+
 /// The `http://host:port` for what a trainee typed: `192.168.1.20`,
 /// `192.168.1.20:8787`, `http://kiku.local:8787/` all work.
-pub fn base_url(server: &str) -> Result<String, String> {
+pub fn base_url(server: &str) -> Result<String, AddressError> {
     let text = server.trim().trim_end_matches('/');
     let rest = text
         .strip_prefix("http://")
         .unwrap_or(text)
         .trim_end_matches('/');
     if text.starts_with("https://") {
-        return Err("the workshop server speaks plain http://, not https://".into());
+        return Err(AddressError::Https);
     }
     if rest.is_empty() || rest.contains(['/', ' ', '?', '#', '@']) {
-        return Err(format!(
-            "`{}` is not a server address (e.g. 192.168.1.20:8787)",
-            server.trim()
-        ));
+        return Err(AddressError::NotAnAddress(server.trim().to_string()));
     }
     // A bare IPv6 address has colons but no port.
     let has_port = rest.rsplit_once(':').is_some_and(|(host, port)| {
@@ -105,13 +125,6 @@ pub fn submission(finished: &Finished, code: &str, nickname: &str) -> Submission
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: String,
-    #[serde(default)]
-    kind: String,
-}
-
 /// A client for one workshop server.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -121,7 +134,7 @@ pub struct Client {
 
 impl Client {
     /// A client for `server` (see [`base_url`]).
-    pub fn new(server: &str) -> Result<Client, String> {
+    pub fn new(server: &str) -> Result<Client, AddressError> {
         let base = base_url(server)?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_connect(Some(CONNECT_TIMEOUT))
@@ -317,11 +330,7 @@ impl Queue {
                 continue;
             }
             let result = Client::new(&item.server)
-                .map_err(|message| SendError::Rejected {
-                    status: 0,
-                    kind: "bad_address".into(),
-                    message,
-                })
+                .map_err(SendError::from)
                 .and_then(|client| client.submit(&item.submission));
             match result {
                 Ok(accepted) => report.accepted.push((item.submission, accepted)),
@@ -522,9 +531,26 @@ mod tests {
         );
         assert_eq!(base_url("[::1]:8787").unwrap(), "http://[::1]:8787");
         assert_eq!(base_url("[::1]").unwrap(), "http://[::1]:8787");
-        assert!(base_url("").is_err());
-        assert!(base_url("https://x").is_err());
-        assert!(base_url("a b").is_err());
+        assert_eq!(base_url(""), Err(AddressError::NotAnAddress(String::new())));
+        assert_eq!(base_url("https://x"), Err(AddressError::Https));
+        assert_eq!(
+            base_url(" a b ").unwrap_err().to_string(),
+            "`a b` is not a server address (e.g. 192.168.1.20:8787)"
+        );
+    }
+
+    #[test]
+    fn a_bad_address_is_refused_for_good() {
+        let e = SendError::from(Client::new("https://x").unwrap_err());
+        assert!(!e.retryable());
+        assert_eq!(
+            e,
+            SendError::Rejected {
+                status: 0,
+                kind: "bad_address".into(),
+                message: "the workshop server speaks plain http://, not https://".into(),
+            }
+        );
     }
 
     #[test]

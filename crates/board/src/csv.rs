@@ -2,7 +2,8 @@
 //! overall, each axis, time (UTC). Opens in spreadsheet programs, Japanese
 //! included.
 
-use crate::files::rfc3339;
+/// Re-exported: the game formats a row's time with it.
+pub use crate::files::rfc3339;
 use crate::store::Entry;
 
 /// The header row.
@@ -16,19 +17,20 @@ pub fn export(entries: &[Entry]) -> String {
     out.push_str(HEADER);
     out.push_str("\r\n");
     for e in entries {
-        let s = e.scores;
+        let f = &e.finished;
+        let s = f.scores;
         let cells = [
             e.id.to_string(),
             cell(&e.nickname),
-            cell(&e.scenario),
-            cell(&e.title.ja),
-            cell(&e.title.en),
+            cell(&f.scenario),
+            cell(&f.title.ja),
+            cell(&f.title.en),
             s.overall.to_string(),
             s.listening.to_string(),
             s.questions.to_string(),
             s.change.to_string(),
             s.outcome.to_string(),
-            rfc3339(e.created_ms),
+            rfc3339(f.finished_ms),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -55,6 +57,7 @@ fn cell(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::store::Scores;
+    use kiku_core::Finished;
     use kiku_core::text::Text;
 
     #[test]
@@ -62,20 +65,22 @@ mod tests {
         let entry = Entry {
             id: 7,
             nickname: "=cmd\"x\",y".into(),
-            scenario: "s".into(),
-            title: Text::new("題", "A, B"),
-            content_hash: String::new(),
-            seed: 1,
-            choices: vec![],
-            ending: None,
-            scores: Scores {
-                overall: 80,
-                listening: 70,
-                questions: 60,
-                change: 50,
-                outcome: 40,
+            finished: Finished {
+                scenario: "s".into(),
+                title: Text::new("題", "A, B"),
+                content_hash: String::new(),
+                seed: 1,
+                choices: vec![],
+                ending: None,
+                scores: Scores {
+                    overall: 80,
+                    listening: 70,
+                    questions: 60,
+                    change: 50,
+                    outcome: 40,
+                },
+                finished_ms: 0,
             },
-            created_ms: 0,
         };
         let csv = export(&[entry]);
         assert!(csv.starts_with('\u{FEFF}'));

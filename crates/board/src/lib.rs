@@ -7,6 +7,7 @@ pub mod csv;
 pub mod files;
 pub mod local;
 pub mod page;
+pub mod protocol;
 pub mod ratelimit;
 pub mod rescore;
 pub mod serve;

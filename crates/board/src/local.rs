@@ -32,7 +32,7 @@ pub fn default_path() -> PathBuf {
 /// Records a finished 1on1 in the local board at `path`.
 pub fn record_at(path: &Path, finished: &Finished) -> Result<Entry, StoreError> {
     let mut store = Store::open(path)?;
-    let inserted = store.insert_at(&NewEntry::local(finished), finished.finished_ms)?;
+    let inserted = store.insert(&NewEntry::local(finished))?;
     Ok(inserted.entry)
 }
 
@@ -61,8 +61,9 @@ pub fn records(path: &Path) -> Result<BTreeMap<String, Record>, StoreError> {
     let mut records: BTreeMap<String, Record> = BTreeMap::new();
     // Oldest first, so the last one seen is the most recent.
     for entry in Store::open(path)?.entries()? {
-        let record = records.entry(entry.scenario.clone()).or_default();
-        let overall = entry.scores.overall;
+        let finished = entry.finished;
+        let record = records.entry(finished.scenario).or_default();
+        let overall = finished.scores.overall;
         record.best = Some(record.best.map_or(overall, |b| b.max(overall)));
         record.last = Some(overall);
         record.plays += 1;
@@ -147,9 +148,11 @@ pub fn import_legacy_history(
         };
         // A submission id per old entry: if a crash stops the import half-way,
         // the next start stores only what is missing.
-        let mut new = NewEntry::local(&finished);
-        new.submission = Some(format!("history-{index}-{}", old.finished_at));
-        store.insert_at(&new, finished.finished_ms)?;
+        let new = NewEntry {
+            submission: Some(format!("history-{index}-{}", old.finished_at)),
+            ..NewEntry::local(&finished)
+        };
+        store.insert(&new)?;
     }
     let renamed_to = dir.join(format!("{LEGACY_HISTORY}.imported"));
     std::fs::rename(&path, &renamed_to).map_err(|source| StoreError::Folder {
@@ -209,7 +212,8 @@ mod tests {
              "finished_at": 1700000100, "overall": 40, "axes": [40, 40, 40, 40],
              "ending": null, "choices": ["c"]}]}"#;
         std::fs::write(dir.join(LEGACY_HISTORY), legacy).unwrap();
-        let title = |id: &str| (id == "first_steps").then(|| Text::new("はじめの一歩", "First steps"));
+        let title =
+            |id: &str| (id == "first_steps").then(|| Text::new("はじめの一歩", "First steps"));
         let imported = import_legacy_history(&dir, title).unwrap();
         assert_eq!(
             imported,
@@ -221,14 +225,17 @@ mod tests {
         assert!(!dir.join(LEGACY_HISTORY).exists());
         assert!(dir.join("history.json.imported").exists());
         // A second start finds nothing to import.
-        assert_eq!(import_legacy_history(&dir, title).unwrap(), Imported::Nothing);
+        assert_eq!(
+            import_legacy_history(&dir, title).unwrap(),
+            Imported::Nothing
+        );
         let entries = Store::open(&path_in(&dir)).unwrap().entries().unwrap();
         assert_eq!(entries.len(), 2);
-        let first = &entries[0];
+        let first = &entries[0].finished;
         assert_eq!(first.scenario, "first_steps");
         assert_eq!(first.title.en, "First steps");
         assert_eq!(first.content_hash, "h1");
-        assert_eq!((first.seed, first.created_ms), (3, 1_700_000_000_000));
+        assert_eq!((first.seed, first.finished_ms), (3, 1_700_000_000_000));
         assert_eq!(first.choices, ["a", "b"]);
         assert_eq!(first.ending.as_deref(), Some("opened"));
         assert_eq!(
@@ -241,7 +248,7 @@ mod tests {
                 outcome: 90
             }
         );
-        assert_eq!(entries[1].title.ja, "gone");
+        assert_eq!(entries[1].finished.title.ja, "gone");
         let records = records(&path_in(&dir)).unwrap();
         assert_eq!(records["first_steps"].best, Some(70));
         let _ = std::fs::remove_dir_all(dir);

@@ -27,26 +27,37 @@ impl Default for RateLimit {
 
 impl RateLimit {
     /// Parses `BURST/PER_MINUTE` (e.g. `30/30`) or `off`; `None` for off.
-    pub fn parse(text: &str) -> Result<Option<RateLimit>, String> {
+    pub fn parse(text: &str) -> Result<Option<RateLimit>, RateLimitError> {
         let text = text.trim();
         if text.eq_ignore_ascii_case("off") {
             return Ok(None);
         }
         let (burst, per_minute) = text
             .split_once('/')
-            .ok_or_else(|| format!("`{text}`: write BURST/PER_MINUTE (e.g. 30/30) or off"))?;
+            .ok_or_else(|| RateLimitError::Format(text.to_string()))?;
         let number = |s: &str| {
             s.trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|&n| n > 0)
-                .ok_or_else(|| format!("`{s}` is not a positive whole number"))
+                .ok_or_else(|| RateLimitError::NotPositive(s.to_string()))
         };
         Ok(Some(RateLimit {
             burst: number(burst)?,
             per_minute: number(per_minute)?,
         }))
     }
+}
+
+/// Why a rate limit could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RateLimitError {
+    /// Not `BURST/PER_MINUTE` nor `off`.
+    #[error("`{0}`: write BURST/PER_MINUTE (e.g. 30/30) or off")]
+    Format(String),
+    /// One of the numbers is not a whole number above 0.
+    #[error("`{0}` is not a positive whole number")]
+    NotPositive(String),
 }
 
 /// Clients tracked before full buckets are forgotten.
@@ -123,7 +134,13 @@ mod tests {
                 per_minute: 120
             })
         );
-        assert!(RateLimit::parse("5").is_err());
-        assert!(RateLimit::parse("0/1").is_err());
+        assert_eq!(
+            RateLimit::parse(" 5 ").unwrap_err().to_string(),
+            "`5`: write BURST/PER_MINUTE (e.g. 30/30) or off"
+        );
+        assert_eq!(
+            RateLimit::parse("0/1"),
+            Err(RateLimitError::NotPositive("0".into()))
+        );
     }
 }

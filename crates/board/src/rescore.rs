@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use crate::store::{NewEntry, Scores};
+use crate::protocol::{RejectionKind, ScenarioInfo, Submission};
+use crate::store::NewEntry;
+use kiku_core::Finished;
 use kiku_core::scenario::Scenario;
-use kiku_core::play::session::Session;
-use kiku_core::text::Text;
 
 /// The longest nickname, in characters.
 pub const NICKNAME_MAX_CHARS: usize = 24;
@@ -19,43 +17,21 @@ pub const MAX_CHOICES: usize = 400;
 /// The longest choice id or submission id accepted.
 pub const MAX_ID_CHARS: usize = 64;
 
-/// A finished session as the game sends it: enough to replay it. Scores
-/// are not part of it; any the client adds are ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Submission {
-    /// The client's id for this submission (letters, digits, `-`, `_`; up to
-    /// 64): retries with the same id are stored once.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The workshop code shown on the projector.
-    pub code: String,
-    /// The trainee's nickname (1-24 characters, no control characters).
-    pub nickname: String,
-    /// The scenario id.
-    pub scenario: String,
-    /// [`Scenario::content_hash`] of the scenario as played.
-    pub hash: String,
-    /// The seed.
-    pub seed: u64,
-    /// The choice ids, in order.
-    pub choices: Vec<String>,
-}
-
 /// Why a submission was turned away: a kind for programs, a message for
 /// people.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
     /// The HTTP status.
     pub status: u16,
-    /// A stable machine-readable kind, e.g. `bad_nickname`.
-    pub kind: &'static str,
+    /// A stable machine-readable kind, e.g. [`RejectionKind::BadNickname`].
+    pub kind: RejectionKind,
     /// What is wrong, in words.
     pub message: String,
 }
 
 impl Rejection {
     /// A rejection with status, kind and message.
-    pub fn new(status: u16, kind: &'static str, message: impl Into<String>) -> Rejection {
+    pub fn new(status: u16, kind: RejectionKind, message: impl Into<String>) -> Rejection {
         Rejection {
             status,
             kind,
@@ -68,7 +44,7 @@ impl Rejection {
 /// direction-changing characters. Returns the trimmed name.
 pub fn check_nickname(raw: &str) -> Result<String, Rejection> {
     let name = raw.trim();
-    let bad = |m: String| Rejection::new(400, "bad_nickname", m);
+    let bad = |m: String| Rejection::new(400, RejectionKind::BadNickname, m);
     if name.is_empty() {
         return Err(bad("the nickname is empty: type 1 to 24 characters".into()));
     }
@@ -106,7 +82,7 @@ fn check_id(id: &str) -> Result<(), Rejection> {
     } else {
         Err(Rejection::new(
             400,
-            "bad_id",
+            RejectionKind::BadId,
             format!("the submission id must be 1-{MAX_ID_CHARS} letters, digits, `-` or `_`"),
         ))
     }
@@ -125,17 +101,6 @@ pub struct Known {
 #[derive(Clone, Debug, Default)]
 pub struct Scenarios {
     by_id: BTreeMap<String, Known>,
-}
-
-/// A scenario as listed to clients.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScenarioInfo {
-    /// The id.
-    pub id: String,
-    /// The title.
-    pub title: Text,
-    /// The content hash the server scores against.
-    pub hash: String,
 }
 
 impl Scenarios {
@@ -194,8 +159,13 @@ impl Scenarios {
 }
 
 /// Validates a submission (everything but the workshop code), replays it
-/// with the core engine and scores it. Stores nothing.
-pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Rejection> {
+/// with the core engine and scores it: the [`Finished`] record of the
+/// server's own replay, as of `finished_ms`. Stores nothing.
+pub fn rescore(
+    scenarios: &Scenarios,
+    sub: &Submission,
+    finished_ms: i64,
+) -> Result<NewEntry, Rejection> {
     let nickname = check_nickname(&sub.nickname)?;
     if let Some(id) = &sub.id {
         check_id(id)?;
@@ -203,7 +173,7 @@ pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Reje
     if sub.choices.len() > MAX_CHOICES {
         return Err(Rejection::new(
             400,
-            "too_many_choices",
+            RejectionKind::TooManyChoices,
             format!(
                 "{} choices; a session has at most {MAX_CHOICES}",
                 sub.choices.len()
@@ -217,7 +187,7 @@ pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Reje
     {
         return Err(Rejection::new(
             400,
-            "bad_choice",
+            RejectionKind::BadChoice,
             format!(
                 "a choice id is {} characters long; ids are at most {MAX_ID_CHARS}",
                 long.chars().count()
@@ -228,7 +198,7 @@ pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Reje
         let ids: Vec<&str> = scenarios.by_id.keys().map(String::as_str).collect();
         return Err(Rejection::new(
             404,
-            "unknown_scenario",
+            RejectionKind::UnknownScenario,
             format!(
                 "this workshop has no scenario `{}` (it has: {})",
                 clip(&sub.scenario),
@@ -239,7 +209,7 @@ pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Reje
     if sub.hash != known.hash {
         return Err(Rejection::new(
             409,
-            "hash_mismatch",
+            RejectionKind::HashMismatch,
             format!(
                 "your copy of scenario `{}` differs from the workshop's (content hash {} vs {}): \
                  get the facilitator's version of the file",
@@ -249,40 +219,34 @@ pub fn rescore(scenarios: &Scenarios, sub: &Submission) -> Result<NewEntry, Reje
             ),
         ));
     }
-    let session =
-        Session::replay(&known.scenario, sub.seed, &sub.choices).map_err(|(index, e)| {
-            Rejection::new(
-                422,
-                "invalid_choice",
-                format!(
-                    "choice {} (`{}`): {e}",
-                    index + 1,
-                    clip(&sub.choices[index])
-                ),
-            )
-        })?;
+    let (session, finished) =
+        Finished::replay(&known.scenario, sub.seed, &sub.choices, finished_ms).map_err(
+            |(index, e)| {
+                Rejection::new(
+                    422,
+                    RejectionKind::InvalidChoice,
+                    format!(
+                        "choice {} (`{}`): {e}",
+                        index + 1,
+                        clip(&sub.choices[index])
+                    ),
+                )
+            },
+        )?;
     if !session.is_over() {
         return Err(Rejection::new(
             422,
-            "unfinished",
+            RejectionKind::Unfinished,
             format!(
                 "the session is not over after {} choices: only finished 1on1s are ranked",
                 sub.choices.len()
             ),
         ));
     }
-    let transcript = session.transcript();
-    let score = kiku_core::score::score(&known.scenario, transcript);
     Ok(NewEntry {
         submission: sub.id.clone(),
         nickname,
-        scenario: known.scenario.id.clone(),
-        title: known.scenario.title.clone(),
-        content_hash: known.hash.clone(),
-        seed: sub.seed,
-        choices: sub.choices.clone(),
-        ending: transcript.ending.clone(),
-        scores: Scores::from(&score),
+        finished,
     })
 }
 
@@ -310,13 +274,63 @@ mod tests {
         );
         assert_eq!(
             check_nickname(&"あ".repeat(25)).unwrap_err().kind,
-            "bad_nickname"
+            RejectionKind::BadNickname
         );
         assert!(check_nickname("   ").is_err());
         assert!(check_nickname("a\u{7}b").is_err());
         assert!(check_nickname("a\nb").is_err());
         assert!(check_nickname("evil\u{202E}gnp").is_err());
         assert!(check_nickname("<script>").is_ok());
+    }
+
+    fn submission(scenarios: &Scenarios, choices: &[&str]) -> Submission {
+        let info = &scenarios.infos()[0];
+        Submission {
+            id: Some("sub-1".into()),
+            code: "ABC".into(),
+            nickname: " ann ".into(),
+            scenario: info.id.clone(),
+            hash: info.hash.clone(),
+            seed: 5,
+            choices: choices.iter().map(|c| (*c).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_finished_submission_becomes_the_servers_own_record() {
+        let scenario = crate::server_tests_fixture();
+        let scenarios = Scenarios::new([Arc::clone(&scenario)]);
+        let choices = ["reflect_unsure", "ask_being", "autonomy"];
+        let new = rescore(&scenarios, &submission(&scenarios, &choices), 42).unwrap();
+        assert_eq!(new.submission.as_deref(), Some("sub-1"));
+        assert_eq!(new.nickname, "ann");
+        let owned: Vec<String> = choices.iter().map(|c| (*c).to_string()).collect();
+        let (_, expected) = Finished::replay(&scenario, 5, &owned, 42).unwrap();
+        assert_eq!(new.finished, expected);
+        assert_eq!(new.finished.content_hash, scenarios.infos()[0].hash);
+        assert_eq!(new.finished.ending.as_deref(), Some("opened"));
+    }
+
+    #[test]
+    fn rejections_carry_their_kind() {
+        let scenarios = Scenarios::new([crate::server_tests_fixture()]);
+        let kind = |sub: &Submission| rescore(&scenarios, sub, 0).unwrap_err().kind;
+        let mut sub = submission(&scenarios, &["reflect_unsure"]);
+        assert_eq!(kind(&sub), RejectionKind::Unfinished);
+        sub.choices = vec!["nope".into()];
+        assert_eq!(kind(&sub), RejectionKind::InvalidChoice);
+        sub.hash = "other".into();
+        assert_eq!(kind(&sub), RejectionKind::HashMismatch);
+        sub.scenario = "gone".into();
+        assert_eq!(kind(&sub), RejectionKind::UnknownScenario);
+        sub.choices = vec!["x".repeat(MAX_ID_CHARS + 1)];
+        assert_eq!(kind(&sub), RejectionKind::BadChoice);
+        sub.choices = vec!["a".into(); MAX_CHOICES + 1];
+        assert_eq!(kind(&sub), RejectionKind::TooManyChoices);
+        sub.id = Some("a b".into());
+        assert_eq!(kind(&sub), RejectionKind::BadId);
+        sub.nickname = String::new();
+        assert_eq!(kind(&sub), RejectionKind::BadNickname);
     }
 
     #[test]

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, RateLimitError};
 use crate::rescore::Scenarios;
 use crate::server::{self, Config};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Options of `kiku serve`.
 #[derive(Debug, Clone, Args)]
@@ -52,18 +52,68 @@ pub fn new_code() -> String {
         .collect()
 }
 
+/// A workshop code that is not 3-12 letters or digits (the text as typed,
+/// trimmed).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}`: a code is 3-12 letters or digits, e.g. TOKYO1")]
+pub struct CodeError(pub String);
+
 /// A workshop code the facilitator chose: 3-12 ASCII letters or digits,
 /// upper-cased (trainees may type it in either case).
-pub fn parse_code(text: &str) -> Result<String, String> {
+pub fn parse_code(text: &str) -> Result<String, CodeError> {
     let code = text.trim().to_ascii_uppercase();
     if (3..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(code)
     } else {
-        Err(format!(
-            "`{}`: a code is 3-12 letters or digits, e.g. TOKYO1",
-            text.trim()
-        ))
+        Err(CodeError(text.trim().to_string()))
     }
+}
+
+/// Why `kiku serve` could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// `--rate-limit` or [`RATE_LIMIT_ENV`] is not a rate limit.
+    #[error("{from}: {source}")]
+    RateLimit {
+        /// Where it came from: `--rate-limit` or the variable's name.
+        from: &'static str,
+        /// What is wrong with it.
+        source: RateLimitError,
+    },
+    /// The scenario folder has no valid scenario.
+    #[error(
+        "no valid scenario in {}: the server needs the scenarios to re-score sessions",
+        .0.display()
+    )]
+    NoScenarios(PathBuf),
+    /// The database file could not be opened.
+    #[error("{}: {source}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: StoreError,
+    },
+    /// `--code` is not a workshop code.
+    #[error("--code: {0}")]
+    Code(#[source] CodeError),
+    /// Reading or writing the code or token failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The address could not be listened on.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The listening socket or the server failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 /// A fresh facilitator token: 128 random bits in hex.
@@ -95,21 +145,27 @@ fn public_url(bound: SocketAddr) -> String {
 pub fn run(args: &ServeArgs) -> ExitCode {
     match serve(args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn serve(args: &ServeArgs) -> Result<(), String> {
-    let rate_limit = match (&args.rate_limit, std::env::var(RATE_LIMIT_ENV)) {
-        (Some(text), _) => RateLimit::parse(text).map_err(|e| format!("--rate-limit: {e}"))?,
-        (None, Ok(text)) => {
-            RateLimit::parse(&text).map_err(|e| format!("{RATE_LIMIT_ENV}: {e}"))?
-        }
-        (None, Err(_)) => Some(RateLimit::default()),
+/// The rate limit from `--rate-limit`, else from `env` (the value of
+/// [`RATE_LIMIT_ENV`]), else the default.
+fn rate_limit(arg: Option<&str>, env: Option<&str>) -> Result<Option<RateLimit>, ServeError> {
+    let (from, text) = match (arg, env) {
+        (Some(text), _) => ("--rate-limit", text),
+        (None, Some(text)) => (RATE_LIMIT_ENV, text),
+        (None, None) => return Ok(Some(RateLimit::default())),
     };
+    RateLimit::parse(text).map_err(|source| ServeError::RateLimit { from, source })
+}
+
+fn serve(args: &ServeArgs) -> Result<(), ServeError> {
+    let env = std::env::var(RATE_LIMIT_ENV).ok();
+    let rate_limit = rate_limit(args.rate_limit.as_deref(), env.as_deref())?;
     let dir = args
         .scenarios
         .clone()
@@ -125,41 +181,40 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         );
     }
     if scenarios.is_empty() {
-        return Err(format!(
-            "no valid scenario in {}: the server needs the scenarios to re-score sessions",
-            dir.display()
-        ));
+        return Err(ServeError::NoScenarios(dir));
     }
     let db_path: PathBuf = args
         .db
         .clone()
         .unwrap_or_else(|| crate::files::data_dir_or_here().join("workshop.db"));
-    let mut store = Store::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let mut store = Store::open(&db_path).map_err(|source| ServeError::Open {
+        path: db_path.clone(),
+        source,
+    })?;
     // The code and token live in the database: a restarted server keeps
     // its workshop, and trainees need not join again.
     if let Some(chosen) = &args.code {
-        let chosen = parse_code(chosen).map_err(|e| format!("--code: {e}"))?;
-        store.set_meta("code", &chosen).map_err(|e| e.to_string())?;
+        let chosen = parse_code(chosen).map_err(ServeError::Code)?;
+        store.set_meta("code", &chosen)?;
     }
-    let code = store
-        .meta_or_insert("code", new_code)
-        .map_err(|e| e.to_string())?;
-    let token = store
-        .meta_or_insert("token", new_token)
-        .map_err(|e| e.to_string())?;
-    let listener = std::net::TcpListener::bind(&args.bind)
-        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let code = store.meta_or_insert("code", new_code)?;
+    let token = store.meta_or_insert("token", new_token)?;
+    let listener =
+        std::net::TcpListener::bind(&args.bind).map_err(|source| ServeError::Listen {
+            addr: args.bind.clone(),
+            source,
+        })?;
+    listener.set_nonblocking(true)?;
+    let bound = listener.local_addr()?;
     let url = public_url(bound);
     let entries = store.count().unwrap_or(0);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
         let config = Config {
             code: code.clone(),
             token: token.clone(),
@@ -168,7 +223,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             rate_limit,
         };
         let count = config.scenarios.len();
-        let server = server::start(listener, store, config).map_err(|e| e.to_string())?;
+        let server = server::start(listener, store, config)?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Kiku workshop board");
         let _ = writeln!(out, "  workshop code:     {code}");
@@ -208,7 +263,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         drop(out);
         shutdown_signal().await;
         eprintln!("stopping…");
-        server.shutdown().await.map_err(|e| e.to_string())
+        Ok(server.shutdown().await?)
     })
 }
 
@@ -244,6 +299,57 @@ mod tests {
         for bad in ["ab", "THIRTEEN_CHARS", "東京", "a b c", ""] {
             assert!(parse_code(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            ServeError::Code(parse_code(" ab ").unwrap_err()).to_string(),
+            "--code: `ab`: a code is 3-12 letters or digits, e.g. TOKYO1"
+        );
+    }
+
+    #[test]
+    fn rate_limits_name_where_they_came_from() {
+        assert_eq!(rate_limit(None, None).unwrap(), Some(RateLimit::default()));
+        assert_eq!(rate_limit(Some("off"), Some("1/1")).unwrap(), None);
+        assert_eq!(
+            rate_limit(None, Some("3/4")).unwrap(),
+            Some(RateLimit {
+                burst: 3,
+                per_minute: 4
+            })
+        );
+        assert_eq!(
+            rate_limit(Some("x"), None).unwrap_err().to_string(),
+            "--rate-limit: `x`: write BURST/PER_MINUTE (e.g. 30/30) or off"
+        );
+        assert_eq!(
+            rate_limit(None, Some("0/1")).unwrap_err().to_string(),
+            "KIKU_RATE_LIMIT: `0` is not a positive whole number"
+        );
+    }
+
+    #[test]
+    fn error_messages_read_as_before() {
+        let dir = PathBuf::from("/nowhere/scenarios");
+        assert_eq!(
+            ServeError::NoScenarios(dir).to_string(),
+            "no valid scenario in /nowhere/scenarios: the server needs the scenarios to re-score sessions"
+        );
+        let refused = std::io::Error::new(std::io::ErrorKind::AddrInUse, "in use");
+        assert_eq!(
+            ServeError::Listen {
+                addr: "0.0.0.0:8787".into(),
+                source: refused
+            }
+            .to_string(),
+            "cannot listen on 0.0.0.0:8787: in use"
+        );
+        let open = ServeError::Open {
+            path: PathBuf::from("w.db"),
+            source: StoreError::NewerSchema(9),
+        };
+        assert_eq!(
+            open.to_string(),
+            "w.db: the leaderboard database has schema version 9; this Kiku knows 1"
+        );
     }
 
     #[test]

@@ -15,14 +15,18 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
 use tokio::sync::{Notify, broadcast, oneshot, watch};
 
+use crate::protocol::{EntryList, ErrorBody, RejectionKind, Removed, Submission};
 use crate::ratelimit::{Limiter, RateLimit};
-use crate::rescore::{self, Rejection, ScenarioInfo, Scenarios, Submission};
-use crate::store::{Board, Entry, Ranking, Row, ScenarioBoard, Standing, Store};
+use crate::rescore::{self, Rejection, Scenarios};
+use crate::store::{Board, Entry, Ranking, ScenarioBoard, Store, now_ms};
 use crate::{csv, page};
+
+/// The messages this server answers with, now in [`crate::protocol`];
+/// still reachable here under their old paths.
+pub use crate::protocol::{Accepted, JoinRequest, Joined, PublicBoard, WorkshopInfo};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -208,7 +212,7 @@ impl App {
                 retry_after: Some(secs),
                 ..ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
+                    RejectionKind::RateLimited,
                     format!("too many requests from this computer: try again in {secs} s"),
                 )
             }
@@ -221,7 +225,7 @@ impl App {
         } else {
             Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                "wrong_code",
+                RejectionKind::WrongCode,
                 "wrong workshop code: check the code on the projector",
             ))
         }
@@ -239,7 +243,7 @@ impl App {
         } else {
             Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                RejectionKind::Unauthorized,
                 "this needs the facilitator token (header `Authorization: Bearer TOKEN`)",
             ))
         }
@@ -263,26 +267,6 @@ impl App {
 /// Compares secrets in time independent of where they differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// The board as the projector and clients see it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PublicBoard {
-    /// The workshop code.
-    pub code: String,
-    /// The address to join.
-    pub join: String,
-    /// Entries stored in all.
-    pub entries: u64,
-    /// Top rows by total points.
-    pub overall: Vec<Row>,
-    /// Nicknames ranked overall.
-    pub ranked: u32,
-    /// Top rows per scenario: every scenario the server knows, then any
-    /// others with entries.
-    pub scenarios: Vec<ScenarioBoard>,
-    /// Entry ids stored since the previous push (to highlight).
-    pub fresh: Vec<i64>,
 }
 
 fn public_board(config: &Config, board: Board, fresh: Vec<i64>) -> PublicBoard {
@@ -344,17 +328,17 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-/// An error as JSON: `{"error": "...", "kind": "..."}`.
+/// An error answer: a status and an [`ErrorBody`].
 #[derive(Debug)]
 struct ApiError {
     status: StatusCode,
-    kind: &'static str,
+    kind: RejectionKind,
     message: String,
     retry_after: Option<u64>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> ApiError {
+    fn new(status: StatusCode, kind: RejectionKind, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             kind,
@@ -364,7 +348,11 @@ impl ApiError {
     }
 
     fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            RejectionKind::Internal,
+            message,
+        )
     }
 }
 
@@ -387,11 +375,8 @@ impl From<crate::store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(json!({ "error": self.message, "kind": self.kind })),
-        )
-            .into_response();
+        let mut response =
+            (self.status, Json(ErrorBody::new(self.kind, self.message))).into_response();
         if let Some(secs) = self.retry_after
             && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {
@@ -409,13 +394,13 @@ fn parse_body<T: serde::de::DeserializeOwned>(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                RejectionKind::TooLarge,
                 format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
             )
         } else {
             ApiError::new(
                 e.status(),
-                "bad_body",
+                RejectionKind::BadBody,
                 format!("could not read the body: {e}"),
             )
         }
@@ -428,7 +413,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(
         };
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            RejectionKind::MalformedJson,
             format!("{what}: {e}"),
         )
     })
@@ -450,18 +435,9 @@ async fn projector() -> impl IntoResponse {
 async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        RejectionKind::NotFound,
         "no such endpoint (see README: Workshop server)",
     )
-}
-
-/// `GET /api/workshop`: the scenarios this workshop ranks.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct WorkshopInfo {
-    /// Always `kiku`.
-    pub server: String,
-    /// The scenarios, with the content hash the server expects.
-    pub scenarios: Vec<ScenarioInfo>,
 }
 
 async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
@@ -469,26 +445,6 @@ async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
         server: "kiku".into(),
         scenarios: app.config.scenarios.infos(),
     })
-}
-
-/// `POST /api/join` body.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct JoinRequest {
-    /// The workshop code.
-    pub code: String,
-    /// The nickname to use.
-    pub nickname: String,
-}
-
-/// `POST /api/join` answer.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Joined {
-    /// The nickname as it will be shown (trimmed).
-    pub nickname: String,
-    /// True when the nickname already has entries (someone else may use it).
-    pub taken: bool,
-    /// The scenarios this workshop ranks.
-    pub scenarios: Vec<ScenarioInfo>,
 }
 
 async fn join(
@@ -509,17 +465,6 @@ async fn join(
     }))
 }
 
-/// `POST /api/submissions` answer.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Accepted {
-    /// The stored entry with the server's scores.
-    pub entry: Entry,
-    /// True when this submission id had been stored before.
-    pub duplicate: bool,
-    /// Where the nickname stands now.
-    pub standing: Standing,
-}
-
 async fn submit(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -528,8 +473,16 @@ async fn submit(
     app.limit(peer)?;
     let submission: Submission = parse_body(body)?;
     app.check_code(&submission.code)?;
-    let new = rescore::rescore(&app.config.scenarios, &submission)?;
-    let inserted = app.db.call(move |s| s.insert(&new)).await??;
+    let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
+    let inserted = app
+        .db
+        .call(move |s| {
+            // Timed as it is stored, on the one writer thread: entries are
+            // timed in the order they are stored.
+            new.finished.finished_ms = now_ms();
+            s.insert(&new)
+        })
+        .await??;
     let status = if inserted.duplicate {
         StatusCode::OK
     } else {
@@ -591,10 +544,10 @@ async fn list_entries(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<EntryList>, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(EntryList { entries }))
 }
 
 async fn remove_entry(
@@ -602,23 +555,23 @@ async fn remove_entry(
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Removed<Entry>>, ApiError> {
     app.authorize(&headers, &query)?;
     let id: i64 = id.parse().map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "bad_id",
+            RejectionKind::BadId,
             format!("`{id}` is not an entry id"),
         )
     })?;
     match app.db.call(move |s| s.remove(id)).await?? {
         Some(entry) => {
             app.changed(None);
-            Ok(Json(json!({ "removed": entry })))
+            Ok(Json(Removed { removed: entry }))
         }
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "no_entry",
+            RejectionKind::NoEntry,
             format!("there is no entry {id}"),
         )),
     }
@@ -628,11 +581,11 @@ async fn reset(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Removed<u64>>, ApiError> {
     app.authorize(&headers, &query)?;
     let removed = app.db.call(|s| s.reset()).await??;
     app.changed(None);
-    Ok(Json(json!({ "removed": removed })))
+    Ok(Json(Removed { removed }))
 }
 
 async fn export_csv(

@@ -3,14 +3,16 @@
 //! trainee's local board and the workshop server.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-pub use kiku_core::score::Scores;
 use kiku_core::Finished;
+pub use kiku_core::score::Scores;
 use kiku_core::text::Text;
+
+use crate::protocol::{EntryJson, Standing};
 
 /// The schema version this code writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -91,28 +93,17 @@ pub enum StoreError {
     NewerSchema(i64),
 }
 
-/// A finished, scored session ready to be stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A finished, scored 1on1 ready to be stored: who, under which
+/// submission id, and the record itself (stored as of its `finished_ms`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewEntry {
     /// The client's id for this submission: a retry with the same id stores
     /// nothing new and returns the first entry.
     pub submission: Option<String>,
     /// Who played (empty on the local board).
     pub nickname: String,
-    /// The scenario id.
-    pub scenario: String,
-    /// The scenario title, for boards that outlive the scenario file.
-    pub title: Text,
-    /// The scenario content hash the session was played on.
-    pub content_hash: String,
-    /// The seed.
-    pub seed: u64,
-    /// The choice ids, in order.
-    pub choices: Vec<String>,
-    /// The ending id reached.
-    pub ending: Option<String>,
-    /// The scores, 0-100 each.
-    pub scores: Scores,
+    /// The record.
+    pub finished: Finished,
 }
 
 impl NewEntry {
@@ -122,59 +113,30 @@ impl NewEntry {
         NewEntry {
             submission: None,
             nickname: String::new(),
-            scenario: finished.scenario.clone(),
-            title: finished.title.clone(),
-            content_hash: finished.content_hash.clone(),
-            seed: finished.seed,
-            choices: finished.choices.clone(),
-            ending: finished.ending.clone(),
-            scores: finished.scores,
+            finished: finished.clone(),
         }
     }
 }
 
-/// A stored entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A stored entry: its row id, who played, and the [`Finished`] record
+/// (whose `finished_ms` is the time it was stored). On the wire it is
+/// [`EntryJson`]: flat, the time named `created_ms`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "EntryJson", into = "EntryJson")]
 pub struct Entry {
     /// The row id.
     pub id: i64,
     /// Who played.
     pub nickname: String,
-    /// The scenario id.
-    pub scenario: String,
-    /// The scenario title.
-    pub title: Text,
-    /// The content hash played on.
-    pub content_hash: String,
-    /// The seed.
-    pub seed: u64,
-    /// The choice ids.
-    pub choices: Vec<String>,
-    /// The ending reached.
-    pub ending: Option<String>,
-    /// The scores.
-    #[serde(flatten)]
-    pub scores: Scores,
-    /// When it was stored, milliseconds since the Unix epoch (UTC).
-    pub created_ms: i64,
+    /// The record, scored by whoever stored it.
+    pub finished: Finished,
 }
 
-/// Where a nickname stands after a submission (competition ranking: equal
-/// scores share a rank).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Standing {
-    /// Rank of the nickname's best on this scenario, 1 = top.
-    pub scenario_rank: u32,
-    /// How many nicknames are ranked on this scenario.
-    pub scenario_of: u32,
-    /// The nickname's best overall score on this scenario.
-    pub scenario_best: u32,
-    /// Rank by total points (sum of bests over scenarios).
-    pub overall_rank: u32,
-    /// How many nicknames are ranked overall.
-    pub overall_of: u32,
-    /// The nickname's total points.
-    pub total: u32,
+impl Entry {
+    /// When it was stored, milliseconds since the Unix epoch (UTC).
+    pub fn created_ms(&self) -> i64 {
+        self.finished.finished_ms
+    }
 }
 
 /// The result of [`Store::insert`].
@@ -219,6 +181,23 @@ pub struct Row {
     pub created_ms: i64,
 }
 
+impl Row {
+    /// The row for one attempt at `rank`.
+    fn of(rank: u32, e: Entry) -> Row {
+        let f = e.finished;
+        Row {
+            rank,
+            entry: e.id,
+            nickname: e.nickname,
+            scenario: Some(f.scenario),
+            points: f.scores.overall,
+            scores: Some(f.scores),
+            scenarios: 1,
+            created_ms: f.finished_ms,
+        }
+    }
+}
+
 /// One scenario's board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioBoard {
@@ -250,12 +229,7 @@ pub struct Store {
     conn: Connection,
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+pub use kiku_core::record::now_ms;
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, in WAL mode.
@@ -350,14 +324,10 @@ impl Store {
         Ok(value)
     }
 
-    /// Stores a scored session in one transaction, stamped now.
+    /// Stores a finished 1on1 in one transaction, as of its
+    /// `finished_ms`. A repeated submission id stores nothing and returns
+    /// the first entry.
     pub fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
-        self.insert_at(new, now_ms())
-    }
-
-    /// Stores a scored session in one transaction with the given time. A
-    /// repeated submission id stores nothing and returns the first entry.
-    pub fn insert_at(&mut self, new: &NewEntry, created_ms: i64) -> Result<Inserted, StoreError> {
         let tx = self.conn.transaction()?;
         if let Some(id) = &new.submission {
             let existing: Option<i64> = tx
@@ -367,7 +337,7 @@ impl Store {
                 .optional()?;
             if let Some(existing) = existing {
                 let entry = entry_by_id(&tx, existing)?;
-                let standing = standing(&tx, &entry.scenario, &entry.nickname)?;
+                let standing = standing(&tx, &entry.finished.scenario, &entry.nickname)?;
                 tx.commit()?;
                 return Ok(Inserted {
                     entry,
@@ -376,8 +346,10 @@ impl Store {
                 });
             }
         }
-        let choices = serde_json::to_string(&new.choices).unwrap_or_else(|_| "[]".into());
-        let s = new.scores;
+        let f = &new.finished;
+        let choices = serde_json::to_string(&f.choices).unwrap_or_else(|_| "[]".into());
+        let s = f.scores;
+        let created_ms = f.finished_ms;
         tx.execute(
             "INSERT INTO entries (submission, nickname, scenario, title_ja, title_en, content_hash,
                  seed, choices, ending, overall, listening, questions, change, outcome, created_ms)
@@ -385,13 +357,13 @@ impl Store {
             params![
                 new.submission,
                 new.nickname,
-                new.scenario,
-                new.title.ja,
-                new.title.en,
-                new.content_hash,
-                new.seed as i64,
+                f.scenario,
+                f.title.ja,
+                f.title.en,
+                f.content_hash,
+                f.seed as i64,
                 choices,
-                new.ending,
+                f.ending,
                 s.overall,
                 s.listening,
                 s.questions,
@@ -408,12 +380,12 @@ impl Store {
              ON CONFLICT (scenario, nickname) DO UPDATE SET
                  entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
              WHERE excluded.overall > best.overall",
-            params![new.scenario, new.nickname, id, s.overall, created_ms],
+            params![f.scenario, new.nickname, id, s.overall, created_ms],
         )?;
         if improved > 0 {
             tx.prepare_cached(REFRESH_TOTAL)?.execute([&new.nickname])?;
         }
-        let standing = standing(&tx, &new.scenario, &new.nickname)?;
+        let standing = standing(&tx, &f.scenario, &new.nickname)?;
         let entry = entry_by_id(&tx, id)?;
         tx.commit()?;
         Ok(Inserted {
@@ -475,14 +447,14 @@ impl Store {
         tx.execute("DELETE FROM entries WHERE id = ?1", [id])?;
         tx.execute(
             "DELETE FROM best WHERE scenario = ?1 AND nickname = ?2",
-            [&entry.scenario, &entry.nickname],
+            [&entry.finished.scenario, &entry.nickname],
         )?;
         tx.execute(
             "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
              SELECT scenario, nickname, id, overall, created_ms FROM entries
              WHERE scenario = ?1 AND nickname = ?2
              ORDER BY overall DESC, created_ms, id LIMIT 1",
-            [&entry.scenario, &entry.nickname],
+            [&entry.finished.scenario, &entry.nickname],
         )?;
         tx.execute("DELETE FROM totals WHERE nickname = ?1", [&entry.nickname])?;
         tx.execute(REFRESH_TOTAL, [&entry.nickname])?;
@@ -570,18 +542,9 @@ impl Store {
             .query_map(params![scenario, limit], entry_from_row)?
             .collect::<Result<_, _>>()?;
         let ranked: i64 = self.conn.query_row(count_sql, [scenario], |r| r.get(0))?;
-        let rows = ranks(entries.iter().map(|e| e.scores.overall))
+        let rows = ranks(entries.iter().map(|e| e.finished.scores.overall))
             .zip(entries)
-            .map(|(rank, e)| Row {
-                rank,
-                entry: e.id,
-                nickname: e.nickname,
-                scenario: Some(e.scenario),
-                points: e.scores.overall,
-                scores: Some(e.scores),
-                scenarios: 1,
-                created_ms: e.created_ms,
-            })
+            .map(|(rank, e)| Row::of(rank, e))
             .collect();
         Ok((rows, u32::try_from(ranked).unwrap_or(u32::MAX)))
     }
@@ -596,18 +559,9 @@ impl Store {
                 let entries: Vec<Entry> = stmt
                     .query_map([limit], entry_from_row)?
                     .collect::<Result<_, _>>()?;
-                Ok(ranks(entries.iter().map(|e| e.scores.overall))
+                Ok(ranks(entries.iter().map(|e| e.finished.scores.overall))
                     .zip(entries)
-                    .map(|(rank, e)| Row {
-                        rank,
-                        entry: e.id,
-                        nickname: e.nickname,
-                        scenario: Some(e.scenario),
-                        points: e.scores.overall,
-                        scores: Some(e.scores),
-                        scenarios: 1,
-                        created_ms: e.created_ms,
-                    })
+                    .map(|(rank, e)| Row::of(rank, e))
                     .collect())
             }
             Ranking::BestPerName => {
@@ -669,20 +623,22 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
         id: r.get(0)?,
         nickname: r.get(1)?,
-        scenario: r.get(2)?,
-        title: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-        content_hash: r.get(5)?,
-        seed: r.get::<_, i64>(6)? as u64,
-        choices: serde_json::from_str(&choices).unwrap_or_default(),
-        ending: r.get(8)?,
-        scores: Scores {
-            overall: r.get(9)?,
-            listening: r.get(10)?,
-            questions: r.get(11)?,
-            change: r.get(12)?,
-            outcome: r.get(13)?,
+        finished: Finished {
+            scenario: r.get(2)?,
+            title: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+            content_hash: r.get(5)?,
+            seed: r.get::<_, i64>(6)? as u64,
+            choices: serde_json::from_str(&choices).unwrap_or_default(),
+            ending: r.get(8)?,
+            scores: Scores {
+                overall: r.get(9)?,
+                listening: r.get(10)?,
+                questions: r.get(11)?,
+                change: r.get(12)?,
+                outcome: r.get(13)?,
+            },
+            finished_ms: r.get(14)?,
         },
-        created_ms: r.get(14)?,
     })
 }
 
@@ -726,22 +682,25 @@ fn standing(conn: &Connection, scenario: &str, nickname: &str) -> Result<Standin
 mod tests {
     use super::*;
 
-    fn entry(nickname: &str, scenario: &str, overall: u32) -> NewEntry {
+    fn entry(nickname: &str, scenario: &str, overall: u32, at: i64) -> NewEntry {
         NewEntry {
             submission: None,
             nickname: nickname.into(),
-            scenario: scenario.into(),
-            title: Text::new("題", "Title"),
-            content_hash: "h".into(),
-            seed: u64::MAX,
-            choices: vec!["a".into(), "b".into()],
-            ending: Some("end".into()),
-            scores: Scores {
-                overall,
-                listening: 1,
-                questions: 2,
-                change: 3,
-                outcome: 4,
+            finished: Finished {
+                scenario: scenario.into(),
+                title: Text::new("題", "Title"),
+                content_hash: "h".into(),
+                seed: u64::MAX,
+                choices: vec!["a".into(), "b".into()],
+                ending: Some("end".into()),
+                scores: Scores {
+                    overall,
+                    listening: 1,
+                    questions: 2,
+                    change: 3,
+                    outcome: 4,
+                },
+                finished_ms: at,
             },
         }
     }
@@ -749,11 +708,11 @@ mod tests {
     #[test]
     fn ranks_people_by_their_best_and_totals() {
         let mut store = Store::open_in_memory().unwrap();
-        store.insert_at(&entry("ann", "s1", 50), 1).unwrap();
-        store.insert_at(&entry("ann", "s1", 80), 2).unwrap();
-        store.insert_at(&entry("bob", "s1", 80), 3).unwrap();
-        store.insert_at(&entry("cy", "s1", 40), 4).unwrap();
-        let got = store.insert_at(&entry("cy", "s2", 90), 5).unwrap();
+        store.insert(&entry("ann", "s1", 50, 1)).unwrap();
+        store.insert(&entry("ann", "s1", 80, 2)).unwrap();
+        store.insert(&entry("bob", "s1", 80, 3)).unwrap();
+        store.insert(&entry("cy", "s1", 40, 4)).unwrap();
+        let got = store.insert(&entry("cy", "s2", 90, 5)).unwrap();
         assert_eq!(got.standing.scenario_rank, 1);
         assert_eq!(got.standing.total, 130);
         assert_eq!(got.standing.overall_rank, 1);
@@ -779,7 +738,7 @@ mod tests {
     #[test]
     fn repeated_submission_ids_store_once() {
         let mut store = Store::open_in_memory().unwrap();
-        let mut new = entry("ann", "s1", 50);
+        let mut new = entry("ann", "s1", 50, 1);
         new.submission = Some("abc".into());
         let first = store.insert(&new).unwrap();
         let again = store.insert(&new).unwrap();
@@ -787,14 +746,14 @@ mod tests {
         assert!(again.duplicate);
         assert_eq!(first.entry.id, again.entry.id);
         assert_eq!(store.count().unwrap(), 1);
-        assert_eq!(again.entry.seed, u64::MAX);
+        assert_eq!(again.entry.finished, new.finished);
     }
 
     #[test]
     fn remove_recomputes_best_and_reset_empties() {
         let mut store = Store::open_in_memory().unwrap();
-        store.insert_at(&entry("ann", "s1", 50), 1).unwrap();
-        let top = store.insert_at(&entry("ann", "s1", 90), 2).unwrap();
+        store.insert(&entry("ann", "s1", 50, 1)).unwrap();
+        let top = store.insert(&entry("ann", "s1", 90, 2)).unwrap();
         assert!(store.remove(top.entry.id).unwrap().is_some());
         assert!(store.remove(top.entry.id).unwrap().is_none());
         assert_eq!(store.standing("s1", "ann").unwrap().scenario_best, 50);
