@@ -65,7 +65,10 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
                     to.next.set(Screen::Briefing);
                 }
             }
-            Intent::Begin => begin(&mut to, to.game.picked),
+            Intent::Begin => {
+                let entry = to.game.picked;
+                begin(&mut to, entry);
+            }
             Intent::PlayAgain => {
                 let entry = to.game.play.as_ref().map(|p| p.entry).or(to.game.picked);
                 begin(&mut to, entry);

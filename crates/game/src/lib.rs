@@ -7,7 +7,6 @@
 //! Bevy-free parts (testable without a window): [`catalog`], [`prefs`],
 //! [`view`].
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bevy::prelude::*;

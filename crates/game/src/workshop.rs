@@ -155,7 +155,7 @@ pub fn start_join(workshop: &mut Workshop, lang: Lang) {
     let client = match Client::new(&form.server) {
         Ok(client) => client,
         Err(e) => {
-            workshop.join_error = Some(e);
+            workshop.join_error = Some(e.to_string());
             return;
         }
     };

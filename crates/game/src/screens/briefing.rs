@@ -9,7 +9,6 @@ use crate::theme::{self, ScreenDraw};
 use crate::view::{self, Briefing};
 use crate::state::{Game, Library, Screen, Settings, scenario_at};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use crate::theme::portrait;
 use kiku_core::scenario::Mood;
 use kiku_core::text::Lang;

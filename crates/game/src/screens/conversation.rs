@@ -11,7 +11,6 @@ use crate::theme::{self, ScreenDraw};
 use crate::view::{self, Conversation, Speaker};
 use crate::state::{Config, Game, Screen, Settings};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use crate::theme::portrait;
 use kiku_core::text::Lang;
 

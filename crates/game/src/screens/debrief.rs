@@ -15,7 +15,6 @@ use crate::state::Suggestions;
 use crate::view::{self, Debrief, ReasonView};
 use crate::state::{Game, Screen, Settings};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use kiku_core::scenario::EndingKind;
 use kiku_core::text::Lang;
 

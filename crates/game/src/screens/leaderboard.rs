@@ -4,22 +4,17 @@
 //! lives in [`crate::workshop`].
 
 use crate::theme::palette;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use serde::{Deserialize, Serialize};
 
 use crate::theme::{self, ScreenDraw};
-use crate::state::{Config, Game, Screen, Settings};
+use crate::state::{Screen, Settings};
+use crate::workshop::{Workshop, poll_join, start_join};
 use crate::intent::Intent;
-use crate::theme::fonts;
-use kiku_board::client::{self, Client, Link, LinkStatus, SendError};
-use kiku_board::server::Joined;
-use kiku_board::store::{Board, Row};
+use kiku_board::client::LinkStatus;
+use kiku_board::store::Row;
 use kiku_board::{local, rescore};
 use kiku_core::text::Lang;
 
@@ -280,7 +275,7 @@ fn draw_workshop(
                     ui.label(
                         egui::RichText::new(format!(
                             "{}: {} / {}",
-                            accepted.entry.title.get(lang),
+                            accepted.entry.finished.title.get(lang),
                             ordinal(st.scenario_rank, lang),
                             st.scenario_of
                         ))
@@ -298,7 +293,7 @@ fn draw_workshop(
                         egui::RichText::new(format!(
                             "{} {}",
                             lang.pick("サーバーの採点:", "The server's score:"),
-                            accepted.entry.scores.overall
+                            accepted.entry.finished.scores.overall
                         ))
                         .color(palette::MUTED),
                     );
@@ -370,7 +365,7 @@ mod tests {
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
-    use kiku_board::store::{ScenarioBoard, Scores};
+    use kiku_board::store::{Board, ScenarioBoard, Scores};
     use kiku_core::text::Text;
 
     fn row(rank: u32, points: u32) -> Row {
@@ -402,11 +397,9 @@ mod tests {
             entries: 2,
             ranked: 2,
         };
-        let mut workshop = Workshop {
-            data_dir: Some(std::env::temp_dir()),
-            local: Some(Ok(board)),
-            ..Workshop::default()
-        };
+        let mut workshop = Workshop::default();
+        workshop.data_dir = Some(std::env::temp_dir());
+        workshop.local = Some(Ok(board));
         let status = LinkStatus {
             pending: 2,
             online: Some(false),

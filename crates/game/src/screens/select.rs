@@ -10,7 +10,6 @@ use crate::theme::{self, ScreenDraw};
 use crate::view::{self, Card};
 use crate::state::{Library, Screen, Settings};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {

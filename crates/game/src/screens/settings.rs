@@ -10,7 +10,6 @@ use crate::view::strings::S;
 use crate::theme::{self, ScreenDraw};
 use crate::state::{Config, Screen, Settings};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {

@@ -8,7 +8,6 @@ use crate::view::strings::S;
 use crate::theme::{self, ScreenDraw};
 use crate::state::{Screen, Settings};
 use crate::intent::Intent;
-use crate::theme::fonts;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {

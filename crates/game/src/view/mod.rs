@@ -4,9 +4,11 @@
 
 use std::sync::Arc;
 
+pub mod strings;
+
 use kiku_core::act::Act;
 use kiku_core::scenario::{EndingKind, Mood, Scenario, Stat, Stats};
-use kiku_core::score::{Axis, Score, score};
+use kiku_core::score::{Axis, Score};
 use kiku_core::play::session::{Session, Transcript};
 use kiku_core::text::{Lang, Text};
 
@@ -600,6 +602,7 @@ pub fn debrief(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kiku_core::score::score;
     use kiku_core::load::load_str;
     use std::path::Path;
 
