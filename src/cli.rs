@@ -23,7 +23,6 @@ pub struct Cli {
     game: kiku_game::GameArgs,
 }
 
-
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check scenario files (default: the bundled scenarios/) and report every error.
@@ -58,7 +57,6 @@ enum Command {
     /// Run the workshop leaderboard server (projector page at `/`).
     Serve(ServeArgs),
 }
-
 
 #[derive(Debug, Args)]
 struct ReplayArgs {

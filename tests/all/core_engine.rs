@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use kiku_core::tools::analyse;
 use kiku_core::load::{self, Loaded};
 use kiku_core::scenario::{EndingKind, Scenario};
+use kiku_core::tools::analyse;
 use kiku_core::{Session, Severity};
 use proptest::prelude::*;
 

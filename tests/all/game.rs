@@ -11,14 +11,14 @@ use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use kiku_core::Session;
-use kiku_game::catalog::Catalog;
-use kiku_game::prefs::Prefs;
 use kiku_board::local;
 use kiku_board::store::Store;
-use kiku_game::dev::hot_reload;
-use kiku_game::{Config, Game, Intent, Library, Screen, Settings, view};
+use kiku_core::Session;
 use kiku_core::text::Lang;
+use kiku_game::catalog::Catalog;
+use kiku_game::dev::hot_reload;
+use kiku_game::prefs::Prefs;
+use kiku_game::{Config, Game, Intent, Library, Screen, Settings, view};
 
 const SAMPLE: &str = include_str!("../fixtures/sample.ron");
 
@@ -96,10 +96,16 @@ fn a_session_goes_through_every_screen_by_intents() {
 
     // The finished session is recorded once, as one Finished record, in the
     // local board and in the scenario card's record.
-    let saved = Store::open(&local::path_in(&data)).unwrap().entries().unwrap();
+    let saved = Store::open(&local::path_in(&data))
+        .unwrap()
+        .entries()
+        .unwrap();
     assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].choices, ["feel", "reflect", "values", "summary"]);
-    assert_eq!(saved[0].seed, 7);
+    assert_eq!(
+        saved[0].finished.choices,
+        ["feel", "reflect", "values", "summary"]
+    );
+    assert_eq!(saved[0].finished.seed, 7);
     let records = local::records(&local::path_in(&data)).unwrap();
     assert_eq!(records["game_sample"].plays, 1);
     let library = app.world().resource::<Library>();
@@ -107,7 +113,10 @@ fn a_session_goes_through_every_screen_by_intents() {
     // More updates record nothing more.
     app.update();
     app.update();
-    assert_eq!(local::records(&local::path_in(&data)).unwrap()["game_sample"].plays, 1);
+    assert_eq!(
+        local::records(&local::path_in(&data)).unwrap()["game_sample"].plays,
+        1
+    );
 
     send(&mut app, Intent::Finish);
     assert_eq!(screen(&app), Screen::Debrief);
@@ -115,7 +124,7 @@ fn a_session_goes_through_every_screen_by_intents() {
     let (lang, debrief) = game.debrief.as_ref().expect("debrief built");
     assert_eq!(*lang, Lang::Ja);
     assert_eq!(debrief.turns.len(), 4);
-    assert_eq!(debrief.overall, saved[0].scores.overall);
+    assert_eq!(debrief.overall, saved[0].finished.scores.overall);
     assert!(
         debrief.overall >= 60,
         "a listening path scores well: {}",
@@ -147,7 +156,10 @@ fn a_session_goes_through_every_screen_by_intents() {
     send(&mut app, Intent::Leave);
     assert_eq!(screen(&app), Screen::Select);
     // Leaving mid-way saves nothing.
-    assert_eq!(local::records(&local::path_in(&data)).unwrap()["game_sample"].plays, 1);
+    assert_eq!(
+        local::records(&local::path_in(&data)).unwrap()["game_sample"].plays,
+        1
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&data);
 }
@@ -364,7 +376,7 @@ fn sample() -> std::sync::Arc<kiku_core::Scenario> {
 fn conversation_harness(view: view::Conversation, lang: Lang) -> Harness<'static, Option<Intent>> {
     Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku_game::conversation::draw(ui, &view, lang) {
+            if let Some(i) = kiku_game::screens::conversation::draw(ui, &view, lang) {
                 *intent = Some(i);
             }
         },
@@ -425,11 +437,16 @@ fn kittest_preview_shows_acts_and_typing_can_be_skipped() {
 fn kittest_debrief_reads_the_score() {
     let session = Session::replay(&sample(), 1, &["advice_early", "wrap"]).unwrap();
     let better = view::better_choices(&sample(), 1, session.transcript());
-    let d = view::debrief(&session, &kiku_core::score(session.scenario(), session.transcript()), Lang::En, Some(&better));
+    let d = view::debrief(
+        &session,
+        &kiku_core::score(session.scenario(), session.transcript()),
+        Lang::En,
+        Some(&better),
+    );
     let overall = d.overall.to_string();
     let mut harness = Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
-            if let Some(i) = kiku_game::debrief::draw(ui, &d, Lang::En) {
+            if let Some(i) = kiku_game::screens::debrief::draw(ui, &d, Lang::En) {
                 *intent = Some(i);
             }
         },

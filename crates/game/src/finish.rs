@@ -67,7 +67,8 @@ mod tests {
             },
             finished_ms: 0,
         };
-        app.world_mut().write_message(OneOnOneFinished(record.clone()));
+        app.world_mut()
+            .write_message(OneOnOneFinished(record.clone()));
         app.update();
         record.scores.overall = 50;
         app.world_mut().write_message(OneOnOneFinished(record));

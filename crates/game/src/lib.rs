@@ -23,7 +23,9 @@ pub mod view;
 pub mod workshop;
 
 pub use intent::Intent;
-pub use state::{Config, GameArgs, Game, Library, Play, Screen, Settings, Suggestions, scenario_at, setup};
+pub use state::{
+    Config, Game, GameArgs, Library, Play, Screen, Settings, Suggestions, scenario_at, setup,
+};
 
 /// The game's logic without any window or drawing: states, resources,
 /// intent handling, recording finished 1on1s. Headless tests add it to

@@ -220,4 +220,3 @@ pub fn poll_join(workshop: &mut Workshop) {
         None => workshop.join_error = Some("the join was interrupted".into()),
     }
 }
-

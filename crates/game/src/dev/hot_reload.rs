@@ -11,8 +11,8 @@ use std::time::Duration;
 use bevy::prelude::*;
 use notify::{RecursiveMode, Watcher as _};
 
-use crate::view::{self, Typing};
 use crate::state::{Game, Library, Screen, Settings};
+use crate::view::{self, Typing};
 use kiku_core::play::session::Session;
 
 /// Quiet time after the last file event before reloading: editors write a

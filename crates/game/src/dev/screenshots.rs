@@ -9,8 +9,8 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::winit::WinitSettings;
 
-use crate::state::{Game, Library, Screen, Settings};
 use crate::intent::Intent;
+use crate::state::{Game, Library, Screen, Settings};
 use kiku_core::text::Lang;
 
 /// The seed every screenshot session uses (same pictures on every run).

@@ -4,12 +4,12 @@ use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::view::strings::S;
-use crate::theme::{self, ScreenDraw};
-use crate::view::{self, Briefing};
-use crate::state::{Game, Library, Screen, Settings, scenario_at};
 use crate::intent::Intent;
+use crate::state::{Game, Library, Screen, Settings, scenario_at};
 use crate::theme::portrait;
+use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
+use crate::view::{self, Briefing};
 use kiku_core::scenario::Mood;
 use kiku_core::text::Lang;
 

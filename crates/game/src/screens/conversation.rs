@@ -6,12 +6,12 @@ use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::view::strings::S;
-use crate::theme::{self, ScreenDraw};
-use crate::view::{self, Conversation, Speaker};
-use crate::state::{Config, Game, Screen, Settings};
 use crate::intent::Intent;
+use crate::state::{Config, Game, Screen, Settings};
 use crate::theme::portrait;
+use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
+use crate::view::{self, Conversation, Speaker};
 use kiku_core::text::Lang;
 
 /// The member's line appearing at reading speed (part of the game's logic:

@@ -7,14 +7,14 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
-use crate::view::strings::S;
 use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
 use std::sync::Arc;
 
-use crate::state::Suggestions;
-use crate::view::{self, Debrief, ReasonView};
-use crate::state::{Game, Screen, Settings};
 use crate::intent::Intent;
+use crate::state::Suggestions;
+use crate::state::{Game, Screen, Settings};
+use crate::view::{self, Debrief, ReasonView};
 use kiku_core::scenario::EndingKind;
 use kiku_core::text::Lang;
 

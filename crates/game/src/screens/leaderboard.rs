@@ -9,10 +9,10 @@ use std::time::Duration;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::theme::{self, ScreenDraw};
-use crate::state::{Screen, Settings};
-use crate::workshop::{Workshop, poll_join, start_join};
 use crate::intent::Intent;
+use crate::state::{Screen, Settings};
+use crate::theme::{self, ScreenDraw};
+use crate::workshop::{Workshop, poll_join, start_join};
 use kiku_board::client::LinkStatus;
 use kiku_board::store::Row;
 use kiku_board::{local, rescore};

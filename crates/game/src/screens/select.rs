@@ -5,11 +5,11 @@ use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::view::strings::S;
-use crate::theme::{self, ScreenDraw};
-use crate::view::{self, Card};
-use crate::state::{Library, Screen, Settings};
 use crate::intent::Intent;
+use crate::state::{Library, Screen, Settings};
+use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
+use crate::view::{self, Card};
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {
@@ -121,7 +121,12 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                     });
                 });
                 for e in errors {
-                    ui.label(egui::RichText::new(e).small().monospace().color(palette::BAD));
+                    ui.label(
+                        egui::RichText::new(e)
+                            .small()
+                            .monospace()
+                            .color(palette::BAD),
+                    );
                 }
             }
             Card::Broken { file, errors } => {

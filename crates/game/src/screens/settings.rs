@@ -5,11 +5,11 @@ use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::prefs::{Prefs, TEXT_SCALES};
-use crate::view::strings::S;
-use crate::theme::{self, ScreenDraw};
-use crate::state::{Config, Screen, Settings};
 use crate::intent::Intent;
+use crate::prefs::{Prefs, TEXT_SCALES};
+use crate::state::{Config, Screen, Settings};
+use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {

@@ -4,10 +4,10 @@ use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::view::strings::S;
-use crate::theme::{self, ScreenDraw};
-use crate::state::{Screen, Settings};
 use crate::intent::Intent;
+use crate::state::{Screen, Settings};
+use crate::theme::{self, ScreenDraw};
+use crate::view::strings::S;
 use kiku_core::text::Lang;
 
 pub(super) fn plugin(app: &mut App) {
@@ -34,7 +34,11 @@ pub fn draw(ui: &mut egui::Ui, lang: Lang) -> Option<Intent> {
         let height = ui.available_height();
         ui.vertical_centered(|ui| {
             ui.add_space((height * 0.18).max(12.0));
-            ui.label(egui::RichText::new("聴く").size(96.0).color(palette::ACCENT));
+            ui.label(
+                egui::RichText::new("聴く")
+                    .size(96.0)
+                    .color(palette::ACCENT),
+            );
             ui.label(egui::RichText::new("Kiku").size(30.0).color(palette::MUTED));
             ui.add_space(8.0);
             ui.label(egui::RichText::new(S::Tagline.get(lang)).size(20.0));

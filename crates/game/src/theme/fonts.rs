@@ -7,7 +7,8 @@ use std::sync::Arc;
 use bevy_egui::egui;
 
 /// The font file, embedded.
-pub const BIZ_UDP_GOTHIC: &[u8] = include_bytes!("../../../../assets/fonts/BIZUDPGothic-Regular.ttf");
+pub const BIZ_UDP_GOTHIC: &[u8] =
+    include_bytes!("../../../../assets/fonts/BIZUDPGothic-Regular.ttf");
 
 const FONT_NAME: &str = "BIZ UDPGothic";
 

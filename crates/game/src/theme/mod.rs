@@ -12,9 +12,9 @@ use bevy_egui::{
     EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
 };
 
-use crate::view::strings::S;
-use crate::state::{Game, Settings};
 use crate::intent::Intent;
+use crate::state::{Game, Settings};
+use crate::view::strings::S;
 use kiku_core::text::Lang;
 
 /// The window's size at start, in logical pixels.

@@ -7,9 +7,9 @@ use std::sync::Arc;
 pub mod strings;
 
 use kiku_core::act::Act;
+use kiku_core::play::session::{Session, Transcript};
 use kiku_core::scenario::{EndingKind, Mood, Scenario, Stat, Stats};
 use kiku_core::score::{Axis, Score};
-use kiku_core::play::session::{Session, Transcript};
 use kiku_core::text::{Lang, Text};
 
 use crate::catalog::Catalog;
@@ -230,7 +230,11 @@ fn choice_text(s: &Scenario, node: &str, id: &str, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-fn spoken<'a>(s: &'a Scenario, node: &str, variant: usize) -> Option<&'a kiku_core::scenario::Line> {
+fn spoken<'a>(
+    s: &'a Scenario,
+    node: &str,
+    variant: usize,
+) -> Option<&'a kiku_core::scenario::Line> {
     s.nodes.get(node).and_then(|n| n.lines.get(variant))
 }
 
@@ -602,8 +606,8 @@ pub fn debrief(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kiku_core::score::score;
     use kiku_core::load::load_str;
+    use kiku_core::score::score;
     use std::path::Path;
 
     pub(crate) fn sample() -> Arc<Scenario> {
@@ -643,7 +647,12 @@ mod tests {
         let session = Session::replay(&s, 1, &["advice_early", "wrap"]).unwrap();
         assert!(session.is_over());
         let better = better_choices(&s, 1, session.transcript());
-        let d = debrief(&session, &score(session.scenario(), session.transcript()), Lang::En, Some(&better));
+        let d = debrief(
+            &session,
+            &score(session.scenario(), session.transcript()),
+            Lang::En,
+            Some(&better),
+        );
         assert_eq!(d.turns.len(), 2);
         assert_eq!(d.series.len(), 3);
         assert_eq!(d.series[0].1.len(), 3);
@@ -654,7 +663,12 @@ mod tests {
         assert!(d.turns[0].inner.is_some());
 
         let good = Session::replay(&s, 1, &["feel", "reflect", "values", "summary"]).unwrap();
-        let d2 = debrief(&good, &score(good.scenario(), good.transcript()), Lang::Ja, None);
+        let d2 = debrief(
+            &good,
+            &score(good.scenario(), good.transcript()),
+            Lang::Ja,
+            None,
+        );
         assert!(d2.pending);
         assert!(d2.overall > d.overall, "{} vs {}", d2.overall, d.overall);
     }
