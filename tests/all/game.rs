@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use kiku_game::bevy::prelude::*;
+use kiku_game::bevy::state::app::StatesPlugin;
+use kiku_game::bevy_egui::egui;
 
 use kiku_board::local;
 use kiku_board::store::Store;
@@ -492,8 +492,8 @@ fn kittest_a_broken_edit_shows_its_location_in_an_overlay() {
 
 /// Decodes a PNG and counts its distinct colours (a blank picture has one).
 fn distinct_colours(path: &Path) -> usize {
-    use bevy::asset::RenderAssetUsages;
-    use bevy::image::{CompressedImageFormats, Image, ImageSampler, ImageType};
+    use kiku_game::bevy::asset::RenderAssetUsages;
+    use kiku_game::bevy::image::{CompressedImageFormats, Image, ImageSampler, ImageType};
     let bytes = std::fs::read(path).unwrap();
     let image = Image::from_buffer(
         &bytes,

@@ -42,6 +42,28 @@ pub struct Scenario {
     /// Optional weights of the score axes (default 35/30/15/20).
     #[serde(default)]
     pub weights: Option<Weights>,
+    /// [`Scenario::content_hash`], worked out once (not part of the content).
+    #[serde(skip)]
+    pub hash: HashCache,
+}
+
+/// A scenario's content hash, computed on first use. It never takes part in
+/// comparisons: two scenarios with the same content are equal whether or
+/// not either has computed its hash yet. A clone starts empty, so a
+/// scenario cloned and then edited never keeps the original's hash.
+#[derive(Debug, Default)]
+pub struct HashCache(std::sync::OnceLock<String>);
+
+impl Clone for HashCache {
+    fn clone(&self) -> HashCache {
+        HashCache::default()
+    }
+}
+
+impl PartialEq for HashCache {
+    fn eq(&self, _: &HashCache) -> bool {
+        true
+    }
 }
 
 /// How hard a scenario is.
@@ -494,11 +516,41 @@ impl Scenario {
 
     /// A stable hash of the scenario's content (SHA-256 of its canonical
     /// JSON form, hex): the leaderboard uses it to tell versions apart.
+    /// Worked out once per loaded scenario (the server replays every
+    /// submission with it).
     pub fn content_hash(&self) -> String {
-        use sha2::{Digest, Sha256};
-        // Serialising plain data with BTreeMaps cannot fail.
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let digest = Sha256::digest(&json);
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        self.hash
+            .0
+            .get_or_init(|| {
+                use sha2::{Digest, Sha256};
+                // Serialising plain data with BTreeMaps cannot fail.
+                let json = serde_json::to_vec(self).unwrap_or_default();
+                let digest = Sha256::digest(&json);
+                digest.iter().map(|b| format!("{b:02x}")).collect()
+            })
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_cached_but_an_edited_clone_gets_its_own() {
+        let loaded = crate::load::load_str(
+            std::path::Path::new("sample.ron"),
+            include_str!("../../../tests/fixtures/sample.ron").to_string(),
+        );
+        let scenario = loaded.scenario.expect("the fixture loads");
+        let first = scenario.content_hash();
+        assert_eq!(first.len(), 64);
+        assert_eq!(scenario.content_hash(), first);
+        let copy = (*scenario).clone();
+        assert_eq!(copy, *scenario);
+        assert_eq!(copy.content_hash(), first);
+        let mut edited_again = (*scenario).clone();
+        edited_again.briefing = Text::new("別の説明", "another briefing");
+        assert_ne!(edited_again.content_hash(), first);
     }
 }

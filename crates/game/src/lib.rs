@@ -22,6 +22,11 @@ pub mod theme;
 pub mod view;
 pub mod workshop;
 
+// The engine versions the game is built on, for the integration tests (so
+// the top-level package needs no Bevy of its own when built without the game).
+pub use bevy;
+pub use bevy_egui;
+
 pub use intent::Intent;
 pub use state::{
     Config, Game, GameArgs, Library, Play, Screen, Settings, Suggestions, scenario_at, setup,

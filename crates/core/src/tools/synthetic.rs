@@ -121,6 +121,7 @@ pub fn layered(nodes: usize) -> Scenario {
             ),
         ]),
         weights: None,
+        hash: Default::default(),
     }
 }
 
