@@ -9,6 +9,7 @@ use kiku_core::Finished;
 use kiku_core::score::Scores;
 use kiku_core::text::Text;
 
+pub use crate::store::Standing;
 use crate::store::{Entry, Row, ScenarioBoard};
 
 /// A finished session as the game sends it (`POST /api/submissions`):
@@ -72,24 +73,6 @@ pub struct Joined {
     pub taken: bool,
     /// The scenarios this workshop ranks.
     pub scenarios: Vec<ScenarioInfo>,
-}
-
-/// Where a nickname stands after a submission (competition ranking: equal
-/// scores share a rank).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Standing {
-    /// Rank of the nickname's best on this scenario, 1 = top.
-    pub scenario_rank: u32,
-    /// How many nicknames are ranked on this scenario.
-    pub scenario_of: u32,
-    /// The nickname's best overall score on this scenario.
-    pub scenario_best: u32,
-    /// Rank by total points (sum of bests over scenarios).
-    pub overall_rank: u32,
-    /// How many nicknames are ranked overall.
-    pub overall_of: u32,
-    /// The nickname's total points.
-    pub total: u32,
 }
 
 /// `POST /api/submissions` answer.
@@ -311,6 +294,19 @@ pub struct EntryJson {
     pub scores: Scores,
     /// When it was stored, milliseconds since the Unix epoch (UTC).
     pub created_ms: i64,
+}
+
+// `Entry` goes on the wire as `EntryJson` (store.rs stays free of the wire).
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EntryJson::from(self.clone()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
+        EntryJson::deserialize(deserializer).map(Entry::from)
+    }
 }
 
 impl From<Entry> for EntryJson {

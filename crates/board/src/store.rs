@@ -12,8 +12,6 @@ use kiku_core::Finished;
 pub use kiku_core::score::Scores;
 use kiku_core::text::Text;
 
-use crate::protocol::{EntryJson, Standing};
-
 /// The schema version this code writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
 
@@ -120,9 +118,8 @@ impl NewEntry {
 
 /// A stored entry: its row id, who played, and the [`Finished`] record
 /// (whose `finished_ms` is the time it was stored). On the wire it is
-/// [`EntryJson`]: flat, the time named `created_ms`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "EntryJson", into = "EntryJson")]
+/// `protocol::EntryJson`: flat, the time named `created_ms`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// The row id.
     pub id: i64,
@@ -137,6 +134,24 @@ impl Entry {
     pub fn created_ms(&self) -> i64 {
         self.finished.finished_ms
     }
+}
+
+/// Where a nickname stands after a submission (competition ranking: equal
+/// scores share a rank).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    /// Rank of the nickname's best on this scenario, 1 = top.
+    pub scenario_rank: u32,
+    /// How many nicknames are ranked on this scenario.
+    pub scenario_of: u32,
+    /// The nickname's best overall score on this scenario.
+    pub scenario_best: u32,
+    /// Rank by total points (sum of bests over scenarios).
+    pub overall_rank: u32,
+    /// How many nicknames are ranked overall.
+    pub overall_of: u32,
+    /// The nickname's total points.
+    pub total: u32,
 }
 
 /// The result of [`Store::insert`].

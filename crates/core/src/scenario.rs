@@ -489,18 +489,6 @@ impl Weights {
     }
 }
 
-impl Default for Weights {
-    fn default() -> Weights {
-        use crate::score::rules;
-        Weights {
-            listening: rules::DEFAULT_WEIGHT_LISTENING,
-            questions: rules::DEFAULT_WEIGHT_QUESTIONS,
-            change: rules::DEFAULT_WEIGHT_CHANGE,
-            outcome: rules::DEFAULT_WEIGHT_OUTCOME,
-        }
-    }
-}
-
 impl Scenario {
     /// The weights in force (the scenario's or the default).
     pub fn weights(&self) -> Weights {

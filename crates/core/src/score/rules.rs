@@ -6,7 +6,7 @@
 //! with [`UNEASE_VOICED_AT`]. `scenarios/README.md` ("How a 1on1 is scored")
 //! states the same numbers; a test below keeps the two in step.
 
-use crate::scenario::Layer;
+use crate::scenario::{Layer, Weights};
 
 // ---------------------------------------------------------------------------
 // Range and weights
@@ -427,5 +427,17 @@ mod tests {
             "numbers in the guide's scoring section that no rule checks:\n{}",
             unchecked.join("\n")
         );
+    }
+}
+
+/// The default weights are the rules' own.
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            listening: DEFAULT_WEIGHT_LISTENING,
+            questions: DEFAULT_WEIGHT_QUESTIONS,
+            change: DEFAULT_WEIGHT_CHANGE,
+            outcome: DEFAULT_WEIGHT_OUTCOME,
+        }
     }
 }
