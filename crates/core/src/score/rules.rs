@@ -187,6 +187,18 @@ pub fn ratio_at_least(reflections: u32, questions: u32, at: (u32, u32)) -> bool 
     u64::from(reflections) * u64::from(at.1) >= u64::from(questions) * u64::from(at.0)
 }
 
+/// The default weights are the rules' own.
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            listening: DEFAULT_WEIGHT_LISTENING,
+            questions: DEFAULT_WEIGHT_QUESTIONS,
+            change: DEFAULT_WEIGHT_CHANGE,
+            outcome: DEFAULT_WEIGHT_OUTCOME,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! `scenarios/README.md` ("How a 1on1 is scored") states every number
@@ -427,17 +439,5 @@ mod tests {
             "numbers in the guide's scoring section that no rule checks:\n{}",
             unchecked.join("\n")
         );
-    }
-}
-
-/// The default weights are the rules' own.
-impl Default for Weights {
-    fn default() -> Weights {
-        Weights {
-            listening: DEFAULT_WEIGHT_LISTENING,
-            questions: DEFAULT_WEIGHT_QUESTIONS,
-            change: DEFAULT_WEIGHT_CHANGE,
-            outcome: DEFAULT_WEIGHT_OUTCOME,
-        }
     }
 }
