@@ -115,6 +115,13 @@ pub struct Offer {
     pub enabled: bool,
 }
 
+/// FNV-1a, 64 bits: a stable hash of a node id for [`Session::offered`].
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
 /// A 1on1 in progress.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -256,6 +263,31 @@ impl Session {
                 enabled,
             })
             .collect()
+    }
+
+    /// The choices offered now in the order a trainee sees them: shuffled,
+    /// so the best reply is not always in the same place (authors tend to
+    /// write it first, and "always press 1" must not be a strategy). The
+    /// order is a pure function of the seed, the turn and the node: the same
+    /// session shows the same order again, and the member's randomness is
+    /// untouched. Choice ids, not positions, are what transcripts record.
+    pub fn offered(&self) -> Vec<Offer> {
+        let mut offers = self.choices();
+        let node = self.node_id().unwrap_or_default();
+        let mut state = self.transcript.seed
+            ^ (self.turn_count() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ fnv1a(node.as_bytes());
+        // Fisher-Yates with splitmix64 draws.
+        for i in (1..offers.len()).rev() {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            let j = (z % (i as u64 + 1)) as usize;
+            offers.swap(i, j);
+        }
+        offers
     }
 
     /// The ids of the choices that can be made now (no text copied: the
@@ -649,4 +681,38 @@ mod tests {
         assert_eq!(session.transcript().ending.as_deref(), Some("done"));
         assert!(session.choices().is_empty() && session.available().is_empty());
     }
+
+    #[test]
+    fn offered_is_a_stable_shuffle_that_does_not_always_put_the_first_reply_first() {
+        let scenario = crate::load::load_str(
+            std::path::Path::new("sample.ron"),
+            include_str!("../../../../tests/fixtures/sample.ron").to_string(),
+        )
+        .scenario
+        .expect("the fixture loads");
+        let mut first_first = 0;
+        for seed in 0..40 {
+            let session = Session::start(&scenario, seed);
+            let offered: Vec<String> = session.offered().into_iter().map(|o| o.id).collect();
+            let mut sorted = offered.clone();
+            sorted.sort();
+            let mut file: Vec<String> = session.choices().into_iter().map(|o| o.id).collect();
+            file.sort();
+            // The same replies, in an order that repeats for the same session.
+            assert_eq!(sorted, file);
+            let again: Vec<String> = Session::start(&scenario, seed)
+                .offered()
+                .into_iter()
+                .map(|o| o.id)
+                .collect();
+            assert_eq!(offered, again);
+            if offered[0] == session.choices()[0].id {
+                first_first += 1;
+            }
+        }
+        // With 3+ replies the author's first one leads about a third of the time.
+        assert!(first_first < 30, "first reply first in {first_first} of 40");
+        assert!(first_first > 0);
+    }
+
 }

@@ -289,8 +289,9 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
     let choices = if typing_now {
         Vec::new()
     } else {
+        // Shuffled per session and turn: the best reply is not always first.
         session
-            .choices()
+            .offered()
             .into_iter()
             .enumerate()
             .map(|(i, o)| ChoiceView {
