@@ -714,5 +714,4 @@ mod tests {
         assert!(first_first < 30, "first reply first in {first_first} of 40");
         assert!(first_first > 0);
     }
-
 }
