@@ -17,11 +17,7 @@ pub mod store;
 /// A small valid scenario for the board's tests.
 #[cfg(test)]
 pub(crate) fn server_tests_fixture() -> std::sync::Arc<kiku_core::Scenario> {
-    let loaded = kiku_core::load::load_str(
-        std::path::Path::new("board_scenario.ron"),
-        include_str!("../../../tests/fixtures/board_scenario.ron").to_string(),
-    );
-    loaded.scenario.expect("the test scenario loads")
+    kiku_core::fixtures::board()
 }
 
 /// `n` random bytes from the operating system (falls back to the clock and

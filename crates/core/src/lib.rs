@@ -9,6 +9,8 @@
 //! this same code.
 
 pub mod act;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod load;
 pub mod play;
 pub mod record;

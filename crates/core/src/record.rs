@@ -85,11 +85,7 @@ mod tests {
 
     #[test]
     fn a_record_replays_to_the_same_record() {
-        let loaded = crate::load::load_str(
-            std::path::Path::new("sample.ron"),
-            include_str!("../../../tests/fixtures/sample.ron").to_string(),
-        );
-        let scenario = loaded.scenario.expect("the fixture loads");
+        let scenario = crate::fixtures::sample();
         let mut session = Session::start(&scenario, 7);
         while !session.is_over() {
             let offer = session

@@ -526,11 +526,7 @@ mod tests {
 
     #[test]
     fn the_hash_is_cached_but_an_edited_clone_gets_its_own() {
-        let loaded = crate::load::load_str(
-            std::path::Path::new("sample.ron"),
-            include_str!("../../../tests/fixtures/sample.ron").to_string(),
-        );
-        let scenario = loaded.scenario.expect("the fixture loads");
+        let scenario = crate::fixtures::sample();
         let first = scenario.content_hash();
         assert_eq!(first.len(), 64);
         assert_eq!(scenario.content_hash(), first);

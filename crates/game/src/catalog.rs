@@ -113,7 +113,7 @@ impl Catalog {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = include_str!("../../../tests/fixtures/sample.ron");
+    use kiku_core::fixtures::SAMPLE;
 
     #[test]
     fn a_broken_edit_keeps_the_last_good_version() {

@@ -485,7 +485,7 @@ mod tests {
 
     use super::*;
 
-    const SAMPLE: &str = include_str!("../../../../tests/fixtures/sample.ron");
+    use crate::fixtures::SAMPLE;
 
     /// The sample fixture with `from` replaced by `to` (exactly once).
     fn edited(from: &str, to: &str) -> String {

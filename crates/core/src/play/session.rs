@@ -552,20 +552,12 @@ mod tests {
         },
     )"#;
 
-    fn scenario(source: &str) -> Arc<Scenario> {
-        let loaded = crate::load::load_str(std::path::Path::new("test.ron"), source.to_string());
-        loaded
-            .scenario
-            .clone()
-            .unwrap_or_else(|| panic!("{}", loaded.render()))
-    }
-
     fn looping() -> Arc<Scenario> {
-        scenario(LOOP)
+        crate::fixtures::scenario("loop.ron", LOOP)
     }
 
     fn sample() -> Arc<Scenario> {
-        scenario(include_str!("../../../../tests/fixtures/sample.ron"))
+        crate::fixtures::sample()
     }
 
     #[test]
@@ -684,12 +676,7 @@ mod tests {
 
     #[test]
     fn offered_is_a_stable_shuffle_that_does_not_always_put_the_first_reply_first() {
-        let scenario = crate::load::load_str(
-            std::path::Path::new("sample.ron"),
-            include_str!("../../../../tests/fixtures/sample.ron").to_string(),
-        )
-        .scenario
-        .expect("the fixture loads");
+        let scenario = crate::fixtures::sample();
         let mut first_first = 0;
         for seed in 0..40 {
             let session = Session::start(&scenario, seed);

@@ -104,11 +104,7 @@ mod tests {
     /// The test fixture: endings `opened` (OpenedUp, Member), `report`
     /// (Polite, Nobody) and `shut` (ShutDown, Nobody).
     fn sample() -> Arc<Scenario> {
-        let loaded = crate::load::load_str(
-            std::path::Path::new("sample.ron"),
-            include_str!("../../../../tests/fixtures/sample.ron").to_string(),
-        );
-        loaded.scenario.expect("the sample fixture loads")
+        crate::fixtures::sample()
     }
 
     fn ended(ending: Option<&str>, after: Stats) -> Transcript {

@@ -607,17 +607,10 @@ pub fn debrief(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kiku_core::load::load_str;
     use kiku_core::score::score;
-    use std::path::Path;
 
     pub(crate) fn sample() -> Arc<Scenario> {
-        let loaded = load_str(
-            Path::new("sample.ron"),
-            include_str!("../../../../tests/fixtures/sample.ron").to_string(),
-        );
-        assert!(!loaded.has_errors(), "{}", loaded.render());
-        loaded.scenario.unwrap()
+        kiku_core::fixtures::sample()
     }
 
     #[test]

@@ -222,24 +222,14 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
 mod tests {
     use super::*;
 
-    fn fixture(source: &str) -> Arc<Scenario> {
-        let loaded = crate::load::load_str(std::path::Path::new("fixture.ron"), source.to_string());
-        loaded
-            .scenario
-            .clone()
-            .unwrap_or_else(|| panic!("{}", loaded.render()))
-    }
-
     /// Loop-free, three decision points, three endings: walked exhaustively.
     fn small() -> Arc<Scenario> {
-        fixture(include_str!(
-            "../../../../../tests/fixtures/board_scenario.ron"
-        ))
+        crate::fixtures::board()
     }
 
     /// Loops back from `closed` to `deeper`: sampled.
     fn sample() -> Arc<Scenario> {
-        fixture(include_str!("../../../../../tests/fixtures/sample.ron"))
+        crate::fixtures::sample()
     }
 
     #[test]
