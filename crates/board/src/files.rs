@@ -111,13 +111,6 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     })
 }
 
-/// Seconds since the Unix epoch, now.
-pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 /// `YYYY-MM-DD HH:MM` (UTC) for Unix seconds.
 pub fn format_date(secs: u64) -> String {
     let secs = i64::try_from(secs).unwrap_or(i64::MAX);

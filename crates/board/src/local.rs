@@ -24,11 +24,6 @@ pub fn path_in(dir: &Path) -> PathBuf {
     dir.join(FILE_NAME)
 }
 
-/// The local board's file: `local.db` in [`files::data_dir_or_here`].
-pub fn default_path() -> PathBuf {
-    path_in(&files::data_dir_or_here())
-}
-
 /// Records a finished 1on1 in the local board at `path`.
 pub fn record_at(path: &Path, finished: &Finished) -> Result<Entry, StoreError> {
     let mut store = Store::open(path)?;
@@ -52,6 +47,15 @@ pub struct Record {
     pub plays: usize,
 }
 
+impl Record {
+    /// Counts one more finished 1on1 that scored `overall`, as the latest.
+    pub fn add(&mut self, overall: u32) {
+        self.best = Some(self.best.map_or(overall, |b| b.max(overall)));
+        self.last = Some(overall);
+        self.plays += 1;
+    }
+}
+
 /// Every scenario's [`Record`] in the local board at `path`, by scenario id.
 /// A board that does not exist yet has no records.
 pub fn records(path: &Path) -> Result<BTreeMap<String, Record>, StoreError> {
@@ -61,12 +65,10 @@ pub fn records(path: &Path) -> Result<BTreeMap<String, Record>, StoreError> {
     let mut records: BTreeMap<String, Record> = BTreeMap::new();
     // Oldest first, so the last one seen is the most recent.
     for entry in Store::open(path)?.entries()? {
-        let finished = entry.finished;
-        let record = records.entry(finished.scenario).or_default();
-        let overall = finished.scores.overall;
-        record.best = Some(record.best.map_or(overall, |b| b.max(overall)));
-        record.last = Some(overall);
-        record.plays += 1;
+        records
+            .entry(entry.finished.scenario)
+            .or_default()
+            .add(entry.finished.scores.overall);
     }
     Ok(records)
 }

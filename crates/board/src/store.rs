@@ -129,13 +129,6 @@ pub struct Entry {
     pub finished: Finished,
 }
 
-impl Entry {
-    /// When it was stored, milliseconds since the Unix epoch (UTC).
-    pub fn created_ms(&self) -> i64 {
-        self.finished.finished_ms
-    }
-}
-
 /// Where a nickname stands after a submission (competition ranking: equal
 /// scores share a rank).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

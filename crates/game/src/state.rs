@@ -87,10 +87,10 @@ pub struct Library {
 impl Library {
     /// Counts one more finished 1on1 with `overall` on `scenario`.
     pub fn count(&mut self, scenario: &str, overall: u32) {
-        let record = self.records.entry(scenario.to_string()).or_default();
-        record.best = Some(record.best.map_or(overall, |b| b.max(overall)));
-        record.last = Some(overall);
-        record.plays += 1;
+        self.records
+            .entry(scenario.to_string())
+            .or_default()
+            .add(overall);
     }
 }
 

@@ -274,17 +274,15 @@ impl Session {
     pub fn offered(&self) -> Vec<Offer> {
         let mut offers = self.choices();
         let node = self.node_id().unwrap_or_default();
-        let mut state = self.transcript.seed
-            ^ (self.turn_count() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ fnv1a(node.as_bytes());
-        // Fisher-Yates with splitmix64 draws.
+        // Its own generator: the member's `rng` must not move.
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            self.transcript.seed
+                ^ (self.turn_count() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ fnv1a(node.as_bytes()),
+        );
+        // Fisher-Yates.
         for i in (1..offers.len()).rev() {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            let j = (z % (i as u64 + 1)) as usize;
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
             offers.swap(i, j);
         }
         offers
