@@ -37,6 +37,11 @@ pub enum Act {
     SeekCollaboration,
     /// Asking before advising: 「私の考えを話してもいい?」.
     AskPermission,
+    /// Owning one's own misstep and inviting the member to go on:
+    /// 「ごめん、先走ったね。続きを聞かせて」. MITI has no code for it; rupture and
+    /// repair research does. It helps only right after a misstep
+    /// ([`Act::is_misstep`]); offered at any other time it is an odd apology.
+    Repair,
     /// Giving information the member lacks (how a role, a programme or a
     /// process works) without telling them what to do: MITI's "giving
     /// information".
@@ -112,7 +117,7 @@ pub enum Family {
     Listening,
     /// Any question.
     Question,
-    /// Affirm, autonomy, collaboration, permission.
+    /// Affirm, autonomy, collaboration, permission, repair.
     Partnership,
     /// Giving information.
     Informing,
@@ -146,6 +151,7 @@ impl Act {
             Act::EmphasizeAutonomy,
             Act::SeekCollaboration,
             Act::AskPermission,
+            Act::Repair,
             Act::Inform,
             Act::Advise,
             Act::Instruct,
@@ -166,9 +172,11 @@ impl Act {
             | Act::Summarize
             | Act::Silence => Family::Listening,
             Act::Question(_) => Family::Question,
-            Act::Affirm | Act::EmphasizeAutonomy | Act::SeekCollaboration | Act::AskPermission => {
-                Family::Partnership
-            }
+            Act::Affirm
+            | Act::EmphasizeAutonomy
+            | Act::SeekCollaboration
+            | Act::AskPermission
+            | Act::Repair => Family::Partnership,
             Act::Inform => Family::Informing,
             Act::Advise
             | Act::Instruct
@@ -200,6 +208,20 @@ impl Act {
         )
     }
 
+    /// A move that takes the conversation from the member whatever the
+    /// moment: instructing, judging, steering back to work, talking about
+    /// oneself, and leading or blaming questions. (Advice and reassurance
+    /// are missteps only when the member did not ask: see
+    /// `play::member::AdviceKind`.) A [`Act::Repair`] right after one of
+    /// these, or after premature or unasked advice, is a genuine repair.
+    pub fn is_misstep(&self) -> bool {
+        match self {
+            Act::Instruct | Act::Judge | Act::RedirectToWork | Act::SelfDisclose => true,
+            Act::Question(q) => q.leading || q.blaming,
+            _ => false,
+        }
+    }
+
     /// The question's attributes, if the act is a question.
     pub fn question(&self) -> Option<&Question> {
         match self {
@@ -222,6 +244,7 @@ impl Act {
             Act::EmphasizeAutonomy => "emphasize_autonomy",
             Act::SeekCollaboration => "seek_collaboration",
             Act::AskPermission => "ask_permission",
+            Act::Repair => "repair",
             Act::Inform => "inform",
             Act::Advise => "advise",
             Act::Instruct => "instruct",
@@ -248,6 +271,7 @@ impl Act {
             Act::EmphasizeAutonomy => plain("自律性の尊重", "emphasise autonomy"),
             Act::SeekCollaboration => plain("協働の提案", "seek collaboration"),
             Act::AskPermission => plain("助言の許可を求める", "ask permission"),
+            Act::Repair => plain("修復(自分の先走りを認める)", "repair (owning a misstep)"),
             Act::Inform => plain("情報提供", "give information"),
             Act::Advise => plain("助言", "advise"),
             Act::Instruct => plain("指示", "instruct"),

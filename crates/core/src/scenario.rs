@@ -285,6 +285,11 @@ pub struct Line {
     /// Only said when this holds.
     #[serde(default)]
     pub when: Option<Cond>,
+    /// The choices (by id) whose question this line answers. When set,
+    /// `kiku check` warns if some route says this line right after any
+    /// other choice: the member would be answering a question nobody asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
 }
 
 /// The member's visible mood.

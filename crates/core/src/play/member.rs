@@ -44,6 +44,9 @@ pub struct Moment {
     pub affirmations_before: u32,
     /// How many times permission was asked before this turn.
     pub permissions_before: u32,
+    /// The trainee's previous act was a misstep (see [`crate::act::Act::is_misstep`]
+    /// and premature or unasked advice): a repair now is genuine.
+    pub after_misstep: bool,
 }
 
 /// Classifies an advice-like act by the moment it lands in: before the
@@ -125,6 +128,10 @@ pub fn base_delta(act: &Act, moment: &Moment) -> Delta {
         // Repeated perfunctory permission-asking costs partnership.
         Act::AskPermission if moment.permissions_before >= 1 => d(-3, -2, 0),
         Act::AskPermission => d(2, 1, 0),
+        // Owning a misstep right after it restores much of the alliance;
+        // an apology for nothing is merely odd.
+        Act::Repair if moment.after_misstep => d(8, 8, 2),
+        Act::Repair => d(-1, -1, 0),
         // Information is neutral: welcome when asked for or once the unease
         // is out, a drift away from the person before that.
         Act::Inform if moment.asked_advice => d(2, 1, 2),
@@ -232,7 +239,17 @@ mod tests {
             repeats: 0,
             affirmations_before: 0,
             permissions_before: 0,
+            after_misstep: false,
         }
+    }
+
+    #[test]
+    fn a_repair_helps_only_right_after_a_misstep() {
+        let mut m = moment(Layer::Surface);
+        assert!(base_delta(&Act::Repair, &m).trust < 0);
+        m.after_misstep = true;
+        let repaired = base_delta(&Act::Repair, &m);
+        assert!(repaired.trust > 0 && repaired.openness > 0);
     }
 
     #[test]

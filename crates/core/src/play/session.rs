@@ -477,6 +477,10 @@ impl Session {
             repeats,
             affirmations_before: count("affirm"),
             permissions_before: count("ask_permission"),
+            after_misstep: turns.last().is_some_and(|t| {
+                t.act.is_misstep()
+                    || matches!(t.advice, Some(AdviceKind::Premature | AdviceKind::Unasked))
+            }),
         }
     }
 

@@ -71,6 +71,7 @@ pub fn layered(nodes: usize) -> Scenario {
                     mood: Mood::Thoughtful,
                     inner: None,
                     when: None,
+                    answers: Vec::new(),
                 }],
                 reveals,
                 asks_advice: false,
