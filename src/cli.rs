@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use kiku_board::serve::ServeArgs;
 use kiku_core::load::{self, Loaded};
 use kiku_core::text::Lang;
-use kiku_core::tools::{analyse, graph, replay};
+use kiku_core::tools::{analyse, calibrate, graph, replay};
 
 /// Kiku (聴く): practise 1on1 conversations. With no subcommand, opens the game.
 #[derive(Debug, Parser)]
@@ -53,6 +53,17 @@ enum Command {
         /// Language of the text excerpts: ja or en.
         #[arg(long, value_parser = parse_lang, default_value = "ja")]
         lang: Lang,
+    },
+    /// Compare the engine's scores with blind expert hand scores (tests/judged); exit 1 when a threshold fails.
+    Calibrate {
+        /// The calibration folder (paths/, transcripts/, judges/).
+        dir: Option<PathBuf>,
+        /// Print the JSON format (kiku.calibrate/1).
+        #[arg(long)]
+        json: bool,
+        /// Write the blind transcript of every path that has none yet (for judging), then stop.
+        #[arg(long)]
+        write_transcripts: bool,
     },
     /// Run the workshop leaderboard server (projector page at `/`).
     Serve(ServeArgs),
@@ -112,8 +123,74 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             }
             Err(code) => code,
         },
+        Some(Command::Calibrate {
+            dir,
+            json,
+            write_transcripts,
+        }) => calibrate_cmd(dir, json, write_transcripts),
         Some(Command::Serve(args)) => kiku_board::serve::run(&args),
     }
+}
+
+fn calibrate_cmd(dir: Option<PathBuf>, json: bool, write_transcripts: bool) -> ExitCode {
+    let dir = dir.unwrap_or_else(calibrate::default_dir);
+    if write_transcripts {
+        return match write_blind_transcripts(&dir) {
+            Ok(written) => {
+                eprintln!(
+                    "wrote {written} transcript(s) in {}",
+                    dir.join("transcripts").display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match calibrate::calibrate(&dir) {
+        Ok(c) => {
+            if json {
+                emit(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&c).unwrap_or_default()
+                ));
+            } else {
+                emit(&calibrate::render_text(&c));
+            }
+            if c.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes the blind transcript of every path without one; never overwrites
+/// a transcript (it is what a judge read).
+fn write_blind_transcripts(dir: &std::path::Path) -> Result<usize, calibrate::CalibrateError> {
+    let paths = calibrate::read_paths(dir)?;
+    let folder = dir.join("transcripts");
+    std::fs::create_dir_all(&folder).map_err(|e| calibrate::CalibrateError::Set(e.to_string()))?;
+    let mut cache = std::collections::BTreeMap::new();
+    let mut written = 0;
+    for path in &paths {
+        let file = folder.join(format!("{}.txt", path.id));
+        if file.exists() {
+            continue;
+        }
+        let session = calibrate::replay_path(dir, path, &mut cache)?;
+        std::fs::write(&file, calibrate::blind_transcript(&session))
+            .map_err(|e| calibrate::CalibrateError::Set(format!("{}: {e}", file.display())))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 #[cfg(not(feature = "gui"))]

@@ -110,6 +110,130 @@ pub enum Frame {
     Change,
 }
 
+/// A kind of move on a menu: the act, with questions split by how they ask
+/// (open person-focused by frame, open work-focused, closed, leading or
+/// blaming). The scoring compares the move made with the best on offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum MoveClass {
+    #[allow(missing_docs)]
+    Acknowledge,
+    #[allow(missing_docs)]
+    Silence,
+    #[allow(missing_docs)]
+    Empathize,
+    #[allow(missing_docs)]
+    SimpleReflection,
+    #[allow(missing_docs)]
+    ComplexReflection,
+    #[allow(missing_docs)]
+    Summarize,
+    /// Open, about the person, `Being`.
+    BeingQuestion,
+    /// Open, about the person, `Values`.
+    ValuesQuestion,
+    /// Open, about the person, `Change`.
+    ChangeQuestion,
+    /// Open, about the person, `Feeling`.
+    FeelingQuestion,
+    /// Open, about the person, `Fact`.
+    FactQuestion,
+    /// Open, about the person, `Doing`.
+    DoingQuestion,
+    /// Open, about the work.
+    WorkQuestion,
+    /// Closed (neither leading nor blaming).
+    ClosedQuestion,
+    /// Leading or blaming.
+    SteeringQuestion,
+    #[allow(missing_docs)]
+    Affirm,
+    #[allow(missing_docs)]
+    EmphasizeAutonomy,
+    #[allow(missing_docs)]
+    SeekCollaboration,
+    #[allow(missing_docs)]
+    AskPermission,
+    #[allow(missing_docs)]
+    Repair,
+    #[allow(missing_docs)]
+    Inform,
+    #[allow(missing_docs)]
+    Advise,
+    #[allow(missing_docs)]
+    Instruct,
+    #[allow(missing_docs)]
+    Reassure,
+    #[allow(missing_docs)]
+    SelfDisclose,
+    #[allow(missing_docs)]
+    Judge,
+    #[allow(missing_docs)]
+    RedirectToWork,
+}
+
+impl MoveClass {
+    /// Every class, in order.
+    pub const ALL: [MoveClass; 27] = [
+        MoveClass::Acknowledge,
+        MoveClass::Silence,
+        MoveClass::Empathize,
+        MoveClass::SimpleReflection,
+        MoveClass::ComplexReflection,
+        MoveClass::Summarize,
+        MoveClass::BeingQuestion,
+        MoveClass::ValuesQuestion,
+        MoveClass::ChangeQuestion,
+        MoveClass::FeelingQuestion,
+        MoveClass::FactQuestion,
+        MoveClass::DoingQuestion,
+        MoveClass::WorkQuestion,
+        MoveClass::ClosedQuestion,
+        MoveClass::SteeringQuestion,
+        MoveClass::Affirm,
+        MoveClass::EmphasizeAutonomy,
+        MoveClass::SeekCollaboration,
+        MoveClass::AskPermission,
+        MoveClass::Repair,
+        MoveClass::Inform,
+        MoveClass::Advise,
+        MoveClass::Instruct,
+        MoveClass::Reassure,
+        MoveClass::SelfDisclose,
+        MoveClass::Judge,
+        MoveClass::RedirectToWork,
+    ];
+
+    /// Whether this is any kind of question.
+    pub fn is_question(self) -> bool {
+        (MoveClass::BeingQuestion..=MoveClass::SteeringQuestion).contains(&self)
+    }
+}
+
+/// The kinds of move a menu offered (enabled choices only), as a set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Offered(pub u32);
+
+impl Offered {
+    /// Adds a class.
+    pub fn insert(&mut self, class: MoveClass) {
+        self.0 |= 1 << class as u8;
+    }
+
+    /// Whether the class was on offer.
+    pub fn contains(self, class: MoveClass) -> bool {
+        self.0 & (1 << class as u8) != 0
+    }
+
+    /// The classes on offer.
+    pub fn iter(self) -> impl Iterator<Item = MoveClass> {
+        MoveClass::ALL
+            .into_iter()
+            .filter(move |c| self.contains(*c))
+    }
+}
+
 /// Broad families of acts, for scoring and for the debrief's wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Family {
@@ -219,6 +343,42 @@ impl Act {
             Act::Instruct | Act::Judge | Act::RedirectToWork | Act::SelfDisclose => true,
             Act::Question(q) => q.leading || q.blaming,
             _ => false,
+        }
+    }
+
+    /// The act's class for [`Offered`]: one bit per kind of move a menu can
+    /// hold (questions split by how they ask).
+    pub fn class(&self) -> MoveClass {
+        match self {
+            Act::Acknowledge => MoveClass::Acknowledge,
+            Act::Silence => MoveClass::Silence,
+            Act::Empathize => MoveClass::Empathize,
+            Act::SimpleReflection => MoveClass::SimpleReflection,
+            Act::ComplexReflection => MoveClass::ComplexReflection,
+            Act::Summarize => MoveClass::Summarize,
+            Act::Question(q) if q.leading || q.blaming => MoveClass::SteeringQuestion,
+            Act::Question(q) if !q.open => MoveClass::ClosedQuestion,
+            Act::Question(q) if q.focus == Focus::Work => MoveClass::WorkQuestion,
+            Act::Question(q) => match q.frame {
+                Frame::Being => MoveClass::BeingQuestion,
+                Frame::Values => MoveClass::ValuesQuestion,
+                Frame::Change => MoveClass::ChangeQuestion,
+                Frame::Feeling => MoveClass::FeelingQuestion,
+                Frame::Fact => MoveClass::FactQuestion,
+                Frame::Doing => MoveClass::DoingQuestion,
+            },
+            Act::Affirm => MoveClass::Affirm,
+            Act::EmphasizeAutonomy => MoveClass::EmphasizeAutonomy,
+            Act::SeekCollaboration => MoveClass::SeekCollaboration,
+            Act::AskPermission => MoveClass::AskPermission,
+            Act::Repair => MoveClass::Repair,
+            Act::Inform => MoveClass::Inform,
+            Act::Advise => MoveClass::Advise,
+            Act::Instruct => MoveClass::Instruct,
+            Act::Reassure => MoveClass::Reassure,
+            Act::SelfDisclose => MoveClass::SelfDisclose,
+            Act::Judge => MoveClass::Judge,
+            Act::RedirectToWork => MoveClass::RedirectToWork,
         }
     }
 

@@ -356,6 +356,15 @@ pub struct Choice {
     /// the first that holds wins, otherwise `next`.
     #[serde(default)]
     pub branches: Vec<Branch>,
+    /// The move traces change between then and now (a reflection, summary
+    /// or affirmation that contrasts then and now, or picks up a change
+    /// the member named). Change questions count without it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub traces_change: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// What to do with a choice whose condition fails.

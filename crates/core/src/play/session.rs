@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use crate::act::Act;
+use crate::act::{Act, Offered};
 use crate::play::member::{self, AdviceKind, Moment};
 use crate::scenario::{Choice, Cond, Effect, Ending, Layer, Line, Node, Scenario, Stats, Target};
 use crate::text::Text;
@@ -66,6 +66,13 @@ pub struct Turn {
     pub voiced_after: Layer,
     /// What the member said in reply, or `None` when the choice ended it.
     pub reply: Option<Spoken>,
+    /// The kinds of move the menu offered at this turn (enabled choices):
+    /// the scoring compares the move made with the best on offer.
+    #[serde(default)]
+    pub offered: Offered,
+    /// The choice traces change between then and now (`traces_change`).
+    #[serde(default)]
+    pub traces_change: bool,
 }
 
 /// Everything that happened: enough to score and to replay.
@@ -359,6 +366,12 @@ impl Session {
             }
         };
         let node = &scenario.nodes[&node_id];
+        let mut offered = Offered::default();
+        for (c, enabled) in &shown {
+            if *enabled {
+                offered.insert(c.act.class());
+            }
+        }
 
         let before = self.stats;
         let voiced_before = self.voiced;
@@ -387,6 +400,8 @@ impl Session {
             voiced_before,
             voiced_after: self.voiced,
             reply: None,
+            offered,
+            traces_change: choice.traces_change,
         });
 
         let target = choice

@@ -1,80 +1,83 @@
-//! The change axis (変化をたどる): tracing change between then and now together.
+//! The change axis (変化をたどる): tracing change between then and now
+//! together, by question or by reflection (EARS: elicit, amplify, reinforce).
+//!
+//! What counts is tracing change, not questions as such: an open change
+//! question, or a reflection, summary or affirmation the author marked
+//! `traces_change`, elicits it; taking in the member's answer right after
+//! amplifies it; affirming or summarising it later reinforces it.
 
 use super::rules::*;
 use super::{Axis, Notes, clamp_score};
 use crate::act::{Act, Frame};
-use crate::play::session::Transcript;
-use crate::scenario::Layer;
+use crate::play::session::{Transcript, Turn};
+
+/// Whether a turn draws out or traces change between then and now.
+fn traces(turn: &Turn) -> bool {
+    let question = turn
+        .act
+        .question()
+        .is_some_and(|q| q.open && !q.leading && !q.blaming && q.frame == Frame::Change);
+    question || (turn.traces_change && !turn.act.is_misstep() && turn.act.question().is_none())
+}
 
 /// Scores tracing change, 0-100.
 pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
     let axis = Axis::Change;
     let mut points = 0;
-    let mut change_questions = 0usize;
-    let mut follow_ups = 0;
-    let mut pick_ups = 0;
-    let mut reinforced = false;
-    let mut traced = false;
+    let mut elicited: Option<usize> = None;
+    let (mut again, mut amplified, mut reinforced) = (false, false, false);
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
-        let previous = i.checked_sub(1).map(|p| &t.turns[p]);
-        if let Some(q) = turn.act.question()
-            && q.open
-            && !q.leading
-            && !q.blaming
-        {
-            if q.frame == Frame::Change {
-                let credit = CHANGE_CREDITS[change_questions.min(CHANGE_CREDITS.len() - 1)];
-                change_questions += 1;
-                points += credit;
-                notes.add(n, axis, credit, "以前と今を比べる問い。一緒に振り返ると、本人が気づいていない成長や変化が見えてくる。", "A then-and-now question: looking back together shows growth and change the member had not noticed.");
+        let act = &turn.act;
+        match elicited {
+            None if traces(turn) => {
+                elicited = Some(i);
+                points += ELICIT_CREDIT;
+                let (ja, en) = if act.question().is_some() {
+                    (
+                        "以前と今を比べる問い。一緒に振り返ると、本人が気づいていない成長や変化が見えてくる。",
+                        "A then-and-now question: looking back together shows growth the member had not noticed.",
+                    )
+                } else {
+                    (
+                        "以前と今を対比して返した。問わなくても、聞き返しで変化を一緒にたどれる。",
+                        "You contrasted then and now in your reflection: change can be traced by reflecting as well as by asking.",
+                    )
+                };
+                notes.add(n, axis, ELICIT_CREDIT, ja, en);
             }
-            if q.follow_up && follow_ups < FOLLOW_UP_CHANGE_MAX {
-                follow_ups += 1;
-                points += FOLLOW_UP_CHANGE_CREDIT;
-                notes.add(n, axis, FOLLOW_UP_CHANGE_CREDIT, "相手がいま話したことを受けて問いを重ねた。話がつながり、深まっていく。", "You built your question on what the member had just said: the conversation connects and deepens.");
+            None => {}
+            Some(first) => {
+                let right_after = i == first + 1;
+                let takes_in = act.is_reflection()
+                    || matches!(act, Act::Empathize)
+                    || act
+                        .question()
+                        .is_some_and(|q| q.open && q.follow_up && !q.leading && !q.blaming);
+                if right_after && takes_in && !amplified {
+                    amplified = true;
+                    points += AMPLIFY_CREDIT;
+                    notes.add(n, axis, AMPLIFY_CREDIT, "相手が語った変化を受け止めて、さらに広げた(EARSの「広げる」)。", "You took in the change the member named and drew it out further (the \"amplify\" step of EARS).");
+                } else if matches!(act, Act::Affirm | Act::Summarize) && !reinforced {
+                    reinforced = true;
+                    points += REINFORCE_CREDIT;
+                    notes.add(n, axis, REINFORCE_CREDIT, "見えてきた変化を認め、言葉にして返した(EARSの「強化」)。本人が自分の成長に気づく。", "You recognised the change you had found together (the \"reinforce\" step of EARS): the member sees their own growth.");
+                } else if traces(turn) && !again {
+                    again = true;
+                    points += SECOND_ELICIT_CREDIT;
+                    notes.add(
+                        n,
+                        axis,
+                        SECOND_ELICIT_CREDIT,
+                        "もう一度、以前と今をたどった。",
+                        "You traced then and now once more.",
+                    );
+                }
             }
-        }
-        let just_voiced = previous.map_or(turn.voiced_before > Layer::Nothing, |p| {
-            p.voiced_after > p.voiced_before
-        });
-        // Taking in what was just voiced: saying it back, or naming the feeling.
-        let takes_in = turn.act.is_reflection() || matches!(turn.act, Act::Empathize);
-        if takes_in && just_voiced && pick_ups < PICK_UP_MAX {
-            pick_ups += 1;
-            points += PICK_UP_CREDIT;
-            notes.add(n, axis, PICK_UP_CREDIT, "相手がやっと言葉にしたことを、すぐに受け止めて返した。", "The member had just put something into words, and you took it in and said it back.");
-        }
-        // EARS: reinforce right after eliciting a change (a change question)
-        // or amplifying it (a follow-up question once change was elicited).
-        let after_change = previous.and_then(|p| p.act.question()).is_some_and(|q| {
-            q.open && (q.frame == Frame::Change || (q.follow_up && change_questions > 0))
-        });
-        if matches!(turn.act, Act::Affirm) && after_change && !reinforced {
-            reinforced = true;
-            points += REINFORCE_CREDIT;
-            notes.add(
-                n,
-                axis,
-                REINFORCE_CREDIT,
-                "見えてきた変化を認めて言葉にした(EARSの「強化」)。",
-                "You recognised the change they found (the \"reinforce\" step of EARS).",
-            );
-        }
-        if matches!(turn.act, Act::Summarize) && change_questions > 0 && !traced {
-            traced = true;
-            points += TRACE_SUMMARY_CREDIT;
-            notes.add(
-                n,
-                axis,
-                TRACE_SUMMARY_CREDIT,
-                "振り返った変化をまとめた。変化の道筋が本人のものになる。",
-                "You summarised the change you traced together: the path becomes the member's own.",
-            );
         }
     }
-    if change_questions == 0 {
-        notes.add(None, axis, 0, "以前と今の変化を一緒にたどる問いがなかった。「数カ月前と今で、何が変わった?」と聞いてみる。", "No question traced change between then and now. Try \"What has changed since a few months ago?\"");
+    if elicited.is_none() {
+        notes.add(None, axis, 0, "以前と今の変化を一緒にたどらなかった。「数カ月前と今で、何が変わった?」と聞くか、前と今を対比して返してみる。", "Change between then and now was never traced. Ask \"What has changed since a few months ago?\" or contrast then and now in a reflection.");
     }
     clamp_score(points)
 }

@@ -1,17 +1,102 @@
-//! The listening axis (まず聴く: 聴く→助言の順): listening before advising.
+//! The listening axis (まず聴く: 聴く→助言の順): listening throughout the
+//! 1on1, and no advice before the member has been heard.
+//!
+//! Three parts, judged over the whole conversation: how fully each
+//! disclosure was taken in (against the best move the menu offered), the
+//! reflection-to-question ratio and the share of complex reflections
+//! (MITI 4.2.1's summary measures); then every move that takes the
+//! conversation from the member costs by its kind and moment, and a genuine
+//! repair right after a misstep gives part of it back.
 
 use super::rules::*;
 use super::{Axis, Metrics, Notes, clamp_score};
 use crate::act::{Act, Family};
 use crate::play::member::AdviceKind;
-use crate::play::session::Transcript;
+use crate::play::session::{Transcript, Turn};
+use crate::scenario::Layer;
+use crate::text::Text;
 
-/// Scores listening before advising, 0-100, and fills in the reflection and
-/// question counts of `m`.
+/// Whether the member disclosed something just before `turns[i]`: the
+/// opening said something, or the previous reply voiced a deeper layer.
+pub(super) fn after_disclosure(turns: &[Turn], i: usize) -> bool {
+    match i.checked_sub(1) {
+        None => turns[i].voiced_before > Layer::Nothing,
+        Some(p) => turns[p].voiced_after > turns[p].voiced_before,
+    }
+}
+
+/// The cost of a move that takes the conversation from the member, with
+/// the reason (principle named), or `None` for any other move.
+fn cost(turn: &Turn) -> Option<(i32, &'static str, &'static str)> {
+    let act = &turn.act;
+    Some(match (act, turn.advice) {
+        (_, Some(AdviceKind::Solicited | AdviceKind::Permitted)) => return None,
+        (Act::Advise, Some(AdviceKind::Premature)) => (
+            PREMATURE_ADVISE,
+            "相手がまだもやもやを言葉にしていないうちに助言した。まず聴く前の助言は「聴いてもらえていない」と感じさせる。",
+            "You advised before the member had put their unease into words. Advice before listening tells them they have not been heard.",
+        ),
+        (Act::Reassure, Some(AdviceKind::Premature)) => (
+            PREMATURE_REASSURE,
+            "もやもやが言葉になる前の「大丈夫」。早すぎる励ましは、話す理由を消してしまう。",
+            "\"It'll be fine\" before the unease was voiced: early reassurance takes away the reason to say more.",
+        ),
+        (Act::Judge, Some(AdviceKind::Premature)) => (
+            PREMATURE_JUDGE,
+            "もやもやが言葉になる前に評価・説教した。相手は守りに入り、本音は出てこなくなる。",
+            "You judged or lectured before the unease was voiced: the member gets defensive and the real concern stays hidden.",
+        ),
+        (Act::Instruct, Some(AdviceKind::Premature)) => (
+            PREMATURE_INSTRUCT,
+            "話を聴く前に、やることを指示した。1on1が相手の場ではなくなる。",
+            "You told them what to do before listening: the 1on1 stopped being theirs.",
+        ),
+        (Act::Advise, _) => (
+            UNASKED_ADVISE,
+            "もやもやは言葉になっていたが、求められていない助言だった。「私の考えを話してもいい?」と許可を取るか、本人の考えを先に聴く。",
+            "The unease was out, but nobody asked for this advice. Ask permission first (\"May I share a thought?\") or hear their own idea first.",
+        ),
+        (Act::Reassure, _) => (
+            UNASKED_REASSURE,
+            "もやもやが言葉になった後の「大丈夫」。気持ちに付き合う代わりに、心配を打ち消してしまう。",
+            "Reassurance after the unease was voiced: it waves the worry away instead of staying with it.",
+        ),
+        (Act::Judge, _) => (
+            UNASKED_JUDGE,
+            "相手の気持ちを評価・説教した。許可を取っても、評価は相手の話を止める。",
+            "You judged or lectured: with or without permission, a verdict stops the member's own thinking.",
+        ),
+        (Act::Instruct, _) => (
+            UNASKED_INSTRUCT,
+            "相手の代わりに決めた。本人が選ぶはずの一歩を上司が取り上げると、自律は育たない。許可を取っても同じ。",
+            "You decided for the member. Taking over the step that was theirs to choose stunts their autonomy, permission or not.",
+        ),
+        (Act::RedirectToWork, _) => (
+            REDIRECT_PENALTY,
+            "業務の話に戻した。1on1は進捗報告の場ではなく、人に焦点を当てる場。",
+            "You steered back to work progress. A 1on1 is about the person, not a status report.",
+        ),
+        (Act::SelfDisclose, _) => (
+            SELF_DISCLOSE_PENALTY,
+            "自分の話をした。会話の主役が上司に移り、相手の話が止まる。",
+            "You talked about yourself: the conversation became about you and the member's story stopped.",
+        ),
+        (Act::Question(q), _) if q.leading || q.blaming => (
+            STEERING_LISTENING_PENALTY,
+            "答えを誘導する・責める問いは、聴く姿勢から外れる。",
+            "A leading or blaming question steers instead of listening.",
+        ),
+        _ => return None,
+    })
+}
+
+/// Scores listening throughout, 0-100, and fills in the MITI counts of `m`.
 pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Listening;
-    let mut points = 0;
+    let mut penalties = 0;
     let mut advised = false;
+    let mut last_cost: Option<i32> = None;
+    let (mut uptake_sum, mut disclosures) = (0i64, 0i64);
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let act = &turn.act;
@@ -24,158 +109,126 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         if act.question().is_some() {
             m.questions += 1;
         }
-        match turn.advice {
-            Some(AdviceKind::Premature) => {
-                advised = true;
-                m.premature_advice += 1;
-                points += PREMATURE_PENALTY;
-                notes.add(
-                    n,
-                    axis,
-                    PREMATURE_PENALTY,
-                    "相手がまだもやもやを言葉にしていないうちに、助言・励まし・評価をした。相手は「聴いてもらえていない」と感じ、口を閉ざしやすくなる。",
-                    "You advised, reassured or judged before the member had put their unease into words. They feel unheard and tend to close up.",
-                );
-            }
-            Some(AdviceKind::Unasked) => {
-                advised = true;
-                points += UNASKED_PENALTY;
-                notes.add(
-                    n,
-                    axis,
-                    UNASKED_PENALTY,
-                    "もやもやは言葉になっていたが、求められていない助言だった。先に「私の考えを話してもいい?」と許可を取ると受け取られやすい。",
-                    "The unease was out, but nobody asked for this advice. Asking first (\"May I share a thought?\") makes it easier to take in.",
-                );
-            }
-            Some(AdviceKind::Solicited) => notes.add(
-                n,
-                axis,
-                0,
-                "相手から求められた助言。求められてからの助言は受け取られやすい。",
-                "The member asked for this advice: advice that was asked for lands well.",
-            ),
-            Some(AdviceKind::Permitted) => notes.add(
-                n,
-                axis,
-                0,
-                "許可を取ってからの助言。押しつけにならず、選ぶのは相手のまま。",
-                "You asked permission before advising: it stays an offer, and the choice stays theirs.",
-            ),
-            None => {}
+        if turn.advice == Some(AdviceKind::Premature) {
+            m.premature_advice += 1;
         }
-        match act {
-            Act::SelfDisclose => {
-                points += SELF_DISCLOSE_PENALTY;
-                notes.add(
-                    n,
-                    axis,
-                    SELF_DISCLOSE_PENALTY,
-                    "自分の話をした。会話の主役が上司に移り、相手の話が止まる。",
-                    "You talked about yourself: the conversation became about you and the member's story stopped.",
-                );
-            }
-            Act::Inform => notes.add(
-                n,
-                axis,
-                0,
-                "情報提供。求められたときや、もやもやが言葉になった後なら役に立つが、聴くことの代わりにはならない。",
-                "Giving information: useful when asked for or once the unease is out, but no substitute for listening.",
-            ),
-            Act::RedirectToWork => {
-                points += REDIRECT_PENALTY;
-                notes.add(
-                    n,
-                    axis,
-                    REDIRECT_PENALTY,
-                    "業務の話に戻した。1on1は進捗報告の場ではなく、人に焦点を当てる場。",
-                    "You steered back to work progress. A 1on1 is about the person, not a status report.",
-                );
-            }
-            _ => {}
+        if matches!(
+            turn.advice,
+            Some(AdviceKind::Premature | AdviceKind::Unasked)
+        ) {
+            advised = true;
         }
         if act.family() == Family::Listening && !advised {
             m.listening_before_advice += 1;
-            if m.listening_before_advice <= LISTEN_CREDITS_MAX {
-                points += LISTEN_CREDIT;
-                notes.add(
-                    n,
-                    axis,
-                    LISTEN_CREDIT,
-                    "助言より先に、まず聴いた。相手は「自分の話をきちんと聴いてくれている」と感じる。",
-                    "You listened before advising: the member feels their story is really being heard.",
-                );
+        }
+        // Taking in a disclosure, against the best move on offer.
+        if after_disclosure(&t.turns, i) {
+            let chosen = uptake_percent(act.class());
+            let best = turn
+                .offered
+                .iter()
+                .map(uptake_percent)
+                .max()
+                .unwrap_or(chosen)
+                .max(chosen)
+                .max(1);
+            let taken = chosen * 100 / best;
+            disclosures += 1;
+            uptake_sum += i64::from(taken);
+            if taken >= 100 {
+                notes.add(n, axis, 0, "相手が言葉にしたことを、その場でいちばん深く受け止めた。", "The member had just disclosed something, and you took it in as fully as the moment allowed.");
+            } else {
+                notes.add_text(n, axis, 0, || {
+                    Text::new(
+                        format!("相手が言葉にした直後。もっと深く受け止める応答(聞き返し・共感)が選べた(受け止め {taken}%)。"),
+                        format!("The member had just disclosed something; a reply that took it in more fully (a reflection or empathy) was on offer (taken in {taken}%)."),
+                    )
+                });
             }
         }
+        match (act, cost(turn)) {
+            (Act::Repair, _) => match last_cost {
+                Some(lost) => {
+                    let back = -lost * REPAIR_RETURNS_PERCENT / 100;
+                    penalties += back;
+                    notes.add(n, axis, back, "直前の自分の先走りを認め、続きを促した(修復)。関係の傷はすぐ手当てすると、むしろ信頼が深まることもある。", "You owned your misstep right after it and invited them to go on: a prompt repair can leave the relationship stronger.");
+                }
+                None => notes.add(n, axis, 0, "謝ったが、直前に修復すべき失敗はなかった。理由のない謝罪は相手を戸惑わせる。", "You apologised, but there was no misstep just before to repair; an apology for nothing puzzles the member."),
+            },
+            (_, Some((points, ja, en))) => {
+                penalties += points;
+                notes.add(n, axis, points, ja, en);
+            }
+            _ => {}
+        }
+        last_cost = cost(turn).map(|(points, _, _)| points);
     }
-    // MITI summary measures: reflection-to-question ratio and complex share.
+    // Part 1: every disclosure taken in.
+    let uptake = if disclosures > 0 {
+        (uptake_sum / disclosures) as i32
+    } else {
+        0
+    };
+    let uptake_points = uptake * UPTAKE_SHARE / 100;
+    notes.add_text(None, axis, uptake_points, || {
+        Text::new(
+            format!("打ち明けられたことをどれだけ受け止めたか: 平均 {uptake}%({disclosures} 回)。"),
+            format!("How fully each disclosure was taken in: {uptake}% on average ({disclosures} disclosures)."),
+        )
+    });
+    // Part 2: MITI's reflection-to-question ratio, over the whole 1on1.
     let (r, q) = (m.reflections, m.questions);
     m.reflection_to_question = (q > 0).then(|| f64::from(r) / f64::from(q));
-    const GOOD: (&str, &str) = (
-        "聞き返しが質問の2倍以上(MITIの「良い」水準)。問い詰めず、受け止めながら進めた。",
-        "Reflections outnumbered questions two to one or more (MITI's \"good\" level): you took in before asking more.",
-    );
-    let (ratio_points, (ja, en)) = match (r, q) {
-        (0, _) => (
-            0,
-            (
-                "聞き返しがほとんどない。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。",
-                "Almost no reflections. Saying back their words and feelings is what shows you are listening.",
-            ),
-        ),
-        (_, 0) => (RATIO_NO_QUESTIONS_POINTS, GOOD),
-        _ if ratio_at_least(r, q, RATIO_GOOD) => (RATIO_GOOD_POINTS, GOOD),
-        _ if ratio_at_least(r, q, RATIO_FAIR) => (
-            RATIO_FAIR_POINTS,
-            (
-                "聞き返しと質問がほぼ同数(MITIの「まずまず」水準)。質問の前にもう一度聞き返すと、さらに深まる。",
-                "About one reflection per question (MITI's \"fair\" level). One more reflection before the next question deepens it.",
-            ),
-        ),
-        _ if ratio_at_least(r, q, RATIO_LOW) => (
-            RATIO_LOW_POINTS,
-            (
-                "質問が聞き返しより多い。尋問のように感じさせないよう、相手の言葉を返してから問う。",
-                "More questions than reflections: say back what you heard before asking again, so it does not feel like an interrogation.",
-            ),
-        ),
-        _ => (
-            0,
-            (
-                "聞き返しがほとんどない。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。",
-                "Almost no reflections. Saying back their words and feelings is what shows you are listening.",
-            ),
-        ),
-    };
-    points += ratio_points;
-    notes.add(None, axis, ratio_points, ja, en);
-    if r > 0 {
-        let share = f64::from(m.complex_reflections) / f64::from(r);
-        m.complex_share = Some(share);
-        let complex_points = if share >= COMPLEX_GOOD_SHARE {
-            COMPLEX_GOOD_POINTS
-        } else if share >= COMPLEX_FAIR_SHARE {
-            COMPLEX_FAIR_POINTS
-        } else if m.complex_reflections > 0 {
-            COMPLEX_ANY_POINTS
-        } else {
-            0
-        };
-        points += complex_points;
-        let (ja, en) = if share >= COMPLEX_FAIR_SHARE {
-            (
-                "言葉の奥にある意味や気持ちを返す「複雑な聞き返し」が多かった。",
-                "Many complex reflections: you said back the meaning and feeling behind the words.",
-            )
+    let ratio_percent = ratio_percent(r, q);
+    let ratio_points = ratio_percent * RATIO_SHARE / 100;
+    notes.add_text(None, axis, ratio_points, || {
+        let (ja, en) = if r == 0 {
+            ("聞き返しがなかった。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。".to_string(), "No reflections: saying back their words and feelings is what shows you are listening.".to_string())
         } else {
             (
-                "聞き返しが言葉のなぞりに留まりがち。言葉の奥の気持ちや意味を返してみる。",
-                "Your reflections mostly repeated words. Try saying back the feeling or meaning behind them.",
+                format!("聞き返し {r} 回: 質問 {q} 回(MITIの目安は 1:1 でまずまず、2:1 で良い)。"),
+                format!("{r} reflections to {q} questions (MITI: 1:1 fair, 2:1 good)."),
             )
         };
-        notes.add(None, axis, complex_points, ja, en);
+        Text::new(ja, en)
+    });
+    // Part 3: MITI's share of complex reflections.
+    let share = (r > 0).then(|| f64::from(m.complex_reflections) / f64::from(r));
+    m.complex_share = share;
+    let complex_percent = complex_percent(share.unwrap_or(0.0));
+    let complex_points = complex_percent * COMPLEX_SHARE / 100;
+    notes.add_text(None, axis, complex_points, || {
+        let pct = (share.unwrap_or(0.0) * 100.0).round() as i32;
+        Text::new(
+            format!("複雑な聞き返し(言葉の奥の意味や気持ちを返す)が聞き返しの {pct}%(MITIの目安は 40% でまずまず、50% で良い)。"),
+            format!("Complex reflections (the meaning or feeling behind the words) were {pct}% of reflections (MITI: 40% fair, 50% good)."),
+        )
+    });
+    clamp_score(uptake_points + ratio_points + complex_points + penalties)
+}
+
+/// Percent of the ratio share: [`RATIO_AT_ZERO`] at no reflections, growing
+/// in a straight line to 100 at [`RATIO_GOOD`]; reflections with no
+/// question earn it all, no reflection nothing.
+pub fn ratio_percent(reflections: u32, questions: u32) -> i32 {
+    if reflections == 0 {
+        return 0;
     }
-    clamp_score(points)
+    if ratio_at_least(reflections, questions, RATIO_GOOD) {
+        return 100;
+    }
+    // r/q of the way to RATIO_GOOD, in integer arithmetic.
+    let (good_r, good_q) = (i64::from(RATIO_GOOD.0), i64::from(RATIO_GOOD.1));
+    let num = i64::from(reflections) * good_q * i64::from(100 - RATIO_AT_ZERO);
+    let den = i64::from(questions) * good_r;
+    RATIO_AT_ZERO + (num / den.max(1)) as i32
+}
+
+/// Percent of the complex share: [`COMPLEX_AT_ZERO`] at none, growing in a
+/// straight line to 100 at [`COMPLEX_GOOD_SHARE`].
+pub fn complex_percent(share: f64) -> i32 {
+    let reached = (share / COMPLEX_GOOD_SHARE).min(1.0);
+    COMPLEX_AT_ZERO + (reached * f64::from(100 - COMPLEX_AT_ZERO)).round() as i32
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::play::session::Transcript;
-use crate::scenario::{Scenario, Weights};
+use crate::scenario::{EndingKind, NextStep, Scenario, Weights};
 use crate::text::Text;
 
 mod change;
@@ -216,7 +216,50 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
         + u64::from(change) * u64::from(weights.change)
         + u64::from(outcome) * u64::from(weights.outcome);
     // Rounded weighted mean; weights that add up to 0 score 0.
-    let overall = (sum + total / 2).checked_div(total).unwrap_or(0) as u32;
+    let mut overall = (sum + total / 2).checked_div(total).unwrap_or(0) as u32;
+    // How it ends caps the total: the first half cannot buy back deciding
+    // for the member or shutting them down.
+    if let Some(ending) = transcript
+        .ending
+        .as_ref()
+        .and_then(|id| scenario.endings.get(id))
+    {
+        let cap = match (ending.kind, ending.next_step) {
+            (EndingKind::ShutDown, _) => Some((
+                rules::CAP_SHUT_DOWN,
+                "相手が心を閉ざして終わった1on1は、前半がよくても高得点にはならない。",
+                "A 1on1 that ends with the member shut down cannot score high, however good its first half.",
+            )),
+            (_, NextStep::Manager) => Some((
+                rules::CAP_MANAGER_DECIDED,
+                "最後に上司が決めてしまった1on1は、前半がよくても高得点にはならない。決めるのは本人。",
+                "A 1on1 that ends with the manager deciding cannot score high, however good its first half: the choice was the member's.",
+            )),
+            (EndingKind::Polite, _) => Some((
+                rules::CAP_POLITE,
+                "礼儀正しく閉じて終わった1on1は、上位の得点にはならない。",
+                "A 1on1 that ends politely closed cannot reach the top band.",
+            )),
+            _ => None,
+        };
+        if let Some((cap, ja, en)) = cap
+            && overall > cap as u32
+        {
+            let cut = overall as i32 - cap;
+            overall = cap as u32;
+            if explain {
+                reasons.push(Reason {
+                    turn: None,
+                    axis: Axis::Outcome,
+                    points: -cut,
+                    text: Text::new(
+                        format!("{ja}(総合は {cap} 点まで)"),
+                        format!("{en} (overall capped at {cap})"),
+                    ),
+                });
+            }
+        }
+    }
     // Turn reasons first in turn order, session-level reasons last.
     reasons.sort_by_key(|r: &Reason| (r.turn.unwrap_or(usize::MAX), axis_order(r.axis)));
     Score {

@@ -32,10 +32,11 @@ pub(super) fn axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
         )
     });
     if t.voiced() < UNEASE_VOICED_AT {
+        points += UNEASE_UNSAID_PENALTY;
         notes.add(
             None,
             axis,
-            0,
+            UNEASE_UNSAID_PENALTY,
             "本当のもやもやは最後まで言葉にならなかった。",
             "The real unease never found words.",
         );
@@ -49,10 +50,15 @@ pub(super) fn axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
                     "相手が心を開いて終わった。",
                     "The member opened up.",
                 ),
+                EndingKind::Polite if t.voiced() >= UNEASE_VOICED_AT => (
+                    POLITE_POINTS,
+                    "もやもやは言葉になったが、最後は礼儀正しく閉じて終わった。",
+                    "The unease was voiced, but it ended politely closed.",
+                ),
                 EndingKind::Polite => (
                     POLITE_POINTS,
                     "礼儀正しく終わったが、本音は出なかった。",
-                    "It ended politely, but nothing real was said.",
+                    "It ended politely, but the real concern was never said.",
                 ),
                 EndingKind::ShutDown => (
                     SHUT_DOWN_POINTS,
@@ -70,8 +76,8 @@ pub(super) fn axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
                 ),
                 NextStep::Manager => (
                     MANAGER_NEXT_STEP_POINTS,
-                    "次の一歩を上司が決めてしまった。本人が選ぶ余地を残す。",
-                    "You chose the next step for them; leave the choice to the member.",
+                    "次の一歩を上司が決めてしまった。本人は従うだけになり、自分で選ぶ力は育たない。",
+                    "You chose the next step for them: the member ends up complying instead of choosing.",
                 ),
                 NextStep::Nobody => (
                     NO_NEXT_STEP_POINTS,

@@ -1,179 +1,167 @@
-//! The question axis (問いの質): what kind of questions, and how they were asked.
+//! The question axis (問いの質): how deep each question went, over the
+//! whole 1on1, against the questions the menu offered.
+//!
+//! The mean worth of every question asked (a weaker question late still
+//! counts), plus asking deep questions at all (being, values, change); a
+//! question well below the best one on offer at that turn is a missed
+//! chance, and leading or blaming questions cost.
 
 use super::rules::*;
 use super::{Axis, Metrics, Notes, clamp_score};
-use crate::act::{Family, Focus, Frame};
+use crate::act::{Focus, MoveClass};
 use crate::play::session::Transcript;
 use crate::text::Text;
+
+/// What one question is worth, in percent, `follow_up` included.
+fn worth(turn: &crate::play::session::Turn) -> Option<i32> {
+    let q = turn.act.question()?;
+    let base = question_percent(turn.act.class())?;
+    let follow = q.open && q.follow_up && !q.leading && !q.blaming;
+    Some(if follow {
+        (base + FOLLOW_UP_BONUS).min(100)
+    } else {
+        base
+    })
+}
+
+fn why(class: MoveClass) -> (&'static str, &'static str) {
+    use MoveClass::*;
+    match class {
+        BeingQuestion => (
+            "「どのような姿でありたいか」を問う、ありたい姿の問い。相手が自分の軸を考え始める。",
+            "A being question (\"what kind of person do you want to be?\"): the member starts to think about what matters to them.",
+        ),
+        ValuesQuestion => (
+            "価値観を問う質問(「どんなときにやりがいを感じた?」など)。判断の軸が言葉になる。",
+            "A values question (\"when did it feel worth it?\"): it puts their criteria into words.",
+        ),
+        ChangeQuestion => (
+            "以前と今の違いを問う質問。気づいていない変化に目が向く。",
+            "A then-and-now question: it shows change the member had not noticed.",
+        ),
+        FeelingQuestion => (
+            "気持ちを問う開いた質問。まだ言葉になっていないものに触れる。",
+            "An open question about feelings: it reaches what has no words yet.",
+        ),
+        FactQuestion => (
+            "本人の経験についての開いた質問。話のきっかけにはなるが、深まりは浅い。",
+            "An open question about their experience: a way in, but not deep.",
+        ),
+        DoingQuestion => (
+            "「どうしたい?」という問い。答えを持たない相手には重い。「どうありたいか」の方が考えやすい。",
+            "A \"what do you want to do?\" question: heavy for someone without an answer; \"how do you want to be?\" is easier to think about.",
+        ),
+        WorkQuestion => (
+            "仕事についての質問。状況は分かるが、人に焦点が当たっていない。",
+            "A question about the work: you learn the situation, but the focus is not on the person.",
+        ),
+        ClosedQuestion => (
+            "閉じた質問。はい・いいえで終わり、相手の考えは広がらない。",
+            "A closed question: it ends in yes or no and does not open up the member's thinking.",
+        ),
+        _ => (
+            "答えを誘導する・責める問い。形は質問でも、相手が自分で考える余地がない。",
+            "A leading or blaming question: a question in form, but it leaves no room for the member's own thinking.",
+        ),
+    }
+}
 
 /// Scores question quality, 0-100, and fills in the open and person-focused
 /// question counts of `m` (`m.questions` must already be counted).
 pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Questions;
-    let mut credit = 0;
-    let mut penalty = 0;
-    let mut closed_run = 0;
-    let mut frames: Vec<Frame> = Vec::new();
+    let mut penalties = 0;
+    let (mut sum, mut asked, mut deep) = (0i32, 0i32, 0u32);
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let Some(q) = turn.act.question() else {
-            if turn.act.family() != Family::Question {
-                closed_run = 0;
-            }
+            continue;
+        };
+        let Some(value) = worth(turn) else {
             continue;
         };
         if q.open {
             m.open_questions += 1;
-            closed_run = 0;
-        } else {
-            closed_run += 1;
         }
         if q.focus == Focus::Person {
             m.person_questions += 1;
         }
-        if q.blaming {
-            penalty += BLAMING_PENALTY;
-            notes.add(n, axis, BLAMING_PENALTY, "責める響きの問い。「なぜ」は詰問に聞こえやすく、相手は守りに入る。", "A blaming question. \"Why didn't you…\" sounds like an accusation and puts the member on the defensive.");
-            continue;
+        let class = turn.act.class();
+        asked += 1;
+        sum += value;
+        if matches!(
+            class,
+            MoveClass::BeingQuestion | MoveClass::ValuesQuestion | MoveClass::ChangeQuestion
+        ) {
+            deep += 1;
         }
-        if q.leading {
-            penalty += LEADING_PENALTY;
-            notes.add(n, axis, LEADING_PENALTY, "答えを誘導する問い。形は質問でも中身は助言で、相手が自分で考える余地がない。", "A leading question: a question in form, advice in substance. It leaves no room for the member's own thinking.");
-            continue;
-        }
-        if !q.open {
-            if closed_run >= CLOSED_STRING_FROM {
-                penalty += CLOSED_STRING_PENALTY;
-                notes.add(n, axis, CLOSED_STRING_PENALTY, "閉じた質問が続いた。はい・いいえで答える問いが重なると、面談が確認作業になる。", "Another closed question in a row: a string of yes/no questions turns the 1on1 into a checklist.");
-            } else {
-                notes.add(n, axis, 0, "閉じた質問。事実の確認には役立つが、相手の考えは広がらない。", "A closed question: fine to check a fact, but it does not open up the member's thinking.");
-            }
-            continue;
-        }
-        let (base, ja, en) = match (q.focus, q.frame) {
-            (Focus::Work, _) => (
-                WORK_QUESTION_CREDIT,
-                "仕事についての開いた質問。状況は分かるが、人に焦点が当たっていない。",
-                "An open question about the work: you learn the situation, but the focus is not on the person.",
-            ),
-            (Focus::Person, Frame::Being) => (
-                BEING_CREDIT,
-                "「どのような姿でありたいか」を問う、ありたい姿の問い。相手が自分の軸を考え始める。",
-                "A being question (\"what kind of person do you want to be?\"): the member starts to think about what matters to them.",
-            ),
-            (Focus::Person, Frame::Values) => (
-                VALUES_CREDIT,
-                "価値観を問う質問(「どんなときにやりがいを感じた?」など)。判断の軸が言葉になる。",
-                "A values question (\"when did you feel it was worth it?\"): it puts their criteria into words.",
-            ),
-            (Focus::Person, Frame::Feeling) => (
-                FEELING_CREDIT,
-                "気持ちを問う開いた質問。まだ言葉になっていないものに触れる。",
-                "An open question about feelings: it reaches what has no words yet.",
-            ),
-            (Focus::Person, Frame::Change) => (
-                CHANGE_FRAME_CREDIT,
-                "以前と今の違いを問う質問。気づいていない変化に目が向く。",
-                "A question about change between then and now: it shows change the member had not noticed.",
-            ),
-            (Focus::Person, Frame::Doing) => (
-                DOING_CREDIT,
-                "「どうしたい?」という問い。悪くはないが、答えを持たない相手には重い。「どうありたいか」の方が考えやすい。",
-                "A \"what do you want to do?\" question. Not bad, but heavy for someone without an answer; \"how do you want to be?\" is easier to think about.",
-            ),
-            (Focus::Person, Frame::Fact) => (
-                FACT_CREDIT,
-                "本人の経験についての開いた質問。話のきっかけになる。",
-                "An open question about their experience: a good way in.",
-            ),
-        };
-        // Anti-gaming: from the REPEATED_FRAME_FROM-th question of the same
-        // frame on, it earns half.
-        let repeated = frames.iter().filter(|f| **f == q.frame).count() + 1 >= REPEATED_FRAME_FROM;
-        frames.push(q.frame);
-        let mut earned = if repeated {
-            base / REPEATED_FRAME_DIVISOR
-        } else {
-            base
-        };
-        if q.follow_up {
-            earned += FOLLOW_UP_CREDIT;
-        }
-        credit += earned;
-        notes.add_text(n, axis, earned, || {
-            let (mut ja, mut en) = (ja.to_string(), en.to_string());
-            if repeated {
-                ja.push_str("(同じ種類の問いが3回目なので半分)");
-                en.push_str(" (third question of this kind: half credit)");
-            }
-            if q.follow_up {
-                ja.push_str("相手の言葉を受けて問いを重ねた。");
-                en.push_str(" It built on what they had just said.");
-            }
-            Text::new(ja, en)
+        let (ja, en) = why(class);
+        notes.add_text(n, axis, 0, || {
+            Text::new(
+                format!("{ja}(問いの深さ {value}%)"),
+                format!("{en} (worth {value}%)"),
+            )
         });
+        if q.blaming {
+            penalties += BLAMING_PENALTY;
+            notes.add(n, axis, BLAMING_PENALTY, "責める響きの問い。「なぜ」は詰問に聞こえやすく、相手は守りに入る。", "A blaming question: \"why didn't you…\" sounds like an accusation and puts the member on the defensive.");
+        } else if q.leading {
+            penalties += LEADING_PENALTY;
+            notes.add(n, axis, LEADING_PENALTY, "答えを誘導する問い。中身は助言で、相手が自分で考える余地がない。", "A leading question: advice in substance, with no room for the member's own thinking.");
+        }
+        // A missed chance: a clearly deeper question was on offer.
+        let best = turn
+            .offered
+            .iter()
+            .filter_map(question_percent)
+            .max()
+            .unwrap_or(value);
+        if best - value >= MISSED_QUESTION_GAP {
+            penalties += MISSED_QUESTION_PENALTY;
+            notes.add(
+                n,
+                axis,
+                MISSED_QUESTION_PENALTY,
+                "このとき、もっと深く問える質問(ありたい姿・価値観・変化など)が選べた。",
+                "A deeper question (being, values or change) was on offer at this point.",
+            );
+        }
     }
     if m.questions == 0 {
         notes.add(
             None,
             axis,
-            0,
-            "質問を一度もしなかった。問いかけが対話の「質の鍵」。",
-            "You asked no questions. Questions are the key to the quality of a 1on1.",
+            NO_QUESTIONS_SCORE,
+            "質問を一度もしなかった。聞き返しで深めることはできても、問いかけが対話の「質の鍵」。",
+            "You asked no questions. Reflections can deepen a conversation, but questions are the key to its quality.",
         );
-        return 0;
+        return clamp_score(NO_QUESTIONS_SCORE);
     }
-    let capped = credit.min(QUESTION_CREDIT_CAP);
-    if credit > QUESTION_CREDIT_CAP {
-        notes.add_text(None, axis, capped - credit, || {
+    m.open_share = Some(f64::from(m.open_questions) / f64::from(m.questions));
+    let mean = sum / asked.max(1);
+    let quality_points = mean * QUALITY_SHARE / 100;
+    notes.add_text(None, axis, quality_points, || {
+        Text::new(
+            format!("問いの深さの平均 {mean}%({asked} 問)。後半の浅い問いも平均を下げる。"),
+            format!("Your questions were worth {mean}% on average ({asked} questions); a shallow question late counts too."),
+        )
+    });
+    let depth_points =
+        deep.min(DEEP_QUESTIONS_FULL) as i32 * DEPTH_SHARE / DEEP_QUESTIONS_FULL as i32;
+    notes.add_text(None, axis, depth_points, || {
+        if deep == 0 {
             Text::new(
-                format!("問いの加点は上限({QUESTION_CREDIT_CAP}点)まで。数より一つひとつの問いの深さが大切。"),
-                format!("Question credit is capped at {QUESTION_CREDIT_CAP}: depth matters more than number."),
+                "ありたい姿・価値観・変化を問う質問がなかった。「どんなときにやりがいを感じた?」と聞いてみる。",
+                "No question about being, values or change. Try \"When did your work feel most worth it?\"",
             )
-        });
-    }
-    let open_share = f64::from(m.open_questions) / f64::from(m.questions);
-    m.open_share = Some(open_share);
-    let open_points = if open_share >= OPEN_GOOD_SHARE {
-        OPEN_GOOD_POINTS
-    } else if open_share >= OPEN_FAIR_SHARE {
-        OPEN_FAIR_POINTS
-    } else {
-        0
-    };
-    let (ja, en) = if open_points > 0 {
-        (
-            "開いた質問の割合が高かった。相手が自分の言葉で語れた。",
-            "A high share of open questions: the member could answer in their own words.",
-        )
-    } else {
-        (
-            "閉じた質問が多かった。「どんな」「どのように」で始まる問いに変えてみる。",
-            "Mostly closed questions. Try starting with \"what\" or \"how\".",
-        )
-    };
-    notes.add(None, axis, open_points, ja, en);
-    let person_share = f64::from(m.person_questions) / f64::from(m.questions);
-    let person_points = if person_share >= PERSON_FOCUS_SHARE {
-        notes.add(
-            None,
-            axis,
-            PERSON_FOCUS_POINTS,
-            "仕事より人に焦点を当てた問いが中心だった。",
-            "Your questions were mostly about the person, not the work.",
-        );
-        PERSON_FOCUS_POINTS
-    } else {
-        notes.add(
-            None,
-            axis,
-            0,
-            "仕事についての問いが多かった。1on1では、その仕事を本人がどう受け止めたかを問う。",
-            "Many questions were about the work. In a 1on1, ask how the person experienced it.",
-        );
-        0
-    };
-    clamp_score(capped + open_points + person_points + penalty)
+        } else {
+            Text::new(
+                format!("ありたい姿・価値観・変化を問う深い質問が {deep} つ。"),
+                format!("{deep} deep question(s) about being, values or change."),
+            )
+        }
+    });
+    clamp_score(quality_points + depth_points + penalties)
 }
 
 #[cfg(test)]

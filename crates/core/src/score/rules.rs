@@ -6,6 +6,7 @@
 //! with [`UNEASE_VOICED_AT`]. `scenarios/README.md` ("How a 1on1 is scored")
 //! states the same numbers; a test below keeps the two in step.
 
+use crate::act::MoveClass;
 use crate::scenario::{Layer, Weights};
 
 // ---------------------------------------------------------------------------
@@ -33,146 +34,174 @@ pub const DEFAULT_WEIGHT_OUTCOME: u32 = 20;
 /// *unasked* (unless solicited or permitted).
 pub const UNEASE_VOICED_AT: Layer = Layer::Unease;
 
-/// Credit for each listening act before the first unasked or premature advice.
-pub const LISTEN_CREDIT: i32 = 10;
-/// How many listening acts earn [`LISTEN_CREDIT`].
-pub const LISTEN_CREDITS_MAX: u32 = 4;
-/// Every premature advice, reassurance, instruction or judgement.
-pub const PREMATURE_PENALTY: i32 = -30;
-/// Unasked advice after the unease was voiced.
-pub const UNASKED_PENALTY: i32 = -10;
-/// Talking about yourself.
-pub const SELF_DISCLOSE_PENALTY: i32 = -8;
-/// Steering back to work progress.
-pub const REDIRECT_PENALTY: i32 = -12;
+/// Share of the listening axis (percent) earned by taking in each disclosure.
+pub const UPTAKE_SHARE: i32 = 50;
+/// Share of the listening axis (percent) earned by the reflection-to-question ratio.
+pub const RATIO_SHARE: i32 = 25;
+/// Share of the listening axis (percent) earned by the share of complex reflections.
+pub const COMPLEX_SHARE: i32 = 25;
 
-/// Reflections : questions at or above which the ratio is MITI's "good".
+/// How fully a move takes in what the member has just disclosed, in
+/// percent: saying back the meaning behind it takes it in fully, a nod
+/// half, advice not at all. A disclosure is taken in as fully as the menu
+/// allowed when the move is as good as the best one on offer.
+pub fn uptake_percent(class: MoveClass) -> i32 {
+    use MoveClass::*;
+    match class {
+        ComplexReflection | Summarize => 100,
+        Empathize => 90,
+        SimpleReflection => 80,
+        Silence => 60,
+        Acknowledge | Affirm | Repair | EmphasizeAutonomy | SeekCollaboration => 50,
+        BeingQuestion | ValuesQuestion | ChangeQuestion | FeelingQuestion => 40,
+        FactQuestion | DoingQuestion | WorkQuestion | ClosedQuestion | AskPermission | Inform => 20,
+        SteeringQuestion | Advise | Instruct | Reassure | SelfDisclose | Judge | RedirectToWork => {
+            0
+        }
+    }
+}
+
+/// Reflections : questions at which the ratio earns its full share (MITI's "good").
 pub const RATIO_GOOD: (u32, u32) = (2, 1);
-/// Points for a "good" reflection-to-question ratio.
-pub const RATIO_GOOD_POINTS: i32 = 30;
-/// Reflections : questions at or above which the ratio is MITI's "fair".
-pub const RATIO_FAIR: (u32, u32) = (1, 1);
-/// Points for a "fair" reflection-to-question ratio.
-pub const RATIO_FAIR_POINTS: i32 = 20;
-/// Reflections : questions at or above which the ratio still earns a little.
-pub const RATIO_LOW: (u32, u32) = (1, 2);
-/// Points for a ratio at or above [`RATIO_LOW`] but below [`RATIO_FAIR`].
-pub const RATIO_LOW_POINTS: i32 = 10;
-/// Points for reflections with no questions at all.
-pub const RATIO_NO_QUESTIONS_POINTS: i32 = 30;
+/// Percent of the ratio share earned at 0 reflections per question; it
+/// grows in a straight line to 100 at [`RATIO_GOOD`].
+pub const RATIO_AT_ZERO: i32 = 30;
 
-/// Share of complex reflections (complex + summaries) among reflections at
-/// or above which it is MITI's "good".
+/// Share of complex reflections at which it earns its full share (MITI's "good").
 pub const COMPLEX_GOOD_SHARE: f64 = 0.5;
-/// Points for a "good" complex-reflection share.
-pub const COMPLEX_GOOD_POINTS: i32 = 30;
-/// Complex-reflection share at or above which it is MITI's "fair".
-pub const COMPLEX_FAIR_SHARE: f64 = 0.4;
-/// Points for a "fair" complex-reflection share.
-pub const COMPLEX_FAIR_POINTS: i32 = 20;
-/// Points for any complex reflection below the "fair" share.
-pub const COMPLEX_ANY_POINTS: i32 = 10;
+/// Percent of the complex share earned with no complex reflection.
+pub const COMPLEX_AT_ZERO: i32 = 40;
+
+/// Premature (the unease not yet voiced) advice.
+pub const PREMATURE_ADVISE: i32 = -20;
+/// Premature reassurance.
+pub const PREMATURE_REASSURE: i32 = -15;
+/// Premature judging or lecturing.
+pub const PREMATURE_JUDGE: i32 = -25;
+/// Premature instruction.
+pub const PREMATURE_INSTRUCT: i32 = -25;
+/// Advice nobody asked for, after the unease was voiced.
+pub const UNASKED_ADVISE: i32 = -8;
+/// Reassurance after the unease was voiced.
+pub const UNASKED_REASSURE: i32 = -6;
+/// Judging or lecturing after the unease was voiced.
+pub const UNASKED_JUDGE: i32 = -15;
+/// Deciding for the member (instructing) after the unease was voiced.
+pub const UNASKED_INSTRUCT: i32 = -20;
+/// Steering back to work progress, at any time.
+pub const REDIRECT_PENALTY: i32 = -12;
+/// Talking about yourself, at any time.
+pub const SELF_DISCLOSE_PENALTY: i32 = -6;
+/// A leading or blaming question (listening side; it costs on the question axis too).
+pub const STEERING_LISTENING_PENALTY: i32 = -5;
+/// A genuine repair (right after a misstep) gives back this percent of the
+/// misstep's cost.
+pub const REPAIR_RETURNS_PERCENT: i32 = 50;
 
 // ---------------------------------------------------------------------------
 // Question quality (問いの質)
 // ---------------------------------------------------------------------------
 
-/// An open person-focused `Being` question.
-pub const BEING_CREDIT: i32 = 25;
-/// An open person-focused `Values` question.
-pub const VALUES_CREDIT: i32 = 22;
-/// An open person-focused `Feeling` question.
-pub const FEELING_CREDIT: i32 = 15;
-/// An open person-focused `Change` question.
-pub const CHANGE_FRAME_CREDIT: i32 = 15;
-/// An open person-focused `Doing` question.
-pub const DOING_CREDIT: i32 = 8;
-/// An open person-focused `Fact` question.
-pub const FACT_CREDIT: i32 = 8;
-/// An open work-focused question (any frame).
-pub const WORK_QUESTION_CREDIT: i32 = 4;
-/// Extra credit when an open question is a `follow_up`.
-pub const FOLLOW_UP_CREDIT: i32 = 5;
-/// The n-th question of the same frame (and every later one) earns only
-/// its credit divided by [`REPEATED_FRAME_DIVISOR`] (anti-gaming).
-pub const REPEATED_FRAME_FROM: usize = 3;
-/// See [`REPEATED_FRAME_FROM`]: "half" credit, in integer division.
-pub const REPEATED_FRAME_DIVISOR: i32 = 2;
-/// The most the per-question credits add up to.
-pub const QUESTION_CREDIT_CAP: i32 = 70;
-/// The n-th closed question in a row (and every later one) costs
-/// [`CLOSED_STRING_PENALTY`].
-pub const CLOSED_STRING_FROM: u32 = 3;
-/// A closed question too many in a row.
-pub const CLOSED_STRING_PENALTY: i32 = -10;
+/// What a question is worth, in percent: who the member wants to be and
+/// what matters to them are the deepest; "what do you want to do?", work
+/// and closed questions the shallowest. `None` for a move that is no question.
+pub fn question_percent(class: MoveClass) -> Option<i32> {
+    use MoveClass::*;
+    Some(match class {
+        BeingQuestion | ValuesQuestion => 100,
+        ChangeQuestion => 90,
+        FeelingQuestion => 75,
+        FactQuestion => 50,
+        DoingQuestion => 45,
+        WorkQuestion => 30,
+        ClosedQuestion => 15,
+        SteeringQuestion => 0,
+        _ => return None,
+    })
+}
+
+/// Extra percent for an open question that builds on the member's words
+/// (`follow_up`), up to 100.
+pub const FOLLOW_UP_BONUS: i32 = 10;
+/// Share of the question axis (percent) earned by the mean worth of the questions.
+pub const QUALITY_SHARE: i32 = 60;
+/// Share of the question axis (percent) earned by asking deep questions
+/// (being, values, change).
+pub const DEPTH_SHARE: i32 = 40;
+/// How many deep questions earn the full depth share.
+pub const DEEP_QUESTIONS_FULL: u32 = 2;
+/// A question worth this many percent less than the best question on offer
+/// at that turn is a missed chance ...
+pub const MISSED_QUESTION_GAP: i32 = 20;
+/// ... which costs this.
+pub const MISSED_QUESTION_PENALTY: i32 = -4;
 /// A leading question.
-pub const LEADING_PENALTY: i32 = -15;
+pub const LEADING_PENALTY: i32 = -10;
 /// A blaming question.
-pub const BLAMING_PENALTY: i32 = -25;
-/// Share of open questions at or above which [`OPEN_GOOD_POINTS`] is earned.
-pub const OPEN_GOOD_SHARE: f64 = 0.7;
-/// Points for a high share of open questions.
-pub const OPEN_GOOD_POINTS: i32 = 20;
-/// Share of open questions at or above which [`OPEN_FAIR_POINTS`] is earned.
-pub const OPEN_FAIR_SHARE: f64 = 0.5;
-/// Points for a fair share of open questions.
-pub const OPEN_FAIR_POINTS: i32 = 10;
-/// Share of questions about the person at or above which
-/// [`PERSON_FOCUS_POINTS`] is earned.
-pub const PERSON_FOCUS_SHARE: f64 = 0.6;
-/// Points for questions mostly about the person.
-pub const PERSON_FOCUS_POINTS: i32 = 10;
+pub const BLAMING_PENALTY: i32 = -20;
+/// The question axis when no question was asked at all.
+pub const NO_QUESTIONS_SCORE: i32 = 25;
 
 // ---------------------------------------------------------------------------
 // Trace change (変化をたどる)
 // ---------------------------------------------------------------------------
 
-/// Credit for the first, second, and each later open `Change` question.
-pub const CHANGE_CREDITS: [i32; 3] = [35, 25, 10];
-/// Credit for each open `follow_up` question.
-pub const FOLLOW_UP_CHANGE_CREDIT: i32 = 15;
-/// How many `follow_up` questions earn [`FOLLOW_UP_CHANGE_CREDIT`].
-pub const FOLLOW_UP_CHANGE_MAX: u32 = 3;
-/// Taking in (reflecting, summarising, empathising) what was just voiced.
-pub const PICK_UP_CREDIT: i32 = 10;
-/// How many pick-ups earn [`PICK_UP_CREDIT`].
-pub const PICK_UP_MAX: u32 = 2;
-/// Affirming right after eliciting or amplifying change (EARS), once.
-pub const REINFORCE_CREDIT: i32 = 10;
-/// A summary after a change question, once.
-pub const TRACE_SUMMARY_CREDIT: i32 = 10;
+/// Eliciting change the first time: an open change question, or a
+/// reflection, summary or affirmation that traces then and now.
+pub const ELICIT_CREDIT: i32 = 50;
+/// Tracing change again, later in the 1on1, once.
+pub const SECOND_ELICIT_CREDIT: i32 = 15;
+/// Amplifying: taking in the member's answer about change right after it
+/// (a reflection, summary, empathy or follow-up question), once.
+pub const AMPLIFY_CREDIT: i32 = 20;
+/// Reinforcing: affirming or summarising the change afterwards, once.
+pub const REINFORCE_CREDIT: i32 = 15;
 
 // ---------------------------------------------------------------------------
 // Outcome (対話の結果)
 // ---------------------------------------------------------------------------
 
 /// Percent of the final trust that counts towards the outcome.
-pub const STATE_TRUST_PERCENT: i32 = 30;
+pub const STATE_TRUST_PERCENT: i32 = 20;
 /// Percent of the final openness that counts towards the outcome.
-pub const STATE_OPENNESS_PERCENT: i32 = 20;
+pub const STATE_OPENNESS_PERCENT: i32 = 15;
 /// Percent of the final clarity that counts towards the outcome.
-pub const STATE_CLARITY_PERCENT: i32 = 20;
+pub const STATE_CLARITY_PERCENT: i32 = 15;
 /// The most the final state can add (every stat at 100).
 pub const STATE_MAX: i32 = STATE_TRUST_PERCENT + STATE_OPENNESS_PERCENT + STATE_CLARITY_PERCENT;
 /// The member opened up.
-pub const OPENED_UP_POINTS: i32 = 20;
+pub const OPENED_UP_POINTS: i32 = 30;
 /// A polite ending.
-pub const POLITE_POINTS: i32 = 8;
+pub const POLITE_POINTS: i32 = 10;
 /// The member shut down.
 pub const SHUT_DOWN_POINTS: i32 = 0;
 /// The member chose the next step (`next_step: Member`).
-pub const MEMBER_NEXT_STEP_POINTS: i32 = 10;
-/// The manager chose the next step (`next_step: Manager`).
-pub const MANAGER_NEXT_STEP_POINTS: i32 = 0;
+pub const MEMBER_NEXT_STEP_POINTS: i32 = 20;
+/// The manager chose the next step (`next_step: Manager`): compliance.
+pub const MANAGER_NEXT_STEP_POINTS: i32 = -15;
 /// No next step (`next_step: Nobody`).
 pub const NO_NEXT_STEP_POINTS: i32 = 0;
+/// The unease never found words.
+pub const UNEASE_UNSAID_PENALTY: i32 = -10;
 
-// Checked when the crate builds: later change questions never earn more
-// than earlier ones, the best outcome fits the axis, and the default
-// weights add up to 100.
+// ---------------------------------------------------------------------------
+// How it ends caps the overall
+// ---------------------------------------------------------------------------
+
+/// The most a 1on1 can score overall when the manager chose the next step.
+pub const CAP_MANAGER_DECIDED: i32 = 60;
+/// The most a 1on1 can score overall when the member shut down.
+pub const CAP_SHUT_DOWN: i32 = 35;
+/// The most a 1on1 can score overall when it ended politely closed.
+pub const CAP_POLITE: i32 = 75;
+
+// Checked when the crate builds: the shares of each axis add up to 100, the
+// best outcome fits the axis, and the default weights add up to 100.
+const _: () = assert!(UPTAKE_SHARE + RATIO_SHARE + COMPLEX_SHARE == 100);
+const _: () = assert!(QUALITY_SHARE + DEPTH_SHARE == 100);
 const _: () =
-    assert!(CHANGE_CREDITS[0] >= CHANGE_CREDITS[1] && CHANGE_CREDITS[1] >= CHANGE_CREDITS[2]);
-const _: () = assert!(STATE_MAX + OPENED_UP_POINTS + MEMBER_NEXT_STEP_POINTS <= AXIS_MAX);
+    assert!(ELICIT_CREDIT + SECOND_ELICIT_CREDIT + AMPLIFY_CREDIT + REINFORCE_CREDIT == AXIS_MAX);
+const _: () = assert!(STATE_MAX + OPENED_UP_POINTS + MEMBER_NEXT_STEP_POINTS == AXIS_MAX);
 const _: () = assert!(
     DEFAULT_WEIGHT_LISTENING
         + DEFAULT_WEIGHT_QUESTIONS

@@ -54,6 +54,7 @@ pub fn layered(nodes: usize) -> Scenario {
             sticky: false,
             effects: Vec::new(),
             branches: Vec::new(),
+            traces_change: false,
         };
         let question = Act::Question(Question {
             open: true,
