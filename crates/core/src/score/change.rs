@@ -85,85 +85,65 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::play::session::Turn;
+    use crate::scenario::Layer;
     use crate::score::test_support::{explained, open_question, transcript, turn};
 
     fn change_points(turns: Vec<Turn>) -> u32 {
         axis(&transcript(turns), &mut explained())
     }
 
-    #[test]
-    fn change_questions_earn_first_second_then_later_credit() {
-        use Layer::Unease;
-        let ask = || turn(open_question(Frame::Change, false), Unease, Unease);
-        assert_eq!(change_points(vec![ask()]) as i32, CHANGE_CREDITS[0]);
-        assert_eq!(
-            change_points(vec![ask(), ask(), ask(), ask()]) as i32,
-            CHANGE_CREDITS[0] + CHANGE_CREDITS[1] + 2 * CHANGE_CREDITS[2]
-        );
-        assert_eq!(CHANGE_CREDITS, [35, 25, 10]);
+    fn at(act: Act) -> Turn {
+        turn(act, Layer::Unease, Layer::Unease)
+    }
+
+    fn tracing(act: Act) -> Turn {
+        let mut t = at(act);
+        t.traces_change = true;
+        t
     }
 
     #[test]
-    fn follow_ups_earn_up_to_the_maximum() {
-        use Layer::Unease;
-        let follow = || turn(open_question(Frame::Feeling, true), Unease, Unease);
-        let five = change_points((0..5).map(|_| follow()).collect());
+    fn a_follow_up_question_that_asks_no_change_earns_nothing_here() {
         assert_eq!(
-            five as i32,
-            FOLLOW_UP_CHANGE_CREDIT * FOLLOW_UP_CHANGE_MAX as i32
-        );
-    }
-
-    #[test]
-    fn empathy_takes_in_what_was_just_voiced() {
-        use Layer::{Surface, Unease};
-        let voiced = turn(Act::Acknowledge, Surface, Unease);
-        assert_eq!(
-            change_points(vec![voiced.clone(), turn(Act::Empathize, Unease, Unease)]) as i32,
-            PICK_UP_CREDIT
-        );
-        // Without a newly voiced layer there is nothing to take in.
-        let quiet = turn(Act::Acknowledge, Unease, Unease);
-        assert_eq!(
-            change_points(vec![quiet, turn(Act::Empathize, Unease, Unease)]),
+            change_points(vec![at(open_question(Frame::Feeling, true))]),
             0
         );
-    }
-
-    #[test]
-    fn affirming_after_an_amplifying_question_reinforces() {
-        use Layer::Unease;
-        let elicit = turn(open_question(Frame::Change, false), Unease, Unease);
-        let amplify = turn(open_question(Frame::Feeling, true), Unease, Unease);
-        let affirm = turn(Act::Affirm, Unease, Unease);
-        // 35 (change question) + 15 (follow-up) + 10 (reinforce).
         assert_eq!(
-            change_points(vec![elicit, amplify.clone(), affirm.clone()]) as i32,
-            CHANGE_CREDITS[0] + FOLLOW_UP_CHANGE_CREDIT + REINFORCE_CREDIT
-        );
-        // A follow-up before any change came up is not amplifying a change.
-        assert_eq!(
-            change_points(vec![amplify, affirm]) as i32,
-            FOLLOW_UP_CHANGE_CREDIT
+            change_points(vec![at(open_question(Frame::Change, false))]) as i32,
+            ELICIT_CREDIT
         );
     }
 
     #[test]
-    fn a_summary_after_a_change_question_traces_once() {
-        use Layer::Unease;
-        let elicit = || turn(open_question(Frame::Change, false), Unease, Unease);
-        let summary = || turn(Act::Summarize, Unease, Unease);
+    fn change_traced_by_reflection_counts_like_a_question() {
         assert_eq!(
-            change_points(vec![elicit(), summary(), summary()]) as i32,
-            CHANGE_CREDITS[0] + TRACE_SUMMARY_CREDIT
+            change_points(vec![tracing(Act::ComplexReflection)]) as i32,
+            ELICIT_CREDIT
         );
-        // Before any change question, a summary traces nothing (and with
-        // nothing voiced it takes nothing in).
-        let early = turn(Act::Summarize, Layer::Nothing, Layer::Nothing);
+        // An unmarked reflection traces nothing.
+        assert_eq!(change_points(vec![at(Act::ComplexReflection)]), 0);
+    }
+
+    #[test]
+    fn elicit_amplify_reinforce_earn_the_whole_axis_at_most() {
+        let full = change_points(vec![
+            at(open_question(Frame::Change, false)),
+            at(Act::ComplexReflection),
+            at(Act::Affirm),
+            tracing(Act::Summarize),
+            tracing(Act::ComplexReflection),
+        ]);
         assert_eq!(
-            change_points(vec![early, elicit()]) as i32,
-            CHANGE_CREDITS[0]
+            full as i32,
+            ELICIT_CREDIT + AMPLIFY_CREDIT + REINFORCE_CREDIT + SECOND_ELICIT_CREDIT
         );
+        assert_eq!(full, 100);
+        // Amplifying must come right after the change was elicited.
+        let late = change_points(vec![
+            at(open_question(Frame::Change, false)),
+            at(Act::Acknowledge),
+            at(Act::ComplexReflection),
+        ]);
+        assert_eq!(late as i32, ELICIT_CREDIT);
     }
 }

@@ -234,103 +234,125 @@ pub fn complex_percent(share: f64) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::act::Frame;
+    use crate::act::{Frame, MoveClass, Offered};
     use crate::play::member::AdviceKind;
     use crate::scenario::Layer;
     use crate::score::test_support::{explained, open_question, transcript, turn};
 
-    fn listening(t: &Transcript) -> (u32, Metrics, Vec<super::super::Reason>) {
+    fn listening(turns: Vec<Turn>) -> (u32, Metrics) {
         let mut notes = explained();
         let mut m = Metrics::default();
-        let points = axis(t, &mut notes, &mut m);
-        (points, m, notes.reasons)
+        let points = axis(&transcript(turns), &mut notes, &mut m);
+        (points, m)
+    }
+
+    fn offering(mut turn: Turn, classes: &[MoveClass]) -> Turn {
+        let mut offered = Offered::default();
+        for c in classes {
+            offered.insert(*c);
+        }
+        turn.offered = offered;
+        turn
+    }
+
+    fn advice(act: Act, kind: AdviceKind) -> Turn {
+        let mut t = turn(act, Layer::Unease, Layer::Unease);
+        t.advice = Some(kind);
+        t
+    }
+
+    fn reflect() -> Turn {
+        turn(Act::ComplexReflection, Layer::Surface, Layer::Surface)
     }
 
     #[test]
-    fn premature_advice_costs_exactly_the_premature_penalty() {
-        let mut advice = turn(Act::Advise, Layer::Surface, Layer::Surface);
-        advice.advice = Some(AdviceKind::Premature);
-        let (points, m, reasons) = listening(&transcript(vec![advice]));
-        // Nothing else earns: no reflections, no questions.
-        assert_eq!(points, 0);
-        assert_eq!(m.premature_advice, 1);
-        let turn_points: Vec<i32> = reasons
-            .iter()
-            .filter(|r| r.turn == Some(1))
-            .map(|r| r.points)
-            .collect();
-        assert_eq!(turn_points, vec![PREMATURE_PENALTY]);
-        assert_eq!(PREMATURE_PENALTY, -30);
-
-        // Against a base of listening credit, the penalty shows in full.
-        let listen = || turn(Act::Empathize, Layer::Surface, Layer::Surface);
-        let base = listening(&transcript(vec![listen(), listen(), listen(), listen()])).0;
-        let mut advice = turn(Act::Advise, Layer::Surface, Layer::Surface);
-        advice.advice = Some(AdviceKind::Premature);
-        let with = listening(&transcript(vec![
-            listen(),
-            listen(),
-            listen(),
-            listen(),
-            advice,
-        ]))
-        .0;
-        assert_eq!(base as i32 + PREMATURE_PENALTY, with as i32);
-    }
-
-    #[test]
-    fn listening_credit_stops_at_the_maximum_and_at_the_first_advice() {
-        let listen = || turn(Act::Acknowledge, Layer::Surface, Layer::Surface);
-        let six = transcript((0..6).map(|_| listen()).collect());
-        let (points, m, _) = listening(&six);
-        assert_eq!(m.listening_before_advice, 6);
-        assert_eq!(points as i32, LISTEN_CREDIT * LISTEN_CREDITS_MAX as i32);
-
-        let mut advice = turn(Act::Advise, Layer::Unease, Layer::Unease);
-        advice.advice = Some(AdviceKind::Unasked);
-        let after = transcript(vec![listen(), advice, listen()]);
-        let (points, m, _) = listening(&after);
-        assert_eq!(m.listening_before_advice, 1);
-        assert_eq!(points as i32, (LISTEN_CREDIT + UNASKED_PENALTY).max(0));
-    }
-
-    #[test]
-    fn reflection_ratio_and_complex_share_tiers() {
-        use Layer::Surface;
-        let complex = || turn(Act::ComplexReflection, Surface, Surface);
-        let simple = || turn(Act::SimpleReflection, Surface, Surface);
-        let ask = || turn(open_question(Frame::Feeling, false), Surface, Surface);
-        // Two reflections (one complex: 50%) per question: good ratio, good share.
-        let (points, m, _) = listening(&transcript(vec![complex(), simple(), ask()]));
-        assert_eq!(m.reflection_to_question, Some(2.0));
-        assert_eq!(m.complex_share, Some(0.5));
-        // The question is not a listening act: two listening credits.
+    fn each_directing_move_costs_by_its_kind_and_moment() {
+        let base = listening(vec![reflect(), reflect()]).0 as i32;
+        let with = |t: Turn| listening(vec![reflect(), reflect(), t]).0 as i32 - base;
         assert_eq!(
-            points as i32,
-            2 * LISTEN_CREDIT + RATIO_GOOD_POINTS + COMPLEX_GOOD_POINTS
+            with(advice(Act::Advise, AdviceKind::Premature)),
+            PREMATURE_ADVISE
         );
-        // One simple reflection for two questions: low ratio, no complex share.
-        let (points, _, _) = listening(&transcript(vec![simple(), ask(), ask()]));
-        assert_eq!(points as i32, LISTEN_CREDIT + RATIO_LOW_POINTS);
-        // One simple reflection for three questions: below every tier.
-        let (points, _, _) = listening(&transcript(vec![simple(), ask(), ask(), ask()]));
-        assert_eq!(points as i32, LISTEN_CREDIT);
+        assert_eq!(
+            with(advice(Act::Advise, AdviceKind::Unasked)),
+            UNASKED_ADVISE
+        );
+        assert_eq!(
+            with(advice(Act::Instruct, AdviceKind::Unasked)),
+            UNASKED_INSTRUCT
+        );
+        assert_eq!(with(advice(Act::Judge, AdviceKind::Unasked)), UNASKED_JUDGE);
+        assert_eq!(with(advice(Act::Advise, AdviceKind::Solicited)), 0);
+        // Deciding for the member costs more than an unasked idea.
+        assert!(UNASKED_INSTRUCT < UNASKED_ADVISE && PREMATURE_JUDGE < UNASKED_JUDGE);
     }
 
     #[test]
-    fn self_disclosure_and_redirect_cost_their_penalties() {
-        let listen = || turn(Act::Acknowledge, Layer::Surface, Layer::Surface);
-        let base = listening(&transcript(vec![listen(), listen(), listen()])).0 as i32;
-        let with = |act: Act| {
-            listening(&transcript(vec![
-                listen(),
-                listen(),
-                listen(),
-                turn(act, Layer::Surface, Layer::Surface),
-            ]))
-            .0 as i32
+    fn a_repair_right_after_a_misstep_gives_half_back_and_only_then() {
+        let slip = || {
+            let mut t = turn(Act::Reassure, Layer::Surface, Layer::Surface);
+            t.advice = Some(AdviceKind::Premature);
+            t
         };
-        assert_eq!(with(Act::SelfDisclose), base + SELF_DISCLOSE_PENALTY);
-        assert_eq!(with(Act::RedirectToWork), base + REDIRECT_PENALTY);
+        let repair = || turn(Act::Repair, Layer::Surface, Layer::Surface);
+        let slipped = listening(vec![reflect(), slip(), reflect()]).0 as i32;
+        let repaired = listening(vec![reflect(), slip(), repair(), reflect()]).0 as i32;
+        // The repair gives back half the cost; its own place in the ratio
+        // is neutral (it is neither a reflection nor a question).
+        assert_eq!(
+            repaired - slipped,
+            -PREMATURE_REASSURE * REPAIR_RETURNS_PERCENT / 100
+        );
+        // An apology with nothing to repair gives nothing back.
+        let plain = listening(vec![reflect(), reflect()]).0;
+        assert_eq!(listening(vec![reflect(), repair(), reflect()]).0, plain);
+    }
+
+    #[test]
+    fn a_disclosure_is_judged_against_the_best_move_on_offer() {
+        let disclosed = || turn(Act::ComplexReflection, Layer::Surface, Layer::Unease);
+        let ask = || {
+            turn(
+                open_question(Frame::Feeling, false),
+                Layer::Unease,
+                Layer::Unease,
+            )
+        };
+        // A reflection was on offer and the trainee asked instead.
+        let missed = listening(vec![
+            disclosed(),
+            offering(
+                ask(),
+                &[MoveClass::FeelingQuestion, MoveClass::ComplexReflection],
+            ),
+        ])
+        .0;
+        // Only questions were on offer: asking took it in as fully as possible.
+        let only = listening(vec![
+            disclosed(),
+            offering(ask(), &[MoveClass::FeelingQuestion]),
+        ])
+        .0;
+        assert!(missed < only, "{missed} < {only}");
+    }
+
+    #[test]
+    fn ratio_and_complex_share_follow_miti() {
+        assert_eq!(ratio_percent(0, 3), 0);
+        assert_eq!(ratio_percent(4, 2), 100);
+        assert_eq!(ratio_percent(3, 0), 100);
+        assert_eq!(
+            ratio_percent(1, 1),
+            RATIO_AT_ZERO + (100 - RATIO_AT_ZERO) / 2
+        );
+        assert_eq!(complex_percent(0.0), COMPLEX_AT_ZERO);
+        assert_eq!(complex_percent(0.5), 100);
+        assert_eq!(complex_percent(0.9), 100);
+        let (_, m) = listening(vec![
+            reflect(),
+            turn(Act::SimpleReflection, Layer::Surface, Layer::Surface),
+        ]);
+        assert_eq!(m.complex_share, Some(0.5));
+        assert_eq!(m.reflections, 2);
     }
 }

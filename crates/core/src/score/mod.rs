@@ -339,6 +339,8 @@ mod test_support {
             voiced_before,
             voiced_after,
             reply: None,
+            offered: Default::default(),
+            traces_change: false,
         }
     }
 

@@ -133,11 +133,11 @@ mod tests {
     fn the_final_state_is_weighted_and_rounded() {
         let s = sample();
         let t = ended(None, stats(50, 40, 31));
-        // 50*30% + 40*20% + 31*20% = 15 + 8 + 6.2 -> 29.
-        assert_eq!(axis(&s, &t, &mut explained()), 29);
+        // 50*20% + 40*15% + 31*15% = 10 + 6 + 4.65 -> 21.
+        assert_eq!(axis(&s, &t, &mut explained()), 21);
         let full = ended(None, stats(100, 100, 100));
         assert_eq!(axis(&s, &full, &mut explained()) as i32, STATE_MAX);
-        assert_eq!(STATE_MAX, 70);
+        assert_eq!(STATE_MAX, 50);
     }
 
     #[test]
@@ -149,6 +149,18 @@ mod tests {
         assert_eq!(
             axis(&s, &ended(Some("opened"), zero), &mut explained()) as i32,
             OPENED_UP_POINTS + MEMBER_NEXT_STEP_POINTS
+        );
+        // The manager choosing the next step costs (compliance); the state
+        // keeps the axis from going below 0.
+        let mut decided = (*s).clone();
+        decided.endings.get_mut("opened").unwrap().next_step = NextStep::Manager;
+        assert_eq!(
+            axis(
+                &decided,
+                &ended(Some("opened"), stats(100, 100, 100)),
+                &mut explained()
+            ) as i32,
+            STATE_MAX + OPENED_UP_POINTS + MANAGER_NEXT_STEP_POINTS
         );
         assert_eq!(s.endings["report"].kind, EndingKind::Polite);
         assert_eq!(

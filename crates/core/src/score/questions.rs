@@ -167,10 +167,14 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::act::{Act, Question};
+    use crate::act::{Act, Frame, Offered, Question};
     use crate::play::session::Turn;
     use crate::scenario::Layer;
-    use crate::score::test_support::{explained, open_question, transcript};
+    use crate::score::test_support::{explained, open_question, transcript, turn};
+
+    fn ask(act: Act) -> Turn {
+        turn(act, Layer::Unease, Layer::Unease)
+    }
 
     /// Scores only the question axis; counts questions like the listening
     /// axis does first.
@@ -187,22 +191,10 @@ mod tests {
         axis(&t, &mut explained(), &mut m)
     }
 
-    fn ask(act: Act) -> Turn {
-        crate::score::test_support::turn(act, Layer::Surface, Layer::Surface)
-    }
-
-    /// The attributes of an open person-focused question of `frame`.
-    fn person(frame: Frame) -> Question {
-        open_question(frame, false)
-            .question()
-            .cloned()
-            .expect("a question")
-    }
-
-    fn closed(focus: Focus) -> Act {
+    fn closed() -> Act {
         Act::Question(Question {
             open: false,
-            focus,
+            focus: Focus::Work,
             frame: Frame::Fact,
             leading: false,
             blaming: false,
@@ -210,96 +202,71 @@ mod tests {
         })
     }
 
-    /// Share bonuses for all-open, all-person questions.
-    const SHARES: i32 = OPEN_GOOD_POINTS + PERSON_FOCUS_POINTS;
-
     #[test]
-    fn a_doing_question_earns_less_than_a_being_question() {
-        let being = questions(vec![ask(open_question(Frame::Being, false))]);
-        let doing = questions(vec![ask(open_question(Frame::Doing, false))]);
-        assert!(doing < being);
-        assert_eq!(being as i32, BEING_CREDIT + SHARES);
-        assert_eq!(doing as i32, DOING_CREDIT + SHARES);
-    }
-
-    #[test]
-    fn the_third_question_of_a_frame_earns_half_and_credit_is_capped() {
-        let feeling = || ask(open_question(Frame::Feeling, false));
-        let three = questions(vec![feeling(), feeling(), feeling()]);
-        assert_eq!(
-            three as i32,
-            2 * FEELING_CREDIT + FEELING_CREDIT / REPEATED_FRAME_DIVISOR + SHARES
-        );
-        // Being + Values + Being + Values (with follow-ups) goes over the
-        // cap; two closed questions keep the total below 100 (open share
-        // 4/6: the fair tier).
-        let many = questions(vec![
-            ask(open_question(Frame::Being, true)),
-            ask(open_question(Frame::Values, true)),
-            ask(closed(Focus::Person)),
-            ask(closed(Focus::Person)),
-            ask(open_question(Frame::Being, true)),
-            ask(open_question(Frame::Values, true)),
-        ]);
-        const {
-            assert!(2 * (BEING_CREDIT + VALUES_CREDIT + 2 * FOLLOW_UP_CREDIT) > QUESTION_CREDIT_CAP)
-        };
-        assert_eq!(
-            many as i32,
-            QUESTION_CREDIT_CAP + OPEN_FAIR_POINTS + PERSON_FOCUS_POINTS
-        );
-    }
-
-    #[test]
-    fn leading_blaming_and_strings_of_closed_questions_cost() {
-        let leading = Act::Question(Question {
-            leading: true,
-            ..person(Frame::Doing)
-        });
-        let blaming = Act::Question(Question {
-            blaming: true,
-            ..person(Frame::Fact)
-        });
-        // One open (for the share), then the penalty.
+    fn two_deep_questions_with_nothing_weaker_earn_everything() {
         let being = || ask(open_question(Frame::Being, false));
-        let base = questions(vec![being(), being()]) as i32;
-        assert_eq!(base, 2 * BEING_CREDIT + SHARES);
-        // Open leading and blaming questions still count as open and
-        // person-focused for the shares; they earn no credit, only the penalty.
+        let values = || ask(open_question(Frame::Values, false));
+        assert_eq!(questions(vec![being(), values()]), 100);
+        // One deep question earns half the depth share.
         assert_eq!(
-            questions(vec![being(), being(), ask(leading)]) as i32,
-            2 * BEING_CREDIT + SHARES + LEADING_PENALTY
-        );
-        assert_eq!(
-            questions(vec![being(), being(), ask(blaming)]) as i32,
-            2 * BEING_CREDIT + SHARES + BLAMING_PENALTY
-        );
-        // Three closed questions in a row: the third costs. Open share 2/5
-        // earns nothing; person share 5/5 still earns.
-        let c = || ask(closed(Focus::Person));
-        assert_eq!(
-            questions(vec![being(), being(), c(), c(), c()]) as i32,
-            2 * BEING_CREDIT + PERSON_FOCUS_POINTS + CLOSED_STRING_PENALTY
-        );
-        // A listening act between them breaks the string (open share still
-        // 2/5: nothing).
-        let nod = ask(Act::Acknowledge);
-        assert_eq!(
-            questions(vec![being(), being(), c(), c(), nod, c()]) as i32,
-            2 * BEING_CREDIT + PERSON_FOCUS_POINTS
+            questions(vec![being()]) as i32,
+            QUALITY_SHARE + DEPTH_SHARE / 2
         );
     }
 
     #[test]
-    fn work_questions_earn_little_and_no_questions_score_zero() {
-        let work = Act::Question(Question {
-            focus: Focus::Work,
-            ..person(Frame::Being)
-        });
+    fn a_weaker_question_late_still_counts() {
+        let being = || ask(open_question(Frame::Being, false));
+        let values = || ask(open_question(Frame::Values, false));
+        let full = questions(vec![being(), values()]);
+        let late_doing = questions(vec![
+            being(),
+            values(),
+            ask(open_question(Frame::Doing, false)),
+        ]);
+        let late_closed = questions(vec![being(), values(), ask(closed())]);
+        assert!(late_doing < full, "{late_doing} < {full}");
+        assert!(late_closed < late_doing, "{late_closed} < {late_doing}");
+    }
+
+    #[test]
+    fn a_shallow_question_where_a_deep_one_was_on_offer_is_a_missed_chance() {
+        let doing = || ask(open_question(Frame::Doing, false));
+        let mut offered = Offered::default();
+        offered.insert(MoveClass::BeingQuestion);
+        offered.insert(MoveClass::DoingQuestion);
+        let mut missed = doing();
+        missed.offered = offered;
         assert_eq!(
-            questions(vec![ask(work)]) as i32,
-            WORK_QUESTION_CREDIT + OPEN_GOOD_POINTS
+            questions(vec![missed]) as i32,
+            questions(vec![doing()]) as i32 + MISSED_QUESTION_PENALTY
         );
-        assert_eq!(questions(vec![ask(Act::Empathize)]), 0);
+    }
+
+    #[test]
+    fn leading_and_blaming_questions_cost_and_no_questions_scores_the_floor() {
+        let steer = |leading, blaming| {
+            ask(Act::Question(Question {
+                open: true,
+                focus: Focus::Person,
+                frame: Frame::Doing,
+                leading,
+                blaming,
+                follow_up: false,
+            }))
+        };
+        assert_eq!(questions(vec![steer(true, false)]), 0);
+        let base = ask(open_question(Frame::Being, false));
+        let with_leading = questions(vec![base.clone(), steer(true, false)]) as i32;
+        let with_blaming = questions(vec![base, steer(false, true)]) as i32;
+        assert!(with_blaming < with_leading);
+        assert_eq!(
+            questions(vec![turn(
+                Act::ComplexReflection,
+                Layer::Surface,
+                Layer::Surface
+            )]) as i32,
+            NO_QUESTIONS_SCORE
+        );
     }
 }

@@ -270,30 +270,12 @@ mod tests {
         format!("{}%", (share * 100.0).round() as i64)
     }
 
-    fn ordinal(n: usize) -> &'static str {
-        match n {
-            1 => "first",
-            2 => "second",
-            3 => "third",
-            4 => "fourth",
-            5 => "fifth",
-            _ => panic!("no ordinal word for {n}"),
-        }
-    }
-
-    fn fraction(divisor: i32) -> &'static str {
-        match divisor {
-            2 => "half",
-            3 => "a third",
-            4 => "a quarter",
-            _ => panic!("no fraction word for 1/{divisor}"),
-        }
-    }
-
     /// Every sentence of the guide that states a scoring number, built from
     /// the constants.
     fn expected() -> Vec<String> {
-        let [first, second, later] = CHANGE_CREDITS;
+        use MoveClass::*;
+        let u = uptake_percent;
+        let w = |c| question_percent(c).unwrap_or(-1);
         vec![
             // The section's introduction.
             format!("each 0-{AXIS_MAX}"),
@@ -302,102 +284,93 @@ mod tests {
                  {DEFAULT_WEIGHT_QUESTIONS}, change {DEFAULT_WEIGHT_CHANGE}, outcome \
                  {DEFAULT_WEIGHT_OUTCOME}"
             ),
-            // Listen first.
-            format!("{} for each listening act", signed(LISTEN_CREDIT)),
-            format!("unasked or premature advice, up to {LISTEN_CREDITS_MAX}."),
             "MITI 4.2.1".to_string(),
+            // Listen first.
+            format!("Taking in each disclosure ({UPTAKE_SHARE}% of the axis)."),
             format!(
-                "{}:{} or more {} (\"good\"), {}:{} {} (\"fair\"), {}:{} {}, less 0.",
-                RATIO_GOOD.0,
-                RATIO_GOOD.1,
-                signed(RATIO_GOOD_POINTS),
-                RATIO_FAIR.0,
-                RATIO_FAIR.1,
-                signed(RATIO_FAIR_POINTS),
-                RATIO_LOW.0,
-                RATIO_LOW.1,
-                signed(RATIO_LOW_POINTS),
+                "complex reflection or summary {}%, empathy {}%, simple reflection {}%, \
+                 silence {}%, a nod, affirmation, repair, autonomy or collaboration {}%, \
+                 an open question about the person {}%, any other question, permission \
+                 or information {}%, and advice, reassurance, judging, instructing, \
+                 redirecting, self-disclosure or a leading question {}%.",
+                u(ComplexReflection),
+                u(Empathize),
+                u(SimpleReflection),
+                u(Silence),
+                u(Acknowledge),
+                u(BeingQuestion),
+                u(DoingQuestion),
+                u(Advise),
+            ),
+            format!("({RATIO_SHARE}% of the axis;"),
+            format!(
+                "{RATIO_AT_ZERO}% of it at 0:1, rising in a straight line to all of it at {}:{} (\"good\"; 1:1 is \"fair\").",
+                RATIO_GOOD.0, RATIO_GOOD.1
+            ),
+            format!("({COMPLEX_SHARE}% of the axis): {COMPLEX_AT_ZERO}% of it with none"),
+            format!(
+                "all of it at {} (\"good\"; 40% is \"fair\").",
+                percent(COMPLEX_GOOD_SHARE)
             ),
             format!(
-                "Reflections with no questions at all: {}.",
-                signed(RATIO_NO_QUESTIONS_POINTS)
+                "advice {}, reassurance {}, judging {}, instructing {}. After it,",
+                signed(PREMATURE_ADVISE),
+                signed(PREMATURE_REASSURE),
+                signed(PREMATURE_JUDGE),
+                signed(PREMATURE_INSTRUCT)
             ),
             format!(
-                "{} or more {} (\"good\"), {} {} (\"fair\"), any {}.",
-                percent(COMPLEX_GOOD_SHARE),
-                signed(COMPLEX_GOOD_POINTS),
-                percent(COMPLEX_FAIR_SHARE),
-                signed(COMPLEX_FAIR_POINTS),
-                signed(COMPLEX_ANY_POINTS),
+                "unasked: advice {}, reassurance {}, judging {}, instructing (deciding for the member) {}.",
+                signed(UNASKED_ADVISE),
+                signed(UNASKED_REASSURE),
+                signed(UNASKED_JUDGE),
+                signed(UNASKED_INSTRUCT)
             ),
-            format!("{} for every premature advice", signed(PREMATURE_PENALTY)),
-            format!("{} for unasked advice after it", signed(UNASKED_PENALTY)),
             format!(
-                "{} for talking about yourself",
-                signed(SELF_DISCLOSE_PENALTY)
+                "steering back to work {}, talking about yourself {}, a leading or blaming question {}.",
+                signed(REDIRECT_PENALTY),
+                signed(SELF_DISCLOSE_PENALTY),
+                signed(STEERING_LISTENING_PENALTY)
             ),
-            format!("{} for steering back to work", signed(REDIRECT_PENALTY)),
+            format!("gives back {REPAIR_RETURNS_PERCENT}% of its cost"),
             // Question quality.
             format!(
-                "person-focused `Being` {}, `Values` {}, `Feeling` {}, `Change` {}, \
-                 `Doing` {}, `Fact` {}; work-focused {}; {} more when it is a `follow_up`.",
-                signed(BEING_CREDIT),
-                signed(VALUES_CREDIT),
-                signed(FEELING_CREDIT),
-                signed(CHANGE_FRAME_CREDIT),
-                signed(DOING_CREDIT),
-                signed(FACT_CREDIT),
-                signed(WORK_QUESTION_CREDIT),
-                signed(FOLLOW_UP_CREDIT),
+                "person-focused `Being` and `Values` {}%, `Change` {}%, `Feeling` {}%, \
+                 `Fact` {}%, `Doing` {}%; open work-focused {}%; closed {}%; leading or \
+                 blaming {}%. An open `follow_up` adds {FOLLOW_UP_BONUS} (up to 100%).",
+                w(BeingQuestion),
+                w(ChangeQuestion),
+                w(FeelingQuestion),
+                w(FactQuestion),
+                w(DoingQuestion),
+                w(WorkQuestion),
+                w(ClosedQuestion),
+                w(SteeringQuestion),
+            ),
+            format!("The mean worth of every question asked: {QUALITY_SHARE}% of the axis."),
+            format!(
+                "{DEPTH_SHARE}% of the axis for {DEEP_QUESTIONS_FULL} or more, in proportion below that."
             ),
             format!(
-                "The {} question of the same frame earns {}",
-                ordinal(REPEATED_FRAME_FROM),
-                fraction(REPEATED_FRAME_DIVISOR)
-            ),
-            format!("Question credit is capped at {QUESTION_CREDIT_CAP}."),
-            format!(
-                "the {} closed question in a row and every one after costs {}.",
-                ordinal(CLOSED_STRING_FROM as usize),
-                signed(CLOSED_STRING_PENALTY)
+                "worth {MISSED_QUESTION_GAP} or more points less than the best question on offer at that turn is a missed chance: {}.",
+                signed(MISSED_QUESTION_PENALTY)
             ),
             format!(
                 "Leading {}, blaming {} each.",
                 signed(LEADING_PENALTY),
                 signed(BLAMING_PENALTY)
             ),
-            format!(
-                "Share of open questions: {} or more {}, {} {}.",
-                percent(OPEN_GOOD_SHARE),
-                signed(OPEN_GOOD_POINTS),
-                percent(OPEN_FAIR_SHARE),
-                signed(OPEN_FAIR_POINTS),
-            ),
-            format!(
-                "{} or more of questions about the person: {}.",
-                percent(PERSON_FOCUS_SHARE),
-                signed(PERSON_FOCUS_POINTS)
-            ),
-            "No questions at all: 0.".to_string(),
+            format!("No questions at all: {NO_QUESTIONS_SCORE}."),
             // Trace change.
+            format!("{} the first time.", signed(ELICIT_CREDIT)),
+            format!("open follow-up question): {} once.", signed(AMPLIFY_CREDIT)),
             format!(
-                "{} for the first, {} for the second, {} for each after.",
-                signed(first),
-                signed(second),
-                signed(later)
+                "affirmation or summary after that: {} once.",
+                signed(REINFORCE_CREDIT)
             ),
             format!(
-                "{} each, up to {FOLLOW_UP_CHANGE_MAX}.",
-                signed(FOLLOW_UP_CHANGE_CREDIT)
-            ),
-            format!(
-                "(taking it in): {}, up to {PICK_UP_MAX}.",
-                signed(PICK_UP_CREDIT)
-            ),
-            format!("then \"reinforce\"): {} once.", signed(REINFORCE_CREDIT)),
-            format!(
-                "A summary after a change question: {} once.",
-                signed(TRACE_SUMMARY_CREDIT)
+                "Tracing change again later: {} once.",
+                signed(SECOND_ELICIT_CREDIT)
             ),
             // Outcome.
             format!(
@@ -411,9 +384,18 @@ mod tests {
                 signed(SHUT_DOWN_POINTS)
             ),
             format!(
-                "(`next_step: Member`): {}.",
-                signed(MEMBER_NEXT_STEP_POINTS)
+                "(`next_step: Member`): {}; the manager chose it (`next_step: Manager`): {}",
+                signed(MEMBER_NEXT_STEP_POINTS),
+                signed(MANAGER_NEXT_STEP_POINTS)
             ),
+            format!(
+                "The unease never voiced: {}.",
+                signed(UNEASE_UNSAID_PENALTY)
+            ),
+            // Caps.
+            format!("The manager chose the next step: at most {CAP_MANAGER_DECIDED} overall."),
+            format!("The member shut down: at most {CAP_SHUT_DOWN} overall."),
+            format!("It ended politely closed: at most {CAP_POLITE} overall."),
         ]
     }
 
