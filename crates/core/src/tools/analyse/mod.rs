@@ -120,12 +120,28 @@ pub struct Analysis {
     /// Paths per score band: `histogram[i]` counts scores `10*i ..= 10*i+9`
     /// (the last band includes 100).
     pub histogram: [u64; 10],
+    /// How often two different paths share an overall score: of all pairs
+    /// of paths walked, the share with the same overall (0-1).
+    pub ties: f64,
     /// Every ending with how many paths reach it.
     pub endings: Vec<EndingCount>,
     /// Paths that hit the turn limit without an ending.
     pub dead_ends: Vec<PathReport>,
     /// Decisions where the choice changes the best reachable score most.
     pub pivots: Vec<Pivot>,
+}
+
+/// Of all pairs of paths, the share that score the same overall.
+pub fn tie_share(by_score: &[u64]) -> f64 {
+    let n: u64 = by_score.iter().sum();
+    if n < 2 {
+        return 0.0;
+    }
+    let same: f64 = by_score
+        .iter()
+        .map(|&c| c as f64 * c.saturating_sub(1) as f64)
+        .sum();
+    same / (n as f64 * (n - 1) as f64)
 }
 
 /// The JSON format name of [`Analysis`].
@@ -212,6 +228,7 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
         listen_first: tally.listen_first,
         advise_first: path_report(&advise_first(scenario, seed)).0,
         histogram: tally.histogram,
+        ties: tie_share(&tally.by_score),
         endings,
         dead_ends: tally.dead_ends,
         pivots,

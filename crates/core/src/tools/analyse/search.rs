@@ -141,6 +141,8 @@ pub fn is_listen_first(session: &Session) -> bool {
 pub(super) struct Tally {
     pub(super) paths: u64,
     pub(super) histogram: [u64; 10],
+    /// Paths per exact overall score 0-100, for the tie rate.
+    pub(super) by_score: Vec<u64>,
     pub(super) endings: BTreeMap<String, u64>,
     pub(super) best: Option<PathReport>,
     pub(super) worst: Option<PathReport>,
@@ -155,6 +157,11 @@ impl Tally {
         let overall = report.score.overall;
         self.paths += 1;
         self.histogram[(overall as usize / 10).min(9)] += 1;
+        let at = (overall as usize).min(100);
+        if self.by_score.len() <= at {
+            self.by_score.resize(101, 0);
+        }
+        self.by_score[at] += 1;
         match &report.ending {
             Some(id) => *self.endings.entry(id.clone()).or_default() += 1,
             None if self.dead_ends.len() < 10 => self.dead_ends.push(report.clone()),

@@ -56,7 +56,12 @@ pub fn render_text(a: &Analysis, scenario: &Scenario) -> String {
     }
     let _ = writeln!(out, "advise-first: {}", path(&a.advise_first));
     let _ = writeln!(out, "worst:        {}", path(&a.worst));
-    let _ = writeln!(out, "\nscore distribution ({} paths):", a.paths);
+    let _ = writeln!(
+        out,
+        "\nscore distribution ({} paths; two paths share an overall score {:.1}% of the time):",
+        a.paths,
+        a.ties * 100.0
+    );
     let max = a.histogram.iter().copied().max().unwrap_or(0).max(1);
     for (i, count) in a.histogram.iter().enumerate() {
         let bar = "#".repeat(((count * 40).div_ceil(max)) as usize);
