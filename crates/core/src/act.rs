@@ -435,7 +435,7 @@ impl Act {
             Act::Inform => plain("情報提供", "give information"),
             Act::Advise => plain("助言", "advise"),
             Act::Instruct => plain("指示", "instruct"),
-            Act::Reassure => plain("早すぎる励まし", "premature reassurance"),
+            Act::Reassure => plain("励まし・安心づけ", "reassurance"),
             Act::SelfDisclose => plain("自分の話", "talk about oneself"),
             Act::Judge => plain("評価・説教", "judge or lecture"),
             Act::RedirectToWork => plain("業務の話に戻す", "redirect to work"),

@@ -691,6 +691,47 @@ mod tests {
         assert!(thresholds(&fair, &[agreement("overall", &all)]).is_empty());
     }
 
+    /// Balance against the calibration paths: every scenario's exemplary
+    /// path is its best (no path scores higher), and a path that decides
+    /// for the member (an instruction after the unease was voiced, or an
+    /// ending where the manager chose the next step) scores 70 or less.
+    #[test]
+    fn exemplary_paths_are_the_best_and_deciding_for_the_member_stays_low() {
+        use crate::play::member::AdviceKind;
+        use crate::scenario::NextStep;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/judged");
+        let paths = read_paths(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut cache = BTreeMap::new();
+        let mut exemplary = 0;
+        for path in &paths {
+            let session = replay_path(&dir, path, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+            let scored = score(session.scenario(), session.transcript());
+            let decided = session.transcript().turns.iter().any(|t| {
+                t.act == crate::act::Act::Instruct && t.advice == Some(AdviceKind::Unasked)
+            }) || session
+                .ending()
+                .is_some_and(|(_, e)| e.next_step == NextStep::Manager);
+            if decided {
+                assert!(
+                    scored.overall <= 70,
+                    "{} decides for the member and scores {}",
+                    path.id,
+                    scored.overall
+                );
+            }
+            if path.pattern == "exemplary" {
+                exemplary += 1;
+                let best = crate::tools::analyse::analyse(session.scenario(), path.seed).best;
+                assert_eq!(
+                    scored.overall, best.score.overall,
+                    "{}: the exemplary path scores {}, the best path {} ({:?})",
+                    path.id, scored.overall, best.score.overall, best.choices
+                );
+            }
+        }
+        assert_eq!(exemplary, 7, "one exemplary path per bundled scenario");
+    }
+
     /// The bundled calibration set: the engine must meet the judges' own
     /// standard (the thresholds above) on every judged path.
     #[test]
