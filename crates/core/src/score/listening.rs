@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(with(advice(Act::Judge, AdviceKind::Unasked)), UNASKED_JUDGE);
         assert_eq!(with(advice(Act::Advise, AdviceKind::Solicited)), 0);
         // Deciding for the member costs more than an unasked idea.
-        assert!(UNASKED_INSTRUCT < UNASKED_ADVISE && PREMATURE_JUDGE < UNASKED_JUDGE);
+        const { assert!(UNASKED_INSTRUCT < UNASKED_ADVISE && PREMATURE_JUDGE < UNASKED_JUDGE) };
     }
 
     #[test]
