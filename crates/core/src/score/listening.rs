@@ -97,6 +97,13 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let mut advised = false;
     let mut last_cost: Option<i32> = None;
     let (mut uptake_sum, mut disclosures) = (0i64, 0i64);
+    // Each disclosure's share of the uptake part, so a turn that took one
+    // in less fully shows what it cost.
+    let all_disclosures = (0..t.turns.len())
+        .filter(|&i| after_disclosure(&t.turns, i))
+        .count()
+        .max(1) as i32;
+    let mut turn_losses = 0;
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let act = &turn.act;
@@ -135,10 +142,12 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             let taken = chosen * 100 / best;
             disclosures += 1;
             uptake_sum += i64::from(taken);
+            let lost = -((100 - taken) * UPTAKE_SHARE / (100 * all_disclosures));
+            turn_losses += lost;
             if taken >= 100 {
                 notes.add(n, axis, 0, "相手が言葉にしたことを、その場でいちばん深く受け止めた。", "The member had just disclosed something, and you took it in as fully as the moment allowed.");
             } else {
-                notes.add_text(n, axis, 0, || {
+                notes.add_text(n, axis, lost, || {
                     Text::new(
                         format!("相手が言葉にした直後。もっと深く受け止める応答(聞き返し・共感)が選べた(受け止め {taken}%)。"),
                         format!("The member had just disclosed something; a reply that took it in more fully (a reflection or empathy) was on offer (taken in {taken}%)."),
@@ -170,7 +179,8 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         0
     };
     let uptake_points = uptake * UPTAKE_SHARE / 100;
-    notes.add_text(None, axis, uptake_points, || {
+    // The turns above carry what each disclosure lost; this carries the rest.
+    notes.add_text(None, axis, uptake_points - turn_losses, || {
         Text::new(
             format!("打ち明けられたことをどれだけ受け止めたか: 平均 {uptake}%({disclosures} 回)。"),
             format!("How fully each disclosure was taken in: {uptake}% on average ({disclosures} disclosures)."),

@@ -72,6 +72,15 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Questions;
     let mut penalties = 0;
     let (mut sum, mut asked, mut deep) = (0i32, 0i32, 0u32);
+    // Each question's share of the quality part, so a shallow question
+    // shows what it cost on its own turn.
+    let all_asked = t
+        .turns
+        .iter()
+        .filter(|turn| worth(turn).is_some())
+        .count()
+        .max(1) as i32;
+    let mut turn_losses = 0;
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let Some(q) = turn.act.question() else {
@@ -96,7 +105,9 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             deep += 1;
         }
         let (ja, en) = why(class);
-        notes.add_text(n, axis, 0, || {
+        let lost = -((100 - value) * QUALITY_SHARE / (100 * all_asked));
+        turn_losses += lost;
+        notes.add_text(n, axis, lost, || {
             Text::new(
                 format!("{ja}(問いの深さ {value}%)"),
                 format!("{en} (worth {value}%)"),
@@ -140,7 +151,8 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     m.open_share = Some(f64::from(m.open_questions) / f64::from(m.questions));
     let mean = sum / asked.max(1);
     let quality_points = mean * QUALITY_SHARE / 100;
-    notes.add_text(None, axis, quality_points, || {
+    // The turns above carry what each question lost; this carries the rest.
+    notes.add_text(None, axis, quality_points - turn_losses, || {
         Text::new(
             format!("問いの深さの平均 {mean}%({asked} 問)。後半の浅い問いも平均を下げる。"),
             format!("Your questions were worth {mean}% on average ({asked} questions); a shallow question late counts too."),
