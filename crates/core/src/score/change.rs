@@ -48,7 +48,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
             }
             None => {}
             Some(first) => {
-                let right_after = i == first + 1;
+                let right_after = i <= first + AMPLIFY_WITHIN;
                 let takes_in = act.is_reflection()
                     || matches!(act, Act::Empathize)
                     || act
@@ -58,7 +58,9 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
                     amplified = true;
                     points += AMPLIFY_CREDIT;
                     notes.add(n, axis, AMPLIFY_CREDIT, "相手が語った変化を受け止めて、さらに広げた(EARSの「広げる」)。", "You took in the change the member named and drew it out further (the \"amplify\" step of EARS).");
-                } else if matches!(act, Act::Affirm | Act::Summarize) && !reinforced {
+                } else if (matches!(act, Act::Affirm | Act::Summarize) || traces(turn))
+                    && !reinforced
+                {
                     reinforced = true;
                     points += REINFORCE_CREDIT;
                     notes.add(n, axis, REINFORCE_CREDIT, "見えてきた変化を認め、言葉にして返した(EARSの「強化」)。本人が自分の成長に気づく。", "You recognised the change you had found together (the \"reinforce\" step of EARS): the member sees their own growth.");

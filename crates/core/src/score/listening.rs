@@ -128,18 +128,18 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         if act.family() == Family::Listening && !advised {
             m.listening_before_advice += 1;
         }
-        // Taking in a disclosure, against the best move on offer.
+        // Taking in a disclosure, against the best move on offer. A misstep
+        // owned at once (a repair next turn) leaves the disclosure to the
+        // move after the repair: that is where it is taken in, or not.
         if after_disclosure(&t.turns, i) {
-            let chosen = uptake_percent(act.class());
-            let best = turn
-                .offered
-                .iter()
-                .map(uptake_percent)
-                .max()
-                .unwrap_or(chosen)
-                .max(chosen)
-                .max(1);
-            let taken = chosen * 100 / best;
+            let repaired =
+                t.turns.get(i + 1).is_some_and(|r| r.act == Act::Repair) && cost(turn).is_some();
+            let judged = if repaired {
+                t.turns.get(i + 2).unwrap_or(turn)
+            } else {
+                turn
+            };
+            let taken = taken_in(judged);
             disclosures += 1;
             uptake_sum += i64::from(taken);
             let lost = -((100 - taken) * UPTAKE_SHARE / (100 * all_disclosures));
@@ -205,7 +205,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     // Part 3: MITI's share of complex reflections.
     let share = (r > 0).then(|| f64::from(m.complex_reflections) / f64::from(r));
     m.complex_share = share;
-    let complex_percent = complex_percent(share.unwrap_or(0.0));
+    let complex_percent = share.map_or(0, complex_percent);
     let complex_points = complex_percent * COMPLEX_SHARE / 100;
     notes.add_text(None, axis, complex_points, || {
         let pct = (share.unwrap_or(0.0) * 100.0).round() as i32;
@@ -214,7 +214,47 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             format!("Complex reflections (the meaning or feeling behind the words) were {pct}% of reflections (MITI: 40% fair, 50% good)."),
         )
     });
-    clamp_score(uptake_points + ratio_points + complex_points + penalties)
+    // How far listening let the member go: the parts above count in full
+    // only when the member reached the value under the unease.
+    let raw = uptake_points + ratio_points + complex_points;
+    let depth = depth_percent(t.voiced());
+    let short = raw * depth / 100 - raw;
+    if short < 0 {
+        notes.add_text(None, axis, short, || {
+            let layer = t.voiced().label();
+            Text::new(
+                format!("相手が言葉にできたのは「{}」まで。聴くことで、もやもやとその奥の価値観まで言葉にしてもらう(聴けた分の {depth}%)。", layer.ja),
+                format!("The member got only as far as {}. Listening is what lets the unease, and the value under it, find words ({depth}% of what you earned).", layer.en),
+            )
+        });
+    }
+    clamp_score(raw + short + penalties)
+}
+
+/// The share of the listening parts that counts, by the deepest layer the
+/// member voiced.
+pub fn depth_percent(voiced: Layer) -> i32 {
+    match voiced {
+        Layer::Value => DEPTH_VALUE_PERCENT,
+        Layer::Unease => DEPTH_UNEASE_PERCENT,
+        Layer::Surface => DEPTH_SURFACE_PERCENT,
+        Layer::Nothing => DEPTH_NOTHING_PERCENT,
+    }
+}
+
+/// How fully a turn takes in what was just disclosed, in percent of the
+/// best move on offer.
+fn taken_in(turn: &Turn) -> i32 {
+    let chosen = uptake_percent(turn.act.class());
+    let best = turn
+        .offered
+        .iter()
+        .map(uptake_percent)
+        .max()
+        .unwrap_or(chosen)
+        .max(chosen)
+        .max(1);
+    chosen * 100 / best
 }
 
 /// Percent of the ratio share: [`RATIO_AT_ZERO`] at no reflections, growing

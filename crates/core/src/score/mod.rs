@@ -224,37 +224,35 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
         .as_ref()
         .and_then(|id| scenario.endings.get(id))
     {
-        let cap = match (ending.kind, ending.next_step) {
-            (EndingKind::ShutDown, _) => Some((
-                rules::CAP_SHUT_DOWN,
-                "相手が心を閉ざして終わった1on1は、前半がよくても高得点にはならない。",
-                "A 1on1 that ends with the member shut down cannot score high, however good its first half.",
-            )),
-            (_, NextStep::Manager) => Some((
-                rules::CAP_MANAGER_DECIDED,
-                "最後に上司が決めてしまった1on1は、前半がよくても高得点にはならない。決めるのは本人。",
-                "A 1on1 that ends with the manager deciding cannot score high, however good its first half: the choice was the member's.",
-            )),
-            (EndingKind::Polite, _) => Some((
-                rules::CAP_POLITE,
-                "礼儀正しく閉じて終わった1on1は、上位の得点にはならない。",
-                "A 1on1 that ends politely closed cannot reach the top band.",
-            )),
-            _ => None,
+        let before = overall as i32;
+        let (capped, ja, en) = match (ending.kind, ending.next_step) {
+            (EndingKind::ShutDown, _) => (
+                before.min(rules::CAP_SHUT_DOWN),
+                "相手が心を閉ざして終わった1on1は、前半がよくても高得点にはならない",
+                "A 1on1 that ends with the member shut down cannot score high, however good its first half",
+            ),
+            (_, NextStep::Manager) => (
+                (before * rules::DECIDED_KEEPS_PERCENT + 50) / 100,
+                "最後に上司が決めてしまうと、それまでの対話の多くが台無しになる。決めるのは本人",
+                "Deciding for the member at the end undoes much of what came before: the choice was theirs",
+            ),
+            (EndingKind::Polite, _) => (
+                before.min(rules::CAP_POLITE),
+                "礼儀正しく閉じて終わった1on1は、上位の得点にはならない",
+                "A 1on1 that ends politely closed cannot reach the top band",
+            ),
+            _ => (before, "", ""),
         };
-        if let Some((cap, ja, en)) = cap
-            && overall > cap as u32
-        {
-            let cut = overall as i32 - cap;
-            overall = cap as u32;
+        if capped < before {
+            overall = capped.max(0) as u32;
             if explain {
                 reasons.push(Reason {
                     turn: None,
                     axis: Axis::Outcome,
-                    points: -cut,
+                    points: capped - before,
                     text: Text::new(
-                        format!("{ja}(総合は {cap} 点まで)"),
-                        format!("{en} (overall capped at {cap})"),
+                        format!("{ja}(総合 {before} → {capped} 点)。"),
+                        format!("{en} (overall {before} → {capped})."),
                     ),
                 });
             }

@@ -71,9 +71,9 @@ fn why(class: MoveClass) -> (&'static str, &'static str) {
 pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Questions;
     let mut penalties = 0;
-    let (mut sum, mut asked, mut deep) = (0i32, 0i32, 0u32);
-    // Each question's share of the quality part, so a shallow question
-    // shows what it cost on its own turn.
+    let (mut sum, mut asked) = (0i32, 0i32);
+    // Each question's share of the mean, so a shallow question shows what
+    // it cost on its own turn.
     let all_asked = t
         .turns
         .iter()
@@ -81,6 +81,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         .count()
         .max(1) as i32;
     let mut turn_losses = 0;
+    let mut asked_classes = crate::act::Offered::default();
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let Some(q) = turn.act.question() else {
@@ -96,16 +97,11 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             m.person_questions += 1;
         }
         let class = turn.act.class();
+        asked_classes.insert(class);
         asked += 1;
         sum += value;
-        if matches!(
-            class,
-            MoveClass::BeingQuestion | MoveClass::ValuesQuestion | MoveClass::ChangeQuestion
-        ) {
-            deep += 1;
-        }
         let (ja, en) = why(class);
-        let lost = -((100 - value) * QUALITY_SHARE / (100 * all_asked));
+        let lost = -((100 - value) / all_asked);
         turn_losses += lost;
         notes.add_text(n, axis, lost, || {
             Text::new(
@@ -119,6 +115,10 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         } else if q.leading {
             penalties += LEADING_PENALTY;
             notes.add(n, axis, LEADING_PENALTY, "答えを誘導する問い。中身は助言で、相手が自分で考える余地がない。", "A leading question: advice in substance, with no room for the member's own thinking.");
+        }
+        if value < SHALLOW_BELOW && super::listening::after_disclosure(&t.turns, i) {
+            penalties += SHALLOW_AT_DISCLOSURE_PENALTY;
+            notes.add(n, axis, SHALLOW_AT_DISCLOSURE_PENALTY, "相手が言葉にした直後の浅い問い。受け止める前に問うと、話が相手から離れる。", "A shallow question right after the member disclosed something: asking before taking it in moves the talk away from them.");
         }
         // A missed chance: a clearly deeper question was on offer.
         let best = turn
@@ -150,30 +150,36 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     }
     m.open_share = Some(f64::from(m.open_questions) / f64::from(m.questions));
     let mean = sum / asked.max(1);
-    let quality_points = mean * QUALITY_SHARE / 100;
     // The turns above carry what each question lost; this carries the rest.
-    notes.add_text(None, axis, quality_points - turn_losses, || {
+    notes.add_text(None, axis, mean - turn_losses, || {
         Text::new(
             format!("問いの深さの平均 {mean}%({asked} 問)。後半の浅い問いも平均を下げる。"),
             format!("Your questions were worth {mean}% on average ({asked} questions); a shallow question late counts too."),
         )
     });
-    let depth_points =
-        deep.min(DEEP_QUESTIONS_FULL) as i32 * DEPTH_SHARE / DEEP_QUESTIONS_FULL as i32;
-    notes.add_text(None, axis, depth_points, || {
-        if deep == 0 {
-            Text::new(
-                "ありたい姿・価値観・変化を問う質問がなかった。「どんなときにやりがいを感じた?」と聞いてみる。",
-                "No question about being, values or change. Try \"When did your work feel most worth it?\"",
-            )
-        } else {
-            Text::new(
-                format!("ありたい姿・価値観・変化を問う深い質問が {deep} つ。"),
-                format!("{deep} deep question(s) about being, values or change."),
-            )
+    for (class, ja, en) in [
+        (
+            MoveClass::BeingQuestion,
+            "ありたい姿を問う質問(「どのような姿でありたいか」)がなかった。",
+            "No being question (\"what kind of person do you want to be?\").",
+        ),
+        (
+            MoveClass::ValuesQuestion,
+            "価値観を問う質問(「どんなときにやりがいを感じた?」)がなかった。",
+            "No values question (\"when did your work feel most worth it?\").",
+        ),
+        (
+            MoveClass::ChangeQuestion,
+            "以前と今の変化を問う質問がなかった。",
+            "No question about change between then and now.",
+        ),
+    ] {
+        if !asked_classes.contains(class) {
+            penalties += DEEP_FRAME_MISSING_PENALTY;
+            notes.add(None, axis, DEEP_FRAME_MISSING_PENALTY, ja, en);
         }
-    });
-    clamp_score(quality_points + depth_points + penalties)
+    }
+    clamp_score(mean + penalties)
 }
 
 #[cfg(test)]

@@ -73,30 +73,39 @@ pub const COMPLEX_GOOD_SHARE: f64 = 0.5;
 pub const COMPLEX_AT_ZERO: i32 = 40;
 
 /// Premature (the unease not yet voiced) advice.
-pub const PREMATURE_ADVISE: i32 = -20;
+pub const PREMATURE_ADVISE: i32 = -25;
 /// Premature reassurance.
-pub const PREMATURE_REASSURE: i32 = -15;
+pub const PREMATURE_REASSURE: i32 = -20;
 /// Premature judging or lecturing.
-pub const PREMATURE_JUDGE: i32 = -25;
+pub const PREMATURE_JUDGE: i32 = -30;
 /// Premature instruction.
-pub const PREMATURE_INSTRUCT: i32 = -25;
+pub const PREMATURE_INSTRUCT: i32 = -30;
 /// Advice nobody asked for, after the unease was voiced.
-pub const UNASKED_ADVISE: i32 = -8;
+pub const UNASKED_ADVISE: i32 = -15;
 /// Reassurance after the unease was voiced.
-pub const UNASKED_REASSURE: i32 = -6;
+pub const UNASKED_REASSURE: i32 = -10;
 /// Judging or lecturing after the unease was voiced.
-pub const UNASKED_JUDGE: i32 = -15;
+pub const UNASKED_JUDGE: i32 = -20;
 /// Deciding for the member (instructing) after the unease was voiced.
-pub const UNASKED_INSTRUCT: i32 = -20;
+pub const UNASKED_INSTRUCT: i32 = -25;
 /// Steering back to work progress, at any time.
-pub const REDIRECT_PENALTY: i32 = -12;
+pub const REDIRECT_PENALTY: i32 = -15;
 /// Talking about yourself, at any time.
-pub const SELF_DISCLOSE_PENALTY: i32 = -6;
+pub const SELF_DISCLOSE_PENALTY: i32 = -12;
 /// A leading or blaming question (listening side; it costs on the question axis too).
-pub const STEERING_LISTENING_PENALTY: i32 = -5;
+pub const STEERING_LISTENING_PENALTY: i32 = -8;
 /// A genuine repair (right after a misstep) gives back this percent of the
 /// misstep's cost.
-pub const REPAIR_RETURNS_PERCENT: i32 = 50;
+pub const REPAIR_RETURNS_PERCENT: i32 = 40;
+/// The share (percent) of the listening parts that counts when the member
+/// voiced the value under the unease ...
+pub const DEPTH_VALUE_PERCENT: i32 = 100;
+/// ... only the unease ...
+pub const DEPTH_UNEASE_PERCENT: i32 = 75;
+/// ... only the surface complaint ...
+pub const DEPTH_SURFACE_PERCENT: i32 = 45;
+/// ... or nothing.
+pub const DEPTH_NOTHING_PERCENT: i32 = 30;
 
 // ---------------------------------------------------------------------------
 // Question quality (問いの質)
@@ -109,12 +118,12 @@ pub fn question_percent(class: MoveClass) -> Option<i32> {
     use MoveClass::*;
     Some(match class {
         BeingQuestion | ValuesQuestion => 100,
-        ChangeQuestion => 90,
-        FeelingQuestion => 75,
-        FactQuestion => 50,
-        DoingQuestion => 45,
-        WorkQuestion => 30,
-        ClosedQuestion => 15,
+        ChangeQuestion => 92,
+        FeelingQuestion => 80,
+        FactQuestion => 65,
+        DoingQuestion => 55,
+        WorkQuestion => 40,
+        ClosedQuestion => 20,
         SteeringQuestion => 0,
         _ => return None,
     })
@@ -122,25 +131,27 @@ pub fn question_percent(class: MoveClass) -> Option<i32> {
 
 /// Extra percent for an open question that builds on the member's words
 /// (`follow_up`), up to 100.
-pub const FOLLOW_UP_BONUS: i32 = 10;
-/// Share of the question axis (percent) earned by the mean worth of the questions.
-pub const QUALITY_SHARE: i32 = 60;
-/// Share of the question axis (percent) earned by asking deep questions
-/// (being, values, change).
-pub const DEPTH_SHARE: i32 = 40;
-/// How many deep questions earn the full depth share.
-pub const DEEP_QUESTIONS_FULL: u32 = 2;
+pub const FOLLOW_UP_BONUS: i32 = 5;
+/// Deep questions cover who the member wants to be (`Being`), what matters
+/// to them (`Values`) and what has changed (`Change`): each of the three
+/// not asked at all costs this much.
+pub const DEEP_FRAME_MISSING_PENALTY: i32 = -6;
+/// A question worth less than this ...
+pub const SHALLOW_BELOW: i32 = 70;
+/// ... asked right after the member disclosed something, instead of
+/// taking it in: badly timed.
+pub const SHALLOW_AT_DISCLOSURE_PENALTY: i32 = -6;
 /// A question worth this many percent less than the best question on offer
 /// at that turn is a missed chance ...
 pub const MISSED_QUESTION_GAP: i32 = 20;
 /// ... which costs this.
-pub const MISSED_QUESTION_PENALTY: i32 = -4;
+pub const MISSED_QUESTION_PENALTY: i32 = -3;
 /// A leading question.
 pub const LEADING_PENALTY: i32 = -10;
 /// A blaming question.
 pub const BLAMING_PENALTY: i32 = -20;
 /// The question axis when no question was asked at all.
-pub const NO_QUESTIONS_SCORE: i32 = 25;
+pub const NO_QUESTIONS_SCORE: i32 = 0;
 
 // ---------------------------------------------------------------------------
 // Trace change (変化をたどる)
@@ -148,48 +159,52 @@ pub const NO_QUESTIONS_SCORE: i32 = 25;
 
 /// Eliciting change the first time: an open change question, or a
 /// reflection, summary or affirmation that traces then and now.
-pub const ELICIT_CREDIT: i32 = 50;
+pub const ELICIT_CREDIT: i32 = 72;
 /// Tracing change again, later in the 1on1, once.
-pub const SECOND_ELICIT_CREDIT: i32 = 15;
-/// Amplifying: taking in the member's answer about change right after it
-/// (a reflection, summary, empathy or follow-up question), once.
-pub const AMPLIFY_CREDIT: i32 = 20;
+pub const SECOND_ELICIT_CREDIT: i32 = 5;
+/// Amplifying: taking in the member's answer about change within
+/// [`AMPLIFY_WITHIN`] turns (a reflection, summary, empathy or follow-up
+/// question), once.
+pub const AMPLIFY_CREDIT: i32 = 13;
+/// How many turns after eliciting change amplifying it still counts.
+pub const AMPLIFY_WITHIN: usize = 2;
 /// Reinforcing: affirming or summarising the change afterwards, once.
-pub const REINFORCE_CREDIT: i32 = 15;
+pub const REINFORCE_CREDIT: i32 = 10;
 
 // ---------------------------------------------------------------------------
 // Outcome (対話の結果)
 // ---------------------------------------------------------------------------
 
 /// Percent of the final trust that counts towards the outcome.
-pub const STATE_TRUST_PERCENT: i32 = 20;
+pub const STATE_TRUST_PERCENT: i32 = 8;
 /// Percent of the final openness that counts towards the outcome.
-pub const STATE_OPENNESS_PERCENT: i32 = 15;
+pub const STATE_OPENNESS_PERCENT: i32 = 6;
 /// Percent of the final clarity that counts towards the outcome.
-pub const STATE_CLARITY_PERCENT: i32 = 15;
+pub const STATE_CLARITY_PERCENT: i32 = 6;
 /// The most the final state can add (every stat at 100).
 pub const STATE_MAX: i32 = STATE_TRUST_PERCENT + STATE_OPENNESS_PERCENT + STATE_CLARITY_PERCENT;
 /// The member opened up.
-pub const OPENED_UP_POINTS: i32 = 30;
+pub const OPENED_UP_POINTS: i32 = 60;
 /// A polite ending.
-pub const POLITE_POINTS: i32 = 10;
+pub const POLITE_POINTS: i32 = 5;
 /// The member shut down.
 pub const SHUT_DOWN_POINTS: i32 = 0;
 /// The member chose the next step (`next_step: Member`).
 pub const MEMBER_NEXT_STEP_POINTS: i32 = 20;
 /// The manager chose the next step (`next_step: Manager`): compliance.
-pub const MANAGER_NEXT_STEP_POINTS: i32 = -15;
+pub const MANAGER_NEXT_STEP_POINTS: i32 = -10;
 /// No next step (`next_step: Nobody`).
 pub const NO_NEXT_STEP_POINTS: i32 = 0;
 /// The unease never found words.
-pub const UNEASE_UNSAID_PENALTY: i32 = -10;
+pub const UNEASE_UNSAID_PENALTY: i32 = -5;
 
 // ---------------------------------------------------------------------------
 // How it ends caps the overall
 // ---------------------------------------------------------------------------
 
-/// The most a 1on1 can score overall when the manager chose the next step.
-pub const CAP_MANAGER_DECIDED: i32 = 60;
+/// Deciding for the member at the end undoes much of what came before: the
+/// overall keeps this percent when the manager chose the next step.
+pub const DECIDED_KEEPS_PERCENT: i32 = 65;
 /// The most a 1on1 can score overall when the member shut down.
 pub const CAP_SHUT_DOWN: i32 = 35;
 /// The most a 1on1 can score overall when it ended politely closed.
@@ -198,7 +213,6 @@ pub const CAP_POLITE: i32 = 75;
 // Checked when the crate builds: the shares of each axis add up to 100, the
 // best outcome fits the axis, and the default weights add up to 100.
 const _: () = assert!(UPTAKE_SHARE + RATIO_SHARE + COMPLEX_SHARE == 100);
-const _: () = assert!(QUALITY_SHARE + DEPTH_SHARE == 100);
 const _: () =
     assert!(ELICIT_CREDIT + SECOND_ELICIT_CREDIT + AMPLIFY_CREDIT + REINFORCE_CREDIT == AXIS_MAX);
 const _: () = assert!(STATE_MAX + OPENED_UP_POINTS + MEMBER_NEXT_STEP_POINTS == AXIS_MAX);
