@@ -32,7 +32,23 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
         match elicited {
             None if traces(turn) => {
                 elicited = Some(i);
-                points += ELICIT_CREDIT;
+                // The member's answer met by a misstep (advice, a verdict,
+                // a decision) is change the manager took over, not traced
+                // together: half the credit.
+                let cut_short = t
+                    .turns
+                    .get(i + 1)
+                    .is_some_and(|next| super::listening::costs(next));
+                let credit = if cut_short {
+                    ELICIT_CREDIT * CUT_SHORT_PERCENT / 100
+                } else {
+                    ELICIT_CREDIT
+                };
+                points += credit;
+                if cut_short {
+                    notes.add(n, axis, credit, "以前と今を振り返り始めたが、次の一手で上司が話を引き取ってしまい、変化を一緒にたどるところまで行かなかった。", "You started looking back at then and now, but your next move took the conversation over before the change was traced together.");
+                    continue;
+                }
                 let (ja, en) = if act.question().is_some() {
                     (
                         "以前と今を比べる問い。一緒に振り返ると、本人が気づいていない成長や変化が見えてくる。",
@@ -44,7 +60,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
                         "You contrasted then and now in your reflection: change can be traced by reflecting as well as by asking.",
                     )
                 };
-                notes.add(n, axis, ELICIT_CREDIT, ja, en);
+                notes.add(n, axis, credit, ja, en);
             }
             None => {}
             Some(first) => {

@@ -90,6 +90,12 @@ fn cost(turn: &Turn) -> Option<(i32, &'static str, &'static str)> {
     })
 }
 
+/// Whether a move takes the conversation from the member (it costs on
+/// this axis).
+pub(super) fn costs(turn: &Turn) -> bool {
+    cost(turn).is_some()
+}
+
 /// Scores listening throughout, 0-100, and fills in the MITI counts of `m`.
 pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Listening;

@@ -215,8 +215,13 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
         + u64::from(questions) * u64::from(weights.questions)
         + u64::from(change) * u64::from(weights.change)
         + u64::from(outcome) * u64::from(weights.outcome);
-    // Rounded weighted mean; weights that add up to 0 score 0.
-    let mut overall = (sum + total / 2).checked_div(total).unwrap_or(0) as u32;
+    // Rounded weighted mean on the experts' scale (a conversation nobody
+    // could fault scores OVERALL_TOP); weights that add up to 0 score 0.
+    let scaled = sum * rules::OVERALL_TOP as u64;
+    let denominator = total * rules::AXIS_MAX as u64;
+    let mut overall = (scaled + denominator / 2)
+        .checked_div(denominator)
+        .unwrap_or(0) as u32;
     // How it ends caps the total: the first half cannot buy back deciding
     // for the member or shutting them down.
     if let Some(ending) = transcript

@@ -153,8 +153,8 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     // The turns above carry what each question lost; this carries the rest.
     notes.add_text(None, axis, mean - turn_losses, || {
         Text::new(
-            format!("問いの深さの平均 {mean}%({asked} 問)。後半の浅い問いも平均を下げる。"),
-            format!("Your questions were worth {mean}% on average ({asked} questions); a shallow question late counts too."),
+            format!("問いの質は100点から。100%に届かない問いは、その回で分を失う(平均 {mean}%、{asked} 問)。後半の浅い問いも同じく数える。"),
+            format!("Question quality starts at 100; each question worth less loses its share on its own turn ({asked} questions, {mean}% on average). A shallow question late counts as much as one early."),
         )
     });
     for (class, ja, en) in [
@@ -179,7 +179,20 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             notes.add(None, axis, DEEP_FRAME_MISSING_PENALTY, ja, en);
         }
     }
-    clamp_score(mean + penalties)
+    // Questions are there to help the member find words: they count in
+    // full only when the member reached the value under the unease.
+    let depth = super::listening::depth_percent(t.voiced());
+    let short = (mean + penalties).max(0) * depth / 100 - (mean + penalties).max(0);
+    if short < 0 {
+        notes.add_text(None, axis, short, || {
+            let layer = t.voiced().label();
+            Text::new(
+                format!("問いが相手を「{}」より先へ進めなかった(得点の {depth}%)。", layer.ja),
+                format!("Your questions did not take the member beyond {} ({depth}% of the points).", layer.en),
+            )
+        });
+    }
+    clamp_score(mean + penalties + short)
 }
 
 #[cfg(test)]

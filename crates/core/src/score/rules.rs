@@ -16,6 +16,11 @@ use crate::scenario::{Layer, Weights};
 /// The highest score of every axis and of the overall (the lowest is 0).
 pub const AXIS_MAX: i32 = 100;
 
+/// The overall of a path with every axis at 100: the experts' top. In the
+/// calibration set (`tests/judged`) the judges gave at most 96, to the
+/// conversations they could not fault; the overall is on their scale.
+pub const OVERALL_TOP: i32 = 96;
+
 /// Default weight of the listening axis in the overall score.
 pub const DEFAULT_WEIGHT_LISTENING: u32 = 35;
 /// Default weight of the question axis in the overall score.
@@ -96,7 +101,7 @@ pub const SELF_DISCLOSE_PENALTY: i32 = -12;
 pub const STEERING_LISTENING_PENALTY: i32 = -8;
 /// A genuine repair (right after a misstep) gives back this percent of the
 /// misstep's cost.
-pub const REPAIR_RETURNS_PERCENT: i32 = 40;
+pub const REPAIR_RETURNS_PERCENT: i32 = 30;
 /// The share (percent) of the listening parts that counts when the member
 /// voiced the value under the unease ...
 pub const DEPTH_VALUE_PERCENT: i32 = 100;
@@ -120,10 +125,10 @@ pub fn question_percent(class: MoveClass) -> Option<i32> {
         BeingQuestion | ValuesQuestion => 100,
         ChangeQuestion => 92,
         FeelingQuestion => 80,
-        FactQuestion => 65,
-        DoingQuestion => 55,
-        WorkQuestion => 40,
-        ClosedQuestion => 20,
+        FactQuestion => 72,
+        DoingQuestion => 70,
+        WorkQuestion => 45,
+        ClosedQuestion => 25,
         SteeringQuestion => 0,
         _ => return None,
     })
@@ -135,12 +140,12 @@ pub const FOLLOW_UP_BONUS: i32 = 5;
 /// Deep questions cover who the member wants to be (`Being`), what matters
 /// to them (`Values`) and what has changed (`Change`): each of the three
 /// not asked at all costs this much.
-pub const DEEP_FRAME_MISSING_PENALTY: i32 = -6;
+pub const DEEP_FRAME_MISSING_PENALTY: i32 = -5;
 /// A question worth less than this ...
 pub const SHALLOW_BELOW: i32 = 70;
 /// ... asked right after the member disclosed something, instead of
 /// taking it in: badly timed.
-pub const SHALLOW_AT_DISCLOSURE_PENALTY: i32 = -6;
+pub const SHALLOW_AT_DISCLOSURE_PENALTY: i32 = -4;
 /// A question worth this many percent less than the best question on offer
 /// at that turn is a missed chance ...
 pub const MISSED_QUESTION_GAP: i32 = 20;
@@ -160,6 +165,9 @@ pub const NO_QUESTIONS_SCORE: i32 = 0;
 /// Eliciting change the first time: an open change question, or a
 /// reflection, summary or affirmation that traces then and now.
 pub const ELICIT_CREDIT: i32 = 72;
+/// Eliciting change whose answer the manager's next move takes over
+/// (advice, a verdict, a decision) earns this percent of [`ELICIT_CREDIT`].
+pub const CUT_SHORT_PERCENT: i32 = 50;
 /// Tracing change again, later in the 1on1, once.
 pub const SECOND_ELICIT_CREDIT: i32 = 5;
 /// Amplifying: taking in the member's answer about change within
