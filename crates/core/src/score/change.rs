@@ -25,7 +25,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
     let axis = Axis::Change;
     let mut points = 0;
     let mut elicited: Option<usize> = None;
-    let (mut again, mut amplified, mut reinforced) = (false, false, false);
+    let (mut again, mut amplified, mut reinforced, mut named) = (false, false, false, false);
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let act = &turn.act;
@@ -74,9 +74,11 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
                     amplified = true;
                     points += AMPLIFY_CREDIT;
                     notes.add(n, axis, AMPLIFY_CREDIT, "相手が語った変化を受け止めて、さらに広げた(EARSの「広げる」)。", "You took in the change the member named and drew it out further (the \"amplify\" step of EARS).");
-                } else if (matches!(act, Act::Affirm | Act::Summarize) || traces(turn))
-                    && !reinforced
-                {
+                } else if matches!(act, Act::Affirm) && !named {
+                    named = true;
+                    points += NAMED_FOR_THEM_PENALTY;
+                    notes.add(n, axis, NAMED_FOR_THEM_PENALTY, "成長を上司が言葉にしてしまった。本人の言葉で返すと、本人が自分で気づき、変化が本人のものになる。", "You named the member's growth for them. Reflecting it in their own words lets them notice it themselves, and the change becomes theirs.");
+                } else if (matches!(act, Act::Summarize) || traces(turn)) && !reinforced {
                     reinforced = true;
                     points += REINFORCE_CREDIT;
                     notes.add(n, axis, REINFORCE_CREDIT, "見えてきた変化を認め、言葉にして返した(EARSの「強化」)。本人が自分の成長に気づく。", "You recognised the change you had found together (the \"reinforce\" step of EARS): the member sees their own growth.");

@@ -173,6 +173,15 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             (_, Some((points, ja, en))) => {
                 penalties += points;
                 notes.add(n, axis, points, ja, en);
+                // At the moment the member has just opened up, the same
+                // misstep lands harder: owning it next turn hands the
+                // disclosure on (see above) but cannot undo that it was
+                // said then. (Unrepaired, the missed disclosure costs.)
+                let repaired = t.turns.get(i + 1).is_some_and(|r| r.act == Act::Repair);
+                if after_disclosure(&t.turns, i) && i > 0 && repaired {
+                    penalties += AT_DISCLOSURE_PENALTY;
+                    notes.add(n, axis, AT_DISCLOSURE_PENALTY, "相手がちょうど心を開いた瞬間の一手だった。いちばん聴いてほしいときに話を引き取られると、傷は深い。", "It came just as the member had opened up: being cut off at the moment they most needed to be heard cuts deepest.");
+                }
             }
             _ => {}
         }

@@ -222,6 +222,30 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
     let mut overall = (scaled + denominator / 2)
         .checked_div(denominator)
         .unwrap_or(0) as u32;
+    // A misstep colours the whole conversation, beyond the axis it costs on
+    // (even when it was repaired): the first one keeps it out of the top.
+    if let Some((i, _)) = transcript
+        .turns
+        .iter()
+        .enumerate()
+        .find(|(_, t)| listening::costs(t))
+    {
+        {
+            let cut = (-rules::MISSTEP_OVERALL_PENALTY).min(overall as i32);
+            overall -= cut as u32;
+            if explain && cut > 0 {
+                reasons.push(Reason {
+                    turn: Some(i + 1),
+                    axis: Axis::Listening,
+                    points: 0,
+                    text: Text::new(
+                        format!("この一手は会話全体の印象にも残る(総合 -{cut})。"),
+                        format!("A misstep colours the whole conversation (overall -{cut})."),
+                    ),
+                });
+            }
+        }
+    }
     // How it ends caps the total: the first half cannot buy back deciding
     // for the member or shutting them down.
     if let Some(ending) = transcript

@@ -187,8 +187,14 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         notes.add_text(None, axis, short, || {
             let layer = t.voiced().label();
             Text::new(
-                format!("問いが相手を「{}」より先へ進めなかった(得点の {depth}%)。", layer.ja),
-                format!("Your questions did not take the member beyond {} ({depth}% of the points).", layer.en),
+                format!(
+                    "問いが相手を「{}」より先へ進めなかった(得点の {depth}%)。",
+                    layer.ja
+                ),
+                format!(
+                    "Your questions did not take the member beyond {} ({depth}% of the points).",
+                    layer.en
+                ),
             )
         });
     }

@@ -21,6 +21,11 @@ pub const AXIS_MAX: i32 = 100;
 /// conversations they could not fault; the overall is on their scale.
 pub const OVERALL_TOP: i32 = 96;
 
+/// The first move that takes the conversation from the member (a cost on
+/// the listening axis), repaired or not, also costs the overall this much:
+/// a conversation with a misstep is not one nobody could fault.
+pub const MISSTEP_OVERALL_PENALTY: i32 = -3;
+
 /// Default weight of the listening axis in the overall score.
 pub const DEFAULT_WEIGHT_LISTENING: u32 = 35;
 /// Default weight of the question axis in the overall score.
@@ -78,9 +83,9 @@ pub const COMPLEX_GOOD_SHARE: f64 = 0.5;
 pub const COMPLEX_AT_ZERO: i32 = 40;
 
 /// Premature (the unease not yet voiced) advice.
-pub const PREMATURE_ADVISE: i32 = -25;
+pub const PREMATURE_ADVISE: i32 = -20;
 /// Premature reassurance.
-pub const PREMATURE_REASSURE: i32 = -20;
+pub const PREMATURE_REASSURE: i32 = -15;
 /// Premature judging or lecturing.
 pub const PREMATURE_JUDGE: i32 = -30;
 /// Premature instruction.
@@ -93,6 +98,10 @@ pub const UNASKED_REASSURE: i32 = -10;
 pub const UNASKED_JUDGE: i32 = -20;
 /// Deciding for the member (instructing) after the unease was voiced.
 pub const UNASKED_INSTRUCT: i32 = -25;
+/// Extra cost of such a move right after the member disclosed something
+/// new (after the opening), when it is repaired next turn: the repair
+/// gives the disclosure a second chance but does not give this back.
+pub const AT_DISCLOSURE_PENALTY: i32 = -8;
 /// Steering back to work progress, at any time.
 pub const REDIRECT_PENALTY: i32 = -15;
 /// Talking about yourself, at any time.
@@ -123,13 +132,13 @@ pub fn question_percent(class: MoveClass) -> Option<i32> {
     use MoveClass::*;
     Some(match class {
         BeingQuestion | ValuesQuestion => 100,
-        ChangeQuestion => 92,
-        FeelingQuestion => 80,
-        FactQuestion => 72,
-        DoingQuestion => 70,
-        WorkQuestion => 45,
-        ClosedQuestion => 25,
-        SteeringQuestion => 0,
+        ChangeQuestion => 95,
+        FeelingQuestion => 88,
+        FactQuestion => 78,
+        DoingQuestion => 72,
+        WorkQuestion => 55,
+        ClosedQuestion => 45,
+        SteeringQuestion => 10,
         _ => return None,
     })
 }
@@ -140,7 +149,7 @@ pub const FOLLOW_UP_BONUS: i32 = 5;
 /// Deep questions cover who the member wants to be (`Being`), what matters
 /// to them (`Values`) and what has changed (`Change`): each of the three
 /// not asked at all costs this much.
-pub const DEEP_FRAME_MISSING_PENALTY: i32 = -5;
+pub const DEEP_FRAME_MISSING_PENALTY: i32 = -3;
 /// A question worth less than this ...
 pub const SHALLOW_BELOW: i32 = 70;
 /// ... asked right after the member disclosed something, instead of
@@ -176,8 +185,13 @@ pub const SECOND_ELICIT_CREDIT: i32 = 5;
 pub const AMPLIFY_CREDIT: i32 = 13;
 /// How many turns after eliciting change amplifying it still counts.
 pub const AMPLIFY_WITHIN: usize = 2;
-/// Reinforcing: affirming or summarising the change afterwards, once.
+/// Reinforcing: summarising the change, or reflecting it back in the
+/// member's own words, afterwards, once.
 pub const REINFORCE_CREDIT: i32 = 10;
+/// Affirming the member's growth for them after change came up ("you've
+/// come a long way") names what they were to notice themselves: instead of
+/// the reinforce credit it costs this (once).
+pub const NAMED_FOR_THEM_PENALTY: i32 = -5;
 
 // ---------------------------------------------------------------------------
 // Outcome (対話の結果)
