@@ -175,8 +175,13 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         ),
     ] {
         if !asked_classes.contains(class) {
-            penalties += DEEP_FRAME_MISSING_PENALTY;
-            notes.add(None, axis, DEEP_FRAME_MISSING_PENALTY, ja, en);
+            let cost = if class == MoveClass::BeingQuestion {
+                BEING_MISSING_PENALTY
+            } else {
+                DEEP_FRAME_MISSING_PENALTY
+            };
+            penalties += cost;
+            notes.add(None, axis, cost, ja, en);
         }
     }
     // Questions are there to help the member find words: they count in

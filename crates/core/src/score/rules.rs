@@ -150,6 +150,10 @@ pub const FOLLOW_UP_BONUS: i32 = 5;
 /// to them (`Values`) and what has changed (`Change`): each of the three
 /// not asked at all costs this much.
 pub const DEEP_FRAME_MISSING_PENALTY: i32 = -3;
+/// The being question is the column's own example of a question that
+/// deepens (「どのような姿でありたいか」 rather than 「どうしたい?」): not asking it
+/// costs this instead.
+pub const BEING_MISSING_PENALTY: i32 = -8;
 /// A question worth less than this ...
 pub const SHALLOW_BELOW: i32 = 70;
 /// ... asked right after the member disclosed something, instead of
