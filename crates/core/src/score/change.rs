@@ -78,7 +78,10 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
                     named = true;
                     points += NAMED_FOR_THEM_PENALTY;
                     notes.add(n, axis, NAMED_FOR_THEM_PENALTY, "成長を上司が言葉にしてしまった。本人の言葉で返すと、本人が自分で気づき、変化が本人のものになる。", "You named the member's growth for them. Reflecting it in their own words lets them notice it themselves, and the change becomes theirs.");
-                } else if (matches!(act, Act::Summarize) || traces(turn)) && !reinforced {
+                } else if (matches!(act, Act::Summarize)
+                    || (traces(turn) && act.question().is_none()))
+                    && !reinforced
+                {
                     reinforced = true;
                     points += REINFORCE_CREDIT;
                     notes.add(n, axis, REINFORCE_CREDIT, "見えてきた変化を認め、言葉にして返した(EARSの「強化」)。本人が自分の成長に気づく。", "You recognised the change you had found together (the \"reinforce\" step of EARS): the member sees their own growth.");

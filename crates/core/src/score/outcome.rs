@@ -69,6 +69,18 @@ pub(super) fn axis(s: &Scenario, t: &Transcript, notes: &mut Notes) -> u32 {
             points += kind_points;
             notes.add(None, axis, kind_points, ja, en);
             let (step_points, ja, en) = match e.next_step {
+                NextStep::Member
+                    if t.turns.iter().any(|turn| {
+                        turn.act == crate::act::Act::Inform
+                            || turn.advice == Some(crate::play::member::AdviceKind::Permitted)
+                    }) =>
+                {
+                    (
+                        MEMBER_NEXT_STEP_POINTS + IDEA_OFFERED_PENALTY,
+                        "次の一歩は本人が決めたが、そのきっかけは上司の案や情報だった。本人の中から出てきた一歩ほどには本人のものにならない。",
+                        "The member chose the next step, but it started from your idea or information: it is less their own than a step they found themselves.",
+                    )
+                }
                 NextStep::Member => (
                     MEMBER_NEXT_STEP_POINTS,
                     "次の一歩を本人が自分で決めた。",

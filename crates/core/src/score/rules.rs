@@ -217,6 +217,10 @@ pub const POLITE_POINTS: i32 = 5;
 pub const SHUT_DOWN_POINTS: i32 = 0;
 /// The member chose the next step (`next_step: Member`).
 pub const MEMBER_NEXT_STEP_POINTS: i32 = 20;
+/// The member chose the next step, but after the manager offered an idea
+/// with permission or gave information (`Inform`): the step is partly the
+/// manager's. (Advice the member asked for and got handed back is not.)
+pub const IDEA_OFFERED_PENALTY: i32 = -8;
 /// The manager chose the next step (`next_step: Manager`): compliance.
 pub const MANAGER_NEXT_STEP_POINTS: i32 = -10;
 /// No next step (`next_step: Nobody`).
