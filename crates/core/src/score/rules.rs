@@ -180,7 +180,7 @@ pub const NO_QUESTIONS_SCORE: i32 = 0;
 pub const ELICIT_CREDIT: i32 = 72;
 /// Eliciting change whose answer the manager's next move takes over
 /// (advice, a verdict, a decision) earns this percent of [`ELICIT_CREDIT`].
-pub const CUT_SHORT_PERCENT: i32 = 50;
+pub const CUT_SHORT_PERCENT: i32 = 33;
 /// Tracing change again, later in the 1on1, once.
 pub const SECOND_ELICIT_CREDIT: i32 = 5;
 /// Amplifying: taking in the member's answer about change within
@@ -234,7 +234,7 @@ pub const UNEASE_UNSAID_PENALTY: i32 = -5;
 
 /// Deciding for the member at the end undoes much of what came before: the
 /// overall keeps this percent when the manager chose the next step.
-pub const DECIDED_KEEPS_PERCENT: i32 = 65;
+pub const DECIDED_KEEPS_PERCENT: i32 = 70;
 /// The most a 1on1 can score overall when the member shut down.
 pub const CAP_SHUT_DOWN: i32 = 35;
 /// The most a 1on1 can score overall when it ended politely closed.
