@@ -152,8 +152,7 @@ mod tests {
         let full = change_points(vec![
             at(open_question(Frame::Change, false)),
             at(Act::ComplexReflection),
-            at(Act::Affirm),
-            tracing(Act::Summarize),
+            at(Act::Summarize),
             tracing(Act::ComplexReflection),
         ]);
         assert_eq!(
@@ -161,12 +160,28 @@ mod tests {
             ELICIT_CREDIT + AMPLIFY_CREDIT + REINFORCE_CREDIT + SECOND_ELICIT_CREDIT
         );
         assert_eq!(full, 100);
-        // Amplifying must come right after the change was elicited.
+        // Amplifying must come soon after the change was elicited.
         let late = change_points(vec![
             at(open_question(Frame::Change, false)),
+            at(Act::Acknowledge),
             at(Act::Acknowledge),
             at(Act::ComplexReflection),
         ]);
         assert_eq!(late as i32, ELICIT_CREDIT);
+    }
+
+    #[test]
+    fn naming_the_growth_for_them_costs_and_a_takeover_cuts_it_short() {
+        let named = change_points(vec![
+            at(open_question(Frame::Change, false)),
+            at(Act::Acknowledge),
+            at(Act::Acknowledge),
+            at(Act::Affirm),
+        ]);
+        assert_eq!(named as i32, ELICIT_CREDIT + NAMED_FOR_THEM_PENALTY);
+        let mut advice = at(Act::Advise);
+        advice.advice = Some(crate::play::member::AdviceKind::Unasked);
+        let taken_over = change_points(vec![at(open_question(Frame::Change, false)), advice]);
+        assert_eq!(taken_over as i32, ELICIT_CREDIT * CUT_SHORT_PERCENT / 100);
     }
 }

@@ -321,13 +321,15 @@ mod tests {
     }
 
     fn advice(act: Act, kind: AdviceKind) -> Turn {
-        let mut t = turn(act, Layer::Unease, Layer::Unease);
+        let mut t = turn(act, Layer::Value, Layer::Value);
         t.advice = Some(kind);
         t
     }
 
+    /// A reflection once the member has voiced everything (so the depth of
+    /// what was voiced does not scale the comparisons).
     fn reflect() -> Turn {
-        turn(Act::ComplexReflection, Layer::Surface, Layer::Surface)
+        turn(Act::ComplexReflection, Layer::Value, Layer::Value)
     }
 
     #[test]
@@ -355,11 +357,11 @@ mod tests {
     #[test]
     fn a_repair_right_after_a_misstep_gives_half_back_and_only_then() {
         let slip = || {
-            let mut t = turn(Act::Reassure, Layer::Surface, Layer::Surface);
+            let mut t = turn(Act::Reassure, Layer::Value, Layer::Value);
             t.advice = Some(AdviceKind::Premature);
             t
         };
-        let repair = || turn(Act::Repair, Layer::Surface, Layer::Surface);
+        let repair = || turn(Act::Repair, Layer::Value, Layer::Value);
         let slipped = listening(vec![reflect(), slip(), reflect()]).0 as i32;
         let repaired = listening(vec![reflect(), slip(), repair(), reflect()]).0 as i32;
         // The repair gives back half the cost; its own place in the ratio

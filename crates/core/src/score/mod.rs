@@ -186,6 +186,12 @@ impl Score {
     }
 }
 
+/// Whether a turn is a misstep: a move that takes the conversation from
+/// the member and costs on the listening axis.
+pub fn is_misstep_turn(turn: &crate::play::session::Turn) -> bool {
+    listening::costs(turn)
+}
+
 /// Scores a transcript of `scenario`. Pure: the same input always gives the
 /// same score; every axis and the overall stay within 0-100.
 pub fn score(scenario: &Scenario, transcript: &Transcript) -> Score {

@@ -145,11 +145,11 @@ mod tests {
     fn the_final_state_is_weighted_and_rounded() {
         let s = sample();
         let t = ended(None, stats(50, 40, 31));
-        // 50*20% + 40*15% + 31*15% = 10 + 6 + 4.65 -> 21.
-        assert_eq!(axis(&s, &t, &mut explained()), 21);
+        // 50*8% + 40*6% + 31*6% = 4 + 2.4 + 1.86 -> 8.
+        assert_eq!(axis(&s, &t, &mut explained()), 8);
         let full = ended(None, stats(100, 100, 100));
         assert_eq!(axis(&s, &full, &mut explained()) as i32, STATE_MAX);
-        assert_eq!(STATE_MAX, 50);
+        assert_eq!(STATE_MAX, 20);
     }
 
     #[test]

@@ -244,36 +244,50 @@ mod tests {
         })
     }
 
+    fn voiced_value(mut t: Turn) -> Turn {
+        t.voiced_after = Layer::Value;
+        t
+    }
+
     #[test]
-    fn two_deep_questions_with_nothing_weaker_earn_everything() {
+    fn being_values_and_change_questions_with_nothing_weaker_earn_everything() {
         let being = || ask(open_question(Frame::Being, false));
         let values = || ask(open_question(Frame::Values, false));
-        assert_eq!(questions(vec![being(), values()]), 100);
-        // One deep question earns half the depth share.
-        assert_eq!(
-            questions(vec![being()]) as i32,
-            QUALITY_SHARE + DEPTH_SHARE / 2
-        );
+        let change = || voiced_value(ask(open_question(Frame::Change, true)));
+        assert_eq!(questions(vec![being(), values(), change()]), 100);
+        // Without the being question, the column's own example, it costs more
+        // than without the values question.
+        let no_being = questions(vec![values(), change()]) as i32;
+        let no_values = questions(vec![being(), change()]) as i32;
+        assert_eq!(no_being, 100 + BEING_MISSING_PENALTY);
+        assert_eq!(no_values, 100 + DEEP_FRAME_MISSING_PENALTY);
     }
 
     #[test]
     fn a_weaker_question_late_still_counts() {
         let being = || ask(open_question(Frame::Being, false));
         let values = || ask(open_question(Frame::Values, false));
-        let full = questions(vec![being(), values()]);
+        let change = || ask(open_question(Frame::Change, true));
+        let full = questions(vec![being(), values(), voiced_value(change())]);
         let late_doing = questions(vec![
             being(),
             values(),
-            ask(open_question(Frame::Doing, false)),
+            change(),
+            voiced_value(ask(open_question(Frame::Doing, false))),
         ]);
-        let late_closed = questions(vec![being(), values(), ask(closed())]);
+        let late_closed = questions(vec![
+            being(),
+            values(),
+            change(),
+            voiced_value(ask(closed())),
+        ]);
         assert!(late_doing < full, "{late_doing} < {full}");
         assert!(late_closed < late_doing, "{late_closed} < {late_doing}");
     }
 
     #[test]
     fn a_shallow_question_where_a_deep_one_was_on_offer_is_a_missed_chance() {
-        let doing = || ask(open_question(Frame::Doing, false));
+        let doing = || voiced_value(ask(open_question(Frame::Doing, false)));
         let mut offered = Offered::default();
         offered.insert(MoveClass::BeingQuestion);
         offered.insert(MoveClass::DoingQuestion);
@@ -297,7 +311,6 @@ mod tests {
                 follow_up: false,
             }))
         };
-        assert_eq!(questions(vec![steer(true, false)]), 0);
         let base = ask(open_question(Frame::Being, false));
         let with_leading = questions(vec![base.clone(), steer(true, false)]) as i32;
         let with_blaming = questions(vec![base, steer(false, true)]) as i32;

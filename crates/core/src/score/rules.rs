@@ -357,6 +357,11 @@ mod tests {
                 percent(COMPLEX_GOOD_SHARE)
             ),
             format!(
+                "in full when the member voiced the value under the unease, {DEPTH_UNEASE_PERCENT}% \
+                 when only the unease, {DEPTH_SURFACE_PERCENT}% when only the surface complaint, \
+                 {DEPTH_NOTHING_PERCENT}% when nothing."
+            ),
+            format!(
                 "advice {}, reassurance {}, judging {}, instructing {}. After it,",
                 signed(PREMATURE_ADVISE),
                 signed(PREMATURE_REASSURE),
@@ -377,6 +382,10 @@ mod tests {
                 signed(STEERING_LISTENING_PENALTY)
             ),
             format!("gives back {REPAIR_RETURNS_PERCENT}% of its cost"),
+            format!(
+                "as the member had opened up costs {} more.",
+                signed(AT_DISCLOSURE_PENALTY)
+            ),
             // Question quality.
             format!(
                 "person-focused `Being` and `Values` {}%, `Change` {}%, `Feeling` {}%, \
@@ -391,9 +400,16 @@ mod tests {
                 w(ClosedQuestion),
                 w(SteeringQuestion),
             ),
-            format!("The mean worth of every question asked: {QUALITY_SHARE}% of the axis."),
             format!(
-                "{DEPTH_SHARE}% of the axis for {DEEP_QUESTIONS_FULL} or more, in proportion below that."
+                "No being question at all: {}; no values question: {}; no change question: {}.",
+                signed(BEING_MISSING_PENALTY),
+                signed(DEEP_FRAME_MISSING_PENALTY),
+                signed(DEEP_FRAME_MISSING_PENALTY)
+            ),
+            format!(
+                "A question worth less than {SHALLOW_BELOW}% right after the member disclosed \
+                 something (asking instead of taking it in): {}.",
+                signed(SHALLOW_AT_DISCLOSURE_PENALTY)
             ),
             format!(
                 "worth {MISSED_QUESTION_GAP} or more points less than the best question on offer at that turn is a missed chance: {}.",
@@ -406,11 +422,20 @@ mod tests {
             ),
             format!("No questions at all: {NO_QUESTIONS_SCORE}."),
             // Trace change.
-            format!("{} the first time.", signed(ELICIT_CREDIT)),
+            format!(
+                "{} the first time; if the manager's very next move is a misstep (the change \
+                 taken over, not traced together), {CUT_SHORT_PERCENT}% of it.",
+                signed(ELICIT_CREDIT)
+            ),
+            format!("within {AMPLIFY_WITHIN} turns"),
             format!("open follow-up question): {} once.", signed(AMPLIFY_CREDIT)),
             format!(
-                "affirmation or summary after that: {} once.",
+                "traces change, after that: {} once.",
                 signed(REINFORCE_CREDIT)
+            ),
+            format!(
+                "what they were to notice themselves: {} once, instead of reinforcing.",
+                signed(NAMED_FOR_THEM_PENALTY)
             ),
             format!(
                 "Tracing change again later: {} once.",
@@ -428,18 +453,25 @@ mod tests {
                 signed(SHUT_DOWN_POINTS)
             ),
             format!(
-                "(`next_step: Member`): {}; the manager chose it (`next_step: Manager`): {}",
+                "(`next_step: Member`): {}, or {} when it started from the manager's permitted \
+                 idea or information; the manager chose it (`next_step: Manager`): {}",
                 signed(MEMBER_NEXT_STEP_POINTS),
+                MEMBER_NEXT_STEP_POINTS + IDEA_OFFERED_PENALTY,
                 signed(MANAGER_NEXT_STEP_POINTS)
             ),
             format!(
                 "The unease never voiced: {}.",
                 signed(UNEASE_UNSAID_PENALTY)
             ),
-            // Caps.
-            format!("The manager chose the next step: at most {CAP_MANAGER_DECIDED} overall."),
-            format!("The member shut down: at most {CAP_SHUT_DOWN} overall."),
-            format!("It ended politely closed: at most {CAP_POLITE} overall."),
+            // The overall.
+            format!("all four at {AXIS_MAX} make {OVERALL_TOP}, the most the judges gave"),
+            format!(
+                "The first misstep (any move with a cost above), repaired or not: {}.",
+                signed(MISSTEP_OVERALL_PENALTY)
+            ),
+            format!("the overall keeps {DECIDED_KEEPS_PERCENT}%"),
+            format!("member shut down, at most {CAP_SHUT_DOWN}"),
+            format!("politely closed, at most {CAP_POLITE}."),
         ]
     }
 

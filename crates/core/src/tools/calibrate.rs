@@ -691,12 +691,12 @@ mod tests {
         assert!(thresholds(&fair, &[agreement("overall", &all)]).is_empty());
     }
 
-    /// Balance against the calibration paths: every scenario's exemplary
-    /// path is its best (no path scores higher), and a path that decides
+    /// Balance against the calibration paths: every scenario's best path is
+    /// an exemplary one, and a path that decides
     /// for the member (an instruction after the unease was voiced, or an
     /// ending where the manager chose the next step) scores 70 or less.
     #[test]
-    fn exemplary_paths_are_the_best_and_deciding_for_the_member_stays_low() {
+    fn the_best_path_is_exemplary_and_deciding_for_the_member_stays_low() {
         use crate::play::member::AdviceKind;
         use crate::scenario::NextStep;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/judged");
@@ -721,11 +721,33 @@ mod tests {
             }
             if path.pattern == "exemplary" {
                 exemplary += 1;
-                let best = crate::tools::analyse::analyse(session.scenario(), path.seed).best;
-                assert_eq!(
-                    scored.overall, best.score.overall,
-                    "{}: the exemplary path scores {}, the best path {} ({:?})",
-                    path.id, scored.overall, best.score.overall, best.choices
+                // The engine's best path is an exemplary path: listens first,
+                // no misstep, asks the being question, traces change, and the
+                // member opens up and chooses their own step. (It need not be
+                // the judged exemplary path move for move: the judges found
+                // nits in some, e.g. growth affirmed for the member, and the
+                // engine's best takes the reflection instead.)
+                let analysis = crate::tools::analyse::analyse(session.scenario(), path.seed);
+                let best = analysis.best;
+                let replayed = Session::replay(session.scenario(), path.seed, &best.choices)
+                    .unwrap_or_else(|(i, e)| panic!("{}: best path choice {i}: {e}", path.id));
+                let turns = &replayed.transcript().turns;
+                let (_, ending) = replayed.ending().expect("the best path ends");
+                assert!(
+                    crate::tools::analyse::is_listen_first(&replayed)
+                        && !turns.iter().any(crate::score::is_misstep_turn)
+                        && turns
+                            .iter()
+                            .any(|t| t.act.class() == crate::act::MoveClass::BeingQuestion)
+                        && turns
+                            .iter()
+                            .any(|t| t.act.class() == crate::act::MoveClass::ChangeQuestion
+                                || t.traces_change)
+                        && ending.kind == crate::scenario::EndingKind::OpenedUp
+                        && ending.next_step == NextStep::Member,
+                    "{}: the best path is not an exemplary one: {:?}",
+                    path.id,
+                    best.choices
                 );
             }
         }
