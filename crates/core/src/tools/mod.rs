@@ -2,6 +2,7 @@
 //! choice list, draw the graph, and generate large scenarios for benchmarks.
 
 pub mod analyse;
+pub mod continuity;
 pub mod graph;
 pub mod replay;
 pub mod synthetic;

@@ -1,0 +1,778 @@
+//! Route continuity: on the routes `kiku analyse` walks, does the manager
+//! quote words the member has not said yet, and does the member answer a
+//! question nobody asked?
+//!
+//! - **Quotes.** A choice that quotes words in 「…」 (ja) or "…" / “…” (en)
+//!   refers to something the member said. When, on some route, the member's
+//!   words so far (the opening line and every reply, the variants the
+//!   session actually picked) do not cover the quote, the trainee would be
+//!   "quoting" something never said. Paraphrase is normal, so the match is
+//!   fuzzy: the share of the quote's character bigrams (ja, punctuation and
+//!   spaces removed) or of its words (en, small words ignored) found in the
+//!   member's earlier words. A quote whose words the member says nowhere in
+//!   the scenario is the manager's own framing ("when did you feel 「やって
+//!   いてよかった」?"), not a quote of the member, and is not checked.
+//! - **Names.** A choice that names someone or something (a capitalised
+//!   word in the English text) that only the member's story introduces
+//!   (it is in some member line, not in what the trainee reads before the
+//!   1on1), before the member has said it on that route.
+//! - **Answers.** A member line with `answers: [...]` said right after a
+//!   choice not in that list.
+//!
+//! Member lines quoting others (imagined speech such as 「4年目にもなって…」)
+//! are not checked: nothing tells a recalled quote from an imagined one.
+//!
+//! One finding per choice (or line) and kind, with one example route.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::load::diagnostic::{Diagnostic, Severity};
+use crate::load::locate::Locations;
+use crate::play::session::{Session, Spoken};
+use crate::scenario::Scenario;
+use crate::text::Lang;
+use crate::tools::analyse::{Method, for_each_route};
+
+/// A Japanese quote counts as said when at least this share (percent) of
+/// its character bigrams is in the member's earlier words.
+pub const JA_THRESHOLD: u32 = 60;
+
+/// An English quote counts as said when at least this share (percent) of
+/// its words (small words ignored) is in the member's earlier words.
+pub const EN_THRESHOLD: u32 = 60;
+
+/// What kind of continuity error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A choice quotes words the member has not said on that route.
+    Quote,
+    /// A choice names someone only the member's story introduces, before
+    /// the member has named them on that route.
+    Name,
+    /// A member line answers a question that was not asked right before.
+    Answer,
+}
+
+/// One continuity error, deduplicated over routes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What kind.
+    pub kind: Kind,
+    /// The node of the quoting choice (quote, name) or of the line (answer).
+    pub node: String,
+    /// Quote and name: the choice that quotes. Answer: the choice said
+    /// right before the line on the example route (`None`: the opening).
+    pub choice: Option<String>,
+    /// Answer: the line's variant index.
+    pub variant: Option<usize>,
+    /// Quote: the quoted words not covered, with their language; name: the
+    /// name.
+    pub words: Vec<(Lang, String)>,
+    /// Quote: how much of the least covered quote the member had said on
+    /// the example route, percent.
+    pub covered: u32,
+    /// Quote and name: the line on the example route with the nearest words
+    /// (`None`: nothing close was said on that route).
+    pub nearest: Option<Spoken>,
+    /// Quote and name: where the words are said in the scenario (on other
+    /// routes).
+    pub said_at: Option<Spoken>,
+    /// Answer: the line's `answers`; also every other choice found right
+    /// before it on some route.
+    pub after: Vec<String>,
+    /// The example route: choice ids from the start, up to and including
+    /// the quoting choice (or the choice before the line).
+    pub route: Vec<String>,
+}
+
+/// The continuity check of one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// How the routes were found (as `kiku analyse`).
+    pub method: Method,
+    /// How many routes were checked.
+    pub routes: u64,
+    /// The findings, by kind, then node, then choice or variant.
+    pub findings: Vec<Finding>,
+}
+
+/// A quote in a choice, prepared for matching.
+struct Quote {
+    lang: Lang,
+    text: String,
+    /// How many units (bigrams or words) it has.
+    units: u32,
+    /// For every member line whose words share a unit with it: the line's
+    /// index and the set of units found there (bit i = unit i).
+    hits: Vec<(usize, u128)>,
+}
+
+/// What a choice refers to.
+struct Refs {
+    quotes: Vec<Quote>,
+    /// Names and the lines that say them.
+    names: Vec<(String, Vec<usize>)>,
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "for", "it", "is", "be",
+    "am", "are", "was", "so", "that", "this", "i", "i'm", "you", "me", "my", "just", "do",
+];
+
+/// Japanese text as matched: letters and digits only.
+fn ja_chars(text: &str) -> Vec<char> {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The bigrams of Japanese text (single characters for a one-character text).
+fn ja_units(text: &str) -> Vec<String> {
+    let chars = ja_chars(text);
+    if chars.len() == 1 {
+        return vec![chars[0].to_string()];
+    }
+    let mut units: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    units.dedup();
+    units
+}
+
+/// English words, lower case, curly apostrophes straightened, a trailing
+/// `'s` or plural `s` dropped.
+fn en_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| w.replace('’', "'").trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .map(|w| stem(&w))
+        .collect()
+}
+
+fn stem(word: &str) -> String {
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_string(),
+        _ => word.to_string(),
+    }
+}
+
+/// The words of an English quote that carry it: small words are dropped
+/// unless nothing else is left.
+fn en_units(text: &str) -> Vec<String> {
+    let words = en_words(text);
+    let content: Vec<String> = words
+        .iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    let mut units = if content.is_empty() { words } else { content };
+    let mut seen = BTreeSet::new();
+    units.retain(|u| seen.insert(u.clone()));
+    units
+}
+
+/// The quoted passages of `text`: 「…」 (nested 『』 kept inside) for
+/// Japanese, "…" and “…” for English.
+pub fn quotes(text: &str, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    match lang {
+        Lang::Ja => {
+            let mut depth = 0usize;
+            let mut current = String::new();
+            for c in text.chars() {
+                match c {
+                    '「' => {
+                        if depth > 0 {
+                            current.push(c);
+                        }
+                        depth += 1;
+                    }
+                    '」' if depth > 0 => {
+                        depth -= 1;
+                        if depth == 0 {
+                            out.push(std::mem::take(&mut current));
+                        } else {
+                            current.push(c);
+                        }
+                    }
+                    _ if depth > 0 => current.push(c),
+                    _ => {}
+                }
+            }
+        }
+        Lang::En => {
+            let mut open: Option<char> = None;
+            let mut current = String::new();
+            for c in text.chars() {
+                match (open, c) {
+                    (None, '"') => open = Some('"'),
+                    (None, '“') => open = Some('”'),
+                    (Some(close), c) if c == close => {
+                        out.push(std::mem::take(&mut current));
+                        open = None;
+                    }
+                    (Some(_), c) => current.push(c),
+                    (None, _) => {}
+                }
+            }
+        }
+    }
+    out.retain(|q| q.chars().any(char::is_alphanumeric));
+    out
+}
+
+/// The names in English text: capitalised words not at the start of a
+/// sentence (nor "I").
+fn names_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (w, raw) in words.iter().enumerate() {
+        // "Line 4", "Room 2": a numbered thing, not a name.
+        let numbered = words
+            .get(w + 1)
+            .is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit()));
+        let word: String = raw
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .replace('’', "'");
+        let word = word.strip_suffix("'s").unwrap_or(&word).to_string();
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().skip(1).all(|c| c.is_lowercase() || c == '\'');
+        let opens = raw.starts_with(['"', '“', '(', '\'']);
+        if capitalised
+            && !numbered
+            && !sentence_start
+            && !opens
+            && word.chars().count() > 1
+            && !word.starts_with("I'")
+        {
+            out.push(word.clone());
+        }
+        sentence_start = raw.ends_with(['.', '?', '!', '…', ':', '"', '”']) || raw.ends_with(".)");
+    }
+    out
+}
+
+/// Every word of `text` (for names: exact, case kept, `'s` dropped).
+fn tokens(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| {
+            let w = w.replace('’', "'");
+            let w = w.trim_matches('\'');
+            w.strip_suffix("'s").unwrap_or(w).to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The checker's view of a scenario: member lines numbered, choices' quotes
+/// and names prepared.
+struct Prepared {
+    /// Line index of `(node, 0)`.
+    base: HashMap<String, usize>,
+    /// `(node, variant)` by line index.
+    lines: Vec<Spoken>,
+    /// By choice id.
+    refs: HashMap<String, Refs>,
+}
+
+fn coverage(bits: u128, units: u32) -> u32 {
+    if units == 0 {
+        return 100;
+    }
+    bits.count_ones() * 100 / units
+}
+
+fn threshold(lang: Lang) -> u32 {
+    match lang {
+        Lang::Ja => JA_THRESHOLD,
+        Lang::En => EN_THRESHOLD,
+    }
+}
+
+impl Prepared {
+    fn new(scenario: &Scenario) -> Prepared {
+        let mut base = HashMap::new();
+        let mut lines = Vec::new();
+        let mut texts: Vec<(BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> = Vec::new();
+        for (id, node) in &scenario.nodes {
+            base.insert(id.clone(), lines.len());
+            for (variant, line) in node.lines.iter().enumerate() {
+                lines.push(Spoken {
+                    node: id.clone(),
+                    variant,
+                });
+                texts.push((
+                    ja_units(&line.text.ja).into_iter().collect(),
+                    en_words(&line.text.en).into_iter().collect(),
+                    tokens(&line.text.en),
+                ));
+            }
+        }
+        // What the trainee reads before the 1on1: names from there are known.
+        let known: BTreeSet<String> = [
+            &scenario.title,
+            &scenario.summary,
+            &scenario.briefing,
+            &scenario.persona.name,
+            &scenario.persona.role,
+            &scenario.persona.background,
+        ]
+        .iter()
+        .flat_map(|t| tokens(&t.en))
+        .collect();
+        let mut refs = HashMap::new();
+        for (_, choice) in scenario.choices() {
+            let mut quotes = Vec::new();
+            for lang in Lang::ALL {
+                let text = match lang {
+                    Lang::Ja => &choice.text.ja,
+                    Lang::En => &choice.text.en,
+                };
+                for quoted in self::quotes(text, lang) {
+                    let mut units = match lang {
+                        Lang::Ja => ja_units(&quoted),
+                        Lang::En => en_units(&quoted),
+                    };
+                    units.truncate(128);
+                    if units.is_empty() {
+                        continue;
+                    }
+                    let hits: Vec<(usize, u128)> = texts
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, (ja, en, _))| {
+                            let set = if lang == Lang::Ja { ja } else { en };
+                            let bits = units
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, u)| set.contains(*u))
+                                .fold(0u128, |b, (k, _)| b | (1 << k));
+                            (bits != 0).then_some((i, bits))
+                        })
+                        .collect();
+                    let n = units.len() as u32;
+                    quotes.push(Quote {
+                        lang,
+                        text: quoted,
+                        units: n,
+                        hits,
+                    });
+                }
+            }
+            let mut names: Vec<(String, Vec<usize>)> = Vec::new();
+            for name in names_in(&choice.text.en) {
+                if known.contains(&name) || names.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
+                let said: Vec<usize> = texts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, _, words))| words.contains(&name))
+                    .map(|(i, _)| i)
+                    .collect();
+                if !said.is_empty() {
+                    names.push((name, said));
+                }
+            }
+            if !quotes.is_empty() || !names.is_empty() {
+                refs.insert(choice.id.clone(), Refs { quotes, names });
+            }
+        }
+        Prepared { base, lines, refs }
+    }
+
+    fn index(&self, spoken: &Spoken) -> Option<usize> {
+        self.base.get(&spoken.node).map(|b| b + spoken.variant)
+    }
+}
+
+/// Answer findings so far, keyed by line.
+type Found = BTreeMap<(String, usize), Finding>;
+
+fn keep(found: &mut Found, key: (String, usize), finding: Finding) {
+    match found.get_mut(&key) {
+        Some(old) => {
+            for after in finding.after {
+                if !old.after.contains(&after) {
+                    old.after.push(after);
+                }
+            }
+            if finding.route.len() < old.route.len() {
+                let after = std::mem::take(&mut old.after);
+                *old = Finding { after, ..finding };
+            }
+        }
+        None => {
+            found.insert(key, finding);
+        }
+    }
+}
+
+/// A quote's or a name's record over the routes.
+#[derive(Default)]
+struct Seen {
+    /// The line that said it on some route (the nearest one).
+    said_at: Option<usize>,
+    /// The shortest route where it had not been said: the node, the route,
+    /// the coverage and the nearest line.
+    missed: Option<(String, Vec<String>, u32, Option<usize>)>,
+}
+
+/// Quote and name records, by `(kind, choice, index)` (names come after
+/// quotes in the index).
+type Refs2 = BTreeMap<(Kind, String, usize), Seen>;
+
+/// Checks one route.
+fn check_route(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    session: &Session,
+    found: &mut Found,
+    seen: &mut Refs2,
+) {
+    let transcript = session.transcript();
+    let mut said = vec![false; prepared.lines.len()];
+    let hear = |spoken: &Spoken, said: &mut Vec<bool>| {
+        if let Some(i) = prepared.index(spoken)
+            && i < said.len()
+        {
+            said[i] = true;
+        }
+    };
+    hear(&transcript.opening, &mut said);
+    let line_of = |spoken: &Spoken| {
+        scenario
+            .nodes
+            .get(&spoken.node)
+            .and_then(|n| n.lines.get(spoken.variant))
+    };
+    if let Some(line) = line_of(&transcript.opening)
+        && !line.answers.is_empty()
+    {
+        keep(
+            found,
+            (transcript.opening.node.clone(), transcript.opening.variant),
+            answer(&transcript.opening, None, &line.answers, Vec::new()),
+        );
+    }
+    for (t, turn) in transcript.turns.iter().enumerate() {
+        if let Some(refs) = prepared.refs.get(&turn.choice) {
+            let mut note =
+                |kind: Kind, k: usize, covered: u32, ok: bool, nearest: Option<usize>| {
+                    let entry = seen.entry((kind, turn.choice.clone(), k)).or_default();
+                    if ok {
+                        if entry.said_at.is_none() {
+                            entry.said_at = nearest;
+                        }
+                    } else if entry
+                        .missed
+                        .as_ref()
+                        .is_none_or(|(_, route, _, _)| t + 1 < route.len())
+                    {
+                        let route = transcript.turns[..=t]
+                            .iter()
+                            .map(|x| x.choice.clone())
+                            .collect();
+                        entry.missed = Some((turn.node.clone(), route, covered, nearest));
+                    }
+                };
+            for (k, quote) in refs.quotes.iter().enumerate() {
+                let mut bits = 0u128;
+                let mut nearest: Option<(u32, usize)> = None;
+                for &(i, hit) in quote.hits.iter().filter(|(i, _)| said[*i]) {
+                    bits |= hit;
+                    if nearest.is_none_or(|(n, _)| hit.count_ones() > n) {
+                        nearest = Some((hit.count_ones(), i));
+                    }
+                }
+                let covered = coverage(bits, quote.units);
+                let ok = covered >= threshold(quote.lang);
+                note(Kind::Quote, k, covered, ok, nearest.map(|(_, i)| i));
+            }
+            for (k, (_, lines)) in refs.names.iter().enumerate() {
+                let at = lines.iter().copied().find(|i| said[*i]);
+                note(Kind::Name, k, 0, at.is_some(), at);
+            }
+        }
+        if let Some(reply) = &turn.reply {
+            if let Some(line) = line_of(reply)
+                && !line.answers.is_empty()
+                && !line.answers.contains(&turn.choice)
+            {
+                let route = transcript.turns[..=t]
+                    .iter()
+                    .map(|x| x.choice.clone())
+                    .collect();
+                keep(
+                    found,
+                    (reply.node.clone(), reply.variant),
+                    answer(reply, Some(&turn.choice), &line.answers, route),
+                );
+            }
+            hear(reply, &mut said);
+        }
+    }
+}
+
+/// One finding per choice and kind: the quotes (or names) that the member
+/// said before the choice on some route but not on another.
+fn ref_findings(prepared: &Prepared, seen: Refs2) -> Vec<Finding> {
+    let mut by_choice: BTreeMap<(Kind, String), Vec<(usize, Seen)>> = BTreeMap::new();
+    for ((kind, choice, k), record) in seen {
+        if record.said_at.is_some() && record.missed.is_some() {
+            by_choice
+                .entry((kind, choice))
+                .or_default()
+                .push((k, record));
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, choice), records) in by_choice {
+        let Some(refs) = prepared.refs.get(&choice) else {
+            continue;
+        };
+        let words: Vec<(Lang, String)> = records
+            .iter()
+            .filter_map(|(k, _)| match kind {
+                Kind::Quote => refs.quotes.get(*k).map(|q| (q.lang, q.text.clone())),
+                _ => refs.names.get(*k).map(|(n, _)| (Lang::En, n.clone())),
+            })
+            .collect();
+        let Some((_, example)) = records
+            .iter()
+            .min_by_key(|(_, r)| r.missed.as_ref().map_or(usize::MAX, |m| m.1.len()))
+        else {
+            continue;
+        };
+        let Some((node, route, covered, nearest)) = example.missed.clone() else {
+            continue;
+        };
+        out.push(Finding {
+            kind,
+            node,
+            choice: Some(choice),
+            variant: None,
+            words,
+            covered,
+            nearest: nearest.map(|i| prepared.lines[i].clone()),
+            said_at: example.said_at.map(|i| prepared.lines[i].clone()),
+            after: Vec::new(),
+            route,
+        });
+    }
+    out
+}
+
+fn answer(
+    line: &Spoken,
+    after: Option<&String>,
+    answers: &[String],
+    route: Vec<String>,
+) -> Finding {
+    Finding {
+        kind: Kind::Answer,
+        node: line.node.clone(),
+        choice: after.cloned(),
+        variant: Some(line.variant),
+        words: answers.iter().map(|a| (Lang::En, a.clone())).collect(),
+        covered: 0,
+        nearest: None,
+        said_at: None,
+        after: after.into_iter().cloned().collect(),
+        route,
+    }
+}
+
+/// Checks `scenario`'s continuity on the routes `kiku analyse` walks with `seed`.
+pub fn check(scenario: &Arc<Scenario>, seed: u64) -> Report {
+    let prepared = Prepared::new(scenario);
+    let needed = !prepared.refs.is_empty()
+        || scenario
+            .nodes
+            .values()
+            .any(|n| n.lines.iter().any(|l| !l.answers.is_empty()));
+    let mut found = Found::new();
+    let mut seen = Refs2::new();
+    let mut routes = 0u64;
+    let method = for_each_route(scenario, seed, |session| {
+        routes += 1;
+        if needed {
+            check_route(scenario, &prepared, session, &mut found, &mut seen);
+        }
+    });
+    let mut findings = ref_findings(&prepared, seen);
+    findings.extend(found.into_values().map(|mut f| {
+        f.after.sort();
+        f
+    }));
+    findings.sort_by(|a, b| {
+        (a.kind, &a.node, &a.choice, a.variant).cmp(&(b.kind, &b.node, &b.choice, b.variant))
+    });
+    Report {
+        method,
+        routes,
+        findings,
+    }
+}
+
+fn line_path(spoken: &Spoken, lang: Lang) -> String {
+    format!(
+        "nodes[{:?}].lines[{}].text.{}",
+        spoken.node,
+        spoken.variant,
+        lang.code()
+    )
+}
+
+fn choice_path(scenario: &Scenario, node: &str, choice: &str, lang: Lang) -> String {
+    let index = scenario
+        .nodes
+        .get(node)
+        .and_then(|n| n.choices.iter().position(|c| c.id == choice))
+        .unwrap_or(0);
+    format!("nodes[{node:?}].choices[{index}].text.{}", lang.code())
+}
+
+fn show_words(words: &[(Lang, String)]) -> String {
+    words
+        .iter()
+        .map(|(lang, w)| match lang {
+            Lang::Ja => format!("「{w}」"),
+            Lang::En => format!("\"{w}\""),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The report as warnings for `kiku check`, each at the quoting choice (or
+/// the line), naming the other location as `file:line:column`.
+pub fn diagnostics(
+    report: &Report,
+    scenario: &Scenario,
+    file: &str,
+    source: &str,
+) -> Vec<Diagnostic> {
+    let locations = Locations::index(source);
+    let at = |path: &str| {
+        let (line, column) = locations.find(path);
+        format!("{file}:{line}:{column}")
+    };
+    let line_ref = |spoken: &Spoken, lang: Lang| {
+        format!(
+            "`{}` line {} ({})",
+            spoken.node,
+            spoken.variant,
+            at(&line_path(spoken, lang))
+        )
+    };
+    let route = |r: &[String]| {
+        if r.is_empty() {
+            "(the opening)".to_string()
+        } else {
+            format!("--choices {}", r.join(","))
+        }
+    };
+    let mut out = Vec::new();
+    for f in &report.findings {
+        let lang = f.words.first().map_or(Lang::Ja, |(l, _)| *l);
+        let choice = f.choice.clone().unwrap_or_default();
+        let (path, message) = match f.kind {
+            Kind::Quote => {
+                let nearest = match &f.nearest {
+                    Some(n) => format!(
+                        "the nearest words on that route ({}% of the quote) are at {}",
+                        f.covered,
+                        line_ref(n, lang)
+                    ),
+                    None => "the member has said none of it on that route".to_string(),
+                };
+                let elsewhere = f
+                    .said_at
+                    .as_ref()
+                    .map(|s| format!("; it is said at {} on other routes", line_ref(s, lang)))
+                    .unwrap_or_default();
+                (
+                    choice_path(scenario, &f.node, &choice, lang),
+                    format!(
+                        "choice `{choice}` quotes {} but the member has not said it on some route: {nearest}{elsewhere}; route: {}",
+                        show_words(&f.words),
+                        route(&f.route)
+                    ),
+                )
+            }
+            Kind::Name => {
+                let elsewhere = f
+                    .said_at
+                    .as_ref()
+                    .map(|s| {
+                        format!(
+                            " (the member names it at {} on other routes)",
+                            line_ref(s, Lang::En)
+                        )
+                    })
+                    .unwrap_or_default();
+                (
+                    choice_path(scenario, &f.node, &choice, Lang::En),
+                    format!(
+                        "choice `{choice}` names {} before the member has on some route{elsewhere}; route: {}",
+                        f.words
+                            .first()
+                            .map_or(String::new(), |(_, w)| format!("`{w}`")),
+                        route(&f.route)
+                    ),
+                )
+            }
+            Kind::Answer => {
+                let variant = f.variant.unwrap_or(0);
+                let spoken = Spoken {
+                    node: f.node.clone(),
+                    variant,
+                };
+                let answers: Vec<String> = f.words.iter().map(|(_, w)| format!("`{w}`")).collect();
+                let before = match &f.choice {
+                    Some(c) => {
+                        let at_choice = scenario
+                            .choices()
+                            .find(|(_, x)| x.id == *c)
+                            .map(|(node, _)| at(&choice_path(scenario, node, c, Lang::Ja)))
+                            .unwrap_or_default();
+                        let others: Vec<String> = f
+                            .after
+                            .iter()
+                            .filter(|a| *a != c)
+                            .map(|a| format!("`{a}`"))
+                            .collect();
+                        let also = if others.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (also after {})", others.join(", "))
+                        };
+                        format!("right after choice `{c}` ({at_choice}){also}")
+                    }
+                    None => "as the opening line, before any question".to_string(),
+                };
+                (
+                    format!("nodes[{:?}].lines[{variant}]", f.node),
+                    format!(
+                        "line {variant} of `{}` answers {} but is said {before}; route: {}",
+                        spoken.node,
+                        answers.join(", "),
+                        route(&f.route)
+                    ),
+                )
+            }
+        };
+        let (line, column) = locations.find(&path);
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_string(),
+            line,
+            column,
+            message,
+            path: Some(path),
+        });
+    }
+    out
+}
