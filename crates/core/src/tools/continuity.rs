@@ -38,7 +38,7 @@ use crate::tools::analyse::{Method, for_each_route};
 
 /// A Japanese quote counts as said when at least this share (percent) of
 /// its character bigrams is in the member's earlier words.
-pub const JA_THRESHOLD: u32 = 60;
+pub const JA_THRESHOLD: u32 = 50;
 
 /// An English quote counts as said when at least this share (percent) of
 /// its words (small words ignored) is in the member's earlier words.
@@ -111,6 +111,18 @@ struct Quote {
     hits: Vec<(usize, u128)>,
 }
 
+impl Quote {
+    /// How much of the quote one line covers, percent. A Japanese quote of
+    /// more than three bigrams needs at least three of them: two shared
+    /// bigrams (「どの仕事か」 and 「…の仕事…」) are a coincidence.
+    fn covered(&self, hit: u128) -> u32 {
+        if self.lang == Lang::Ja && self.units > 3 && hit.count_ones() < 3 {
+            return coverage(hit, self.units).min(JA_THRESHOLD.saturating_sub(1));
+        }
+        coverage(hit, self.units)
+    }
+}
+
 /// What a choice refers to.
 struct Refs {
     quotes: Vec<Quote>,
@@ -151,6 +163,13 @@ fn en_words(text: &str) -> Vec<String> {
 
 fn stem(word: &str) -> String {
     let word = word.strip_suffix("'s").unwrap_or(word);
+    for suffix in ["ing", "ed"] {
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            return stem.to_string();
+        }
+    }
     match word.strip_suffix('s') {
         Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_string(),
         _ => word.to_string(),
@@ -410,19 +429,41 @@ fn keep(found: &mut Found, key: (String, usize), finding: Finding) {
     }
 }
 
-/// A quote's or a name's record over the routes.
-#[derive(Default)]
-struct Seen {
-    /// The line that said it on some route (the nearest one).
-    said_at: Option<usize>,
-    /// The shortest route where it had not been said: the node, the route,
-    /// the coverage and the nearest line.
-    missed: Option<(String, Vec<String>, u32, Option<usize>)>,
+/// What one route showed at a quoting (or naming) choice: the node, the
+/// route up to the choice and, per quote (or name), how much of it the
+/// member had said and the line that came nearest.
+#[derive(Clone)]
+struct Example {
+    node: String,
+    route: Vec<String>,
+    covered: Vec<u32>,
+    nearest: Vec<Option<usize>>,
 }
 
-/// Quote and name records, by `(kind, choice, index)` (names come after
-/// quotes in the index).
-type Refs2 = BTreeMap<(Kind, String, usize), Seen>;
+/// Per `(kind, choice)`: for every distinct pattern of said/not said
+/// (one flag per quote or name), the shortest route that showed it.
+type Seen = BTreeMap<(Kind, String), HashMap<Vec<bool>, Example>>;
+
+fn note(
+    seen: &mut Seen,
+    kind: Kind,
+    choice: &str,
+    ok: Vec<bool>,
+    example: impl FnOnce() -> Example,
+) {
+    let patterns = seen.entry((kind, choice.to_string())).or_default();
+    match patterns.get_mut(&ok) {
+        Some(old) => {
+            let new = example();
+            if new.route.len() < old.route.len() {
+                *old = new;
+            }
+        }
+        None => {
+            patterns.insert(ok, example());
+        }
+    }
+}
 
 /// Checks one route.
 fn check_route(
@@ -430,7 +471,7 @@ fn check_route(
     prepared: &Prepared,
     session: &Session,
     found: &mut Found,
-    seen: &mut Refs2,
+    seen: &mut Seen,
 ) {
     let transcript = session.transcript();
     let mut said = vec![false; prepared.lines.len()];
@@ -458,42 +499,56 @@ fn check_route(
         );
     }
     for (t, turn) in transcript.turns.iter().enumerate() {
+        let route = || {
+            transcript.turns[..=t]
+                .iter()
+                .map(|x| x.choice.clone())
+                .collect()
+        };
         if let Some(refs) = prepared.refs.get(&turn.choice) {
-            let mut note =
-                |kind: Kind, k: usize, covered: u32, ok: bool, nearest: Option<usize>| {
-                    let entry = seen.entry((kind, turn.choice.clone(), k)).or_default();
-                    if ok {
-                        if entry.said_at.is_none() {
-                            entry.said_at = nearest;
-                        }
-                    } else if entry
-                        .missed
-                        .as_ref()
-                        .is_none_or(|(_, route, _, _)| t + 1 < route.len())
-                    {
-                        let route = transcript.turns[..=t]
+            if !refs.quotes.is_empty() {
+                // Per quote: the best single line said so far.
+                let best: Vec<(u32, Option<usize>)> = refs
+                    .quotes
+                    .iter()
+                    .map(|q| {
+                        q.hits
                             .iter()
-                            .map(|x| x.choice.clone())
-                            .collect();
-                        entry.missed = Some((turn.node.clone(), route, covered, nearest));
-                    }
-                };
-            for (k, quote) in refs.quotes.iter().enumerate() {
-                let mut bits = 0u128;
-                let mut nearest: Option<(u32, usize)> = None;
-                for &(i, hit) in quote.hits.iter().filter(|(i, _)| said[*i]) {
-                    bits |= hit;
-                    if nearest.is_none_or(|(n, _)| hit.count_ones() > n) {
-                        nearest = Some((hit.count_ones(), i));
-                    }
-                }
-                let covered = coverage(bits, quote.units);
-                let ok = covered >= threshold(quote.lang);
-                note(Kind::Quote, k, covered, ok, nearest.map(|(_, i)| i));
+                            .filter(|(i, _)| said[*i])
+                            .map(|&(i, hit)| (q.covered(hit), Some(i)))
+                            .max_by_key(|&(c, i)| (c, std::cmp::Reverse(i)))
+                            .unwrap_or((0, None))
+                    })
+                    .collect();
+                let ok = refs
+                    .quotes
+                    .iter()
+                    .zip(&best)
+                    .map(|(q, (c, _))| *c >= threshold(q.lang))
+                    .collect();
+                note(seen, Kind::Quote, &turn.choice, ok, || Example {
+                    node: turn.node.clone(),
+                    route: route(),
+                    covered: best.iter().map(|(c, _)| *c).collect(),
+                    nearest: best.iter().map(|(_, i)| *i).collect(),
+                });
             }
-            for (k, (_, lines)) in refs.names.iter().enumerate() {
-                let at = lines.iter().copied().find(|i| said[*i]);
-                note(Kind::Name, k, 0, at.is_some(), at);
+            if !refs.names.is_empty() {
+                let at: Vec<Option<usize>> = refs
+                    .names
+                    .iter()
+                    .map(|(_, lines)| lines.iter().copied().find(|i| said[*i]))
+                    .collect();
+                let ok = at.iter().map(Option::is_some).collect();
+                note(seen, Kind::Name, &turn.choice, ok, || Example {
+                    node: turn.node.clone(),
+                    route: route(),
+                    covered: at
+                        .iter()
+                        .map(|a| if a.is_some() { 100 } else { 0 })
+                        .collect(),
+                    nearest: at.clone(),
+                });
             }
         }
         if let Some(reply) = &turn.reply {
@@ -501,14 +556,10 @@ fn check_route(
                 && !line.answers.is_empty()
                 && !line.answers.contains(&turn.choice)
             {
-                let route = transcript.turns[..=t]
-                    .iter()
-                    .map(|x| x.choice.clone())
-                    .collect();
                 keep(
                     found,
                     (reply.node.clone(), reply.variant),
-                    answer(reply, Some(&turn.choice), &line.answers, route),
+                    answer(reply, Some(&turn.choice), &line.answers, route()),
                 );
             }
             hear(reply, &mut said);
@@ -516,50 +567,72 @@ fn check_route(
     }
 }
 
-/// One finding per choice and kind: the quotes (or names) that the member
-/// said before the choice on some route but not on another.
-fn ref_findings(prepared: &Prepared, seen: Refs2) -> Vec<Finding> {
-    let mut by_choice: BTreeMap<(Kind, String), Vec<(usize, Seen)>> = BTreeMap::new();
-    for ((kind, choice, k), record) in seen {
-        if record.said_at.is_some() && record.missed.is_some() {
-            by_choice
-                .entry((kind, choice))
-                .or_default()
-                .push((k, record));
-        }
-    }
+/// One finding per choice and kind. Only quotes (names) that the member had
+/// said before the choice on some route are checked; a route is flagged
+/// when, in every language with such a quote, one of them had not been
+/// said (a quote matched in Japanese but paraphrased in English is fine).
+fn ref_findings(prepared: &Prepared, seen: Seen) -> Vec<Finding> {
     let mut out = Vec::new();
-    for ((kind, choice), records) in by_choice {
+    for ((kind, choice), patterns) in seen {
         let Some(refs) = prepared.refs.get(&choice) else {
             continue;
         };
-        let words: Vec<(Lang, String)> = records
-            .iter()
-            .filter_map(|(k, _)| match kind {
-                Kind::Quote => refs.quotes.get(*k).map(|q| (q.lang, q.text.clone())),
-                _ => refs.names.get(*k).map(|(n, _)| (Lang::En, n.clone())),
+        let count = patterns.keys().next().map_or(0, Vec::len);
+        let lang_of = |k: usize| match kind {
+            Kind::Quote => refs.quotes[k].lang,
+            _ => Lang::En,
+        };
+        // Where each quote was said, on the shortest route that said it.
+        let said_at: Vec<Option<usize>> = (0..count)
+            .map(|k| {
+                patterns
+                    .iter()
+                    .filter(|(ok, _)| ok[k])
+                    .min_by_key(|(_, e)| (e.route.len(), e.route.clone()))
+                    .and_then(|(_, e)| e.nearest[k])
             })
             .collect();
-        let Some((_, example)) = records
+        let checkable: Vec<usize> = (0..count).filter(|k| said_at[*k].is_some()).collect();
+        let langs: Vec<Lang> = Lang::ALL
+            .into_iter()
+            .filter(|l| checkable.iter().any(|k| lang_of(*k) == *l))
+            .collect();
+        let flagged = patterns
             .iter()
-            .min_by_key(|(_, r)| r.missed.as_ref().map_or(usize::MAX, |m| m.1.len()))
-        else {
+            .filter(|(ok, _)| {
+                !checkable.is_empty()
+                    && langs
+                        .iter()
+                        .all(|l| checkable.iter().any(|k| lang_of(*k) == *l && !ok[*k]))
+            })
+            .min_by_key(|(_, e)| (e.route.len(), e.route.clone()));
+        let Some((ok, example)) = flagged else {
             continue;
         };
-        let Some((node, route, covered, nearest)) = example.missed.clone() else {
+        let missing: Vec<usize> = checkable.iter().copied().filter(|k| !ok[*k]).collect();
+        let Some(&worst) = missing.iter().min_by_key(|k| example.covered[**k]) else {
             continue;
         };
         out.push(Finding {
             kind,
-            node,
-            choice: Some(choice),
+            node: example.node.clone(),
+            choice: Some(choice.clone()),
             variant: None,
-            words,
-            covered,
-            nearest: nearest.map(|i| prepared.lines[i].clone()),
-            said_at: example.said_at.map(|i| prepared.lines[i].clone()),
+            words: missing
+                .iter()
+                .map(|k| {
+                    let text = match kind {
+                        Kind::Quote => refs.quotes[*k].text.clone(),
+                        _ => refs.names[*k].0.clone(),
+                    };
+                    (lang_of(*k), text)
+                })
+                .collect(),
+            covered: example.covered[worst],
+            nearest: example.nearest[worst].map(|i| prepared.lines[i].clone()),
+            said_at: said_at[worst].map(|i| prepared.lines[i].clone()),
             after: Vec::new(),
-            route,
+            route: example.route.clone(),
         });
     }
     out
@@ -594,7 +667,7 @@ pub fn check(scenario: &Arc<Scenario>, seed: u64) -> Report {
             .values()
             .any(|n| n.lines.iter().any(|l| !l.answers.is_empty()));
     let mut found = Found::new();
-    let mut seen = Refs2::new();
+    let mut seen = Seen::new();
     let mut routes = 0u64;
     let method = for_each_route(scenario, seed, |session| {
         routes += 1;
@@ -775,4 +848,47 @@ pub fn diagnostics(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod debug_survey {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn survey() {
+        for path in crate::load::discover(&[crate::load::bundled_dir()]) {
+            let loaded = crate::load::load_file(&path);
+            let scenario = loaded.scenario.clone().unwrap();
+            let prepared = Prepared::new(&scenario);
+            let mut stats: BTreeMap<(String, String), BTreeSet<(u32, u32)>> = BTreeMap::new();
+            for_each_route(&scenario, 1, |session| {
+                let tr = session.transcript();
+                let mut said = vec![false; prepared.lines.len()];
+                said[prepared.index(&tr.opening).unwrap()] = true;
+                for turn in &tr.turns {
+                    if let Some(refs) = prepared.refs.get(&turn.choice) {
+                        for q in &refs.quotes {
+                            let mut bits = 0u128;
+                            let mut best = 0;
+                            for &(i, hit) in q.hits.iter().filter(|(i, _)| said[*i]) {
+                                bits |= hit;
+                                best = best.max(coverage(hit, q.units));
+                            }
+                            stats
+                                .entry((turn.choice.clone(), q.text.clone()))
+                                .or_default()
+                                .insert((coverage(bits, q.units), best));
+                        }
+                    }
+                    if let Some(r) = &turn.reply {
+                        said[prepared.index(r).unwrap()] = true;
+                    }
+                }
+            });
+            for ((c, q), set) in stats {
+                println!("{} {c} {q:?} {set:?}", path.display());
+            }
+        }
+    }
 }
