@@ -851,44 +851,213 @@ pub fn diagnostics(
 }
 
 #[cfg(test)]
-mod debug_survey {
+mod tests {
     use super::*;
 
-    #[test]
-    #[ignore]
-    fn survey() {
-        for path in crate::load::discover(&[crate::load::bundled_dir()]) {
-            let loaded = crate::load::load_file(&path);
-            let scenario = loaded.scenario.clone().unwrap();
-            let prepared = Prepared::new(&scenario);
-            let mut stats: BTreeMap<(String, String), BTreeSet<(u32, u32)>> = BTreeMap::new();
-            for_each_route(&scenario, 1, |session| {
-                let tr = session.transcript();
-                let mut said = vec![false; prepared.lines.len()];
-                said[prepared.index(&tr.opening).unwrap()] = true;
-                for turn in &tr.turns {
-                    if let Some(refs) = prepared.refs.get(&turn.choice) {
-                        for q in &refs.quotes {
-                            let mut bits = 0u128;
-                            let mut best = 0;
-                            for &(i, hit) in q.hits.iter().filter(|(i, _)| said[*i]) {
-                                bits |= hit;
-                                best = best.max(coverage(hit, q.units));
-                            }
-                            stats
-                                .entry((turn.choice.clone(), q.text.clone()))
-                                .or_default()
-                                .insert((coverage(bits, q.units), best));
-                        }
-                    }
-                    if let Some(r) = &turn.reply {
-                        said[prepared.index(r).unwrap()] = true;
-                    }
+    /// A small scenario: after `c_ask` the member tells the Osaka story
+    /// (naming Okada); after `c_ack` only says "that's the past". `story`
+    /// line 1 is marked as answering `c_ask`. `{STORY_WHEN}`, `{BRIEFING}`
+    /// and `{ANSWERS}` are replaced per test.
+    const BASE: &str = r#"Scenario(
+    id: "continuity_test",
+    title: (ja: "テスト", en: "Test"),
+    summary: (ja: "テスト", en: "Test"),
+    persona: (
+        name: (ja: "藤崎 蓮", en: "Ren Fujisaki"),
+        role: (ja: "営業", en: "Sales"),
+        years: 8,
+        background: (ja: "営業。", en: "Sales."),
+    ),
+    inner: (
+        surface: (ja: "順調", en: "Fine"),
+        unease: (ja: "停滞", en: "Stuck"),
+        value: (ja: "任されたい", en: "Wants to be trusted"),
+    ),
+    briefing: (ja: "定例の1on1。", en: "{BRIEFING}"),
+    start: "opening",
+    nodes: {
+        "opening": (
+            lines: [(text: (ja: "最近、数字ばかり追っていて疲れました。", en: "Lately I'm tired of chasing numbers."))],
+            choices: [
+                (id: "c_ask", text: (ja: "一番面白かった仕事は?", en: "What was the most fun?"), act: Question(open: true, focus: Person, frame: Values), next: Node("story")),
+                (id: "c_ack", text: (ja: "そうなんだ。", en: "I see."), act: Acknowledge, next: Node("story")),
+            ],
+        ),
+        "story": (
+            lines: [
+                ({STORY_WHEN} text: (ja: "大阪の立ち上げで、岡田部長に「大阪は任せた」って言われたんです。", en: "Opening Osaka, my boss Okada said, \"Osaka's yours.\"")),
+                (text: (ja: "まあ、昔の話です。", en: "Well, that's the past."), answers: [{ANSWERS}]),
+            ],
+            choices: [
+                (id: "s_quote", text: (ja: "「大阪は任せた」って言葉、一言一句覚えてるんですね。", en: "You remember \"Osaka's yours\" word for word."), act: ComplexReflection, next: End("end")),
+                (id: "s_name", text: (ja: "岡田さんに任されたんですね。", en: "So it was Okada who trusted you."), act: SimpleReflection, next: End("end")),
+                (id: "s_frame", text: (ja: "「やっていてよかった」と思えたのはいつ?", en: "When did you feel \"glad I did it\"?"), act: Question(open: true, focus: Person, frame: Values), next: End("end")),
+            ],
+        ),
+    },
+    endings: {
+        "end": (kind: Polite, title: (ja: "終わり", en: "End"), text: (ja: "「はい」", en: "\"Yes.\"")),
+    },
+)"#;
+
+    fn scenario(story_when: &str, briefing: &str, answers: &str) -> Arc<Scenario> {
+        let text = BASE
+            .replace("{STORY_WHEN}", story_when)
+            .replace("{BRIEFING}", briefing)
+            .replace("{ANSWERS}", answers);
+        crate::fixtures::scenario("continuity_test.ron", &text)
+    }
+
+    /// The story is told only after `c_ask`.
+    fn planted() -> Arc<Scenario> {
+        scenario("when: Chose(\"c_ask\"),", "A regular 1on1.", "")
+    }
+
+    fn find<'r>(report: &'r Report, kind: Kind, at: &str) -> Option<&'r Finding> {
+        report.findings.iter().find(|f| {
+            f.kind == kind
+                && match kind {
+                    Kind::Answer => f.node == at,
+                    _ => f.choice.as_deref() == Some(at),
                 }
-            });
-            for ((c, q), set) in stats {
-                println!("{} {c} {q:?} {set:?}", path.display());
-            }
+        })
+    }
+
+    #[test]
+    fn quotes_are_extracted_per_language() {
+        assert_eq!(
+            quotes("「大阪は任せた」って『x』", Lang::Ja),
+            ["大阪は任せた"]
+        );
+        assert_eq!(quotes("「外「内」外」", Lang::Ja), ["外「内」外"]);
+        assert_eq!(
+            quotes("say \"a b\" and “c d”, it's", Lang::En),
+            ["a b", "c d"]
+        );
+        assert!(quotes("no quotes here, it's fine", Lang::En).is_empty());
+    }
+
+    #[test]
+    fn a_quote_of_words_not_said_on_some_route_is_flagged_with_both_places() {
+        let s = planted();
+        let report = check(&s, 1);
+        assert_eq!(report.method, Method::Exhaustive);
+        let f = find(&report, Kind::Quote, "s_quote").expect("the planted quote is caught");
+        assert_eq!(f.route, ["c_ack", "s_quote"]);
+        assert_eq!(f.node, "story");
+        assert_eq!(f.nearest, None, "nothing close was said after c_ack");
+        assert_eq!(
+            f.said_at,
+            Some(Spoken {
+                node: "story".into(),
+                variant: 0
+            })
+        );
+        assert!(f.words.contains(&(Lang::Ja, "大阪は任せた".to_string())));
+        assert!(f.words.contains(&(Lang::En, "Osaka's yours".to_string())));
+        // The name is caught too: Okada is only in the member's story.
+        let n = find(&report, Kind::Name, "s_name").expect("the planted name is caught");
+        assert_eq!(n.words, [(Lang::En, "Okada".to_string())]);
+        assert_eq!(n.route, ["c_ack", "s_name"]);
+        // The manager's own framing is never a quote of the member.
+        assert!(find(&report, Kind::Quote, "s_frame").is_none());
+        // As warnings: at the choice, naming the line where it is said.
+        let source = BASE
+            .replace("{STORY_WHEN}", "when: Chose(\"c_ask\"),")
+            .replace("{BRIEFING}", "A regular 1on1.")
+            .replace("{ANSWERS}", "");
+        let diagnostics = diagnostics(&report, &s, "t.ron", &source);
+        let quote = diagnostics
+            .iter()
+            .find(|d| d.message.contains("`s_quote`"))
+            .expect("a warning");
+        assert_eq!(quote.severity, Severity::Warning);
+        let choice_line = source
+            .lines()
+            .position(|l| l.contains("id: \"s_quote\""))
+            .unwrap()
+            + 1;
+        let story_line = source.lines().position(|l| l.contains("岡田部長")).unwrap() + 1;
+        assert_eq!(quote.line, choice_line);
+        assert!(
+            quote.message.contains(&format!("t.ron:{story_line}:")),
+            "{}",
+            quote.message
+        );
+        assert!(
+            quote.message.contains("--choices c_ack,s_quote"),
+            "{}",
+            quote.message
+        );
+    }
+
+    #[test]
+    fn a_quote_said_on_every_route_is_not_flagged() {
+        // With the story on every route: nothing to report.
+        let always = scenario("when: Turns(0),", "A regular 1on1.", "");
+        let report = check(&always, 1);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+    }
+
+    #[test]
+    fn paraphrase_counts_as_said() {
+        let text = BASE
+            .replace("{STORY_WHEN}", "")
+            .replace("{BRIEFING}", "")
+            .replace("{ANSWERS}", "")
+            .replace("まあ、昔の話です。", "大阪は、私に任せてもらった。")
+            .replace("Well, that's the past.", "Osaka was all yours, they said.");
+        let s = crate::fixtures::scenario("p.ron", &text);
+        for seed in 1..8 {
+            let report = check(&s, seed);
+            assert!(
+                find(&report, Kind::Quote, "s_quote").is_none(),
+                "seed {seed}: {:?}",
+                report.findings
+            );
         }
+    }
+
+    #[test]
+    fn a_name_the_trainee_was_briefed_on_is_not_flagged() {
+        let s = scenario(
+            "when: Chose(\"c_ask\"),",
+            "A regular 1on1. Okada is his old boss.",
+            "",
+        );
+        let report = check(&s, 1);
+        assert!(find(&report, Kind::Name, "s_name").is_none());
+        assert!(find(&report, Kind::Quote, "s_quote").is_some());
+    }
+
+    #[test]
+    fn a_line_answering_a_question_not_asked_is_flagged() {
+        // Line 1 (said after `c_ack`) claims to answer `c_ask`.
+        let s = scenario("when: Chose(\"c_ask\"),", "A regular 1on1.", "\"c_ask\"");
+        let report = check(&s, 1);
+        let f = find(&report, Kind::Answer, "story").expect("caught");
+        assert_eq!(f.variant, Some(1));
+        assert_eq!(f.choice.as_deref(), Some("c_ack"));
+        assert_eq!(f.route, ["c_ack"]);
+        // Marked as answering both: nothing to report.
+        let s = scenario(
+            "when: Chose(\"c_ask\"),",
+            "A regular 1on1.",
+            "\"c_ask\", \"c_ack\"",
+        );
+        assert!(find(&check(&s, 1), Kind::Answer, "story").is_none());
+    }
+
+    #[test]
+    fn the_fixtures_and_a_large_scenario_are_checked_quickly() {
+        for s in [crate::fixtures::sample(), crate::fixtures::board()] {
+            let mut routes = 0;
+            for_each_route(&s, 1, |_| routes += 1);
+            assert_eq!(check(&s, 1).routes, routes);
+        }
+        let big = Arc::new(crate::tools::synthetic::layered(2_000));
+        let report = check(&big, 1);
+        assert!(matches!(report.method, Method::Sampled { .. }));
+        assert!(report.findings.is_empty());
     }
 }
