@@ -442,23 +442,25 @@ struct Example {
 
 /// Per `(kind, choice)`: for every distinct pattern of said/not said
 /// (one flag per quote or name), the shortest route that showed it.
-type Seen = BTreeMap<(Kind, String), HashMap<Vec<bool>, Example>>;
+type Seen = BTreeMap<String, BTreeMap<Kind, HashMap<Vec<bool>, Example>>>;
 
 fn note(
     seen: &mut Seen,
     kind: Kind,
     choice: &str,
     ok: Vec<bool>,
+    length: usize,
     example: impl FnOnce() -> Example,
 ) {
-    let patterns = seen.entry((kind, choice.to_string())).or_default();
+    let kinds = match seen.get_mut(choice) {
+        Some(kinds) => kinds,
+        None => seen.entry(choice.to_string()).or_default(),
+    };
+    let patterns = kinds.entry(kind).or_default();
     match patterns.get_mut(&ok) {
-        Some(old) => {
-            let new = example();
-            if new.route.len() < old.route.len() {
-                *old = new;
-            }
-        }
+        // Only a shorter route replaces the example (nothing is built otherwise).
+        Some(old) if length < old.route.len() => *old = example(),
+        Some(_) => {}
         None => {
             patterns.insert(ok, example());
         }
@@ -526,7 +528,7 @@ fn check_route(
                     .zip(&best)
                     .map(|(q, (c, _))| *c >= threshold(q.lang))
                     .collect();
-                note(seen, Kind::Quote, &turn.choice, ok, || Example {
+                note(seen, Kind::Quote, &turn.choice, ok, t + 1, || Example {
                     node: turn.node.clone(),
                     route: route(),
                     covered: best.iter().map(|(c, _)| *c).collect(),
@@ -540,7 +542,7 @@ fn check_route(
                     .map(|(_, lines)| lines.iter().copied().find(|i| said[*i]))
                     .collect();
                 let ok = at.iter().map(Option::is_some).collect();
-                note(seen, Kind::Name, &turn.choice, ok, || Example {
+                note(seen, Kind::Name, &turn.choice, ok, t + 1, || Example {
                     node: turn.node.clone(),
                     route: route(),
                     covered: at
@@ -573,7 +575,12 @@ fn check_route(
 /// said (a quote matched in Japanese but paraphrased in English is fine).
 fn ref_findings(prepared: &Prepared, seen: Seen) -> Vec<Finding> {
     let mut out = Vec::new();
-    for ((kind, choice), patterns) in seen {
+    let all = seen.into_iter().flat_map(|(choice, kinds)| {
+        kinds
+            .into_iter()
+            .map(move |(k, p)| ((k, choice.clone()), p))
+    });
+    for ((kind, choice), patterns) in all {
         let Some(refs) = prepared.refs.get(&choice) else {
             continue;
         };
