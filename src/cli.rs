@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use kiku_board::serve::ServeArgs;
 use kiku_core::load::{self, Loaded};
 use kiku_core::text::Lang;
-use kiku_core::tools::{analyse, calibrate, graph, replay};
+use kiku_core::tools::{analyse, calibrate, continuity, graph, replay};
 
 /// Kiku (聴く): practise 1on1 conversations. With no subcommand, opens the game.
 #[derive(Debug, Parser)]
@@ -213,7 +213,17 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let loaded: Vec<Loaded> = files.iter().map(|f| load::load_file(f)).collect();
+    let mut loaded: Vec<Loaded> = files.iter().map(|f| load::load_file(f)).collect();
+    // Continuity over the routes `analyse` walks (seed 1): warnings only.
+    for l in &mut loaded {
+        if let Some(scenario) = l.scenario.clone() {
+            let report = continuity::check(&scenario, 1);
+            let file = l.path.display().to_string();
+            l.diagnostics.extend(continuity::diagnostics(
+                &report, &scenario, &file, &l.source,
+            ));
+        }
+    }
     let errors: usize = loaded
         .iter()
         .flat_map(|l| &l.diagnostics)

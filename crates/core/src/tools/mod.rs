@@ -3,6 +3,7 @@
 
 pub mod analyse;
 pub mod calibrate;
+pub mod continuity;
 pub mod graph;
 pub mod replay;
 pub mod synthetic;

@@ -235,6 +235,76 @@ pub fn analyse(scenario: &Arc<Scenario>, seed: u64) -> Analysis {
     }
 }
 
+/// Calls `visit` with every route (finished or turn-limited playthrough)
+/// that [`analyse`] walks with `seed`, without scoring them: every path
+/// depth first when the graph is small enough, else the same seeded random
+/// playthroughs, beam searches and guided walks towards missed endings.
+/// Other checks (continuity) use it to cover exactly the routes analyse
+/// covers. Returns how the routes were found.
+pub fn for_each_route(
+    scenario: &Arc<Scenario>,
+    seed: u64,
+    mut visit: impl FnMut(&Session),
+) -> Method {
+    fn dfs(session: Session, limit: usize, visit: &mut dyn FnMut(&Session)) {
+        if session.is_over() || session.turn_count() >= limit {
+            return visit(&session);
+        }
+        let mut any = false;
+        for id in session.available() {
+            let mut next = session.clone();
+            if next.choose(id).is_ok() {
+                any = true;
+                dfs(next, limit, visit);
+            }
+        }
+        if !any {
+            visit(&session);
+        }
+    }
+    let limit = max_turns(scenario);
+    let start = Session::start(scenario, seed);
+    if structural_paths(scenario).is_some_and(|n| n <= EXHAUSTIVE_PATH_LIMIT) {
+        dfs(start, limit, &mut visit);
+        return Method::Exhaustive;
+    }
+    let playthroughs = sample_count(scenario);
+    let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut note = |session: &Session, reached: &mut std::collections::BTreeSet<String>| {
+        if let Some(id) = &session.transcript().ending {
+            reached.insert(id.clone());
+        }
+        visit(session);
+    };
+    for walk in 0..playthroughs {
+        note(
+            &random_playthrough(scenario, seed, walk, limit),
+            &mut reached,
+        );
+    }
+    for goal in [Goal::Best, Goal::Worst, Goal::ListenFirst] {
+        if let Some(found) = beam(&start, beam_width(scenario), goal, limit) {
+            note(&found, &mut reached);
+        }
+    }
+    for id in scenario.endings.keys() {
+        if reached.contains(id) {
+            continue;
+        }
+        let dist = distances_to(scenario, id);
+        for attempt in 0..GUIDED_ATTEMPTS {
+            note(
+                &guided_walk(scenario, seed, id, attempt, &dist, limit),
+                &mut reached,
+            );
+            if reached.contains(id) {
+                break;
+            }
+        }
+    }
+    Method::Sampled { playthroughs }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +396,17 @@ mod tests {
         let best = analyse(&small(), 1).best;
         let none = better_choices(&small(), 1, &best.choices);
         assert!(none.iter().all(Option::is_none), "{none:?}");
+    }
+
+    #[test]
+    fn for_each_route_walks_the_routes_analyse_counts() {
+        for s in [small(), sample()] {
+            let a = analyse(&s, 1);
+            let mut routes = 0;
+            let method = for_each_route(&s, 1, |_| routes += 1);
+            assert_eq!(method, a.method);
+            assert_eq!(routes, a.paths);
+        }
     }
 
     #[test]
