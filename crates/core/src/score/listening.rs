@@ -197,8 +197,8 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     // The turns above carry what each disclosure lost; this carries the rest.
     notes.add_text(None, axis, uptake_points - turn_losses, || {
         Text::new(
-            format!("打ち明けられたことをどれだけ受け止めたか: 平均 {uptake}%({disclosures} 回)。"),
-            format!("How fully each disclosure was taken in: {uptake}% on average ({disclosures} disclosures)."),
+            format!("打ち明けられたことを受け止める(最大 {UPTAKE_SHARE} 点)。受け止めきれなかった分は、その回で引かれる(平均 {uptake}%、{disclosures} 回)。"),
+            format!("Taking in what the member disclosed (up to {UPTAKE_SHARE}); a disclosure taken in less fully loses its share on its own turn ({uptake}% on average over {disclosures})."),
         )
     });
     // Part 2: MITI's reflection-to-question ratio, over the whole 1on1.
