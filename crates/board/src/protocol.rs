@@ -190,11 +190,15 @@ pub enum RejectionKind {
     /// Never sent by a server: the client's own kind for a server address
     /// it cannot use.
     BadAddress,
+    /// Too many connections or projector pages: try again shortly (503).
+    ServerFull,
+    /// The request took too long to arrive (408).
+    Timeout,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 18] = [
+    pub const ALL: [RejectionKind; 20] = [
         RejectionKind::BadNickname,
         RejectionKind::WrongCode,
         RejectionKind::MalformedJson,
@@ -213,6 +217,8 @@ impl RejectionKind {
         RejectionKind::NoEntry,
         RejectionKind::Internal,
         RejectionKind::BadAddress,
+        RejectionKind::ServerFull,
+        RejectionKind::Timeout,
     ];
 
     /// The kind as it goes on the wire, e.g. `bad_nickname`.
@@ -236,6 +242,8 @@ impl RejectionKind {
             RejectionKind::NoEntry => "no_entry",
             RejectionKind::Internal => "internal",
             RejectionKind::BadAddress => "bad_address",
+            RejectionKind::ServerFull => "server_full",
+            RejectionKind::Timeout => "timeout",
         }
     }
 }
@@ -458,6 +466,8 @@ mod tests {
             "no_entry",
             "internal",
             "bad_address",
+            "server_full",
+            "timeout",
         ];
         assert_eq!(RejectionKind::ALL.len(), expected.len());
         for (kind, text) in RejectionKind::ALL.into_iter().zip(expected) {
@@ -491,7 +501,9 @@ mod tests {
                 | RejectionKind::NotFound
                 | RejectionKind::NoEntry
                 | RejectionKind::Internal
-                | RejectionKind::BadAddress => {}
+                | RejectionKind::BadAddress
+                | RejectionKind::ServerFull
+                | RejectionKind::Timeout => {}
             }
         }
         assert_eq!(

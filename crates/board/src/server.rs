@@ -8,15 +8,20 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::extract::Request;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Deserialize;
-use tokio::sync::{Notify, broadcast, oneshot, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast, oneshot, watch};
+use tokio::task::JoinSet;
 
 use crate::protocol::{EntryList, ErrorBody, RejectionKind, Removed, Submission};
 use crate::ratelimit::{Limiter, RateLimit};
@@ -53,6 +58,52 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
 }
 
+/// How many connections the server holds and for how long. The defaults
+/// suit a workshop of a few hundred trainees on one laptop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections in all; one more gets a 503 (kind `server_full`).
+    pub max_connections: usize,
+    /// Of those, projector pages (`GET /api/events`); one more gets a 503
+    /// (kind `server_full`) while submissions are still served.
+    pub max_event_streams: usize,
+    /// Time a client has to send a request's headers, and the longest a
+    /// kept-alive connection may sit idle between requests.
+    pub header_timeout: Duration,
+    /// Time to read a request's body and answer it (event streams excepted).
+    pub request_timeout: Duration,
+    /// After a shutdown begins, how long requests in flight may take before
+    /// their connections are dropped.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 768,
+            max_event_streams: 64,
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            shutdown_deadline: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Limits {
+    /// These limits, with the connection caps lowered to fit under
+    /// `open_files` (the process's file limit) with room for the database
+    /// and the listening socket.
+    pub fn fit_open_files(mut self, open_files: u64) -> Limits {
+        let room = usize::try_from(open_files.saturating_sub(64))
+            .unwrap_or(usize::MAX)
+            .max(8);
+        self.max_connections = self.max_connections.min(room);
+        // Projector pages may never take every connection.
+        self.max_event_streams = self.max_event_streams.min(self.max_connections / 4).max(1);
+        self
+    }
+}
+
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
@@ -66,7 +117,9 @@ impl Server {
         self.addr
     }
 
-    /// Stops accepting, closes event streams, waits for requests in flight.
+    /// Stops accepting, closes event streams and idle connections, waits for
+    /// requests in flight up to [`Limits::shutdown_deadline`], then drops
+    /// whatever is still open.
     pub async fn shutdown(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
         self.task.await.unwrap_or(Ok(()))
@@ -78,30 +131,165 @@ impl Server {
     }
 }
 
-/// Starts serving on `listener` (call within a tokio runtime).
+/// Starts serving on `listener` with the default [`Limits`] (call within a
+/// tokio runtime).
 pub fn start(
     listener: tokio::net::TcpListener,
     store: Store,
     config: Config,
 ) -> std::io::Result<Server> {
+    start_with_limits(listener, store, config, Limits::default())
+}
+
+/// Starts serving on `listener` (call within a tokio runtime).
+pub fn start_with_limits(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+    limits: Limits,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let app = Arc::new(App::new(store, config, stopped.clone()));
+    let app = Arc::new(App::new(store, config, limits, stopped.clone()));
     tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
     let router = router(app);
-    let mut shutdown = stopped;
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|s| *s).await;
-        })
-        .await
-    });
+    let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
     Ok(Server { addr, stop, task })
 }
+
+/// Accepts connections up to the cap (refusing the rest with a 503) and
+/// serves each with header and idle timeouts; on shutdown, closes what is
+/// idle and gives the rest until the deadline.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: Limits,
+    mut stopped: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    // Refusals are short, but bounded too: past this many, close at once.
+    let refusals = Arc::new(Semaphore::new(64));
+    let mut tasks = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|s| *s) => break,
+        };
+        while tasks.try_join_next().is_some() {}
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors, or the peer gave up: wait a moment
+                // instead of spinning.
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                ) {
+                    eprintln!("warning: accepting a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => {
+                tasks.spawn(connection(
+                    stream,
+                    peer,
+                    router.clone(),
+                    limits,
+                    stopped.clone(),
+                    slot,
+                ));
+            }
+            Err(_) => {
+                if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+                    tasks.spawn(async move {
+                        refuse_full(stream).await;
+                        drop(permit);
+                    });
+                }
+            }
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(limits.shutdown_deadline, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        eprintln!(
+            "closing {} connection(s) still open {} s after the shutdown began",
+            tasks.len(),
+            limits.shutdown_deadline.as_secs_f32()
+        );
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    Ok(())
+}
+
+/// Serves one connection (HTTP/1.1) until it closes, times out, or the
+/// server stops.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    limits: Limits,
+    mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let mut router = router.clone();
+        tower_service::Service::call(&mut router, request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // The header timeout also runs while a kept-alive connection waits for
+    // its next request: it is the idle timeout too.
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true)
+        .max_buf_size(MAX_BODY_BYTES * 2);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stopped.wait_for(|s| *s) => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
+}
+
+/// Answers a connection over the cap with a 503 and closes it.
+async fn refuse_full(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = serde_json::to_string(&ErrorBody::new(
+        RejectionKind::ServerFull,
+        "the workshop server has too many open connections: try again in a few seconds",
+    ))
+    .unwrap_or_default();
+    let response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: {FULL_RETRY_SECS}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        // Read what the client sent so far, so closing does not reset the
+        // connection before it reads the answer.
+        let mut buf = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf)).await;
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf)).await;
+    })
+    .await;
+}
+
+/// Retry-After for 503 answers when the server is full.
+const FULL_RETRY_SECS: u64 = 5;
 
 /// The routes (see README "Workshop server").
 fn router(app: Arc<App>) -> Router {
@@ -117,7 +305,12 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/reset", post(reset))
         .route("/api/export.csv", get(export_csv))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            request_timeout,
+        ))
         .with_state(app)
 }
 
@@ -173,10 +366,13 @@ struct App {
     /// Pushed boards.
     pushes: broadcast::Sender<Arc<str>>,
     stopped: watch::Receiver<bool>,
+    limits: Limits,
+    /// One permit per open event stream.
+    streams: Arc<Semaphore>,
 }
 
 impl App {
-    fn new(store: Store, config: Config, stopped: watch::Receiver<bool>) -> App {
+    fn new(store: Store, config: Config, limits: Limits, stopped: watch::Receiver<bool>) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
         let first = match store.board(TOP, Ranking::BestPerName) {
@@ -198,6 +394,8 @@ impl App {
             pushes,
             stopped,
             config,
+            limits,
+            streams: Arc::new(Semaphore::new(limits.max_event_streams)),
         }
     }
 
@@ -440,6 +638,29 @@ async fn not_found() -> ApiError {
     )
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        RejectionKind::NotFound,
+        "this endpoint does not take that method (see README: Workshop server)",
+    )
+}
+
+/// Bounds the time to read a request's body and answer it, so a client
+/// that trickles its body cannot hold a connection (event streams are
+/// answered at once and stream on).
+async fn request_timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.limits.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            RejectionKind::Timeout,
+            "the request took too long to arrive",
+        )
+        .into_response(),
+    }
+}
+
 async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
     Json(WorkshopInfo {
         server: "kiku".into(),
@@ -507,14 +728,30 @@ async fn board(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
     struct Feed {
         first: Option<Arc<str>>,
         pushes: broadcast::Receiver<Arc<str>>,
         stopped: watch::Receiver<bool>,
         app: Arc<App>,
+        /// Held while the stream is open.
+        _slot: OwnedSemaphorePermit,
     }
+    let slot = Arc::clone(&app.streams)
+        .try_acquire_owned()
+        .map_err(|_| ApiError {
+            retry_after: Some(FULL_RETRY_SECS),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                RejectionKind::ServerFull,
+                format!(
+                    "{} projector pages are open already: close one, or use GET /api/board",
+                    app.limits.max_event_streams
+                ),
+            )
+        })?;
     let feed = Feed {
+        _slot: slot,
         first: Some(app.snapshot()),
         pushes: app.pushes.subscribe(),
         stopped: app.stopped.clone(),
@@ -537,7 +774,7 @@ async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
         let event = Event::default().event("board").data(&*data);
         Some((Ok::<_, Infallible>(event), feed))
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
 async fn list_entries(
@@ -606,4 +843,235 @@ async fn export_csv(
         csv::export(&entries),
     )
         .into_response())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub(crate) const CODE: &str = "TEST42";
+    pub(crate) const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// A server on 127.0.0.1 with these limits.
+    pub(crate) async fn serve(limits: Limits) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            code: CODE.into(),
+            token: TOKEN.into(),
+            join_url: format!("http://{addr}/"),
+            scenarios: Scenarios::new([crate::server_tests_fixture()]),
+            rate_limit: None,
+        };
+        start_with_limits(listener, Store::open_in_memory().unwrap(), config, limits).unwrap()
+    }
+
+    /// Limits small enough for tests to reach.
+    pub(crate) fn quick() -> Limits {
+        Limits {
+            header_timeout: Duration::from_millis(300),
+            shutdown_deadline: Duration::from_millis(300),
+            ..Limits::default()
+        }
+    }
+
+    /// Reads until the peer closes (or 5 s pass); returns what came and
+    /// whether it closed.
+    pub(crate) async fn read_to_close(stream: &mut TcpStream) -> (String, bool) {
+        let mut got = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await
+        .is_ok();
+        (String::from_utf8_lossy(&got).into_owned(), closed)
+    }
+
+    /// One request on its own connection (`Connection: close`): the status
+    /// and the body.
+    pub(crate) async fn http(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        head.push_str(body);
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let (answer, closed) = read_to_close(&mut stream).await;
+        assert!(closed, "no answer to {method} {path}: {answer}");
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// POSTs JSON.
+    pub(crate) async fn post_json(
+        addr: SocketAddr,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend_from_slice(extra);
+        let (status, body) = http(addr, "POST", path, &headers, &body.to_string()).await;
+        (status, parse(&body))
+    }
+
+    /// The JSON of a body (chunked bodies: the part in braces).
+    pub(crate) fn parse(body: &str) -> serde_json::Value {
+        let start = body.find('{').unwrap_or(0);
+        let end = body.rfind('}').map_or(body.len(), |e| e + 1);
+        serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn half_a_request_and_idle_connections_are_closed() {
+        let server = serve(quick()).await;
+        let started = Instant::now();
+        let mut half = TcpStream::connect(server.addr()).await.unwrap();
+        half.write_all(b"G").await.unwrap();
+        let mut idle = TcpStream::connect(server.addr()).await.unwrap();
+        let (_, closed) = read_to_close(&mut half).await;
+        assert!(closed, "a half request stays open");
+        let (_, closed) = read_to_close(&mut idle).await;
+        assert!(closed, "an idle connection stays open");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        // A kept-alive connection is closed when idle too.
+        let mut kept = TcpStream::connect(server.addr()).await.unwrap();
+        kept.write_all(b"GET /api/workshop HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let (answer, closed) = read_to_close(&mut kept).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(closed);
+        tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_has_a_deadline() {
+        let server = serve(Limits {
+            header_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(60),
+            ..quick()
+        })
+        .await;
+        // Half a request line, and a request whose body never comes.
+        let mut half = TcpStream::connect(server.addr()).await.unwrap();
+        half.write_all(b"G").await.unwrap();
+        let mut slow = TcpStream::connect(server.addr()).await.unwrap();
+        slow.write_all(
+            b"POST /api/join HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+        let mut events = TcpStream::connect(server.addr()).await.unwrap();
+        events
+            .write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+            .await
+            .expect("the shutdown waits forever")
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        for stream in [&mut half, &mut slow, &mut events] {
+            let (_, closed) = read_to_close(stream).await;
+            assert!(closed);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connections_and_event_streams_are_capped() {
+        let server = serve(Limits {
+            max_connections: 4,
+            max_event_streams: 2,
+            header_timeout: Duration::from_secs(30),
+            ..quick()
+        })
+        .await;
+        let addr = server.addr();
+        let mut streams = Vec::new();
+        for _ in 0..2 {
+            let mut s = TcpStream::connect(addr).await.unwrap();
+            s.write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let mut buf = [0u8; 1024];
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+            streams.push(s);
+        }
+        // A third projector page is turned away; trainees are still served.
+        let (status, body) = http(addr, "GET", "/api/events", &[], "").await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(parse(&body)["kind"], "server_full");
+        let (status, _) = http(addr, "GET", "/api/workshop", &[], "").await;
+        assert_eq!(status, 200);
+        let join = serde_json::json!({"code": CODE, "nickname": "ann"});
+        assert_eq!(post_json(addr, "/api/join", &[], &join).await.0, 200);
+        // Two idle connections fill the server: the next gets a clear 503.
+        for _ in 0..2 {
+            streams.push(TcpStream::connect(addr).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (status, body) = http(addr, "GET", "/api/workshop", &[], "").await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(parse(&body)["kind"], "server_full");
+        // A closed stream frees its place.
+        streams.clear();
+        let served = async {
+            loop {
+                if http(addr, "GET", "/api/workshop", &[], "").await.0 == 200 {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), served)
+            .await
+            .unwrap();
+        server.shutdown().await.unwrap();
+    }
+
+    #[test]
+    fn caps_fit_the_open_file_limit() {
+        let fitted = Limits::default().fit_open_files(256);
+        assert_eq!(fitted.max_connections, 192);
+        assert_eq!(fitted.max_event_streams, 48);
+        assert_eq!(Limits::default().fit_open_files(1 << 20), Limits::default());
+        assert!(Limits::default().fit_open_files(0).max_connections >= 8);
+    }
 }
