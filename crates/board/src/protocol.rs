@@ -194,11 +194,15 @@ pub enum RejectionKind {
     ServerFull,
     /// The request took too long to arrive (408).
     Timeout,
+    /// A body that is not `Content-Type: application/json` (415).
+    UnsupportedMediaType,
+    /// A query string that cannot be read, e.g. `?token=` twice (400).
+    BadQuery,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 20] = [
+    pub const ALL: [RejectionKind; 22] = [
         RejectionKind::BadNickname,
         RejectionKind::WrongCode,
         RejectionKind::MalformedJson,
@@ -219,6 +223,8 @@ impl RejectionKind {
         RejectionKind::BadAddress,
         RejectionKind::ServerFull,
         RejectionKind::Timeout,
+        RejectionKind::UnsupportedMediaType,
+        RejectionKind::BadQuery,
     ];
 
     /// The kind as it goes on the wire, e.g. `bad_nickname`.
@@ -244,6 +250,8 @@ impl RejectionKind {
             RejectionKind::BadAddress => "bad_address",
             RejectionKind::ServerFull => "server_full",
             RejectionKind::Timeout => "timeout",
+            RejectionKind::UnsupportedMediaType => "unsupported_media_type",
+            RejectionKind::BadQuery => "bad_query",
         }
     }
 }
@@ -468,6 +476,8 @@ mod tests {
             "bad_address",
             "server_full",
             "timeout",
+            "unsupported_media_type",
+            "bad_query",
         ];
         assert_eq!(RejectionKind::ALL.len(), expected.len());
         for (kind, text) in RejectionKind::ALL.into_iter().zip(expected) {
@@ -503,7 +513,9 @@ mod tests {
                 | RejectionKind::Internal
                 | RejectionKind::BadAddress
                 | RejectionKind::ServerFull
-                | RejectionKind::Timeout => {}
+                | RejectionKind::Timeout
+                | RejectionKind::UnsupportedMediaType
+                | RejectionKind::BadQuery => {}
             }
         }
         assert_eq!(

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -566,8 +566,11 @@ impl From<Rejection> for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
+        // The details are for the facilitator's terminal, not for clients.
         eprintln!("error: {e}");
-        ApiError::internal(format!("the server could not store this: {e}"))
+        ApiError::internal(
+            "the server could not store this: the database failed (see the server's terminal)",
+        )
     }
 }
 
@@ -584,10 +587,31 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Parses a JSON body, turning every failure into a clear 4xx.
+/// True for `application/json`, with or without parameters
+/// (`; charset=utf-8`), in any case.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Parses a JSON body, turning every failure into a clear 4xx. Only
+/// `Content-Type: application/json` is read: a browser cannot send that
+/// to another site without asking it first (CORS preflight), so a web page
+/// cannot post forms or text here behind a trainee's back.
 fn parse_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    if !is_json(headers) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            RejectionKind::UnsupportedMediaType,
+            "send the body as JSON with `Content-Type: application/json`",
+        ));
+    }
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -621,6 +645,28 @@ fn parse_body<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Default, Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+}
+
+/// The `?token=` query, or a JSON 400 when it cannot be read (e.g. the
+/// token given twice).
+struct TokenParam(TokenQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for TokenParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<TokenParam, ApiError> {
+        match Query::<TokenQuery>::from_request_parts(parts, state).await {
+            Ok(Query(query)) => Ok(TokenParam(query)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                RejectionKind::BadQuery,
+                "the query string cannot be read: give `?token=` once at most",
+            )),
+        }
+    }
 }
 
 async fn projector() -> impl IntoResponse {
@@ -671,10 +717,11 @@ async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
 async fn join(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Joined>, ApiError> {
     app.limit(peer)?;
-    let request: JoinRequest = parse_body(body)?;
+    let request: JoinRequest = parse_body(&headers, body)?;
     app.check_code(&request.code)?;
     let nickname = rescore::check_nickname(&request.nickname)?;
     let name = nickname.clone();
@@ -689,10 +736,11 @@ async fn join(
 async fn submit(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     app.limit(peer)?;
-    let submission: Submission = parse_body(body)?;
+    let submission: Submission = parse_body(&headers, body)?;
     app.check_code(&submission.code)?;
     let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
     let inserted = app
@@ -780,7 +828,7 @@ async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiErr
 async fn list_entries(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Json<EntryList>, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
@@ -790,7 +838,7 @@ async fn list_entries(
 async fn remove_entry(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
     Path(id): Path<String>,
 ) -> Result<Json<Removed<Entry>>, ApiError> {
     app.authorize(&headers, &query)?;
@@ -817,7 +865,7 @@ async fn remove_entry(
 async fn reset(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Json<Removed<u64>>, ApiError> {
     app.authorize(&headers, &query)?;
     let removed = app.db.call(|s| s.reset()).await??;
@@ -828,7 +876,7 @@ async fn reset(
 async fn export_csv(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
@@ -1063,6 +1111,58 @@ pub(crate) mod tests {
         tokio::time::timeout(Duration::from_secs(5), served)
             .await
             .unwrap();
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_json_bodies_are_read() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let join = serde_json::json!({"code": CODE, "nickname": "ann"}).to_string();
+        for path in ["/api/join", "/api/submissions"] {
+            for content_type in [
+                None,
+                Some("text/plain"),
+                Some("text/plain;charset=UTF-8"),
+                Some("application/x-www-form-urlencoded"),
+                Some("multipart/form-data; boundary=x"),
+                Some("application/jsonp"),
+            ] {
+                let headers: Vec<(&str, &str)> = content_type
+                    .map(|t| ("content-type", t))
+                    .into_iter()
+                    .collect();
+                let (status, body) = http(addr, "POST", path, &headers, &join).await;
+                assert_eq!(status, 415, "{path} {content_type:?}: {body}");
+                let body = parse(&body);
+                assert_eq!(body["kind"], "unsupported_media_type", "{body}");
+                assert!(body["error"].as_str().unwrap().contains("application/json"));
+            }
+        }
+        let headers = [("content-type", "Application/JSON; charset=utf-8")];
+        let (status, body) = http(addr, "POST", "/api/join", &headers, &join).await;
+        assert_eq!(status, 200, "{body}");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_error_is_json() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let twice = format!("/api/export.csv?token={TOKEN}&token={TOKEN}");
+        let (status, body) = http(addr, "GET", &twice, &[], "").await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(parse(&body)["kind"], "bad_query", "{body}");
+        let (status, body) = http(addr, "GET", "/api/entries?token=a&token=b", &[], "").await;
+        assert_eq!(
+            (status, parse(&body)["kind"].as_str()),
+            (400, Some("bad_query"))
+        );
+        let (status, body) = http(addr, "PUT", "/api/join", &[], "").await;
+        assert_eq!(status, 405, "{body}");
+        assert!(parse(&body)["error"].is_string(), "{body}");
+        let once = format!("/api/export.csv?token={TOKEN}");
+        assert_eq!(http(addr, "GET", &once, &[], "").await.0, 200);
         server.shutdown().await.unwrap();
     }
 

@@ -75,9 +75,16 @@ WHERE nickname = ?1 GROUP BY nickname";
 /// A database error, in words.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// SQLite said no.
-    #[error("leaderboard database: {0}")]
+    /// SQLite said no (the message without the SQL it was about).
+    #[error("leaderboard database: {}", short(.0))]
     Sqlite(#[from] rusqlite::Error),
+    /// The file is an SQLite database, but not one Kiku can use: its
+    /// tables are someone else's (SQLite's words, without the schema).
+    #[error(
+        "this file is not a Kiku leaderboard database (its tables differ: {0}); \
+         choose another file with --db"
+    )]
+    Foreign(String),
     /// The folder for the database could not be made.
     #[error("leaderboard database folder {path}: {source}")]
     Folder {
@@ -89,6 +96,22 @@ pub enum StoreError {
     /// The file was written by a newer Kiku.
     #[error("the leaderboard database has schema version {0}; this Kiku knows {SCHEMA_VERSION}")]
     NewerSchema(i64),
+}
+
+/// SQLite's message for `e`, without the statement it was about (an error
+/// in the schema would otherwise print the whole schema).
+fn short(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(code, Some(msg)) => format!("{msg} ({:?})", code.code),
+        other => {
+            let text = other.to_string();
+            match text.char_indices().nth(200) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        }
+    }
 }
 
 /// A finished, scored 1on1 ready to be stored: who, under which
@@ -270,7 +293,8 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema(version));
         }
-        conn.execute_batch(SCHEMA)?;
+        let foreign = |e: rusqlite::Error| StoreError::Foreign(short(&e));
+        conn.execute_batch(SCHEMA).map_err(foreign)?;
         // Derived data: rebuilt on every open, so it can never drift.
         conn.execute_batch(
             "BEGIN;
@@ -279,7 +303,11 @@ impl Store {
              SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
              FROM best GROUP BY nickname;
              COMMIT;",
-        )?;
+        )
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            foreign(e)
+        })?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Store { conn })
     }
@@ -773,6 +801,35 @@ mod tests {
                 .overall
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_foreign_schema_is_refused_in_one_line() {
+        let dir = std::env::temp_dir().join(format!("kiku-foreign-{}", std::process::id()));
+        let path = dir.join("other.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, secret_column TEXT);
+             CREATE TABLE totals (who TEXT);",
+        )
+        .unwrap();
+        drop(conn);
+        let e = Store::open(&path)
+            .err()
+            .expect("a foreign schema is refused");
+        let text = e.to_string();
+        assert!(matches!(e, StoreError::Foreign(_)), "{text}");
+        assert!(
+            text.starts_with("this file is not a Kiku leaderboard database"),
+            "{text}"
+        );
+        for leaked in ["CREATE", "secret_column", "best_by_score", "\n"] {
+            assert!(!text.contains(leaked), "{leaked} in {text}");
+        }
+        assert!(text.len() < 200, "{text}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
