@@ -23,10 +23,16 @@ use serde::Deserialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast, oneshot, watch};
 use tokio::task::JoinSet;
 
-use crate::protocol::{EntryList, ErrorBody, RejectionKind, Removed, Submission};
+use crate::protocol::{
+    EntryList, ErrorBody, KickRequest, Kicked, PLAYER_HEADER, PlayerList, RejectionKind, Removed,
+    RenameRequest, Renamed, Submission,
+};
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::rescore::{self, Rejection, Scenarios};
-use crate::store::{Board, Entry, Ranking, ScenarioBoard, Store, now_ms};
+use crate::store::{
+    Board, Entry, JoinOutcome, Player, Ranking, RenameOutcome, ScenarioBoard, Store, StoreError,
+    now_ms,
+};
 use crate::{csv, page};
 
 /// The messages this server answers with, now in [`crate::protocol`];
@@ -304,6 +310,9 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/entries/{id}", delete(remove_entry))
         .route("/api/reset", post(reset))
         .route("/api/export.csv", get(export_csv))
+        .route("/api/players", get(list_players))
+        .route("/api/players/rename", post(rename_player))
+        .route("/api/players/kick", post(kick_player))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -357,6 +366,9 @@ struct App {
     db: Db,
     config: Config,
     limiter: Option<Mutex<Limiter>>,
+    /// Joins have their own allowance, so joining never uses up a
+    /// trainee's submissions.
+    join_limiter: Option<Mutex<Limiter>>,
     /// Signalled after every change to the board.
     changed: Notify,
     /// Entries stored since the last push (highlighted on the projector).
@@ -374,6 +386,7 @@ struct App {
 impl App {
     fn new(store: Store, config: Config, limits: Limits, stopped: watch::Receiver<bool>) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
+        let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
         let first = match store.board(TOP, Ranking::BestPerName) {
             Ok(board) => board,
@@ -388,6 +401,7 @@ impl App {
         App {
             db: Db::spawn(store),
             limiter,
+            join_limiter,
             changed: Notify::new(),
             fresh: Mutex::new(Vec::new()),
             snapshot: RwLock::new(Arc::from(first)),
@@ -400,7 +414,15 @@ impl App {
     }
 
     fn limit(&self, peer: SocketAddr) -> Result<(), ApiError> {
-        let Some(limiter) = &self.limiter else {
+        Self::limit_with(self.limiter.as_ref(), peer)
+    }
+
+    fn limit_join(&self, peer: SocketAddr) -> Result<(), ApiError> {
+        Self::limit_with(self.join_limiter.as_ref(), peer)
+    }
+
+    fn limit_with(limiter: Option<&Mutex<Limiter>>, peer: SocketAddr) -> Result<(), ApiError> {
+        let Some(limiter) = limiter else {
             return Ok(());
         };
         let mut limiter = limiter.lock().unwrap_or_else(|e| e.into_inner());
@@ -720,17 +742,74 @@ async fn join(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Joined>, ApiError> {
-    app.limit(peer)?;
+    app.limit_join(peer)?;
     let request: JoinRequest = parse_body(&headers, body)?;
     app.check_code(&request.code)?;
     let nickname = rescore::check_nickname(&request.nickname)?;
     let name = nickname.clone();
-    let taken = app.db.call(move |s| s.has_nickname(&name)).await??;
-    Ok(Json(Joined {
-        nickname,
-        taken,
-        scenarios: app.config.scenarios.infos(),
-    }))
+    let given = request.player.filter(|t| !t.is_empty() && t.len() <= 128);
+    match app
+        .db
+        .call(move |s| s.join_player(&name, given.as_deref()))
+        .await??
+    {
+        JoinOutcome::Joined {
+            nickname,
+            token,
+            taken,
+        } => Ok(Json(Joined {
+            nickname,
+            taken,
+            scenarios: app.config.scenarios.infos(),
+            player: token,
+        })),
+        JoinOutcome::Taken(holder) => Err(name_taken(&nickname, &holder)),
+    }
+}
+
+/// The refusal of a nickname another player holds (or one like it).
+fn name_taken(wanted: &str, holder: &str) -> ApiError {
+    let message = if wanted == holder {
+        format!(
+            "「{wanted}」は使われています。別の名前にしてください / \
+             \"{wanted}\" is taken in this workshop: pick another nickname"
+        )
+    } else {
+        format!(
+            "「{wanted}」は「{holder}」と見分けにくいため使えません / \
+             \"{wanted}\" looks too much like \"{holder}\", already in this workshop: pick another nickname"
+        )
+    };
+    ApiError::new(StatusCode::CONFLICT, RejectionKind::NicknameTaken, message)
+}
+
+/// The player a submission's token names.
+async fn player_of(app: &App, headers: &HeaderMap) -> Result<String, ApiError> {
+    let refused = |message: &str| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            RejectionKind::BadPlayer,
+            message.to_string(),
+        )
+    };
+    let token = headers
+        .get(PLAYER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(|| {
+            refused("join the workshop first: a submission needs the player token from POST /api/join (header X-Kiku-Player)")
+        })?
+        .to_string();
+    match app.db.call(move |s| s.player(&token)).await?? {
+        Some(Player {
+            nickname,
+            kicked: false,
+        }) => Ok(nickname),
+        _ => Err(refused(
+            "this player token is not known here: join the workshop again",
+        )),
+    }
 }
 
 async fn submit(
@@ -743,6 +822,9 @@ async fn submit(
     let submission: Submission = parse_body(&headers, body)?;
     app.check_code(&submission.code)?;
     let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
+    // The token decides whose entry it is (after a rename by the
+    // facilitator, the game may still send the old nickname).
+    new.nickname = player_of(&app, &headers).await?;
     let inserted = app
         .db
         .call(move |s| {
@@ -751,7 +833,15 @@ async fn submit(
             new.finished.finished_ms = now_ms();
             s.insert(&new)
         })
-        .await??;
+        .await?
+        .map_err(|e| match e {
+            StoreError::SubmissionTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                RejectionKind::BadId,
+                "this submission id is in use: send the 1on1 with a new id",
+            ),
+            other => other.into(),
+        })?;
     let status = if inserted.duplicate {
         StatusCode::OK
     } else {
@@ -871,6 +961,71 @@ async fn reset(
     let removed = app.db.call(|s| s.reset()).await??;
     app.changed(None);
     Ok(Json(Removed { removed }))
+}
+
+async fn list_players(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+) -> Result<Json<PlayerList>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let players = app.db.call(|s| s.players()).await??;
+    Ok(Json(PlayerList { players }))
+}
+
+async fn rename_player(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Renamed>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let request: RenameRequest = parse_body(&headers, body)?;
+    let to = rescore::check_nickname(&request.to)?;
+    let (from, new) = (request.from.clone(), to.clone());
+    match app.db.call(move |s| s.rename_player(&from, &new)).await?? {
+        RenameOutcome::Renamed => {
+            app.changed(None);
+            Ok(Json(Renamed {
+                from: request.from,
+                to,
+            }))
+        }
+        RenameOutcome::Taken(holder) => Err(name_taken(&to, &holder)),
+        RenameOutcome::NoSuchPlayer => Err(no_player(&request.from)),
+    }
+}
+
+async fn kick_player(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Kicked>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let request: KickRequest = parse_body(&headers, body)?;
+    let name = request.nickname.clone();
+    match app.db.call(move |s| s.kick_player(&name)).await?? {
+        Some(removed) => {
+            app.changed(None);
+            Ok(Json(Kicked {
+                kicked: request.nickname,
+                removed,
+            }))
+        }
+        None => Err(no_player(&request.nickname)),
+    }
+}
+
+fn no_player(nickname: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        RejectionKind::NoPlayer,
+        format!(
+            "no player is called `{}` (GET /api/players lists them)",
+            nickname.chars().take(40).collect::<String>()
+        ),
+    )
 }
 
 async fn export_csv(
@@ -1163,6 +1318,195 @@ pub(crate) mod tests {
         assert!(parse(&body)["error"].is_string(), "{body}");
         let once = format!("/api/export.csv?token={TOKEN}");
         assert_eq!(http(addr, "GET", &once, &[], "").await.0, 200);
+        server.shutdown().await.unwrap();
+    }
+
+    /// A finished session for the test scenario, as `nickname`.
+    pub(crate) fn finished(nickname: &str, id: &str) -> serde_json::Value {
+        let scenarios = Scenarios::new([crate::server_tests_fixture()]);
+        let info = &scenarios.infos()[0];
+        serde_json::json!({
+            "id": id, "code": CODE, "nickname": nickname, "scenario": info.id,
+            "hash": info.hash, "seed": 5, "choices": ["reflect_unsure", "ask_being", "autonomy"],
+        })
+    }
+
+    async fn join(addr: SocketAddr, nickname: &str) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({"code": CODE, "nickname": nickname});
+        post_json(addr, "/api/join", &[], &body).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn players_own_their_nicknames_and_submission_ids() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let (status, alice) = join(addr, "alice").await;
+        assert_eq!(status, 200, "{alice}");
+        let alice = alice["player"].as_str().unwrap().to_string();
+        assert_eq!(alice.len(), 32);
+        // Lookalikes of a name in use cannot join.
+        for twin in ["alice", "аlice", "ali\u{2060}ce", "ALICE", "ａｌｉｃｅ"] {
+            let (status, body) = join(addr, twin).await;
+            assert!(status == 409 || status == 400, "{twin}: {status} {body}");
+        }
+        assert_eq!(join(addr, "аlice").await.1["kind"], "nickname_taken");
+        // Joining again with her token keeps it.
+        let again = serde_json::json!({"code": CODE, "nickname": "alice", "player": alice});
+        let (status, body) = post_json(addr, "/api/join", &[], &again).await;
+        assert_eq!(
+            (status, body["player"].as_str()),
+            (200, Some(alice.as_str()))
+        );
+
+        // Submissions need a token, and the token decides the nickname.
+        let sub = finished("alice", "sub-alice-1");
+        let (status, body) = post_json(addr, "/api/submissions", &[], &sub).await;
+        assert_eq!(
+            (status, body["kind"].as_str()),
+            (401, Some("bad_player")),
+            "{body}"
+        );
+        let wrong = [("x-kiku-player", "0000")];
+        let (status, body) = post_json(addr, "/api/submissions", &wrong, &sub).await;
+        assert_eq!(
+            (status, body["kind"].as_str()),
+            (401, Some("bad_player")),
+            "{body}"
+        );
+        let hers = [("x-kiku-player", alice.as_str())];
+        let (status, body) = post_json(addr, "/api/submissions", &hers, &sub).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = post_json(addr, "/api/submissions", &hers, &sub).await;
+        assert_eq!(
+            (status, body["duplicate"].as_bool()),
+            (200, Some(true)),
+            "{body}"
+        );
+
+        // Bob replays her submission id under his name: refused, and
+        // nothing of hers comes back.
+        let (_, bob) = join(addr, "bob").await;
+        let bob = bob["player"].as_str().unwrap().to_string();
+        let his = [("x-kiku-player", bob.as_str())];
+        for nickname in ["bob", "alice"] {
+            let (status, raw) = http(
+                addr,
+                "POST",
+                "/api/submissions",
+                &[("content-type", "application/json"), his[0]],
+                &finished(nickname, "sub-alice-1").to_string(),
+            )
+            .await;
+            assert_eq!(status, 409, "{raw}");
+            assert_eq!(parse(&raw)["kind"], "bad_id");
+            for secret in ["alice", "reflect_unsure", "\"seed\"", "overall"] {
+                assert!(!raw.contains(secret), "{secret} revealed: {raw}");
+            }
+        }
+        // Claiming her nickname in the body does not make his entry hers.
+        let (status, body) = post_json(
+            addr,
+            "/api/submissions",
+            &his,
+            &finished("alice", "sub-bob-1"),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["entry"]["nickname"], "bob");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_facilitator_renames_and_kicks() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let (_, body) = join(addr, "rude").await;
+        let token = body["player"].as_str().unwrap().to_string();
+        let theirs = [("x-kiku-player", token.as_str())];
+        let (status, _) =
+            post_json(addr, "/api/submissions", &theirs, &finished("rude", "r1")).await;
+        assert_eq!(status, 201);
+        let auth = format!("Bearer {TOKEN}");
+        let facilitator = [("authorization", auth.as_str())];
+        let rename = serde_json::json!({"from": "rude", "to": "Polite"});
+        let (status, body) = post_json(addr, "/api/players/rename", &[], &rename).await;
+        assert_eq!((status, body["kind"].as_str()), (401, Some("unauthorized")));
+        let (status, body) = post_json(addr, "/api/players/rename", &facilitator, &rename).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["to"], "Polite");
+        // The player's token follows the new name.
+        let (status, body) =
+            post_json(addr, "/api/submissions", &theirs, &finished("rude", "r2")).await;
+        assert_eq!(
+            (status, body["entry"]["nickname"].as_str()),
+            (201, Some("Polite"))
+        );
+        let abusive = serde_json::json!({"from": "Polite", "to": "fuck"});
+        let (status, body) = post_json(addr, "/api/players/rename", &facilitator, &abusive).await;
+        assert_eq!((status, body["kind"].as_str()), (400, Some("bad_nickname")));
+        let kick = serde_json::json!({"nickname": "Polite"});
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &kick).await;
+        assert_eq!((status, body["removed"].as_u64()), (200, Some(2)), "{body}");
+        let (status, _) = post_json(addr, "/api/submissions", &theirs, &finished("x", "r3")).await;
+        assert_eq!(status, 401);
+        assert_eq!(join(addr, "polite").await.0, 409);
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &kick).await;
+        assert_eq!(status, 200, "{body}");
+        let nobody = serde_json::json!({"nickname": "nobody"});
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &nobody).await;
+        assert_eq!((status, body["kind"].as_str()), (404, Some("no_player")));
+        let (status, body) = http(addr, "GET", "/api/players", &facilitator, "").await;
+        assert_eq!(status, 200);
+        assert_eq!(parse(&body)["players"][0]["kicked"], true);
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_games_client_keeps_and_sends_its_token() {
+        use crate::client::{Client, Queue, SendError};
+        let server = serve(quick()).await;
+        let addr = server.addr().to_string();
+        let dir = std::env::temp_dir().join(format!("kiku-client-token-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let outbox = dir.join("outbox.json");
+        let finished_as = |nickname: &str| -> Submission {
+            let mut sub: Submission = serde_json::from_value(finished(nickname, "x")).unwrap();
+            sub.id = Some(crate::client::new_submission_id());
+            sub
+        };
+        let (players_file, outcome) = tokio::task::spawn_blocking(move || {
+            // As the game does it: join, then submit through the queue.
+            let _queue = Queue::open(&outbox);
+            let joined = Client::new(&addr).unwrap().join(CODE, " Kenji ").unwrap();
+            assert_eq!(joined.player.len(), 32);
+            let mut queue = Queue::open(&outbox);
+            queue.push(&addr, finished_as("Kenji")).unwrap();
+            let report = queue.flush();
+            assert_eq!(report.accepted.len(), 1, "{report:?}");
+            // A restarted game reads its token back from players.json.
+            crate::client::forget_players_in_memory();
+            let _queue = Queue::open(&outbox);
+            let again = Client::new(&addr)
+                .unwrap()
+                .submit(&finished_as("Kenji"))
+                .unwrap();
+            assert_eq!(again.entry.nickname, "Kenji");
+            // Someone else's lookalike is refused for good.
+            let other = Client::new(&addr).unwrap().submit(&finished_as("KENJI"));
+            let players_file = std::fs::read_to_string(dir.join("players.json")).unwrap();
+            let _ = std::fs::remove_dir_all(&dir);
+            (players_file, other)
+        })
+        .await
+        .unwrap();
+        assert!(players_file.contains("Kenji"), "{players_file}");
+        match outcome {
+            Err(SendError::Rejected {
+                status: 409, kind, ..
+            }) => assert_eq!(kind, "nickname_taken"),
+            other => panic!("{other:?}"),
+        }
         server.shutdown().await.unwrap();
     }
 
