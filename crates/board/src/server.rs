@@ -783,33 +783,34 @@ fn name_taken(wanted: &str, holder: &str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, RejectionKind::NicknameTaken, message)
 }
 
-/// The player a submission's token names.
-async fn player_of(app: &App, headers: &HeaderMap) -> Result<String, ApiError> {
-    let refused = |message: &str| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            RejectionKind::BadPlayer,
-            message.to_string(),
-        )
-    };
-    let token = headers
+/// The player token a submission carries (header [`PLAYER_HEADER`]).
+fn player_token(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
         .get(PLAYER_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 128)
+        .map(str::to_string)
         .ok_or_else(|| {
-            refused("join the workshop first: a submission needs the player token from POST /api/join (header X-Kiku-Player)")
-        })?
-        .to_string();
-    match app.db.call(move |s| s.player(&token)).await?? {
-        Some(Player {
-            nickname,
-            kicked: false,
-        }) => Ok(nickname),
-        _ => Err(refused(
-            "this player token is not known here: join the workshop again",
-        )),
-    }
+            bad_player(
+                "join the workshop first: a submission needs the player token \
+                 from POST /api/join (header X-Kiku-Player)",
+            )
+        })
+}
+
+fn bad_player(message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        RejectionKind::BadPlayer,
+        message.to_string(),
+    )
+}
+
+/// Why a submission was not stored, on the database thread.
+enum NotStored {
+    UnknownPlayer,
+    Store(StoreError),
 }
 
 async fn submit(
@@ -822,25 +823,35 @@ async fn submit(
     let submission: Submission = parse_body(&headers, body)?;
     app.check_code(&submission.code)?;
     let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
-    // The token decides whose entry it is (after a rename by the
-    // facilitator, the game may still send the old nickname).
-    new.nickname = player_of(&app, &headers).await?;
+    let token = player_token(&headers)?;
     let inserted = app
         .db
         .call(move |s| {
+            // The token decides whose entry it is (after a rename by the
+            // facilitator, the game may still send the old nickname).
+            match s.player(&token).map_err(NotStored::Store)? {
+                Some(Player {
+                    nickname,
+                    kicked: false,
+                }) => new.nickname = nickname,
+                _ => return Err(NotStored::UnknownPlayer),
+            }
             // Timed as it is stored, on the one writer thread: entries are
             // timed in the order they are stored.
             new.finished.finished_ms = now_ms();
-            s.insert(&new)
+            s.insert(&new).map_err(NotStored::Store)
         })
         .await?
         .map_err(|e| match e {
-            StoreError::SubmissionTaken => ApiError::new(
+            NotStored::UnknownPlayer => {
+                bad_player("this player token is not known here: join the workshop again")
+            }
+            NotStored::Store(StoreError::SubmissionTaken) => ApiError::new(
                 StatusCode::CONFLICT,
                 RejectionKind::BadId,
                 "this submission id is in use: send the 1on1 with a new id",
             ),
-            other => other.into(),
+            NotStored::Store(other) => other.into(),
         })?;
     let status = if inserted.duplicate {
         StatusCode::OK
