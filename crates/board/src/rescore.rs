@@ -45,9 +45,18 @@ impl Rejection {
 /// format or direction-changing characters, no abusive words. Returns the
 /// name as it will be shown.
 pub fn check_nickname(raw: &str) -> Result<String, Rejection> {
-    use crate::nickname::{Problem, normalize};
+    crate::nickname::normalize(raw, NICKNAME_MAX_CHARS).map_err(nickname_rejection)
+}
+
+/// [`check_nickname`] without the block list (the facilitator's renames).
+pub fn check_nickname_any_words(raw: &str) -> Result<String, Rejection> {
+    crate::nickname::normalize_any_words(raw, NICKNAME_MAX_CHARS).map_err(nickname_rejection)
+}
+
+fn nickname_rejection(problem: crate::nickname::Problem) -> Rejection {
+    use crate::nickname::Problem;
     let bad = |m: String| Rejection::new(400, RejectionKind::BadNickname, m);
-    normalize(raw, NICKNAME_MAX_CHARS).map_err(|problem| match problem {
+    match problem {
         Problem::Empty => bad("the nickname is empty: type 1 to 24 characters".into()),
         Problem::TooLong(chars) => bad(format!(
             "the nickname has {chars} characters; at most {NICKNAME_MAX_CHARS} are allowed"
@@ -62,7 +71,7 @@ pub fn check_nickname(raw: &str) -> Result<String, Rejection> {
              別のニックネームにしてください"
                 .into(),
         ),
-    })
+    }
 }
 
 /// Checks a client submission id.
