@@ -1192,6 +1192,40 @@ pub(crate) mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn event_streams_outlive_the_header_and_request_timeouts() {
+        let server = serve(Limits {
+            header_timeout: Duration::from_millis(200),
+            request_timeout: Duration::from_millis(200),
+            ..quick()
+        })
+        .await;
+        let mut events = TcpStream::connect(server.addr()).await.unwrap();
+        events
+            .write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), events.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        // Still open: reading waits (no end of stream) until the board changes.
+        let waited = tokio::time::timeout(Duration::from_millis(300), async {
+            loop {
+                match events.read(&mut buf).await {
+                    Ok(0) | Err(_) => return false,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(waited.is_err(), "the event stream was closed");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn shutdown_has_a_deadline() {
         let server = serve(Limits {
             header_timeout: Duration::from_secs(60),
