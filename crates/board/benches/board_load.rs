@@ -112,12 +112,13 @@ async fn client(
     bodies: Vec<Vec<u8>>,
     start: tokio::time::Instant,
     pace: Option<(Duration, Duration)>,
+    player: String,
 ) -> Vec<Duration> {
     let mut latencies = Vec::with_capacity(bodies.len());
     let mut buf = Vec::with_capacity(8192);
     for (i, body) in bodies.into_iter().enumerate() {
         let mut request = format!(
-            "POST /api/submissions HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST /api/submissions HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nX-Kiku-Player: {player}\r\nContent-Length: {}\r\n\r\n",
             body.len()
         )
         .into_bytes();
@@ -196,7 +197,14 @@ fn main() {
 
     let db_dir = std::env::temp_dir().join(format!("kiku-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&db_dir);
-    let store = Store::open(&db_dir.join("bench.db")).expect("database");
+    let mut store = Store::open(&db_dir.join("bench.db")).expect("database");
+    // Every trainee has joined (with a token of the bench's choosing).
+    let player = |c: usize| format!("bench-player-{c:019}");
+    for c in 0..clients {
+        store
+            .join_player(&format!("trainee {c}"), Some(&player(c)))
+            .expect("join");
+    }
 
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -259,7 +267,7 @@ fn main() {
                 .into_iter()
                 .zip(streams)
                 .enumerate()
-                .map(|(c, (b, stream))| tokio::spawn(client(stream, b, start, pace(c))))
+                .map(|(c, (b, stream))| tokio::spawn(client(stream, b, start, pace(c), player(c))))
                 .collect();
             let mut all = Vec::new();
             for t in tasks {

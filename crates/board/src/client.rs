@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    Accepted, ErrorBody, JoinRequest, Joined, RejectionKind, Submission, WorkshopInfo,
+    Accepted, ErrorBody, JoinRequest, Joined, PLAYER_HEADER, RejectionKind, Submission,
+    WorkshopInfo,
 };
 use kiku_core::Finished;
 
@@ -125,6 +126,116 @@ pub fn submission(finished: &Finished, code: &str, nickname: &str) -> Submission
     }
 }
 
+/// The player tokens this process got on joining, by workshop code and
+/// nickname, then by server address: kept in memory, and in
+/// [`PLAYERS_FILE`] beside the outbox once a [`Queue`] (or [`Link`]) is
+/// opened, so a restarted game still submits as its player.
+#[derive(Default, Serialize, Deserialize)]
+struct Players {
+    #[serde(skip)]
+    file: Option<PathBuf>,
+    format: String,
+    /// `CODE\u{1f}nickname` → server base URL → token.
+    tokens: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
+/// The file of player tokens, beside the outbox.
+pub const PLAYERS_FILE: &str = "players.json";
+const PLAYERS_FORMAT: &str = "kiku.players/1";
+
+static PLAYERS: Mutex<Option<Players>> = Mutex::new(None);
+
+fn player_key(code: &str, nickname: &str) -> String {
+    let name =
+        crate::rescore::check_nickname(nickname).unwrap_or_else(|_| nickname.trim().to_string());
+    format!("{}\u{1f}{name}", code.trim().to_uppercase())
+}
+
+fn with_players<R>(f: impl FnOnce(&mut Players) -> R) -> R {
+    let mut guard = PLAYERS.lock().unwrap_or_else(|e| e.into_inner());
+    f(guard.get_or_insert_with(Players::default))
+}
+
+impl Players {
+    /// Writes the file, if there is one and its folder still exists.
+    fn save(&mut self) {
+        let Some(path) = self.file.clone() else {
+            return;
+        };
+        if path
+            .parent()
+            .is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            return;
+        }
+        self.format = PLAYERS_FORMAT.into();
+        if let Err(e) = crate::files::write_json(&path, self) {
+            eprintln!("warning: could not save {}: {e}", path.display());
+        }
+    }
+}
+
+/// Keeps player tokens in `path` from now on (tokens already in memory
+/// are added to it; the file's own are read).
+pub fn use_players_file(path: &Path) {
+    with_players(|players| {
+        if players.file.as_deref() == Some(path) {
+            return;
+        }
+        if let crate::files::Read::Ok(saved) = crate::files::read_json::<Players>(path)
+            && saved.format == PLAYERS_FORMAT
+        {
+            for (key, servers) in saved.tokens {
+                let known = players.tokens.entry(key).or_default();
+                for (base, token) in servers {
+                    known.entry(base).or_insert(token);
+                }
+            }
+        }
+        players.file = Some(path.to_path_buf());
+        players.save();
+    });
+}
+
+/// The token for `nickname` in workshop `code` on `base` (else one from
+/// the same workshop at another address: the server may have moved).
+fn player_token(base: &str, code: &str, nickname: &str) -> Option<(String, String)> {
+    with_players(|players| {
+        let servers = players.tokens.get(&player_key(code, nickname))?;
+        servers
+            .get(base)
+            .map(|t| (base.to_string(), t.clone()))
+            .or_else(|| servers.iter().next().map(|(b, t)| (b.clone(), t.clone())))
+    })
+}
+
+fn remember_player(base: &str, code: &str, nickname: &str, token: &str) {
+    with_players(|players| {
+        let servers = players
+            .tokens
+            .entry(player_key(code, nickname))
+            .or_default();
+        if servers.get(base).map(String::as_str) != Some(token) {
+            servers.insert(base.to_string(), token.to_string());
+            players.save();
+        }
+    });
+}
+
+fn forget_player(base: &str, code: &str, nickname: &str) {
+    with_players(|players| {
+        let key = player_key(code, nickname);
+        if let Some(servers) = players.tokens.get_mut(&key)
+            && servers.remove(base).is_some()
+        {
+            if servers.is_empty() {
+                players.tokens.remove(&key);
+            }
+            players.save();
+        }
+    });
+}
+
 /// A client for one workshop server.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -162,24 +273,78 @@ impl Client {
         answer(response)
     }
 
-    /// `POST /api/join`: checks the code and the nickname.
+    /// `POST /api/join`: checks the code and the nickname, and takes the
+    /// nickname for this player. The secret player token in the answer is
+    /// also kept by the client (see [`use_players_file`]): later
+    /// submissions as this nickname carry it. Joining again with the same
+    /// nickname keeps the same token.
     pub fn join(&self, code: &str, nickname: &str) -> Result<Joined, SendError> {
+        // Without a token yet, make one and keep it before asking: if the
+        // answer is lost, joining again with it gets the same answer.
+        let (known, proposed) = match player_token(&self.base, code, nickname) {
+            Some((_, token)) => (token, false),
+            None => {
+                let token = crate::hex(&crate::random_bytes::<16>());
+                remember_player(&self.base, code, nickname, &token);
+                (token, true)
+            }
+        };
         let response = self
             .agent
             .post(format!("{}/api/join", self.base))
             .send_json(JoinRequest {
                 code: code.trim().to_string(),
                 nickname: nickname.to_string(),
+                player: Some(known),
             })
             .map_err(|e| SendError::Unreachable(e.to_string()))?;
-        answer(response)
+        let joined: Joined = match answer(response) {
+            Ok(joined) => joined,
+            Err(e) => {
+                if proposed && !e.retryable() {
+                    forget_player(&self.base, code, nickname);
+                }
+                return Err(e);
+            }
+        };
+        if joined.player.is_empty() {
+            // A server from before player tokens.
+            forget_player(&self.base, code, nickname);
+        } else {
+            remember_player(&self.base, code, nickname, &joined.player);
+            remember_player(&self.base, code, &joined.nickname, &joined.player);
+        }
+        Ok(joined)
     }
 
     /// `POST /api/submissions`: the server replays, scores and stores it.
+    /// Sends the player token this client got on joining as the
+    /// submission's nickname; without one (or when the server no longer
+    /// knows it) joins first.
     pub fn submit(&self, submission: &Submission) -> Result<Accepted, SendError> {
-        let response = self
-            .agent
-            .post(format!("{}/api/submissions", self.base))
+        let (code, nickname) = (&submission.code, &submission.nickname);
+        let (used, token) = match player_token(&self.base, code, nickname) {
+            Some(known) => known,
+            None => (self.base.clone(), self.join(code, nickname)?.player),
+        };
+        match self.send_submission(submission, &token) {
+            Err(SendError::Rejected { kind, .. }) if kind == RejectionKind::BadPlayer.as_str() => {
+                // A server that lost or revoked the token, or another
+                // workshop with the same code: join again once.
+                forget_player(&used, code, nickname);
+                let token = self.join(code, nickname)?.player;
+                self.send_submission(submission, &token)
+            }
+            other => other,
+        }
+    }
+
+    fn send_submission(&self, submission: &Submission, token: &str) -> Result<Accepted, SendError> {
+        let mut request = self.agent.post(format!("{}/api/submissions", self.base));
+        if !token.is_empty() {
+            request = request.header(PLAYER_HEADER, token);
+        }
+        let response = request
             .send_json(submission)
             .map_err(|e| SendError::Unreachable(e.to_string()))?;
         answer(response)
@@ -274,7 +439,9 @@ pub fn default_queue_path() -> PathBuf {
 impl Queue {
     /// Opens the queue at `path`. A missing file is an empty queue; an
     /// unreadable one is kept aside as `*.bad` and the queue starts empty.
+    /// Player tokens are kept beside it, in [`PLAYERS_FILE`].
     pub fn open(path: &Path) -> Queue {
+        use_players_file(&path.with_file_name(PLAYERS_FILE));
         let items = match std::fs::read(path) {
             Ok(bytes) => match serde_json::from_slice::<QueueFile>(&bytes) {
                 Ok(file) if file.format == QUEUE_FORMAT => file.items,
@@ -509,6 +676,12 @@ fn link_loop(path: &Path, inbox: &mpsc::Receiver<Command>, status: &Mutex<LinkSt
         wait = report.retry_after.unwrap_or(backoff);
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
+}
+
+/// Forgets the tokens in memory (as a restarted game would).
+#[cfg(test)]
+pub(crate) fn forget_players_in_memory() {
+    *PLAYERS.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod client;
 pub mod csv;
 pub mod files;
 pub mod local;
+pub mod nickname;
 pub mod page;
 pub mod protocol;
 pub mod ratelimit;

@@ -11,6 +11,8 @@ mod tests {
     #[test]
     fn page_never_writes_html_from_data() {
         assert!(PROJECTOR_HTML.contains("EventSource(\"/api/events\")"));
+        // A refused stream (503 when full) is tried again.
+        assert!(PROJECTOR_HTML.contains("setTimeout(connect"));
         assert!(!PROJECTOR_HTML.contains("innerHTML"));
         assert!(!PROJECTOR_HTML.contains("insertAdjacentHTML"));
         assert!(!PROJECTOR_HTML.contains("document.write"));

@@ -55,6 +55,10 @@ pub struct WorkshopInfo {
     pub scenarios: Vec<ScenarioInfo>,
 }
 
+/// The request header that carries a player's secret token on
+/// `POST /api/submissions`.
+pub const PLAYER_HEADER: &str = "x-kiku-player";
+
 /// `POST /api/join` body.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JoinRequest {
@@ -62,17 +66,67 @@ pub struct JoinRequest {
     pub code: String,
     /// The nickname to use.
     pub nickname: String,
+    /// The player token from an earlier join with this nickname, if the
+    /// client has one: joining again keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player: Option<String>,
 }
 
 /// `POST /api/join` answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Joined {
-    /// The nickname as it will be shown (trimmed).
+    /// The nickname as it will be shown (NFKC-normalised, trimmed).
     pub nickname: String,
-    /// True when the nickname already has entries (someone else may use it).
+    /// True when the nickname already has entries (stored before this
+    /// client joined, or by this player before).
     pub taken: bool,
     /// The scenarios this workshop ranks.
     pub scenarios: Vec<ScenarioInfo>,
+    /// The player's secret token: send it with every submission in the
+    /// [`PLAYER_HEADER`] header. Whoever holds it submits as this nickname.
+    #[serde(default)]
+    pub player: String,
+}
+
+/// `GET /api/players` answer (facilitator): every nickname taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerList {
+    /// The players, oldest first.
+    pub players: Vec<crate::store::PlayerInfo>,
+}
+
+/// `POST /api/players/rename` body (facilitator).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameRequest {
+    /// The player's nickname now.
+    pub from: String,
+    /// The new nickname (checked like a join's).
+    pub to: String,
+}
+
+/// `POST /api/players/rename` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Renamed {
+    /// The old nickname.
+    pub from: String,
+    /// The nickname now (normalised).
+    pub to: String,
+}
+
+/// `POST /api/players/kick` body (facilitator).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KickRequest {
+    /// The player's nickname.
+    pub nickname: String,
+}
+
+/// `POST /api/players/kick` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kicked {
+    /// The nickname, which stays reserved.
+    pub kicked: String,
+    /// How many of their entries were removed.
+    pub removed: u64,
 }
 
 /// `POST /api/submissions` answer.
@@ -190,11 +244,25 @@ pub enum RejectionKind {
     /// Never sent by a server: the client's own kind for a server address
     /// it cannot use.
     BadAddress,
+    /// Too many connections or projector pages: try again shortly (503).
+    ServerFull,
+    /// The request took too long to arrive (408).
+    Timeout,
+    /// A body that is not `Content-Type: application/json` (415).
+    UnsupportedMediaType,
+    /// A query string that cannot be read, e.g. `?token=` twice (400).
+    BadQuery,
+    /// A submission without a valid player token (401): join first.
+    BadPlayer,
+    /// The nickname is another player's, or looks like it (409).
+    NicknameTaken,
+    /// No player has that nickname (facilitator, 404).
+    NoPlayer,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 18] = [
+    pub const ALL: [RejectionKind; 25] = [
         RejectionKind::BadNickname,
         RejectionKind::WrongCode,
         RejectionKind::MalformedJson,
@@ -213,6 +281,13 @@ impl RejectionKind {
         RejectionKind::NoEntry,
         RejectionKind::Internal,
         RejectionKind::BadAddress,
+        RejectionKind::ServerFull,
+        RejectionKind::Timeout,
+        RejectionKind::UnsupportedMediaType,
+        RejectionKind::BadQuery,
+        RejectionKind::BadPlayer,
+        RejectionKind::NicknameTaken,
+        RejectionKind::NoPlayer,
     ];
 
     /// The kind as it goes on the wire, e.g. `bad_nickname`.
@@ -236,6 +311,13 @@ impl RejectionKind {
             RejectionKind::NoEntry => "no_entry",
             RejectionKind::Internal => "internal",
             RejectionKind::BadAddress => "bad_address",
+            RejectionKind::ServerFull => "server_full",
+            RejectionKind::Timeout => "timeout",
+            RejectionKind::UnsupportedMediaType => "unsupported_media_type",
+            RejectionKind::BadQuery => "bad_query",
+            RejectionKind::BadPlayer => "bad_player",
+            RejectionKind::NicknameTaken => "nickname_taken",
+            RejectionKind::NoPlayer => "no_player",
         }
     }
 }
@@ -458,6 +540,13 @@ mod tests {
             "no_entry",
             "internal",
             "bad_address",
+            "server_full",
+            "timeout",
+            "unsupported_media_type",
+            "bad_query",
+            "bad_player",
+            "nickname_taken",
+            "no_player",
         ];
         assert_eq!(RejectionKind::ALL.len(), expected.len());
         for (kind, text) in RejectionKind::ALL.into_iter().zip(expected) {
@@ -491,7 +580,14 @@ mod tests {
                 | RejectionKind::NotFound
                 | RejectionKind::NoEntry
                 | RejectionKind::Internal
-                | RejectionKind::BadAddress => {}
+                | RejectionKind::BadAddress
+                | RejectionKind::ServerFull
+                | RejectionKind::Timeout
+                | RejectionKind::UnsupportedMediaType
+                | RejectionKind::BadQuery
+                | RejectionKind::BadPlayer
+                | RejectionKind::NicknameTaken
+                | RejectionKind::NoPlayer => {}
             }
         }
         assert_eq!(

@@ -40,34 +40,38 @@ impl Rejection {
     }
 }
 
-/// Checks a nickname: trimmed, 1-24 characters, no control or
-/// direction-changing characters. Returns the trimmed name.
+/// Checks a nickname (see [`crate::nickname::normalize`]): 1-24
+/// characters after NFKC normalisation, nothing invisible, no control,
+/// format or direction-changing characters, no abusive words. Returns the
+/// name as it will be shown.
 pub fn check_nickname(raw: &str) -> Result<String, Rejection> {
-    let name = raw.trim();
-    let bad = |m: String| Rejection::new(400, RejectionKind::BadNickname, m);
-    if name.is_empty() {
-        return Err(bad("the nickname is empty: type 1 to 24 characters".into()));
-    }
-    let chars = name.chars().count();
-    if chars > NICKNAME_MAX_CHARS {
-        return Err(bad(format!(
-            "the nickname has {chars} characters; at most {NICKNAME_MAX_CHARS} are allowed"
-        )));
-    }
-    if let Some(c) = name.chars().find(|&c| invisible(c)) {
-        return Err(bad(format!(
-            "the nickname contains the control character U+{:04X}",
-            u32::from(c)
-        )));
-    }
-    Ok(name.to_string())
+    crate::nickname::normalize(raw, NICKNAME_MAX_CHARS).map_err(nickname_rejection)
 }
 
-/// Control characters, and the invisible ones that reorder or hide text on
-/// a shared screen.
-fn invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+/// [`check_nickname`] without the block list (the facilitator's renames).
+pub fn check_nickname_any_words(raw: &str) -> Result<String, Rejection> {
+    crate::nickname::normalize_any_words(raw, NICKNAME_MAX_CHARS).map_err(nickname_rejection)
+}
+
+fn nickname_rejection(problem: crate::nickname::Problem) -> Rejection {
+    use crate::nickname::Problem;
+    let bad = |m: String| Rejection::new(400, RejectionKind::BadNickname, m);
+    match problem {
+        Problem::Empty => bad("the nickname is empty: type 1 to 24 characters".into()),
+        Problem::TooLong(chars) => bad(format!(
+            "the nickname has {chars} characters; at most {NICKNAME_MAX_CHARS} are allowed"
+        )),
+        Problem::Invisible(c) => bad(format!(
+            "the nickname contains the invisible or control character U+{:04X}: \
+             type letters, digits and spaces only",
+            u32::from(c)
+        )),
+        Problem::Abusive => bad(
+            "please choose another nickname (this one contains a word not allowed here) / \
+             別のニックネームにしてください"
+                .into(),
+        ),
+    }
 }
 
 /// Checks a client submission id.
@@ -281,6 +285,11 @@ mod tests {
         assert!(check_nickname("a\nb").is_err());
         assert!(check_nickname("evil\u{202E}gnp").is_err());
         assert!(check_nickname("<script>").is_ok());
+        assert!(check_nickname("ali\u{2060}ce").is_err());
+        assert!(check_nickname("ali\u{061C}ce").is_err());
+        assert!(check_nickname("\u{3164}").is_err());
+        assert!(check_nickname("fuck").is_err());
+        assert_eq!(check_nickname("ａｌｉｃｅ").unwrap(), "alice");
     }
 
     fn submission(scenarios: &Scenarios, choices: &[&str]) -> Submission {

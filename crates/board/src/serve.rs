@@ -209,6 +209,10 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     let url = public_url(bound);
     let entries = store.count().unwrap_or(0);
 
+    // Every connection is a file: raise the soft limit to the hard one
+    // (commonly 1,024 soft) before sizing the connection caps.
+    let open_files = raise_open_file_limit();
+
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -223,7 +227,8 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             rate_limit,
         };
         let count = config.scenarios.len();
-        let server = server::start(listener, store, config)?;
+        let limits = server::Limits::default().fit_open_files(open_files);
+        let server = server::start_with_limits(listener, store, config, limits)?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Kiku workshop board");
         let _ = writeln!(out, "  workshop code:     {code}");
@@ -244,6 +249,11 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             db_path.display()
         );
         let _ = writeln!(out, "  scenarios:         {count} from {}", dir.display());
+        let _ = writeln!(
+            out,
+            "  connections:       at most {} ({} projector pages)",
+            limits.max_connections, limits.max_event_streams
+        );
         match rate_limit {
             Some(l) => {
                 let _ = writeln!(
@@ -261,32 +271,114 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let _ = writeln!(out, "Press Ctrl-C to stop.");
         let _ = out.flush();
         drop(out);
-        shutdown_signal().await;
-        eprintln!("stopping…");
-        Ok(server.shutdown().await?)
+        let signals = signals();
+        match stop_on_signals(server, signals).await {
+            Stopped::Graceful(result) => Ok(result?),
+            Stopped::Forced => {
+                eprintln!("stopped at once");
+                // Connections still open are dropped with the process.
+                std::process::exit(130)
+            }
+        }
     })
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+/// How the server stopped.
+#[derive(Debug)]
+enum Stopped {
+    /// After the first signal: requests in flight finished (or the deadline passed).
+    Graceful(std::io::Result<()>),
+    /// A second signal came before that.
+    Forced,
+}
+
+/// Waits for the first signal, then shuts the server down; a second
+/// signal during the shutdown gives up on it at once.
+async fn stop_on_signals(
+    server: server::Server,
+    mut signals: tokio::sync::mpsc::UnboundedReceiver<()>,
+) -> Stopped {
+    if signals.recv().await.is_none() {
+        // No signal can arrive: serve until the server stops by itself.
+        return Stopped::Graceful(server.wait().await);
     }
+    eprintln!("stopping… (press Ctrl-C again to stop at once)");
+    tokio::select! {
+        result = server.shutdown() => Stopped::Graceful(result),
+        Some(()) = signals.recv() => Stopped::Forced,
+    }
+}
+
+/// Every Ctrl-C, and SIGTERM on Unix, as messages (call within the runtime).
+fn signals() -> tokio::sync::mpsc::UnboundedReceiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        for kind in [SignalKind::interrupt(), SignalKind::terminate()] {
+            match signal(kind) {
+                Ok(mut stream) => {
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        while stream.recv().await.is_some() {
+                            if tx.send(()).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+                Err(e) => eprintln!("warning: cannot listen for signals: {e}"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if tx.send(()).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Raises this process's soft limit on open files to its hard limit
+/// (capped at 65,536); returns the soft limit in force.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+pub fn raise_open_file_limit() -> u64 {
+    const WANT: u64 = 65_536;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 1024;
+        }
+        let current = limit.rlim_cur as u64;
+        let target = (limit.rlim_max as u64).min(WANT);
+        if target > current {
+            let mut raised = limit;
+            raised.rlim_cur = target as libc::rlim_t;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                return target;
+            }
+            // macOS refuses more than OPEN_MAX whatever the hard limit says.
+            raised.rlim_cur = (10_240_u64.max(current)).min(target) as libc::rlim_t;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                return raised.rlim_cur as u64;
+            }
+        }
+        current
+    }
+}
+
+/// No such limit to raise here; the default caps apply.
+#[cfg(not(unix))]
+pub fn raise_open_file_limit() -> u64 {
+    u64::MAX
 }
 
 #[cfg(test)]
@@ -360,5 +452,75 @@ mod tests {
         let token = new_token();
         assert_eq!(token.len(), 32);
         assert_ne!(token, new_token());
+    }
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+    use tokio::io::AsyncWriteExt;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_second_signal_stops_at_once() {
+        let server = crate::server::tests::serve(server::Limits {
+            header_timeout: Duration::from_secs(60),
+            shutdown_deadline: Duration::from_secs(60),
+            ..server::Limits::default()
+        })
+        .await;
+        // A request that never finishes keeps a graceful shutdown waiting.
+        let mut slow = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+        slow.write_all(b"POST /api/join HTTP/1.1\r\nhost: x\r\ncontent-length: 9\r\n\r\n{")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let stopping = tokio::spawn(stop_on_signals(server, rx));
+        tx.send(()).unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!stopping.is_finished());
+        let started = Instant::now();
+        tx.send(()).unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(3), stopping)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(stopped, Stopped::Forced), "{stopped:?}");
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_signal_stops_gracefully() {
+        let server = crate::server::tests::serve(crate::server::tests::quick()).await;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tx.send(()).unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(3), stop_on_signals(server, rx))
+            .await
+            .unwrap();
+        assert!(matches!(stopped, Stopped::Graceful(Ok(()))), "{stopped:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    #[allow(clippy::unnecessary_cast)]
+    fn the_open_file_limit_is_raised() {
+        let read = || {
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            // SAFETY: reads into the struct given.
+            assert_eq!(
+                unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+                0
+            );
+            (limit.rlim_cur as u64, limit.rlim_max as u64)
+        };
+        let (soft, hard) = read();
+        let now = raise_open_file_limit();
+        assert!(now >= soft);
+        assert_eq!(read().0, now);
+        assert!(now >= hard.min(10_240).max(soft), "{soft}/{hard} -> {now}");
     }
 }

@@ -8,20 +8,31 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::extract::Request;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Deserialize;
-use tokio::sync::{Notify, broadcast, oneshot, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast, oneshot, watch};
+use tokio::task::JoinSet;
 
-use crate::protocol::{EntryList, ErrorBody, RejectionKind, Removed, Submission};
+use crate::protocol::{
+    EntryList, ErrorBody, KickRequest, Kicked, PLAYER_HEADER, PlayerList, RejectionKind, Removed,
+    RenameRequest, Renamed, Submission,
+};
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::rescore::{self, Rejection, Scenarios};
-use crate::store::{Board, Entry, Ranking, ScenarioBoard, Store, now_ms};
+use crate::store::{
+    Board, Entry, JoinOutcome, Player, Ranking, RenameOutcome, ScenarioBoard, Store, StoreError,
+    now_ms,
+};
 use crate::{csv, page};
 
 /// The messages this server answers with, now in [`crate::protocol`];
@@ -53,6 +64,52 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
 }
 
+/// How many connections the server holds and for how long. The defaults
+/// suit a workshop of a few hundred trainees on one laptop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections in all; one more gets a 503 (kind `server_full`).
+    pub max_connections: usize,
+    /// Of those, projector pages (`GET /api/events`); one more gets a 503
+    /// (kind `server_full`) while submissions are still served.
+    pub max_event_streams: usize,
+    /// Time a client has to send a request's headers, and the longest a
+    /// kept-alive connection may sit idle between requests.
+    pub header_timeout: Duration,
+    /// Time to read a request's body and answer it (event streams excepted).
+    pub request_timeout: Duration,
+    /// After a shutdown begins, how long requests in flight may take before
+    /// their connections are dropped.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 768,
+            max_event_streams: 64,
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            shutdown_deadline: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Limits {
+    /// These limits, with the connection caps lowered to fit under
+    /// `open_files` (the process's file limit) with room for the database
+    /// and the listening socket.
+    pub fn fit_open_files(mut self, open_files: u64) -> Limits {
+        let room = usize::try_from(open_files.saturating_sub(64))
+            .unwrap_or(usize::MAX)
+            .max(8);
+        self.max_connections = self.max_connections.min(room);
+        // Projector pages may never take every connection.
+        self.max_event_streams = self.max_event_streams.min(self.max_connections / 4).max(1);
+        self
+    }
+}
+
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
@@ -66,7 +123,9 @@ impl Server {
         self.addr
     }
 
-    /// Stops accepting, closes event streams, waits for requests in flight.
+    /// Stops accepting, closes event streams and idle connections, waits for
+    /// requests in flight up to [`Limits::shutdown_deadline`], then drops
+    /// whatever is still open.
     pub async fn shutdown(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
         self.task.await.unwrap_or(Ok(()))
@@ -78,30 +137,165 @@ impl Server {
     }
 }
 
-/// Starts serving on `listener` (call within a tokio runtime).
+/// Starts serving on `listener` with the default [`Limits`] (call within a
+/// tokio runtime).
 pub fn start(
     listener: tokio::net::TcpListener,
     store: Store,
     config: Config,
 ) -> std::io::Result<Server> {
+    start_with_limits(listener, store, config, Limits::default())
+}
+
+/// Starts serving on `listener` (call within a tokio runtime).
+pub fn start_with_limits(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+    limits: Limits,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let app = Arc::new(App::new(store, config, stopped.clone()));
+    let app = Arc::new(App::new(store, config, limits, stopped.clone()));
     tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
     let router = router(app);
-    let mut shutdown = stopped;
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|s| *s).await;
-        })
-        .await
-    });
+    let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
     Ok(Server { addr, stop, task })
 }
+
+/// Accepts connections up to the cap (refusing the rest with a 503) and
+/// serves each with header and idle timeouts; on shutdown, closes what is
+/// idle and gives the rest until the deadline.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: Limits,
+    mut stopped: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    // Refusals are short, but bounded too: past this many, close at once.
+    let refusals = Arc::new(Semaphore::new(64));
+    let mut tasks = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|s| *s) => break,
+        };
+        while tasks.try_join_next().is_some() {}
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors, or the peer gave up: wait a moment
+                // instead of spinning.
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                ) {
+                    eprintln!("warning: accepting a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => {
+                tasks.spawn(connection(
+                    stream,
+                    peer,
+                    router.clone(),
+                    limits,
+                    stopped.clone(),
+                    slot,
+                ));
+            }
+            Err(_) => {
+                if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+                    tasks.spawn(async move {
+                        refuse_full(stream).await;
+                        drop(permit);
+                    });
+                }
+            }
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(limits.shutdown_deadline, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        eprintln!(
+            "closing {} connection(s) still open {} s after the shutdown began",
+            tasks.len(),
+            limits.shutdown_deadline.as_secs_f32()
+        );
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    Ok(())
+}
+
+/// Serves one connection (HTTP/1.1) until it closes, times out, or the
+/// server stops.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    limits: Limits,
+    mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let mut router = router.clone();
+        tower_service::Service::call(&mut router, request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // The header timeout also runs while a kept-alive connection waits for
+    // its next request: it is the idle timeout too.
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true)
+        .max_buf_size(MAX_BODY_BYTES * 2);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stopped.wait_for(|s| *s) => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
+}
+
+/// Answers a connection over the cap with a 503 and closes it.
+async fn refuse_full(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = serde_json::to_string(&ErrorBody::new(
+        RejectionKind::ServerFull,
+        "the workshop server has too many open connections: try again in a few seconds",
+    ))
+    .unwrap_or_default();
+    let response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: {FULL_RETRY_SECS}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        // Read what the client sent so far, so closing does not reset the
+        // connection before it reads the answer.
+        let mut buf = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf)).await;
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf)).await;
+    })
+    .await;
+}
+
+/// Retry-After for 503 answers when the server is full.
+const FULL_RETRY_SECS: u64 = 5;
 
 /// The routes (see README "Workshop server").
 fn router(app: Arc<App>) -> Router {
@@ -116,8 +310,16 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/entries/{id}", delete(remove_entry))
         .route("/api/reset", post(reset))
         .route("/api/export.csv", get(export_csv))
+        .route("/api/players", get(list_players))
+        .route("/api/players/rename", post(rename_player))
+        .route("/api/players/kick", post(kick_player))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            request_timeout,
+        ))
         .with_state(app)
 }
 
@@ -164,6 +366,9 @@ struct App {
     db: Db,
     config: Config,
     limiter: Option<Mutex<Limiter>>,
+    /// Joins have their own allowance, so joining never uses up a
+    /// trainee's submissions.
+    join_limiter: Option<Mutex<Limiter>>,
     /// Signalled after every change to the board.
     changed: Notify,
     /// Entries stored since the last push (highlighted on the projector).
@@ -173,11 +378,15 @@ struct App {
     /// Pushed boards.
     pushes: broadcast::Sender<Arc<str>>,
     stopped: watch::Receiver<bool>,
+    limits: Limits,
+    /// One permit per open event stream.
+    streams: Arc<Semaphore>,
 }
 
 impl App {
-    fn new(store: Store, config: Config, stopped: watch::Receiver<bool>) -> App {
+    fn new(store: Store, config: Config, limits: Limits, stopped: watch::Receiver<bool>) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
+        let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
         let first = match store.board(TOP, Ranking::BestPerName) {
             Ok(board) => board,
@@ -192,17 +401,28 @@ impl App {
         App {
             db: Db::spawn(store),
             limiter,
+            join_limiter,
             changed: Notify::new(),
             fresh: Mutex::new(Vec::new()),
             snapshot: RwLock::new(Arc::from(first)),
             pushes,
             stopped,
             config,
+            limits,
+            streams: Arc::new(Semaphore::new(limits.max_event_streams)),
         }
     }
 
     fn limit(&self, peer: SocketAddr) -> Result<(), ApiError> {
-        let Some(limiter) = &self.limiter else {
+        Self::limit_with(self.limiter.as_ref(), peer)
+    }
+
+    fn limit_join(&self, peer: SocketAddr) -> Result<(), ApiError> {
+        Self::limit_with(self.join_limiter.as_ref(), peer)
+    }
+
+    fn limit_with(limiter: Option<&Mutex<Limiter>>, peer: SocketAddr) -> Result<(), ApiError> {
+        let Some(limiter) = limiter else {
             return Ok(());
         };
         let mut limiter = limiter.lock().unwrap_or_else(|e| e.into_inner());
@@ -368,8 +588,11 @@ impl From<Rejection> for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
+        // The details are for the facilitator's terminal, not for clients.
         eprintln!("error: {e}");
-        ApiError::internal(format!("the server could not store this: {e}"))
+        ApiError::internal(
+            "the server could not store this: the database failed (see the server's terminal)",
+        )
     }
 }
 
@@ -386,10 +609,31 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Parses a JSON body, turning every failure into a clear 4xx.
+/// True for `application/json`, with or without parameters
+/// (`; charset=utf-8`), in any case.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Parses a JSON body, turning every failure into a clear 4xx. Only
+/// `Content-Type: application/json` is read: a browser cannot send that
+/// to another site without asking it first (CORS preflight), so a web page
+/// cannot post forms or text here behind a trainee's back.
 fn parse_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    if !is_json(headers) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            RejectionKind::UnsupportedMediaType,
+            "send the body as JSON with `Content-Type: application/json`",
+        ));
+    }
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -425,6 +669,28 @@ struct TokenQuery {
     token: Option<String>,
 }
 
+/// The `?token=` query, or a JSON 400 when it cannot be read (e.g. the
+/// token given twice).
+struct TokenParam(TokenQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for TokenParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<TokenParam, ApiError> {
+        match Query::<TokenQuery>::from_request_parts(parts, state).await {
+            Ok(Query(query)) => Ok(TokenParam(query)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                RejectionKind::BadQuery,
+                "the query string cannot be read: give `?token=` once at most",
+            )),
+        }
+    }
+}
+
 async fn projector() -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "no-cache")],
@@ -440,6 +706,29 @@ async fn not_found() -> ApiError {
     )
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        RejectionKind::NotFound,
+        "this endpoint does not take that method (see README: Workshop server)",
+    )
+}
+
+/// Bounds the time to read a request's body and answer it, so a client
+/// that trickles its body cannot hold a connection (event streams are
+/// answered at once and stream on).
+async fn request_timeout(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.limits.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            RejectionKind::Timeout,
+            "the request took too long to arrive",
+        )
+        .into_response(),
+    }
+}
+
 async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
     Json(WorkshopInfo {
         server: "kiku".into(),
@@ -450,39 +739,120 @@ async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
 async fn join(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Joined>, ApiError> {
-    app.limit(peer)?;
-    let request: JoinRequest = parse_body(body)?;
+    app.limit_join(peer)?;
+    let request: JoinRequest = parse_body(&headers, body)?;
     app.check_code(&request.code)?;
     let nickname = rescore::check_nickname(&request.nickname)?;
     let name = nickname.clone();
-    let taken = app.db.call(move |s| s.has_nickname(&name)).await??;
-    Ok(Json(Joined {
-        nickname,
-        taken,
-        scenarios: app.config.scenarios.infos(),
-    }))
+    let given = request.player.filter(|t| !t.is_empty() && t.len() <= 128);
+    match app
+        .db
+        .call(move |s| s.join_player(&name, given.as_deref()))
+        .await??
+    {
+        JoinOutcome::Joined {
+            nickname,
+            token,
+            taken,
+        } => Ok(Json(Joined {
+            nickname,
+            taken,
+            scenarios: app.config.scenarios.infos(),
+            player: token,
+        })),
+        JoinOutcome::Taken(holder) => Err(name_taken(&nickname, &holder)),
+    }
+}
+
+/// The refusal of a nickname another player holds (or one like it).
+fn name_taken(wanted: &str, holder: &str) -> ApiError {
+    let message = if wanted == holder {
+        format!(
+            "「{wanted}」は使われています。別の名前にしてください / \
+             \"{wanted}\" is taken in this workshop: pick another nickname"
+        )
+    } else {
+        format!(
+            "「{wanted}」は「{holder}」と見分けにくいため使えません / \
+             \"{wanted}\" looks too much like \"{holder}\", already in this workshop: pick another nickname"
+        )
+    };
+    ApiError::new(StatusCode::CONFLICT, RejectionKind::NicknameTaken, message)
+}
+
+/// The player token a submission carries (header [`PLAYER_HEADER`]).
+fn player_token(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get(PLAYER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            bad_player(
+                "join the workshop first: a submission needs the player token \
+                 from POST /api/join (header X-Kiku-Player)",
+            )
+        })
+}
+
+fn bad_player(message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        RejectionKind::BadPlayer,
+        message.to_string(),
+    )
+}
+
+/// Why a submission was not stored, on the database thread.
+enum NotStored {
+    UnknownPlayer,
+    Store(StoreError),
 }
 
 async fn submit(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     app.limit(peer)?;
-    let submission: Submission = parse_body(body)?;
+    let submission: Submission = parse_body(&headers, body)?;
     app.check_code(&submission.code)?;
     let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
+    let token = player_token(&headers)?;
     let inserted = app
         .db
         .call(move |s| {
+            // The token decides whose entry it is (after a rename by the
+            // facilitator, the game may still send the old nickname).
+            match s.player(&token).map_err(NotStored::Store)? {
+                Some(Player {
+                    nickname,
+                    kicked: false,
+                }) => new.nickname = nickname,
+                _ => return Err(NotStored::UnknownPlayer),
+            }
             // Timed as it is stored, on the one writer thread: entries are
             // timed in the order they are stored.
             new.finished.finished_ms = now_ms();
-            s.insert(&new)
+            s.insert(&new).map_err(NotStored::Store)
         })
-        .await??;
+        .await?
+        .map_err(|e| match e {
+            NotStored::UnknownPlayer => {
+                bad_player("this player token is not known here: join the workshop again")
+            }
+            NotStored::Store(StoreError::SubmissionTaken) => ApiError::new(
+                StatusCode::CONFLICT,
+                RejectionKind::BadId,
+                "this submission id is in use: send the 1on1 with a new id",
+            ),
+            NotStored::Store(other) => other.into(),
+        })?;
     let status = if inserted.duplicate {
         StatusCode::OK
     } else {
@@ -507,14 +877,30 @@ async fn board(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
     struct Feed {
         first: Option<Arc<str>>,
         pushes: broadcast::Receiver<Arc<str>>,
         stopped: watch::Receiver<bool>,
         app: Arc<App>,
+        /// Held while the stream is open.
+        _slot: OwnedSemaphorePermit,
     }
+    let slot = Arc::clone(&app.streams)
+        .try_acquire_owned()
+        .map_err(|_| ApiError {
+            retry_after: Some(FULL_RETRY_SECS),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                RejectionKind::ServerFull,
+                format!(
+                    "{} projector pages are open already: close one, or use GET /api/board",
+                    app.limits.max_event_streams
+                ),
+            )
+        })?;
     let feed = Feed {
+        _slot: slot,
         first: Some(app.snapshot()),
         pushes: app.pushes.subscribe(),
         stopped: app.stopped.clone(),
@@ -537,13 +923,13 @@ async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
         let event = Event::default().event("board").data(&*data);
         Some((Ok::<_, Infallible>(event), feed))
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
 async fn list_entries(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Json<EntryList>, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
@@ -553,7 +939,7 @@ async fn list_entries(
 async fn remove_entry(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
     Path(id): Path<String>,
 ) -> Result<Json<Removed<Entry>>, ApiError> {
     app.authorize(&headers, &query)?;
@@ -580,7 +966,7 @@ async fn remove_entry(
 async fn reset(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Json<Removed<u64>>, ApiError> {
     app.authorize(&headers, &query)?;
     let removed = app.db.call(|s| s.reset()).await??;
@@ -588,10 +974,77 @@ async fn reset(
     Ok(Json(Removed { removed }))
 }
 
+async fn list_players(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+) -> Result<Json<PlayerList>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let players = app.db.call(|s| s.players()).await??;
+    Ok(Json(PlayerList { players }))
+}
+
+async fn rename_player(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Renamed>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let request: RenameRequest = parse_body(&headers, body)?;
+    // The facilitator is trusted with words (a real name may trip the
+    // block list), not with invisible characters or lookalikes.
+    let to = rescore::check_nickname_any_words(&request.to)?;
+    let (from, new) = (request.from.clone(), to.clone());
+    match app.db.call(move |s| s.rename_player(&from, &new)).await?? {
+        RenameOutcome::Renamed => {
+            app.changed(None);
+            Ok(Json(Renamed {
+                from: request.from,
+                to,
+            }))
+        }
+        RenameOutcome::Taken(holder) => Err(name_taken(&to, &holder)),
+        RenameOutcome::NoSuchPlayer => Err(no_player(&request.from)),
+    }
+}
+
+async fn kick_player(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Kicked>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let request: KickRequest = parse_body(&headers, body)?;
+    let name = request.nickname.clone();
+    match app.db.call(move |s| s.kick_player(&name)).await?? {
+        Some(removed) => {
+            app.changed(None);
+            Ok(Json(Kicked {
+                kicked: request.nickname,
+                removed,
+            }))
+        }
+        None => Err(no_player(&request.nickname)),
+    }
+}
+
+fn no_player(nickname: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        RejectionKind::NoPlayer,
+        format!(
+            "no player is called `{}` (GET /api/players lists them)",
+            nickname.chars().take(40).collect::<String>()
+        ),
+    )
+}
+
 async fn export_csv(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    TokenParam(query): TokenParam,
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, &query)?;
     let entries = app.db.call(|s| s.entries()).await??;
@@ -606,4 +1059,522 @@ async fn export_csv(
         csv::export(&entries),
     )
         .into_response())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub(crate) const CODE: &str = "TEST42";
+    pub(crate) const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// A server on 127.0.0.1 with these limits.
+    pub(crate) async fn serve(limits: Limits) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            code: CODE.into(),
+            token: TOKEN.into(),
+            join_url: format!("http://{addr}/"),
+            scenarios: Scenarios::new([crate::server_tests_fixture()]),
+            rate_limit: None,
+        };
+        start_with_limits(listener, Store::open_in_memory().unwrap(), config, limits).unwrap()
+    }
+
+    /// Limits small enough for tests to reach.
+    pub(crate) fn quick() -> Limits {
+        Limits {
+            header_timeout: Duration::from_millis(300),
+            shutdown_deadline: Duration::from_millis(300),
+            ..Limits::default()
+        }
+    }
+
+    /// Reads until the peer closes (or 5 s pass); returns what came and
+    /// whether it closed.
+    pub(crate) async fn read_to_close(stream: &mut TcpStream) -> (String, bool) {
+        let mut got = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await
+        .is_ok();
+        (String::from_utf8_lossy(&got).into_owned(), closed)
+    }
+
+    /// One request on its own connection (`Connection: close`): the status
+    /// and the body.
+    pub(crate) async fn http(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        head.push_str(body);
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let (answer, closed) = read_to_close(&mut stream).await;
+        assert!(closed, "no answer to {method} {path}: {answer}");
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// POSTs JSON.
+    pub(crate) async fn post_json(
+        addr: SocketAddr,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend_from_slice(extra);
+        let (status, body) = http(addr, "POST", path, &headers, &body.to_string()).await;
+        (status, parse(&body))
+    }
+
+    /// The JSON of a body (chunked bodies: the part in braces).
+    pub(crate) fn parse(body: &str) -> serde_json::Value {
+        let start = body.find('{').unwrap_or(0);
+        let end = body.rfind('}').map_or(body.len(), |e| e + 1);
+        serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn half_a_request_and_idle_connections_are_closed() {
+        let server = serve(quick()).await;
+        let started = Instant::now();
+        let mut half = TcpStream::connect(server.addr()).await.unwrap();
+        half.write_all(b"G").await.unwrap();
+        let mut idle = TcpStream::connect(server.addr()).await.unwrap();
+        let (_, closed) = read_to_close(&mut half).await;
+        assert!(closed, "a half request stays open");
+        let (_, closed) = read_to_close(&mut idle).await;
+        assert!(closed, "an idle connection stays open");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        // A kept-alive connection is closed when idle too.
+        let mut kept = TcpStream::connect(server.addr()).await.unwrap();
+        kept.write_all(b"GET /api/workshop HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let (answer, closed) = read_to_close(&mut kept).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(closed);
+        tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn event_streams_outlive_the_header_and_request_timeouts() {
+        let server = serve(Limits {
+            header_timeout: Duration::from_millis(200),
+            request_timeout: Duration::from_millis(200),
+            ..quick()
+        })
+        .await;
+        let mut events = TcpStream::connect(server.addr()).await.unwrap();
+        events
+            .write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), events.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        // Still open: reading waits (no end of stream) until the board changes.
+        let waited = tokio::time::timeout(Duration::from_millis(300), async {
+            loop {
+                match events.read(&mut buf).await {
+                    Ok(0) | Err(_) => return false,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(waited.is_err(), "the event stream was closed");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_has_a_deadline() {
+        let server = serve(Limits {
+            header_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(60),
+            ..quick()
+        })
+        .await;
+        // Half a request line, and a request whose body never comes.
+        let mut half = TcpStream::connect(server.addr()).await.unwrap();
+        half.write_all(b"G").await.unwrap();
+        let mut slow = TcpStream::connect(server.addr()).await.unwrap();
+        slow.write_all(
+            b"POST /api/join HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+        let mut events = TcpStream::connect(server.addr()).await.unwrap();
+        events
+            .write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+            .await
+            .expect("the shutdown waits forever")
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        for stream in [&mut half, &mut slow, &mut events] {
+            let (_, closed) = read_to_close(stream).await;
+            assert!(closed);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connections_and_event_streams_are_capped() {
+        let server = serve(Limits {
+            max_connections: 4,
+            max_event_streams: 2,
+            header_timeout: Duration::from_secs(30),
+            ..quick()
+        })
+        .await;
+        let addr = server.addr();
+        let mut streams = Vec::new();
+        for _ in 0..2 {
+            let mut s = TcpStream::connect(addr).await.unwrap();
+            s.write_all(b"GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let mut buf = [0u8; 1024];
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+            streams.push(s);
+        }
+        // A third projector page is turned away; trainees are still served.
+        let (status, body) = http(addr, "GET", "/api/events", &[], "").await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(parse(&body)["kind"], "server_full");
+        let (status, _) = http(addr, "GET", "/api/workshop", &[], "").await;
+        assert_eq!(status, 200);
+        let join = serde_json::json!({"code": CODE, "nickname": "ann"});
+        assert_eq!(post_json(addr, "/api/join", &[], &join).await.0, 200);
+        // Two idle connections fill the server: the next gets a clear 503.
+        for _ in 0..2 {
+            streams.push(TcpStream::connect(addr).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (status, body) = http(addr, "GET", "/api/workshop", &[], "").await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(parse(&body)["kind"], "server_full");
+        // A closed stream frees its place.
+        streams.clear();
+        let served = async {
+            loop {
+                if http(addr, "GET", "/api/workshop", &[], "").await.0 == 200 {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), served)
+            .await
+            .unwrap();
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_json_bodies_are_read() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let join = serde_json::json!({"code": CODE, "nickname": "ann"}).to_string();
+        for path in ["/api/join", "/api/submissions"] {
+            for content_type in [
+                None,
+                Some("text/plain"),
+                Some("text/plain;charset=UTF-8"),
+                Some("application/x-www-form-urlencoded"),
+                Some("multipart/form-data; boundary=x"),
+                Some("application/jsonp"),
+            ] {
+                let headers: Vec<(&str, &str)> = content_type
+                    .map(|t| ("content-type", t))
+                    .into_iter()
+                    .collect();
+                let (status, body) = http(addr, "POST", path, &headers, &join).await;
+                assert_eq!(status, 415, "{path} {content_type:?}: {body}");
+                let body = parse(&body);
+                assert_eq!(body["kind"], "unsupported_media_type", "{body}");
+                assert!(body["error"].as_str().unwrap().contains("application/json"));
+            }
+        }
+        let headers = [("content-type", "Application/JSON; charset=utf-8")];
+        let (status, body) = http(addr, "POST", "/api/join", &headers, &join).await;
+        assert_eq!(status, 200, "{body}");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_error_is_json() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let twice = format!("/api/export.csv?token={TOKEN}&token={TOKEN}");
+        let (status, body) = http(addr, "GET", &twice, &[], "").await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(parse(&body)["kind"], "bad_query", "{body}");
+        let (status, body) = http(addr, "GET", "/api/entries?token=a&token=b", &[], "").await;
+        assert_eq!(
+            (status, parse(&body)["kind"].as_str()),
+            (400, Some("bad_query"))
+        );
+        let (status, body) = http(addr, "PUT", "/api/join", &[], "").await;
+        assert_eq!(status, 405, "{body}");
+        assert!(parse(&body)["error"].is_string(), "{body}");
+        let once = format!("/api/export.csv?token={TOKEN}");
+        assert_eq!(http(addr, "GET", &once, &[], "").await.0, 200);
+        server.shutdown().await.unwrap();
+    }
+
+    /// A finished session for the test scenario, as `nickname`.
+    pub(crate) fn finished(nickname: &str, id: &str) -> serde_json::Value {
+        let scenarios = Scenarios::new([crate::server_tests_fixture()]);
+        let info = &scenarios.infos()[0];
+        serde_json::json!({
+            "id": id, "code": CODE, "nickname": nickname, "scenario": info.id,
+            "hash": info.hash, "seed": 5, "choices": ["reflect_unsure", "ask_being", "autonomy"],
+        })
+    }
+
+    async fn join(addr: SocketAddr, nickname: &str) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({"code": CODE, "nickname": nickname});
+        post_json(addr, "/api/join", &[], &body).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn players_own_their_nicknames_and_submission_ids() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let (status, alice) = join(addr, "alice").await;
+        assert_eq!(status, 200, "{alice}");
+        let alice = alice["player"].as_str().unwrap().to_string();
+        assert_eq!(alice.len(), 32);
+        // Lookalikes of a name in use cannot join.
+        for twin in ["alice", "аlice", "ali\u{2060}ce", "ALICE", "ａｌｉｃｅ"] {
+            let (status, body) = join(addr, twin).await;
+            assert!(status == 409 || status == 400, "{twin}: {status} {body}");
+        }
+        assert_eq!(join(addr, "аlice").await.1["kind"], "nickname_taken");
+        // Joining again with her token keeps it.
+        let again = serde_json::json!({"code": CODE, "nickname": "alice", "player": alice});
+        let (status, body) = post_json(addr, "/api/join", &[], &again).await;
+        assert_eq!(
+            (status, body["player"].as_str()),
+            (200, Some(alice.as_str()))
+        );
+
+        // Submissions need a token, and the token decides the nickname.
+        let sub = finished("alice", "sub-alice-1");
+        let (status, body) = post_json(addr, "/api/submissions", &[], &sub).await;
+        assert_eq!(
+            (status, body["kind"].as_str()),
+            (401, Some("bad_player")),
+            "{body}"
+        );
+        let wrong = [("x-kiku-player", "0000")];
+        let (status, body) = post_json(addr, "/api/submissions", &wrong, &sub).await;
+        assert_eq!(
+            (status, body["kind"].as_str()),
+            (401, Some("bad_player")),
+            "{body}"
+        );
+        let hers = [("x-kiku-player", alice.as_str())];
+        let (status, body) = post_json(addr, "/api/submissions", &hers, &sub).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = post_json(addr, "/api/submissions", &hers, &sub).await;
+        assert_eq!(
+            (status, body["duplicate"].as_bool()),
+            (200, Some(true)),
+            "{body}"
+        );
+
+        // Bob replays her submission id under his name: refused, and
+        // nothing of hers comes back.
+        let (_, bob) = join(addr, "bob").await;
+        let bob = bob["player"].as_str().unwrap().to_string();
+        let his = [("x-kiku-player", bob.as_str())];
+        for nickname in ["bob", "alice"] {
+            let (status, raw) = http(
+                addr,
+                "POST",
+                "/api/submissions",
+                &[("content-type", "application/json"), his[0]],
+                &finished(nickname, "sub-alice-1").to_string(),
+            )
+            .await;
+            assert_eq!(status, 409, "{raw}");
+            assert_eq!(parse(&raw)["kind"], "bad_id");
+            for secret in ["alice", "reflect_unsure", "\"seed\"", "overall"] {
+                assert!(!raw.contains(secret), "{secret} revealed: {raw}");
+            }
+        }
+        // Claiming her nickname in the body does not make his entry hers.
+        let (status, body) = post_json(
+            addr,
+            "/api/submissions",
+            &his,
+            &finished("alice", "sub-bob-1"),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["entry"]["nickname"], "bob");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_facilitator_renames_and_kicks() {
+        let server = serve(quick()).await;
+        let addr = server.addr();
+        let (_, body) = join(addr, "rude").await;
+        let token = body["player"].as_str().unwrap().to_string();
+        let theirs = [("x-kiku-player", token.as_str())];
+        let (status, _) =
+            post_json(addr, "/api/submissions", &theirs, &finished("rude", "r1")).await;
+        assert_eq!(status, 201);
+        let auth = format!("Bearer {TOKEN}");
+        let facilitator = [("authorization", auth.as_str())];
+        let rename = serde_json::json!({"from": "rude", "to": "Polite"});
+        let (status, body) = post_json(addr, "/api/players/rename", &[], &rename).await;
+        assert_eq!((status, body["kind"].as_str()), (401, Some("unauthorized")));
+        let (status, body) = post_json(addr, "/api/players/rename", &facilitator, &rename).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["to"], "Polite");
+        // The player's token follows the new name.
+        let (status, body) =
+            post_json(addr, "/api/submissions", &theirs, &finished("rude", "r2")).await;
+        assert_eq!(
+            (status, body["entry"]["nickname"].as_str()),
+            (201, Some("Polite"))
+        );
+        let hidden = serde_json::json!({"from": "Polite", "to": "Pol\u{200B}ite"});
+        let (status, body) = post_json(addr, "/api/players/rename", &facilitator, &hidden).await;
+        assert_eq!((status, body["kind"].as_str()), (400, Some("bad_nickname")));
+        // A trainee whose real name trips the block list gets it from the facilitator.
+        assert_eq!(join(addr, "Hancock").await.0, 400);
+        let real = serde_json::json!({"from": "Polite", "to": "Hancock"});
+        let (status, body) = post_json(addr, "/api/players/rename", &facilitator, &real).await;
+        assert_eq!(status, 200, "{body}");
+        let back = serde_json::json!({"from": "Hancock", "to": "Polite"});
+        assert_eq!(
+            post_json(addr, "/api/players/rename", &facilitator, &back)
+                .await
+                .0,
+            200
+        );
+        let kick = serde_json::json!({"nickname": "Polite"});
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &kick).await;
+        assert_eq!((status, body["removed"].as_u64()), (200, Some(2)), "{body}");
+        let (status, _) = post_json(addr, "/api/submissions", &theirs, &finished("x", "r3")).await;
+        assert_eq!(status, 401);
+        assert_eq!(join(addr, "polite").await.0, 409);
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &kick).await;
+        assert_eq!(status, 200, "{body}");
+        let nobody = serde_json::json!({"nickname": "nobody"});
+        let (status, body) = post_json(addr, "/api/players/kick", &facilitator, &nobody).await;
+        assert_eq!((status, body["kind"].as_str()), (404, Some("no_player")));
+        let (status, body) = http(addr, "GET", "/api/players", &facilitator, "").await;
+        assert_eq!(status, 200);
+        assert_eq!(parse(&body)["players"][0]["kicked"], true);
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_games_client_keeps_and_sends_its_token() {
+        use crate::client::{Client, Queue, SendError};
+        let server = serve(quick()).await;
+        let addr = server.addr().to_string();
+        let dir = std::env::temp_dir().join(format!("kiku-client-token-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let outbox = dir.join("outbox.json");
+        let finished_as = |nickname: &str| -> Submission {
+            let mut sub: Submission = serde_json::from_value(finished(nickname, "x")).unwrap();
+            sub.id = Some(crate::client::new_submission_id());
+            sub
+        };
+        let (players_file, outcome) = tokio::task::spawn_blocking(move || {
+            // As the game does it: join, then submit through the queue.
+            let _queue = Queue::open(&outbox);
+            let joined = Client::new(&addr).unwrap().join(CODE, " Kenji ").unwrap();
+            assert_eq!(joined.player.len(), 32);
+            let mut queue = Queue::open(&outbox);
+            queue.push(&addr, finished_as("Kenji")).unwrap();
+            let report = queue.flush();
+            assert_eq!(report.accepted.len(), 1, "{report:?}");
+            // A restarted game reads its token back from players.json.
+            crate::client::forget_players_in_memory();
+            let _queue = Queue::open(&outbox);
+            let again = Client::new(&addr)
+                .unwrap()
+                .submit(&finished_as("Kenji"))
+                .unwrap();
+            assert_eq!(again.entry.nickname, "Kenji");
+            // Someone else's lookalike is refused for good.
+            let other = Client::new(&addr).unwrap().submit(&finished_as("KENJI"));
+            let players_file = std::fs::read_to_string(dir.join("players.json")).unwrap();
+            let _ = std::fs::remove_dir_all(&dir);
+            (players_file, other)
+        })
+        .await
+        .unwrap();
+        assert!(players_file.contains("Kenji"), "{players_file}");
+        match outcome {
+            Err(SendError::Rejected {
+                status: 409, kind, ..
+            }) => assert_eq!(kind, "nickname_taken"),
+            other => panic!("{other:?}"),
+        }
+        server.shutdown().await.unwrap();
+    }
+
+    #[test]
+    fn caps_fit_the_open_file_limit() {
+        let fitted = Limits::default().fit_open_files(256);
+        assert_eq!(fitted.max_connections, 192);
+        assert_eq!(fitted.max_event_streams, 48);
+        assert_eq!(Limits::default().fit_open_files(1 << 20), Limits::default());
+        assert!(Limits::default().fit_open_files(0).max_connections >= 8);
+    }
 }

@@ -64,6 +64,21 @@ CREATE TABLE IF NOT EXISTS totals (
     entry     INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS totals_by_total ON totals (total DESC, reached);
+-- Workshop players: who holds which nickname. Only a hash of each secret
+-- token is kept. A NULL token is a nickname from before tokens, claimed by
+-- the first join with that exact name. Kicked players keep their row so
+-- the name (and names that look like it) cannot come straight back.
+CREATE TABLE IF NOT EXISTS players (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT UNIQUE,
+    nickname   TEXT NOT NULL UNIQUE,
+    skeleton_a TEXT NOT NULL,
+    skeleton_b TEXT NOT NULL,
+    kicked     INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS players_by_skeleton_a ON players (skeleton_a);
+CREATE INDEX IF NOT EXISTS players_by_skeleton_b ON players (skeleton_b);
 ";
 
 /// Recomputes one nickname's total from `best`.
@@ -75,9 +90,16 @@ WHERE nickname = ?1 GROUP BY nickname";
 /// A database error, in words.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// SQLite said no.
-    #[error("leaderboard database: {0}")]
+    /// SQLite said no (the message without the SQL it was about).
+    #[error("leaderboard database: {}", short(.0))]
     Sqlite(#[from] rusqlite::Error),
+    /// The file is an SQLite database, but not one Kiku can use: its
+    /// tables are someone else's (SQLite's words, without the schema).
+    #[error(
+        "this file is not a Kiku leaderboard database (its tables differ: {0}); \
+         choose another file with --db"
+    )]
+    Foreign(String),
     /// The folder for the database could not be made.
     #[error("leaderboard database folder {path}: {source}")]
     Folder {
@@ -86,9 +108,28 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// A submission id already stored for another player.
+    #[error("the submission id is in use")]
+    SubmissionTaken,
     /// The file was written by a newer Kiku.
     #[error("the leaderboard database has schema version {0}; this Kiku knows {SCHEMA_VERSION}")]
     NewerSchema(i64),
+}
+
+/// SQLite's message for `e`, without the statement it was about (an error
+/// in the schema would otherwise print the whole schema).
+fn short(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(code, Some(msg)) => format!("{msg} ({:?})", code.code),
+        other => {
+            let text = other.to_string();
+            match text.char_indices().nth(200) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        }
+    }
 }
 
 /// A finished, scored 1on1 ready to be stored: who, under which
@@ -232,6 +273,81 @@ pub struct Board {
     pub entries: u64,
 }
 
+/// What [`Store::join_player`] decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// Joined: the secret token to send with submissions (the same one
+    /// when the client gave its own back).
+    Joined {
+        /// The nickname.
+        nickname: String,
+        /// The player's secret.
+        token: String,
+        /// True when the nickname already has entries.
+        taken: bool,
+    },
+    /// Another player's name, or one that looks like it (that name).
+    Taken(String),
+}
+
+/// A player found by token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Player {
+    /// The nickname their entries go under.
+    pub nickname: String,
+    /// Removed by the facilitator.
+    pub kicked: bool,
+}
+
+/// A player as the facilitator sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerInfo {
+    /// The nickname.
+    pub nickname: String,
+    /// Removed by the facilitator (the name stays reserved).
+    pub kicked: bool,
+    /// False for a name from before tokens that nobody has joined as yet.
+    pub joined: bool,
+    /// When the name was first taken (ms since the epoch).
+    pub created_ms: i64,
+    /// Entries stored under it.
+    pub entries: u64,
+}
+
+/// What [`Store::rename_player`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameOutcome {
+    /// Done.
+    Renamed,
+    /// No player has that name.
+    NoSuchPlayer,
+    /// The new name is another player's, or looks like it (that name).
+    Taken(String),
+}
+
+/// A token a client may choose: 32-128 letters, digits, `-` or `_`
+/// (128 random bits in hex is what Kiku's client makes).
+fn usable_token(token: &str) -> bool {
+    (32..=128).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The stored form of a player token: its SHA-256 in hex.
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn has_entries(conn: &Connection, nickname: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM entries WHERE nickname = ?1)",
+        [nickname],
+        |r| r.get(0),
+    )?)
+}
+
 /// The leaderboard database.
 pub struct Store {
     conn: Connection,
@@ -270,7 +386,8 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema(version));
         }
-        conn.execute_batch(SCHEMA)?;
+        let foreign = |e: rusqlite::Error| StoreError::Foreign(short(&e));
+        conn.execute_batch(SCHEMA).map_err(foreign)?;
         // Derived data: rebuilt on every open, so it can never drift.
         conn.execute_batch(
             "BEGIN;
@@ -279,9 +396,39 @@ impl Store {
              SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
              FROM best GROUP BY nickname;
              COMMIT;",
-        )?;
+        )
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            foreign(e)
+        })?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        Ok(Store { conn })
+        let store = Store { conn };
+        store.adopt_old_nicknames().map_err(|e| match e {
+            StoreError::Sqlite(e) => StoreError::Foreign(short(&e)),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// Nicknames with entries but no player (stored before tokens) become
+    /// players without a token: the first join with that exact name claims it.
+    fn adopt_old_nicknames(&self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT nickname FROM entries
+             WHERE nickname <> '' AND nickname NOT IN (SELECT nickname FROM players)",
+        )?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for name in names {
+            let [a, b] = crate::nickname::skeletons(&name);
+            self.conn.execute(
+                "INSERT OR IGNORE INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
+                 VALUES (NULL, ?1, ?2, ?3, ?4)",
+                params![name, a, b, now_ms()],
+            )?;
+        }
+        Ok(())
     }
 
     /// The journal mode in force (`wal` after [`Store::open`] on a file).
@@ -345,6 +492,10 @@ impl Store {
                 .optional()?;
             if let Some(existing) = existing {
                 let entry = entry_by_id(&tx, existing)?;
+                // Someone else's id: refused, and nothing of theirs shown.
+                if entry.nickname != new.nickname {
+                    return Err(StoreError::SubmissionTaken);
+                }
                 let standing = standing(&tx, &entry.finished.scenario, &entry.nickname)?;
                 tx.commit()?;
                 return Ok(Inserted {
@@ -401,6 +552,183 @@ impl Store {
             duplicate: false,
             standing,
         })
+    }
+
+    /// A trainee joins as `nickname` (already checked), with the token
+    /// from an earlier join if the client has one. See [`JoinOutcome`].
+    pub fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError> {
+        let tx = self.conn.transaction()?;
+        // A client may propose its own token (so a join whose answer was
+        // lost can be repeated); taken only when nobody holds it.
+        let mut proposed = None;
+        if let Some(token) = token {
+            let known: Option<(String, bool)> = tx
+                .query_row(
+                    "SELECT nickname, kicked FROM players WHERE token_hash = ?1",
+                    [token_hash(token)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if known.is_none() && usable_token(token) {
+                proposed = Some(token.to_string());
+            }
+            if let Some((name, kicked)) = known
+                && name == nickname
+            {
+                if kicked {
+                    return Ok(JoinOutcome::Taken(name));
+                }
+                let taken = has_entries(&tx, &name)?;
+                return Ok(JoinOutcome::Joined {
+                    nickname: name,
+                    token: token.to_string(),
+                    taken,
+                });
+            }
+        }
+        let [a, b] = crate::nickname::skeletons(nickname);
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, nickname, token_hash IS NULL, kicked FROM players
+             WHERE skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2)
+             ORDER BY id",
+        )?;
+        let alike: Vec<(i64, String, bool, bool)> = stmt
+            .query_map([&a, &b], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        let token = proposed.unwrap_or_else(|| crate::hex(&crate::random_bytes::<16>()));
+        let outcome = match alike.as_slice() {
+            [] => {
+                tx.execute(
+                    "INSERT INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![token_hash(&token), nickname, a, b, now_ms()],
+                )?;
+                JoinOutcome::Joined {
+                    nickname: nickname.to_string(),
+                    token,
+                    taken: has_entries(&tx, nickname)?,
+                }
+            }
+            // A name from before tokens, typed exactly: the first to join claims it.
+            [(id, name, true, false)] if name == nickname => {
+                tx.execute(
+                    "UPDATE players SET token_hash = ?1 WHERE id = ?2",
+                    params![token_hash(&token), id],
+                )?;
+                JoinOutcome::Joined {
+                    nickname: name.clone(),
+                    token,
+                    taken: has_entries(&tx, name)?,
+                }
+            }
+            [(_, name, ..), ..] => JoinOutcome::Taken(name.clone()),
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// The player holding `token`, if any.
+    pub fn player(&self, token: &str) -> Result<Option<Player>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT nickname, kicked FROM players WHERE token_hash = ?1",
+                [token_hash(token)],
+                |r| {
+                    Ok(Player {
+                        nickname: r.get(0)?,
+                        kicked: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Every player, oldest first, with how many entries each has.
+    pub fn players(&self) -> Result<Vec<PlayerInfo>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.nickname, p.kicked, p.token_hash IS NOT NULL, p.created_ms,
+                    (SELECT COUNT(*) FROM entries e WHERE e.nickname = p.nickname)
+             FROM players p ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PlayerInfo {
+                nickname: r.get(0)?,
+                kicked: r.get(1)?,
+                joined: r.get(2)?,
+                created_ms: r.get(3)?,
+                entries: r.get::<_, i64>(4)?.max(0) as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The facilitator renames a player (and their entries). `to` must be
+    /// checked already; it may not look like another player's name.
+    pub fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
+        let tx = self.conn.transaction()?;
+        let id: Option<i64> = tx
+            .query_row("SELECT id FROM players WHERE nickname = ?1", [from], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(id) = id else {
+            return Ok(RenameOutcome::NoSuchPlayer);
+        };
+        let [a, b] = crate::nickname::skeletons(to);
+        let clash: Option<String> = tx
+            .query_row(
+                "SELECT nickname FROM players
+                 WHERE id <> ?3 AND (skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2))",
+                params![a, b, id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(clash) = clash {
+            return Ok(RenameOutcome::Taken(clash));
+        }
+        tx.execute(
+            "UPDATE players SET nickname = ?1, skeleton_a = ?2, skeleton_b = ?3 WHERE id = ?4",
+            params![to, a, b, id],
+        )?;
+        tx.execute(
+            "UPDATE entries SET nickname = ?1 WHERE nickname = ?2",
+            [to, from],
+        )?;
+        tx.execute(
+            "UPDATE best SET nickname = ?1 WHERE nickname = ?2",
+            [to, from],
+        )?;
+        tx.execute("DELETE FROM totals WHERE nickname = ?1", [from])?;
+        tx.execute(REFRESH_TOTAL, [to])?;
+        tx.commit()?;
+        Ok(RenameOutcome::Renamed)
+    }
+
+    /// The facilitator removes a player: their entries go, their token stops
+    /// working, and their name (and lookalikes) stays reserved. Returns the
+    /// entries removed, or `None` if there is no such player.
+    pub fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let found = tx.execute(
+            "UPDATE players SET kicked = 1, token_hash = NULL WHERE nickname = ?1",
+            [nickname],
+        )?;
+        if found == 0 {
+            return Ok(None);
+        }
+        let removed = tx.execute("DELETE FROM entries WHERE nickname = ?1", [nickname])?;
+        tx.execute("DELETE FROM best WHERE nickname = ?1", [nickname])?;
+        tx.execute("DELETE FROM totals WHERE nickname = ?1", [nickname])?;
+        tx.commit()?;
+        Ok(Some(removed as u64))
     }
 
     /// Where `nickname` stands on `scenario` and overall.
@@ -773,6 +1101,156 @@ mod tests {
                 .overall
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn players_hold_their_names_against_lookalikes() {
+        let mut store = Store::open_in_memory().unwrap();
+        let JoinOutcome::Joined { token, taken, .. } = store.join_player("alice", None).unwrap()
+        else {
+            panic!("alice could not join");
+        };
+        assert!(!taken);
+        assert_eq!(token.len(), 32);
+        for twin in ["alice", "аlice", "ALICE", "AIice", "ali ce"] {
+            let outcome = store.join_player(twin, None).unwrap();
+            if twin == "ali ce" {
+                assert!(matches!(outcome, JoinOutcome::Joined { .. }), "{twin}");
+            } else {
+                assert_eq!(outcome, JoinOutcome::Taken("alice".into()), "{twin}");
+            }
+        }
+        // Her own token brings her back, under the same token.
+        assert_eq!(
+            store.join_player("alice", Some(&token)).unwrap(),
+            JoinOutcome::Joined {
+                nickname: "alice".into(),
+                token: token.clone(),
+                taken: false
+            }
+        );
+        assert_eq!(store.player(&token).unwrap().unwrap().nickname, "alice");
+        assert!(store.player("nope").unwrap().is_none());
+        // The token itself is not stored.
+        let stored: String = store
+            .conn
+            .query_row(
+                "SELECT token_hash FROM players WHERE nickname = 'alice'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_ne!(stored, token);
+
+        // A submission id of hers cannot be replayed by anyone else.
+        let mut new = entry("alice", "s1", 50, 1);
+        new.submission = Some("abc".into());
+        store.insert(&new).unwrap();
+        new.nickname = "mallory".into();
+        assert!(matches!(
+            store.insert(&new),
+            Err(StoreError::SubmissionTaken)
+        ));
+
+        // Rename and kick.
+        assert_eq!(
+            store.rename_player("alice", "ali ce").unwrap(),
+            RenameOutcome::Taken("ali ce".into())
+        );
+        assert_eq!(
+            store.rename_player("alice", "Alice B").unwrap(),
+            RenameOutcome::Renamed
+        );
+        assert_eq!(store.player(&token).unwrap().unwrap().nickname, "Alice B");
+        assert_eq!(store.entries().unwrap()[0].nickname, "Alice B");
+        assert_eq!(
+            store.board(10, Ranking::BestPerName).unwrap().overall[0].nickname,
+            "Alice B"
+        );
+        assert_eq!(
+            store.rename_player("nobody", "x").unwrap(),
+            RenameOutcome::NoSuchPlayer
+        );
+        assert_eq!(store.kick_player("Alice B").unwrap(), Some(1));
+        assert_eq!(store.count().unwrap(), 0);
+        assert!(store.player(&token).unwrap().is_none());
+        assert!(matches!(
+            store.join_player("alice b", None).unwrap(),
+            JoinOutcome::Taken(_)
+        ));
+        assert_eq!(store.kick_player("nobody").unwrap(), None);
+        // A client's own token is taken for a free name, and a repeated
+        // join with it (its answer lost) gets the same answer.
+        let mine = "0123456789abcdef0123456789abcdef";
+        for _ in 0..2 {
+            let JoinOutcome::Joined { token, .. } = store.join_player("carol", Some(mine)).unwrap()
+            else {
+                panic!("carol could not join");
+            };
+            assert_eq!(token, mine);
+        }
+        let JoinOutcome::Joined { token, .. } = store.join_player("dan", Some("weak")).unwrap()
+        else {
+            panic!("dan could not join");
+        };
+        assert_ne!(token, "weak");
+        assert_eq!(store.players().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn names_from_before_tokens_are_claimed_by_the_first_join() {
+        let dir = std::env::temp_dir().join(format!("kiku-adopt-{}", std::process::id()));
+        let path = dir.join("old.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut store = Store::open(&path).unwrap();
+        store.insert(&entry("bob", "s1", 50, 1)).unwrap();
+        store.conn.execute("DELETE FROM players", []).unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        assert!(!store.players().unwrap()[0].joined);
+        assert!(matches!(
+            store.join_player("BOB", None).unwrap(),
+            JoinOutcome::Taken(_)
+        ));
+        let JoinOutcome::Joined { taken, .. } = store.join_player("bob", None).unwrap() else {
+            panic!("bob could not claim his name");
+        };
+        assert!(taken);
+        assert!(matches!(
+            store.join_player("bob", None).unwrap(),
+            JoinOutcome::Taken(_)
+        ));
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_foreign_schema_is_refused_in_one_line() {
+        let dir = std::env::temp_dir().join(format!("kiku-foreign-{}", std::process::id()));
+        let path = dir.join("other.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, secret_column TEXT);
+             CREATE TABLE totals (who TEXT);",
+        )
+        .unwrap();
+        drop(conn);
+        let e = Store::open(&path)
+            .err()
+            .expect("a foreign schema is refused");
+        let text = e.to_string();
+        assert!(matches!(e, StoreError::Foreign(_)), "{text}");
+        assert!(
+            text.starts_with("this file is not a Kiku leaderboard database"),
+            "{text}"
+        );
+        for leaked in ["CREATE", "secret_column", "best_by_score", "\n"] {
+            assert!(!text.contains(leaked), "{leaked} in {text}");
+        }
+        assert!(text.len() < 200, "{text}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
