@@ -135,10 +135,24 @@ fn agent() -> ureq::Agent {
 
 /// Sends a request; returns status, headers' Retry-After and the JSON body.
 fn request(method: &str, url: &str, body: Option<&[u8]>, token: Option<&str>) -> (u16, Value) {
+    request_as(method, url, body, token, None)
+}
+
+/// A request that also carries a player's secret token (from joining).
+fn request_as(
+    method: &str,
+    url: &str,
+    body: Option<&[u8]>,
+    token: Option<&str>,
+    player: Option<&str>,
+) -> (u16, Value) {
     let agent = agent();
     let mut builder = ureq::http::Request::builder().method(method).uri(url);
     if let Some(t) = token {
         builder = builder.header("Authorization", format!("Bearer {t}"));
+    }
+    if let Some(p) = player {
+        builder = builder.header(kiku_board::protocol::PLAYER_HEADER, p);
     }
     builder = builder.header("Content-Type", "application/json");
     let result = match body {
@@ -168,7 +182,18 @@ fn rescoring_ignores_client_scores_and_retries_store_once() {
     body["score"] = json!(100);
     body["overall"] = json!(100);
     let bytes = serde_json::to_vec(&body).unwrap();
-    let (status, first) = request("POST", &server.url("/api/submissions"), Some(&bytes), None);
+    // Submissions carry the secret token the player got on joining.
+    let ann = server.client().join(CODE, "Ann").unwrap();
+    let post = |bytes: &[u8]| {
+        request_as(
+            "POST",
+            &server.url("/api/submissions"),
+            Some(bytes),
+            None,
+            Some(&ann.player),
+        )
+    };
+    let (status, first) = post(&bytes);
     assert_eq!(status, 201, "{first}");
     let s = scenario();
     let session = Session::replay(&s, 7, &BEST).unwrap();
@@ -182,7 +207,7 @@ fn rescoring_ignores_client_scores_and_retries_store_once() {
     assert_eq!(first["duplicate"], false);
 
     // The same submission id again (a retry after a lost answer): stored once.
-    let (status, again) = request("POST", &server.url("/api/submissions"), Some(&bytes), None);
+    let (status, again) = post(&bytes);
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["duplicate"], true);
     assert_eq!(again["entry"]["id"], first["entry"]["id"]);
@@ -309,11 +334,20 @@ fn bad_input_gets_clear_4xx_and_stores_nothing() {
         let message = answer["error"].as_str().unwrap_or_default();
         assert!(message.len() > 10, "{what}: no clear message: {answer}");
     }
-    // 24 characters of Japanese are fine; markup is only text.
-    let (got, answer) = post(&with(&|s| s.nickname = "聴".repeat(24)));
-    assert_eq!(got, 201, "{answer}");
-    let (got, answer) = post(&with(&|s| s.nickname = "<b onclick=x()>hi</b>".into()));
-    assert_eq!(got, 201, "{answer}");
+    // 24 characters of Japanese are fine; markup is only text. (Each
+    // player joins first and submits with the token it was given.)
+    let players = server.client();
+    for nickname in ["聴".repeat(24), "<b onclick=x()>hi</b>".to_string()] {
+        let joined = players.join(CODE, &nickname).unwrap();
+        let (got, answer) = request_as(
+            "POST",
+            &server.url("/api/submissions"),
+            Some(&with(&|s| s.nickname = nickname.clone())),
+            None,
+            Some(&joined.player),
+        );
+        assert_eq!(got, 201, "{answer}");
+    }
     assert_eq!(entries(&server).len(), 2);
 
     // Unknown endpoints and bad joins answer in JSON too.
@@ -326,8 +360,7 @@ fn bad_input_gets_clear_4xx_and_stores_nothing() {
     assert_eq!(joined.nickname, "Ann");
     assert!(!joined.taken);
     assert!(
-        server
-            .client()
+        players
             .join(CODE, "聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴聴")
             .unwrap()
             .taken
