@@ -310,8 +310,13 @@ fn hot_reload_keeps_the_place_and_survives_a_broken_edit() {
     send(&mut app, Intent::Begin);
     assert_eq!(screen(&app), Screen::Conversation);
 
-    // Fixing it clears the overlay.
-    std::fs::write(&file, SAMPLE).unwrap();
+    // Restoring the last good content clears the overlay (nothing is
+    // "updated" then: the overlay once stayed).
+    std::fs::write(
+        &file,
+        SAMPLE.replace("見えない行き先", "見えない行き先(改)"),
+    )
+    .unwrap();
     wait_for(&mut app, Duration::from_secs(3), |app| {
         app.world().resource::<Game>().reload_errors.is_empty()
     })

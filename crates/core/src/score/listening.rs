@@ -211,8 +211,8 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
             ("聞き返しがなかった。相手の言葉や気持ちを返すことが「聴いている」ことを伝える。".to_string(), "No reflections: saying back their words and feelings is what shows you are listening.".to_string())
         } else {
             (
-                format!("聞き返し {r} 回: 質問 {q} 回(MITIの目安は 1:1 でまずまず、2:1 で良い)。"),
-                format!("{r} reflections to {q} questions (MITI: 1:1 fair, 2:1 good)."),
+                format!("聞き返し {r} 回: 質問 {q} 回(カウンセリング研究の評価基準MITIの目安: 1:1 でまずまず、2:1 で良い)。"),
+                format!("{r} reflections to {q} questions (MITI, the research code for counselling conversations: 1:1 fair, 2:1 good)."),
             )
         };
         Text::new(ja, en)
@@ -225,7 +225,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     notes.add_text(None, axis, complex_points, || {
         let pct = (share.unwrap_or(0.0) * 100.0).round() as i32;
         Text::new(
-            format!("複雑な聞き返し(言葉の奥の意味や気持ちを返す)が聞き返しの {pct}%(MITIの目安は 40% でまずまず、50% で良い)。"),
+            format!("複雑な聞き返し(言葉の奥の意味や気持ちを返す)が聞き返しの {pct}%(MITIの目安: 40% でまずまず、50% で良い)。"),
             format!("Complex reflections (the meaning or feeling behind the words) were {pct}% of reflections (MITI: 40% fair, 50% good)."),
         )
     });

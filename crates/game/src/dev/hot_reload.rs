@@ -131,14 +131,17 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings, keep_
         .map(|e| e.path().to_path_buf());
     let report = library.catalog.reload();
     game.picked = picked.and_then(|p| library.catalog.index_of(&p));
-    if !report.errors.is_empty() {
-        for e in &report.errors {
-            warn!("{e}");
-        }
-        game.reload_errors = report.errors.clone();
-    } else if !report.updated.is_empty() {
-        game.reload_errors.clear();
+    for e in &report.errors {
+        warn!("{e}");
     }
+    // The overlay shows what is broken now, in every file: a file restored
+    // to its last good content clears it even though nothing was updated.
+    game.reload_errors = library
+        .catalog
+        .entries
+        .iter()
+        .flat_map(|e| e.errors())
+        .collect();
     // Keep the trainee's place in the 1on1, on the new version.
     let Some(play) = game.play.as_mut().filter(|_| !keep_play) else {
         return;

@@ -36,6 +36,8 @@ enum Step {
     Preview(bool),
     /// Wait until the debrief's better replies are in.
     AwaitDebrief,
+    /// The walk fails unless the game is on this screen.
+    Expect(Screen),
 }
 
 #[derive(Resource, Debug)]
@@ -72,6 +74,10 @@ fn steps() -> Vec<Step> {
             Step::Send(Intent::Finish),
             Step::AwaitDebrief,
             Step::Shot("5-debrief"),
+            // Play again starts a new 1on1 of the same scenario (it once
+            // fell back to scenario select).
+            Step::Send(Intent::PlayAgain),
+            Step::Expect(Screen::Conversation),
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
         ]);
@@ -96,12 +102,14 @@ pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // A Bevy system: each parameter is a resource it reads.
 fn walk(
     mut commands: Commands,
     mut walk: ResMut<Walk>,
     game: Res<Game>,
     library: Res<Library>,
     settings: Res<Settings>,
+    screen: Res<State<Screen>>,
     mut intents: MessageWriter<Intent>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -179,6 +187,16 @@ fn walk(
             let ready = game.debrief.as_ref().is_some_and(|(_, d)| !d.pending);
             if !ready {
                 walk.settle = 1;
+                return;
+            }
+        }
+        Step::Expect(expected) => {
+            if *screen.get() != expected {
+                error!(
+                    "screenshot walk: expected the {expected:?} screen, found {:?}",
+                    screen.get()
+                );
+                exit.write(AppExit::error());
                 return;
             }
         }

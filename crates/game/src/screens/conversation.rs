@@ -70,11 +70,29 @@ const NUMBER_KEYS: [egui::Key; 9] = [
     egui::Key::Num9,
 ];
 
+/// The caret after a line that is still appearing (a glyph the bundled font
+/// has; see `theme::fonts::covers`).
+pub const CARET: char = '│';
+
 /// Draws the conversation; returns the trainee's intent.
 pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
     let mut intent = None;
     if v.typing {
         // Animate only while the line is appearing; then the game sleeps.
+        ui.ctx().request_repaint();
+    }
+    // When the replies appear (or change), panels size themselves from the
+    // last frame: lay this frame out again at once, so every reply and the
+    // key hint show without waiting for the mouse to move.
+    let shape = (v.typing, v.choices.len(), v.ended.is_some());
+    let shape_id = egui::Id::new("conversation_shape");
+    let changed = ui.ctx().data_mut(|d| {
+        let before = d.get_temp::<(bool, usize, bool)>(shape_id);
+        d.insert_temp(shape_id, shape);
+        before != Some(shape)
+    });
+    if changed {
+        ui.ctx().request_discard("the reply panel changed size");
         ui.ctx().request_repaint();
     }
     // Keyboard: 1-9 pick a reply; Space or Enter skips the typing or, at
@@ -171,7 +189,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 // the conversation off the screen.
                 egui::ScrollArea::vertical()
                     .id_salt("conversation_choices")
-                    .max_height(full.height() * 0.45)
+                    .max_height(full.height() * 0.55)
                     .show(ui, |ui| {
                         for choice in &v.choices {
                             let mut text = egui::text::LayoutJob::default();
@@ -236,7 +254,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                     }
                     if !v.current.is_empty() || v.typing {
                         let text = if v.typing {
-                            format!("{}▍", v.current)
+                            format!("{}{CARET}", v.current)
                         } else {
                             v.current.clone()
                         };

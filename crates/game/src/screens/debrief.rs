@@ -5,7 +5,7 @@
 use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
 
 use crate::theme::{self, ScreenDraw};
 use crate::view::strings::S;
@@ -99,17 +99,40 @@ fn draw_system(
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let Some((_, view)) = &game.debrief else {
-        if game.play.as_ref().is_some_and(|p| p.session.is_over()) {
+        match &game.play {
             // Built by the logic on entering the screen; draw it next frame.
-            contexts.ctx_mut()?.request_repaint();
-        } else {
-            intents.write(Intent::Open(Screen::Select));
+            Some(play) if play.session.is_over() => contexts.ctx_mut()?.request_repaint(),
+            // "Play again" has just started a new 1on1: the screen changes
+            // to the conversation next frame. (Sending the trainee to
+            // select here once swallowed every Play again.)
+            Some(_) => contexts.ctx_mut()?.request_repaint(),
+            None => {
+                intents.write(Intent::Open(Screen::Select));
+            }
         }
         return Ok(());
     };
     theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, view, settings.lang)
     })
+}
+
+/// Grid marks on whole turns, at most about ten labelled ones.
+pub fn turn_marks(input: GridInput) -> Vec<GridMark> {
+    let (min, max) = input.bounds;
+    let span = (max - min).max(1.0);
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
+        .into_iter()
+        .find(|s| span / s <= 10.0)
+        .unwrap_or(100.0);
+    let first = (min / step).ceil() as i64;
+    let last = (max / step).floor() as i64;
+    (first..=last)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
 }
 
 const SERIES_COLOURS: [egui::Color32; 3] = [
@@ -224,12 +247,21 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(egui::RichText::new(S::StateChart.get(lang)).strong());
+        let turns = d
+            .series
+            .first()
+            .map_or(0, |(_, p)| p.len().saturating_sub(1));
         Plot::new("debrief_state")
             .height(200.0)
-            .legend(Legend::default())
+            // Top left: the member starts low, so the lines rarely pass
+            // there (at the top right the legend covered their ends).
+            .legend(Legend::default().position(Corner::LeftTop))
             .include_y(0.0)
             .include_y(100.0)
             .include_x(0.0)
+            .include_x(turns.max(1) as f64)
+            // Whole turns only: a one-turn 1on1 once read 0, 0.1, ... 1.
+            .x_grid_spacer(turn_marks)
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
@@ -272,11 +304,13 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 ui.label(
                     egui::RichText::new(format!("{} {}", S::Turn.get(lang), c.number)).strong(),
                 );
-                ui.label(
-                    egui::RichText::new(format!("{:+}", c.cost))
-                        .strong()
-                        .color(palette::BAD),
-                );
+                // The turn's cost to the overall (its axis points, weighted),
+                // said as such: the turn's own reasons below show axis points.
+                let overall = match lang {
+                    Lang::Ja => format!("総合 {:+}", c.cost),
+                    Lang::En => format!("{:+} overall", c.cost),
+                };
+                ui.label(egui::RichText::new(overall).strong().color(palette::BAD));
                 act_badge(ui, &c.act);
             });
             ui.label(theme::prose(
@@ -401,14 +435,16 @@ fn act_badge(ui: &mut egui::Ui, act: &str) {
 }
 
 fn reason(ui: &mut egui::Ui, r: &ReasonView) {
-    let colour = if r.points >= 0 {
-        palette::GOOD
-    } else {
-        palette::BAD
+    // Gains green, losses red, a note that moves nothing in grey and
+    // without a "+0".
+    let (colour, points) = match r.points {
+        p if p > 0 => (palette::GOOD, format!("{p:+} ")),
+        p if p < 0 => (palette::BAD, format!("{p:+} ")),
+        _ => (palette::MUTED, String::new()),
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(
-            egui::RichText::new(format!("{:+} {}", r.points, r.axis))
+            egui::RichText::new(format!("{points}{}", r.axis))
                 .color(colour)
                 .strong(),
         );
@@ -422,4 +458,28 @@ fn inner_voice(ui: &mut egui::Ui, text: &str, lang: Lang) {
             .italics()
             .color(egui::Color32::from_rgb(0x7A, 0x55, 0x8C)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marks(min: f64, max: f64) -> Vec<f64> {
+        turn_marks(GridInput {
+            bounds: (min, max),
+            base_step_size: 0.01,
+        })
+        .into_iter()
+        .map(|m| m.value)
+        .collect()
+    }
+
+    #[test]
+    fn the_chart_marks_whole_turns_and_not_too_many() {
+        // A one-turn 1on1 once read 0, 0.1, ... 1.
+        assert_eq!(marks(-0.05, 1.05), vec![0.0, 1.0]);
+        let fifteen = marks(-0.7, 15.7);
+        assert!(fifteen.iter().all(|v| v.fract() == 0.0), "{fifteen:?}");
+        assert!(fifteen.len() <= 11 && fifteen.contains(&0.0), "{fifteen:?}");
+    }
 }

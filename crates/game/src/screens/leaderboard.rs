@@ -149,17 +149,25 @@ fn draw_local(ui: &mut egui::Ui, workshop: &Workshop, lang: Lang) {
             ui.label(
                 egui::RichText::new(lang.pick("総合(ベスト)", "Overall (best attempts)")).strong(),
             );
-            rows(ui, &board.overall, lang, true);
+            // The overall list names each scenario by its title, not its id.
+            let title_of = |id: &str| {
+                board
+                    .scenarios
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map_or_else(|| id.to_string(), |s| s.title.get(lang).to_string())
+            };
+            rows(ui, &board.overall, lang, Some(&title_of));
             for scenario in &board.scenarios {
                 ui.add_space(10.0);
                 ui.label(egui::RichText::new(scenario.title.get(lang)).strong());
-                rows(ui, &scenario.rows, lang, false);
+                rows(ui, &scenario.rows, lang, None);
             }
         }
     }
 }
 
-fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
+fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, title_of: Option<&dyn Fn(&str) -> String>) {
     egui::Grid::new(ui.next_auto_id())
         .num_columns(3)
         .spacing([16.0, 4.0])
@@ -167,16 +175,11 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
             for row in rows {
                 ui.label(egui::RichText::new(format!("{}.", row.rank)).color(palette::MUTED));
                 ui.label(egui::RichText::new(row.points.to_string()).strong());
-                let when = kiku_board::csv::rfc3339(row.created_ms)
-                    .replace('T', " ")
-                    .trim_end_matches('Z')
-                    .get(..16)
-                    .unwrap_or_default()
-                    .to_string();
-                let detail = match (with_scenario, &row.scenario, &row.scores) {
-                    (true, Some(id), _) => format!("{id} · {when} UTC"),
+                let when = local_time(row.created_ms);
+                let detail = match (title_of, &row.scenario, &row.scores) {
+                    (Some(title_of), Some(id), _) => format!("{} · {when}", title_of(id)),
                     (_, _, Some(s)) => format!(
-                        "{} {} · {} {} · {} {} · {when} UTC",
+                        "{} {} · {} {} · {} {} · {when}",
                         lang.pick("聴く", "listen"),
                         s.listening,
                         lang.pick("問い", "questions"),
@@ -186,10 +189,43 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, with_scenario: bool) {
                     ),
                     _ => when,
                 };
-                ui.label(egui::RichText::new(detail).color(palette::MUTED));
+                ui.add(egui::Label::new(egui::RichText::new(detail).color(palette::MUTED)).wrap());
                 ui.end_row();
             }
         });
+}
+
+/// `ms` since the epoch as the player's local date and time, "2026-12-02 09:41".
+pub fn local_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let local = secs + local_offset_secs(secs);
+    kiku_board::csv::rfc3339(local * 1000)
+        .replace('T', " ")
+        .get(..16)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The local time zone's offset from UTC at `secs`, in seconds (0 where it
+/// cannot be read).
+#[cfg(unix)]
+fn local_offset_secs(secs: i64) -> i64 {
+    let t: libc::time_t = secs as libc::time_t;
+    // SAFETY: localtime_r writes only into the `tm` we own; `t` is a valid
+    // time_t; a null result (out of range) leaves the zeroed tm and we use 0.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            0
+        } else {
+            tm.tm_gmtoff as i64
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn local_offset_secs(_secs: i64) -> i64 {
+    0
 }
 
 fn draw_workshop(

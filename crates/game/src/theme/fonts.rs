@@ -30,6 +30,61 @@ pub fn install(ctx: &egui::Context) {
     ctx.set_fonts(fonts);
 }
 
+/// Whether the bundled font has a glyph for `c` (read from its `cmap`
+/// table, formats 4 and 12). Characters it lacks show as a box.
+pub fn covers(c: char) -> bool {
+    cmap_covers(BIZ_UDP_GOTHIC, u32::from(c)).unwrap_or(false)
+}
+
+fn cmap_covers(font: &[u8], cp: u32) -> Option<bool> {
+    let u16_at = |o: usize| -> Option<u32> {
+        Some(u32::from(u16::from_be_bytes(
+            font.get(o..o + 2)?.try_into().ok()?,
+        )))
+    };
+    let u32_at = |o: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(font.get(o..o + 4)?.try_into().ok()?))
+    };
+    let tables = u16_at(4)? as usize;
+    let cmap = (0..tables).find_map(|i| {
+        let at = 12 + 16 * i;
+        (font.get(at..at + 4)? == b"cmap")
+            .then(|| u32_at(at + 8))
+            .flatten()
+    })? as usize;
+    let subtables = u16_at(cmap + 2)? as usize;
+    let mut found = None;
+    for i in 0..subtables {
+        let sub = cmap + u32_at(cmap + 4 + 8 * i + 4)? as usize;
+        match u16_at(sub)? {
+            12 => {
+                let groups = u32_at(sub + 12)? as usize;
+                for g in 0..groups {
+                    let at = sub + 16 + 12 * g;
+                    if (u32_at(at)?..=u32_at(at + 4)?).contains(&cp) {
+                        return Some(true);
+                    }
+                }
+                found = Some(false);
+            }
+            4 if cp <= 0xFFFF && found.is_none() => {
+                let segs = u16_at(sub + 6)? as usize / 2;
+                for s in 0..segs {
+                    let end = u16_at(sub + 14 + 2 * s)?;
+                    let start = u16_at(sub + 16 + 2 * segs + 2 * s)?;
+                    if (start..=end).contains(&cp) {
+                        found = Some(true);
+                        break;
+                    }
+                }
+                found.get_or_insert(false);
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Base text sizes in points at scale 1.0.
 const BODY: f32 = 18.0;
 const HEADING: f32 = 27.0;
@@ -69,4 +124,28 @@ pub fn apply_style(ctx: &egui::Context, scale: f32) {
         style.spacing.button_padding = egui::vec2(14.0, 8.0);
         style.visuals = super::palette::visuals();
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_font_has_the_typing_caret_and_the_typographic_marks() {
+        // The caret was once ▍ (U+258D), which the font lacks: it showed as □.
+        for c in [
+            crate::screens::conversation::CARET,
+            '“',
+            '”',
+            '・',
+            '…',
+            '「',
+            '」',
+            'g',
+            'あ',
+        ] {
+            assert!(covers(c), "the bundled font has no glyph for {c:?}");
+        }
+        assert!(!covers('▍'));
+    }
 }

@@ -47,6 +47,19 @@ pub fn expression(mood: Mood) -> Expression {
     }
 }
 
+/// The open mouth in face coordinates: a straight upper lip between the
+/// corners, then the lower lip's curve back from right to left (convex, no
+/// repeated points).
+fn open_mouth(width: f32, smile: f32, open: f32) -> Vec<Vec2> {
+    let depth = (smile * 0.12 + open * 0.2).max(0.03);
+    let mut shape = vec![vec2(-width, 0.5), vec2(width, 0.5)];
+    shape.extend((1..12).rev().map(|i| {
+        let t = i as f32 / 12.0 * 2.0 - 1.0;
+        vec2(t * width, 0.5 + depth * (1.0 - t * t))
+    }));
+    shape
+}
+
 fn rotate(p: Vec2, angle: f32) -> Vec2 {
     let (s, c) = angle.sin_cos();
     vec2(p.x * c - p.y * s, p.x * s + p.y * c)
@@ -133,16 +146,13 @@ pub fn draw(ui: &mut egui::Ui, mood: Mood, trust: i32, size: f32) -> egui::Respo
         })
         .collect();
     if ex.open > 0.05 {
-        let mut shape: Vec<Pos2> = top.clone();
-        shape.extend((0..=12).rev().map(|i| {
-            let t = i as f32 / 12.0 * 2.0 - 1.0;
-            at(vec2(
-                t * width,
-                0.5 + (ex.smile * 0.12 + ex.open * 0.2) * (1.0 - t * t),
-            ))
-        }));
+        // An open mouth is a half-moon: a straight upper lip between the
+        // corners and a curved lower one, so the polygon stays convex and
+        // has no repeated points (a smile's curved upper lip once made a
+        // crescent that egui's convex fill drew as a red wedge and spike).
+        let shape = open_mouth(width, ex.smile, ex.open);
         painter.add(egui::Shape::convex_polygon(
-            shape,
+            shape.into_iter().map(at).collect(),
             Color32::from_rgb(0xA8, 0x4A, 0x4A),
             line,
         ));
@@ -163,6 +173,32 @@ pub fn draw(ui: &mut egui::Ui, mood: Mood, trust: i32, size: f32) -> egui::Respo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_open_mouth_is_convex_without_repeated_points() {
+        for mood in Mood::ALL {
+            let ex = expression(mood);
+            let width = 0.22 + 0.06 * ex.smile.abs();
+            let m = open_mouth(width, ex.smile, ex.open.max(0.06));
+            for (i, a) in m.iter().enumerate() {
+                for b in &m[i + 1..] {
+                    assert!((*a - *b).length() > 1e-4, "{mood:?}: repeated point");
+                }
+            }
+            // Every turn goes the same way.
+            let n = m.len();
+            let turns: Vec<f32> = (0..n)
+                .map(|i| {
+                    let (a, b, c) = (m[i], m[(i + 1) % n], m[(i + 2) % n]);
+                    (b - a).x * (c - b).y - (b - a).y * (c - b).x
+                })
+                .collect();
+            assert!(
+                turns.iter().all(|t| *t > 0.0) || turns.iter().all(|t| *t < 0.0),
+                "{mood:?}: not convex: {turns:?}"
+            );
+        }
+    }
 
     #[test]
     fn every_mood_has_its_own_face() {

@@ -178,7 +178,7 @@ impl S {
             S::StateChart => ("メンバーの状態の推移", "The member's state, turn by turn"),
             S::Turn => ("ターン", "Turn"),
             S::TurnByTurn => ("1ターンずつ", "Turn by turn"),
-            S::Costliest => ("いちばん響いたターン", "The turns that cost the most"),
+            S::Costliest => ("いちばん点を落としたターン", "The turns that cost the most"),
             S::Better => ("こちらのほうがよかった", "What would have been better"),
             S::NoBetter => (
                 "この場面では、ほかの選択肢も同じくらいでした。",
