@@ -573,3 +573,25 @@ fn end_to_end_screenshots_under_xvfb() {
     assert!(!dir.join("data").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn kittest_enter_starts_the_1on1_from_the_briefing() {
+    let b = view::briefing(&sample(), Lang::En);
+    let mut harness = Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku_game::screens::briefing::draw(ui, &b, Lang::En) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    );
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Begin));
+}
+
+#[test]
+fn authored_straight_quotes_are_shown_curly() {
+    assert_eq!(view::typeset(r#"She said "fine"."#), "She said “fine”.");
+}

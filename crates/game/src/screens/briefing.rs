@@ -42,6 +42,13 @@ fn draw_system(
 /// Draws the briefing.
 pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
     let mut intent = None;
+    // Enter starts the 1on1 (the start button may be below the fold at a
+    // large text size); Escape goes back.
+    if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        intent = Some(Intent::Begin);
+    } else if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        intent = Some(Intent::Open(Screen::Select));
+    }
     theme::central(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.button(format!("← {}", S::Back.get(lang))).clicked() {

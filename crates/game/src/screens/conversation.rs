@@ -305,10 +305,14 @@ fn bubble(
             .inner_margin(egui::Margin::symmetric(14, 10))
             .show(ui, |ui| {
                 ui.set_max_width(width * 0.78);
-                if !who.is_empty() {
-                    ui.label(egui::RichText::new(who).small().color(palette::MUTED));
-                }
-                ui.label(theme::prose(ui, text));
+                // The bubble sits right for the trainee, but its lines read
+                // from the left (wrapped replies were once right-aligned).
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    if !who.is_empty() {
+                        ui.label(egui::RichText::new(who).small().color(palette::MUTED));
+                    }
+                    ui.label(theme::prose(ui, text));
+                });
             });
         ui.add_space(6.0);
     })

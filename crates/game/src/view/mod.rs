@@ -76,8 +76,8 @@ pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) 
                 let record = records.get(&s.id).copied().unwrap_or_default();
                 Card::Playable {
                     index,
-                    title: s.title.get(lang).to_string(),
-                    summary: s.summary.get(lang).to_string(),
+                    title: typeset(s.title.get(lang)),
+                    summary: typeset(s.summary.get(lang)),
                     member: format!(
                         "{} · {}",
                         s.persona.name.get(lang),
@@ -122,12 +122,12 @@ pub struct Briefing {
 /// Builds the briefing.
 pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
     Briefing {
-        title: s.title.get(lang).to_string(),
+        title: typeset(s.title.get(lang)),
         name: s.persona.name.get(lang).to_string(),
         role: s.persona.role.get(lang).to_string(),
         years: s.persona.years,
-        background: s.persona.background.get(lang).to_string(),
-        briefing: s.briefing.get(lang).to_string(),
+        background: typeset(s.persona.background.get(lang)),
+        briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
     }
 }
@@ -226,7 +226,7 @@ fn choice_text(s: &Scenario, node: &str, id: &str, lang: Lang) -> String {
     s.nodes
         .get(node)
         .and_then(|n| n.choices.iter().find(|c| c.id == id))
-        .map(|c| c.text.get(lang).to_string())
+        .map(|c| typeset(c.text.get(lang)))
         .unwrap_or_default()
 }
 
@@ -254,7 +254,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
         if let Some(line) = spoken(s, node, variant) {
             log.push(LogLine {
                 speaker: Speaker::Member,
-                text: line.text.get(lang).to_string(),
+                text: typeset(line.text.get(lang)),
             });
         }
     };
@@ -297,7 +297,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
             .map(|(i, o)| ChoiceView {
                 number: i + 1,
                 id: o.id,
-                text: o.text.get(lang).to_string(),
+                text: typeset(o.text.get(lang)),
                 enabled: o.enabled,
                 act: preview.then(|| act_label(&o.act, lang)),
             })
@@ -305,7 +305,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
     };
     let stats = session.stats();
     Conversation {
-        title: s.title.get(lang).to_string(),
+        title: typeset(s.title.get(lang)),
         name: s.persona.name.get(lang).to_string(),
         mood,
         trust: stats.trust,
@@ -313,7 +313,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
         current,
         typing: typing_now,
         choices,
-        ended: ending.map(|(_, e)| (e.title.get(lang).to_string(), e.text.get(lang).to_string())),
+        ended: ending.map(|(_, e)| (typeset(e.title.get(lang)), typeset(e.text.get(lang)))),
         preview: preview.then(|| PreviewView {
             stats: Stat::ALL
                 .iter()
@@ -325,11 +325,11 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
                 .line()
                 .and_then(|l| l.inner.as_ref())
                 .or_else(|| ending.and_then(|(_, e)| e.inner.as_ref()))
-                .map(|t| t.get(lang).to_string()),
+                .map(|t| typeset(t.get(lang))),
             layers: [
-                s.inner.surface.get(lang).to_string(),
-                s.inner.unease.get(lang).to_string(),
-                s.inner.value.get(lang).to_string(),
+                typeset(s.inner.surface.get(lang)),
+                typeset(s.inner.unease.get(lang)),
+                typeset(s.inner.value.get(lang)),
             ],
         }),
     }
@@ -516,10 +516,10 @@ pub fn debrief(
                     .turn_reasons(i + 1)
                     .map(|r| reason_view(r, lang))
                     .collect(),
-                reply: reply.map(|l| l.text.get(lang).to_string()),
+                reply: reply.map(|l| typeset(l.text.get(lang))),
                 inner: reply
                     .and_then(|l| l.inner.as_ref())
-                    .map(|t| t.get(lang).to_string()),
+                    .map(|t| typeset(t.get(lang))),
                 after: turn.after,
             }
         })
@@ -537,7 +537,7 @@ pub fn debrief(
                 better: suggestions
                     .and_then(|all| all.get(n - 1).cloned().flatten())
                     .map(|b| Better {
-                        text: b.text.get(lang).to_string(),
+                        text: typeset(b.text.get(lang)),
                         act: act_label(&b.act, lang),
                         reachable: b.better_best,
                         yours: b.chosen_best,
@@ -561,7 +561,7 @@ pub fn debrief(
     let opening = spoken(s, &t.opening.node, t.opening.variant);
     let ending = session.ending();
     Debrief {
-        title: s.title.get(lang).to_string(),
+        title: typeset(s.title.get(lang)),
         name: s.persona.name.get(lang).to_string(),
         overall: sc.overall,
         axes: Axis::ALL
@@ -572,18 +572,18 @@ pub fn debrief(
             (
                 e.kind,
                 e.kind.label().get(lang).to_string(),
-                e.title.get(lang).to_string(),
-                e.text.get(lang).to_string(),
+                typeset(e.title.get(lang)),
+                typeset(e.text.get(lang)),
             )
         }),
         ending_inner: ending
             .and_then(|(_, e)| e.inner.as_ref())
             .map(|t| t.get(lang).to_string()),
         opening: (
-            opening.map_or_else(String::new, |l| l.text.get(lang).to_string()),
+            opening.map_or_else(String::new, |l| typeset(l.text.get(lang))),
             opening
                 .and_then(|l| l.inner.as_ref())
-                .map(|t| t.get(lang).to_string()),
+                .map(|t| typeset(t.get(lang))),
         ),
         series,
         turns,
@@ -595,9 +595,9 @@ pub fn debrief(
             .map(|r| reason_view(r, lang))
             .collect(),
         layers: [
-            s.inner.surface.get(lang).to_string(),
-            s.inner.unease.get(lang).to_string(),
-            s.inner.value.get(lang).to_string(),
+            typeset(s.inner.surface.get(lang)),
+            typeset(s.inner.unease.get(lang)),
+            typeset(s.inner.value.get(lang)),
         ],
         seed: t.seed,
         pending: suggestions.is_none(),
@@ -665,5 +665,41 @@ mod tests {
         );
         assert!(d2.pending);
         assert!(d2.overall > d.overall, "{} vs {}", d2.overall, d.overall);
+    }
+}
+
+/// Authored text as it is shown: straight double quotes become curly pairs
+/// (“…”), since the bundled font draws `"` like a closing ”, which read as ”…”
+/// at both ends. Text with an odd number of quotes is left as written.
+pub fn typeset(text: &str) -> String {
+    if !text.contains('"') || text.matches('"').count() % 2 == 1 {
+        return text.to_string();
+    }
+    let mut open = true;
+    text.chars()
+        .map(|c| {
+            if c == '"' {
+                let q = if open { '“' } else { '”' };
+                open = !open;
+                q
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod typeset_tests {
+    use super::typeset;
+
+    #[test]
+    fn straight_quotes_become_curly_pairs() {
+        assert_eq!(
+            typeset(r#"She said "fine" and "ok"."#),
+            "She said “fine” and “ok”."
+        );
+        assert_eq!(typeset("no quotes"), "no quotes");
+        assert_eq!(typeset(r#"an odd " one"#), r#"an odd " one"#);
     }
 }
