@@ -233,7 +233,13 @@ fn corrupt_settings_and_history_are_moved_aside_with_a_message() {
     assert_eq!(settings.lang, Lang::En);
     assert!(library.records.is_empty());
     assert_eq!(notices.len(), 2, "{notices:?}");
-    assert!(notices.iter().all(|n| n.contains("moved")), "{notices:?}");
+    // Said in both languages (the Japanese screen once showed English).
+    assert!(
+        notices
+            .iter()
+            .all(|n| n.en.contains("moved") && n.ja.contains("移して")),
+        "{notices:?}"
+    );
     let moved = std::fs::read_dir(&data)
         .unwrap()
         .flatten()

@@ -42,8 +42,8 @@ pub enum Read<T> {
     Corrupt {
         /// Where the bad file went.
         moved_to: Option<PathBuf>,
-        /// A sentence for the player.
-        message: String,
+        /// A sentence for the player, in both languages.
+        message: kiku_core::text::Text,
     },
 }
 
@@ -56,7 +56,10 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Read<T> {
         Err(e) => {
             return Read::Corrupt {
                 moved_to: None,
-                message: format!("could not read {}: {e}", path.display()),
+                message: kiku_core::text::Text::new(
+                    format!("{} を読み込めませんでした({e})。", path.display()),
+                    format!("could not read {}: {e}", path.display()),
+                ),
             };
         }
     };
@@ -66,14 +69,27 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Read<T> {
             let aside = aside_path(path);
             let moved_to = fs::rename(path, &aside).ok().map(|()| aside);
             let message = match &moved_to {
-                Some(to) => format!(
-                    "{} was damaged ({e}); it was moved to {} and a fresh one started",
-                    path.display(),
-                    to.display()
+                Some(to) => kiku_core::text::Text::new(
+                    format!(
+                        "{} が壊れていたため、{} に移して新しく始めました。",
+                        path.display(),
+                        to.display()
+                    ),
+                    format!(
+                        "{} was damaged ({e}); it was moved to {} and a fresh one started",
+                        path.display(),
+                        to.display()
+                    ),
                 ),
-                None => format!(
-                    "{} is damaged ({e}) and could not be moved aside",
-                    path.display()
+                None => kiku_core::text::Text::new(
+                    format!(
+                        "{} が壊れていて、移すこともできませんでした。",
+                        path.display()
+                    ),
+                    format!(
+                        "{} is damaged ({e}) and could not be moved aside",
+                        path.display()
+                    ),
                 ),
             };
             Read::Corrupt { moved_to, message }
@@ -174,7 +190,8 @@ mod tests {
             Read::Corrupt { moved_to, message } => {
                 let moved = moved_to.unwrap();
                 assert!(moved.exists());
-                assert!(message.contains("moved"));
+                assert!(message.en.contains("moved"));
+                assert!(message.ja.contains("移して"));
             }
             other => panic!("{other:?}"),
         }

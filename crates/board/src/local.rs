@@ -109,7 +109,7 @@ pub enum Imported {
     },
     /// The file could not be read as a history; it was moved aside (see the
     /// message) and nothing was imported.
-    Corrupt(String),
+    Corrupt(kiku_core::text::Text),
 }
 
 /// Imports a Kiku 0.1 `history.json` in `dir` into the local board in the
@@ -261,7 +261,7 @@ mod tests {
         let dir = temp_dir("corrupt");
         std::fs::write(dir.join(LEGACY_HISTORY), b"{\"entries\": [").unwrap();
         let imported = import_legacy_history(&dir, |_| None).unwrap();
-        assert!(matches!(imported, Imported::Corrupt(m) if m.contains("moved")));
+        assert!(matches!(imported, Imported::Corrupt(m) if m.en.contains("moved")));
         assert!(!path_in(&dir).exists());
         let _ = std::fs::remove_dir_all(dir);
     }

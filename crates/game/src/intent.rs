@@ -168,8 +168,9 @@ fn set_prefs(to: &mut Target, prefs: &Prefs) {
     if let Some(dir) = &to.config.data_dir
         && let Err(e) = crate::prefs::save(dir, &prefs)
     {
-        to.game
-            .notices
-            .push(format!("could not save the settings: {e}"));
+        to.game.notices.push(kiku_core::text::Text::new(
+            format!("設定を保存できませんでした({e})。"),
+            format!("could not save the settings: {e}"),
+        ));
     }
 }

@@ -65,7 +65,7 @@ pub fn path_in(dir: &Path) -> PathBuf {
 
 /// Loads settings from `dir` (defaults if missing); a corrupt file is moved
 /// aside and the message returned.
-pub fn load(dir: Option<&Path>) -> (Prefs, Option<String>) {
+pub fn load(dir: Option<&Path>) -> (Prefs, Option<kiku_core::text::Text>) {
     let Some(dir) = dir else {
         return (Prefs::default(), None);
     };
@@ -100,7 +100,7 @@ mod tests {
         std::fs::write(path_in(&dir), "[1, 2").unwrap();
         let (fresh, message) = load(Some(&dir));
         assert_eq!(fresh, Prefs::default());
-        assert!(message.unwrap().contains("settings.json"));
+        assert!(message.unwrap().en.contains("settings.json"));
         std::fs::write(path_in(&dir), r#"{"text_scale": 99.0}"#).unwrap();
         assert_eq!(load(Some(&dir)).0.text_scale, TEXT_SCALES[3]);
         let _ = std::fs::remove_dir_all(&dir);

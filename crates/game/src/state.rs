@@ -11,7 +11,7 @@ use kiku_board::local::{self, Imported, Record};
 use kiku_core::Score;
 use kiku_core::play::session::Session;
 use kiku_core::scenario::Scenario;
-use kiku_core::text::Lang;
+use kiku_core::text::{Lang, Text};
 
 use crate::catalog::Catalog;
 use crate::prefs::{self, Prefs};
@@ -117,7 +117,7 @@ pub struct Game {
     /// The debrief, built once per finished 1on1 and language.
     pub debrief: Option<(Lang, view::Debrief)>,
     /// Messages for the player (a corrupt file moved aside, a failed save).
-    pub notices: Vec<String>,
+    pub notices: Vec<Text>,
     /// Errors of a broken scenario edit (hot reload), shown in an overlay.
     pub reload_errors: Vec<String>,
     /// The debrief's better replies: worked out on a thread.
@@ -148,10 +148,7 @@ pub fn scenario_at(library: &Library, index: usize) -> Option<Arc<Scenario>> {
 /// Builds the state from the command line: settings, catalog, and the
 /// player's records from the local board (importing a Kiku 0.1
 /// `history.json` into it first, once).
-pub fn setup(
-    args: &GameArgs,
-    data_dir: Option<PathBuf>,
-) -> (Config, Settings, Library, Vec<String>) {
+pub fn setup(args: &GameArgs, data_dir: Option<PathBuf>) -> (Config, Settings, Library, Vec<Text>) {
     let mut notices = Vec::new();
     let (mut prefs, msg) = prefs::load(data_dir.as_deref());
     notices.extend(msg);
@@ -176,11 +173,17 @@ pub fn setup(
         match local::import_legacy_history(dir, title) {
             Ok(Imported::Nothing | Imported::Entries { .. }) => {}
             Ok(Imported::Corrupt(message)) => notices.push(message),
-            Err(e) => notices.push(format!("could not import the old history: {e}")),
+            Err(e) => notices.push(Text::new(
+                format!("以前の記録を取り込めませんでした({e})。"),
+                format!("could not import the old history: {e}"),
+            )),
         }
         match local::records(&local::path_in(dir)) {
             Ok(found) => records = found,
-            Err(e) => notices.push(format!("could not read your past scores: {e}")),
+            Err(e) => notices.push(Text::new(
+                format!("これまでの得点を読み込めませんでした({e})。"),
+                format!("could not read your past scores: {e}"),
+            )),
         }
     }
     (

@@ -162,7 +162,7 @@ fn overlays(
 pub fn draw_overlays(
     ctx: &egui::Context,
     reload_errors: &[String],
-    notices: &[String],
+    notices: &[kiku_core::text::Text],
     lang: Lang,
 ) -> Option<Intent> {
     let mut intent = None;
@@ -196,7 +196,7 @@ pub fn draw_overlays(
             .show(ctx, |ui| {
                 ui.set_max_width(ctx.content_rect().width() * 0.8);
                 for notice in notices {
-                    ui.label(notice);
+                    ui.label(notice.get(lang));
                 }
                 if ui.button(S::Dismiss.get(lang)).clicked() {
                     intent = Some(Intent::DismissNotices);
