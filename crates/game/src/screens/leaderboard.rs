@@ -355,14 +355,22 @@ fn draw_workshop(
         ui.colored_label(
             palette::BAD,
             format!(
-                "{} {} {}",
+                "{} {}",
                 status.pending,
                 lang.pick("件の結果が送信待ちです。サーバーにつながると自動で送ります。練習はそのまま続けられます。",
                     "result(s) waiting: they are sent automatically once the server is reachable. Keep playing.",
                 ),
-                status.last_error.as_deref().unwrap_or("")
             ),
         );
+        // The technical reason, for the facilitator, on its own small line
+        // (in the sentence above it once mixed English into Japanese).
+        if let Some(error) = &status.last_error {
+            ui.label(
+                egui::RichText::new(format!("{} {error}", lang.pick("詳細:", "Details:")))
+                    .small()
+                    .color(palette::MUTED),
+            );
+        }
         if ui.button(lang.pick("今すぐ再送", "Retry now")).clicked() {
             action = Some(Action::Retry);
         }
@@ -454,6 +462,8 @@ mod tests {
         harness.run();
         harness.get_by_label("First steps");
         harness.get_by_label_contains("result(s) waiting");
+        // The raw reason is on its own line, not inside the sentence.
+        harness.get_by_label_contains("Details: the workshop server is not reachable");
         harness.get_by_label("Join").click();
         harness.run();
         assert_eq!(harness.state(), &Some(Action::Join));
