@@ -601,3 +601,26 @@ fn kittest_enter_starts_the_1on1_from_the_briefing() {
 fn authored_straight_quotes_are_shown_curly() {
     assert_eq!(view::typeset(r#"She said "fine"."#), "She said “fine”.");
 }
+
+#[test]
+fn kittest_leaving_mid_1on1_asks_first() {
+    let mut session = Session::start(&sample(), 1);
+    session.choose("feel").unwrap();
+    let mut typing = view::Typing::start(view::current_line_chars(&session, Lang::En));
+    typing.skip();
+    let v = view::conversation(&session, typing, Lang::En, false);
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    harness.get_by_label("Leave").click();
+    harness.run();
+    assert_eq!(*harness.state(), None, "the first click only asks");
+    harness.get_by_label_contains("will not be recorded");
+    harness.get_by_label("Stay").click();
+    harness.run();
+    assert_eq!(*harness.state(), None);
+    harness.get_by_label("Leave").click();
+    harness.run();
+    harness.get_by_label("Leave").click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Leave));
+}

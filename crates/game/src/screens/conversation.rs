@@ -122,8 +122,33 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         )
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                if ui.button(S::Leave.get(lang)).clicked() {
-                    intent = Some(Intent::Leave);
+                // Leaving mid-1on1 loses it: ask first (once the member has
+                // said something back; an ended 1on1 is already saved).
+                let asking_id = egui::Id::new("conversation_leave_asking");
+                let asking = ui
+                    .ctx()
+                    .data(|d| d.get_temp::<bool>(asking_id).unwrap_or(false));
+                if asking && v.ended.is_none() {
+                    ui.label(
+                        egui::RichText::new(lang.pick(
+                            "中断すると、この1on1は記録されません。",
+                            "Leave? This 1on1 will not be recorded.",
+                        ))
+                        .color(palette::BAD),
+                    );
+                    if ui.button(lang.pick("中断する", "Leave")).clicked() {
+                        ui.ctx().data_mut(|d| d.remove::<bool>(asking_id));
+                        intent = Some(Intent::Leave);
+                    }
+                    if ui.button(lang.pick("続ける", "Stay")).clicked() {
+                        ui.ctx().data_mut(|d| d.remove::<bool>(asking_id));
+                    }
+                } else if ui.button(S::Leave.get(lang)).clicked() {
+                    if v.ended.is_some() || v.log.is_empty() {
+                        intent = Some(Intent::Leave);
+                    } else {
+                        ui.ctx().data_mut(|d| d.insert_temp(asking_id, true));
+                    }
                 }
                 ui.label(egui::RichText::new(&v.title).strong());
                 if v.preview.is_some() {
