@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use kiku_board::serve::ServeArgs;
-use kiku_core::load::{self, Loaded};
+use kiku_core::load::{self, Loaded, library};
 use kiku_core::text::Lang;
 use kiku_core::tools::{analyse, calibrate, continuity, graph, replay};
 
@@ -25,10 +25,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check scenario files (default: the bundled scenarios/) and report every error.
+    /// Check scenario files and report every error. With no path: the scenario
+    /// folders found (scenarios/ beside the executable, KIKU_SCENARIOS), else
+    /// the bundled scenarios embedded in kiku.
     Check {
         /// Files or folders.
         paths: Vec<PathBuf>,
+        /// A scenario folder, as the game's `--scenarios` (checked with the paths).
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
         /// Print the diagnostics as JSON.
         #[arg(long)]
         json: bool,
@@ -37,7 +42,7 @@ enum Command {
     Replay(ReplayArgs),
     /// Walk every path of a scenario: best and worst score, distribution, endings, dead ends.
     Analyse {
-        /// The scenario file.
+        /// The scenario file, or the id of a scenario kiku plays (e.g. first_steps).
         scenario: PathBuf,
         /// The seed to play the paths with.
         #[arg(long, default_value_t = 1)]
@@ -48,7 +53,7 @@ enum Command {
     },
     /// Write the conversation graph as Graphviz DOT (`| dot -Tsvg > graph.svg`).
     Graph {
-        /// The scenario file.
+        /// The scenario file, or the id of a scenario kiku plays (e.g. first_steps).
         scenario: PathBuf,
         /// Language of the text excerpts: ja or en.
         #[arg(long, value_parser = parse_lang, default_value = "ja")]
@@ -67,11 +72,35 @@ enum Command {
     },
     /// Run the workshop leaderboard server (projector page at `/`).
     Serve(ServeArgs),
+    /// The scenarios kiku plays: list them, or export the bundled ones to start your own.
+    Scenarios {
+        #[command(subcommand)]
+        action: ScenariosAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScenariosAction {
+    /// List every scenario kiku plays (bundled and from folders) and where it comes from.
+    List {
+        /// A scenario folder, as the game's `--scenarios`.
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
+    },
+    /// Write the bundled scenarios, the authoring guide (README.md) and the
+    /// facilitator's guide (1on1-guide.md) into DIR.
+    Export {
+        /// The folder (made if missing).
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
 struct ReplayArgs {
-    /// The scenario file.
+    /// The scenario file, or the id of a scenario kiku plays (e.g. first_steps).
     scenario: PathBuf,
     /// Choice ids, comma-separated, in order.
     #[arg(long, value_delimiter = ',', default_value = "")]
@@ -109,7 +138,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         None => kiku_game::run(&cli.game),
         #[cfg(not(feature = "gui"))]
         None => no_game(),
-        Some(Command::Check { paths, json }) => check(&paths, json),
+        Some(Command::Check {
+            mut paths,
+            scenarios,
+            json,
+        }) => {
+            paths.extend(scenarios);
+            check(&paths, json)
+        }
         Some(Command::Replay(args)) => replay_cmd(&args),
         Some(Command::Analyse {
             scenario,
@@ -129,6 +165,61 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             write_transcripts,
         }) => calibrate_cmd(dir, json, write_transcripts),
         Some(Command::Serve(args)) => kiku_board::serve::run(&args),
+        Some(Command::Scenarios { action }) => match action {
+            ScenariosAction::List { scenarios } => list_cmd(scenarios.as_deref()),
+            ScenariosAction::Export { dir, force } => export_cmd(&dir, force),
+        },
+    }
+}
+
+fn list_cmd(option: Option<&std::path::Path>) -> ExitCode {
+    let folders = library::folders(option);
+    let all = library::library(&library::paths(&folders));
+    let mut out = String::new();
+    for l in &all {
+        let line = match &l.scenario {
+            Some(s) => format!("{:<24} {}  [{}]\n", s.id, s.title.ja, l.origin.label()),
+            None => format!(
+                "{:<24} (has errors: `kiku check`)  [{}]\n",
+                "?",
+                l.origin.label()
+            ),
+        };
+        out.push_str(&line);
+    }
+    emit(&out);
+    eprintln!("{} scenario(s); {}", all.len(), describe_folders(&folders));
+    ExitCode::SUCCESS
+}
+
+fn describe_folders(folders: &[library::Folder]) -> String {
+    if folders.is_empty() {
+        "no scenario folder on disk (scenarios/ beside the executable, KIKU_SCENARIOS, --scenarios), bundled only".into()
+    } else {
+        let names: Vec<String> = folders.iter().map(library::Folder::describe).collect();
+        format!("bundled, then {}", names.join(", then "))
+    }
+}
+
+fn export_cmd(dir: &std::path::Path, force: bool) -> ExitCode {
+    match library::export(dir, force) {
+        Ok(written) => {
+            eprintln!(
+                "wrote {} file(s) in {}: the bundled scenarios, README.md (how to write a scenario) and 1on1-guide.md",
+                written.len(),
+                dir.display()
+            );
+            eprintln!(
+                "check them with `kiku check {}`; play them with `kiku --scenarios {}`",
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -200,20 +291,51 @@ fn no_game() -> ExitCode {
 }
 
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![load::bundled_dir()]
-    } else {
-        paths.to_vec()
+    // Where the "checking ..." line goes: not into the JSON.
+    let say = |text: String| {
+        if json {
+            eprintln!("{text}");
+        } else {
+            emit(&format!("{text}\n"));
+        }
     };
-    let files = load::discover(&paths);
-    if files.is_empty() {
-        eprintln!(
-            "error: no .ron scenario files found in {}",
-            show_paths(&paths)
-        );
+    let mut loaded: Vec<Loaded> = if paths.is_empty() {
+        let folders = library::folders(None);
+        let files = load::discover(&library::paths(&folders));
+        if files.is_empty() {
+            let bundled = library::bundled();
+            let none = if folders.is_empty() {
+                "no scenario folder found (scenarios/ beside the executable, KIKU_SCENARIOS)"
+                    .to_string()
+            } else {
+                let names: Vec<String> = folders.iter().map(library::Folder::describe).collect();
+                format!("no .ron files in {}", names.join(", "))
+            };
+            say(format!(
+                "{none}; checking the {} bundled scenarios embedded in kiku",
+                bundled.len()
+            ));
+            bundled
+        } else {
+            let names: Vec<String> = folders.iter().map(library::Folder::describe).collect();
+            say(format!("checking {}", names.join(", ")));
+            files.iter().map(|f| load::load_file(f)).collect()
+        }
+    } else {
+        let files = load::discover(paths);
+        if files.is_empty() {
+            eprintln!(
+                "error: no .ron scenario files found in {}",
+                show_paths(paths)
+            );
+            return ExitCode::FAILURE;
+        }
+        files.iter().map(|f| load::load_file(f)).collect()
+    };
+    if loaded.is_empty() {
+        eprintln!("error: no scenario to check");
         return ExitCode::FAILURE;
     }
-    let mut loaded: Vec<Loaded> = files.iter().map(|f| load::load_file(f)).collect();
     // Continuity over the routes `analyse` walks (seed 1): warnings only.
     for l in &mut loaded {
         if let Some(scenario) = l.scenario.clone() {
@@ -263,9 +385,18 @@ fn show_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-/// Loads one scenario for a tool, printing its diagnostics on failure.
+/// Loads one scenario for a tool, printing its diagnostics on failure. A
+/// name that is not a file is looked up among the scenarios kiku plays
+/// (bundled and folders) by id or file name: `kiku replay first_steps`.
 pub fn load_one(path: &std::path::Path) -> Result<std::sync::Arc<kiku_core::Scenario>, ExitCode> {
-    let loaded = load::load_file(path);
+    let named = (!path.exists())
+        .then(|| path.to_str())
+        .flatten()
+        .and_then(|name| {
+            let all = library::library(&library::paths(&library::folders(None)));
+            library::find(&all, name).cloned()
+        });
+    let loaded = named.unwrap_or_else(|| load::load_file(path));
     match &loaded.scenario {
         Some(scenario) => Ok(scenario.clone()),
         None => {

@@ -123,9 +123,19 @@ impl Scenarios {
     /// Loads every valid scenario under `paths`; returns the set and one
     /// rendered diagnostic per file that failed.
     pub fn load(paths: &[PathBuf]) -> (Scenarios, Vec<String>) {
+        Scenarios::from_loaded(kiku_core::load::load_all(paths))
+    }
+
+    /// The bundled scenarios, with the files under `paths` added or
+    /// replacing them by id (`kiku_core::load::library::library`).
+    pub fn library(paths: &[PathBuf]) -> (Scenarios, Vec<String>) {
+        Scenarios::from_loaded(kiku_core::load::library::library(paths))
+    }
+
+    fn from_loaded(all: Vec<kiku_core::Loaded>) -> (Scenarios, Vec<String>) {
         let mut ok = Vec::new();
         let mut failed = Vec::new();
-        for loaded in kiku_core::load::load_all(paths) {
+        for loaded in all {
             match &loaded.scenario {
                 Some(s) => ok.push(Arc::clone(s)),
                 None => failed.push(loaded.render()),

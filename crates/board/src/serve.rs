@@ -23,7 +23,8 @@ pub struct ServeArgs {
     /// The SQLite database file (default: workshop.db in the data folder).
     #[arg(long)]
     pub db: Option<PathBuf>,
-    /// Folder of scenarios the server re-scores with (default: the bundled scenarios/).
+    /// A folder of scenarios that adds to the bundled ones or replaces them
+    /// by id (as do `scenarios/` beside the executable and `KIKU_SCENARIOS`).
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
     /// The workshop code trainees type to join (3-12 letters or digits,
@@ -81,11 +82,8 @@ pub enum ServeError {
         source: RateLimitError,
     },
     /// The scenario folder has no valid scenario.
-    #[error(
-        "no valid scenario in {}: the server needs the scenarios to re-score sessions",
-        .0.display()
-    )]
-    NoScenarios(PathBuf),
+    #[error("no valid scenario in {0}: the server needs the scenarios to re-score sessions")]
+    NoScenarios(String),
     /// The database file could not be opened.
     #[error("{}: {source}", path.display())]
     Open {
@@ -166,11 +164,24 @@ fn rate_limit(arg: Option<&str>, env: Option<&str>) -> Result<Option<RateLimit>,
 fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     let env = std::env::var(RATE_LIMIT_ENV).ok();
     let rate_limit = rate_limit(args.rate_limit.as_deref(), env.as_deref())?;
-    let dir = args
-        .scenarios
-        .clone()
-        .unwrap_or_else(kiku_core::load::bundled_dir);
-    let (scenarios, failed) = Scenarios::load(std::slice::from_ref(&dir));
+    // A folder named on the command line must hold scenarios: an empty or
+    // mistyped one is a mistake, not "the bundled ones only".
+    if let Some(dir) = &args.scenarios
+        && kiku_core::load::discover(std::slice::from_ref(dir))
+            .iter()
+            .all(|f| !f.is_file())
+    {
+        return Err(ServeError::NoScenarios(format!(
+            "{} (--scenarios)",
+            dir.display()
+        )));
+    }
+    let folders = kiku_core::load::library::folders(args.scenarios.as_deref());
+    let (scenarios, failed) = Scenarios::library(&kiku_core::load::library::paths(&folders));
+    let from = std::iter::once("bundled".to_string())
+        .chain(folders.iter().map(kiku_core::load::Folder::describe))
+        .collect::<Vec<_>>()
+        .join(", ");
     for message in &failed {
         eprintln!("{message}");
     }
@@ -181,7 +192,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         );
     }
     if scenarios.is_empty() {
-        return Err(ServeError::NoScenarios(dir));
+        return Err(ServeError::NoScenarios(from));
     }
     let db_path: PathBuf = args
         .db
@@ -248,7 +259,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             "  database:          {} ({entries} entries)",
             db_path.display()
         );
-        let _ = writeln!(out, "  scenarios:         {count} from {}", dir.display());
+        let _ = writeln!(out, "  scenarios:         {count} from {from}");
         let _ = writeln!(
             out,
             "  connections:       at most {} ({} projector pages)",
@@ -420,9 +431,8 @@ mod tests {
 
     #[test]
     fn error_messages_read_as_before() {
-        let dir = PathBuf::from("/nowhere/scenarios");
         assert_eq!(
-            ServeError::NoScenarios(dir).to_string(),
+            ServeError::NoScenarios("/nowhere/scenarios".into()).to_string(),
             "no valid scenario in /nowhere/scenarios: the server needs the scenarios to re-score sessions"
         );
         let refused = std::io::Error::new(std::io::ErrorKind::AddrInUse, "in use");

@@ -1,6 +1,7 @@
-//! The scenarios on offer: every file in the scenario folder, loaded and
-//! checked, keeping the last good version of each across edits (hot reload).
-//! No Bevy here.
+//! The scenarios on offer: the bundled ones (embedded in the binary) and
+//! every file in the scenario folders, which add to them or replace them by
+//! id; loaded and checked, keeping the last good version of each file across
+//! edits (hot reload). No Bevy here.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,21 +50,49 @@ pub struct Reload {
 pub struct Catalog {
     /// The folders (or files) scanned.
     pub roots: Vec<PathBuf>,
-    /// One entry per file, sorted by path.
+    /// One entry per scenario: the bundled ones first (when `bundled`),
+    /// then each folder's files sorted by path.
     pub entries: Vec<Entry>,
+    /// Whether the bundled scenarios are on offer too.
+    pub bundled: bool,
 }
 
 impl Catalog {
     /// Loads every `.ron` file under `roots`.
     pub fn load(roots: Vec<PathBuf>) -> Catalog {
-        let entries = load::load_all(&roots)
+        Catalog::new(roots, false)
+    }
+
+    /// The bundled scenarios, with every `.ron` file under `roots` added or
+    /// replacing one by id (`kiku_core::load::library::library`).
+    pub fn with_bundled(roots: Vec<PathBuf>) -> Catalog {
+        Catalog::new(roots, true)
+    }
+
+    fn new(roots: Vec<PathBuf>, bundled: bool) -> Catalog {
+        let mut catalog = Catalog {
+            roots,
+            entries: Vec::new(),
+            bundled,
+        };
+        catalog.entries = catalog
+            .read()
             .into_iter()
             .map(|loaded| Entry {
                 good: loaded.scenario.clone(),
                 loaded,
             })
             .collect();
-        Catalog { roots, entries }
+        catalog
+    }
+
+    /// Everything on offer, freshly loaded.
+    fn read(&self) -> Vec<Loaded> {
+        if self.bundled {
+            load::library::library(&self.roots)
+        } else {
+            load::load_all(&self.roots)
+        }
     }
 
     /// The first entry that plays.
@@ -81,8 +110,8 @@ impl Catalog {
     pub fn reload(&mut self) -> Reload {
         let mut report = Reload::default();
         let mut entries = Vec::new();
-        for path in load::discover(&self.roots) {
-            let loaded = load::load_file(&path);
+        for loaded in self.read() {
+            let path = loaded.path.clone();
             let old = self.entries.iter().find(|e| e.path() == path);
             let good = match (&loaded.scenario, old) {
                 (Some(new), Some(old)) => {

@@ -30,7 +30,8 @@ pub struct GameArgs {
     /// and language into DIR, and exit.
     #[arg(long, value_name = "DIR")]
     pub screenshots: Option<PathBuf>,
-    /// Folder of scenarios to play (default: the bundled scenarios/).
+    /// A folder of scenarios that add to the bundled ones or replace them by
+    /// id (as do `scenarios/` beside the executable and `KIKU_SCENARIOS`).
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
 }
@@ -155,11 +156,8 @@ pub fn setup(args: &GameArgs, data_dir: Option<PathBuf>) -> (Config, Settings, L
     if let Some(lang) = args.lang {
         prefs.lang = lang;
     }
-    let root = args
-        .scenarios
-        .clone()
-        .unwrap_or_else(kiku_core::load::bundled_dir);
-    let catalog = Catalog::load(vec![root]);
+    let folders = kiku_core::load::library::folders(args.scenarios.as_deref());
+    let catalog = Catalog::with_bundled(kiku_core::load::library::paths(&folders));
     let mut records = BTreeMap::new();
     if let Some(dir) = &data_dir {
         let title = |id: &str| {

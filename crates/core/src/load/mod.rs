@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod library;
 pub mod locate;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use ron::extensions::Extensions;
 
 use crate::load::diagnostic::{Diagnostic, Severity, line_col};
+pub use crate::load::library::{Folder, Origin};
 use crate::scenario::Scenario;
 
 /// The largest scenario file accepted. The biggest real scenario is a few
@@ -32,6 +34,8 @@ pub struct Loaded {
     pub scenario: Option<Arc<Scenario>>,
     /// Every error and warning, errors first in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where it came from: bundled in the binary, or a file on disk.
+    pub origin: Origin,
 }
 
 impl Loaded {
@@ -161,6 +165,7 @@ pub fn load_str(path: &Path, source: String) -> Loaded {
                 scenario: ok.then(|| Arc::new(scenario)),
                 diagnostics,
                 source,
+                origin: Origin::File(path.to_path_buf()),
             }
         }
         Err(e) => {
@@ -210,6 +215,7 @@ fn failed(path: &Path, source: String, diagnostic: Diagnostic) -> Loaded {
         source,
         scenario: None,
         diagnostics: vec![diagnostic],
+        origin: Origin::File(path.to_path_buf()),
     }
 }
 
@@ -240,9 +246,11 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<Loaded> {
     discover(paths).iter().map(|p| load_file(p)).collect()
 }
 
-/// The folder of bundled scenarios: `KIKU_SCENARIOS` if set, else
-/// `scenarios/` beside the executable's project (for `cargo run`), else
-/// `./scenarios`.
+/// The source tree's folder of bundled scenarios, for tests and tools that
+/// read the files themselves: `KIKU_SCENARIOS` if set, else `./scenarios`,
+/// else the workspace's `scenarios/` this crate was built from. The game, the
+/// server and `kiku check` use the copies embedded in the binary instead
+/// ([`library::bundled`]), plus the folders of [`library::folders`].
 pub fn bundled_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("KIKU_SCENARIOS") {
         return PathBuf::from(dir);

@@ -91,6 +91,7 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 best,
                 last,
                 errors,
+                origin,
             } => {
                 ui.add(
                     egui::Label::new(egui::RichText::new(title).heading().color(palette::ACCENT))
@@ -100,6 +101,7 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                     egui::RichText::new(format!("{member} · {difficulty}")).color(palette::MUTED),
                 );
                 ui.label(theme::prose(ui, summary));
+                ui.label(egui::RichText::new(origin).small().color(palette::MUTED));
                 ui.horizontal(|ui| {
                     let score =
                         |s: &Option<u32>| s.map_or_else(|| "—".to_string(), |v| v.to_string());

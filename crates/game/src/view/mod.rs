@@ -14,6 +14,7 @@ use kiku_core::text::{Lang, Text};
 
 use crate::catalog::Catalog;
 use kiku_board::local::Record;
+use kiku_core::load::Origin;
 use std::collections::BTreeMap;
 
 /// Who says a line in the conversation log.
@@ -55,6 +56,8 @@ pub enum Card {
         last: Option<u32>,
         /// Error headlines of a broken newer edit (the last good version plays).
         errors: Vec<String>,
+        /// Where it comes from: bundled, or the file's path.
+        origin: String,
     },
     /// A file that does not load.
     Broken {
@@ -87,6 +90,10 @@ pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) 
                     best: record.best,
                     last: record.last,
                     errors: entry.errors(),
+                    origin: match &entry.loaded.origin {
+                        Origin::Bundled => strings::S::Bundled.get(lang).to_string(),
+                        Origin::File(path) => path.display().to_string(),
+                    },
                 }
             }
             None => Card::Broken {

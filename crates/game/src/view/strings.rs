@@ -27,6 +27,8 @@ pub enum S {
     Play,
     /// Select: a broken file.
     BrokenScenario,
+    /// Select: a scenario embedded in the game (not a file on disk).
+    Bundled,
     /// Select: no scenario at all.
     NoScenarios,
     /// Back.
@@ -145,6 +147,7 @@ impl S {
             S::NotPlayed => ("未プレイ", "Not played yet"),
             S::Play => ("この1on1をはじめる", "Play this 1on1"),
             S::BrokenScenario => ("読み込めないシナリオ", "Scenario could not be loaded"),
+            S::Bundled => ("同梱", "bundled"),
             S::NoScenarios => (
                 "シナリオが見つかりません。scenarios/ フォルダに .ron ファイルを置いてください。",
                 "No scenarios found. Put .ron files in the scenarios/ folder.",
