@@ -87,6 +87,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     }
     // Without spaces, with the question mark kept at the end only.
     let asks = folded.trim_end().ends_with('?') || raw.trim_end().ends_with(['?', '？']);
+    let tq: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
     let t: String = compact(folded).into_iter().collect();
     let t = t.as_str();
     let len = t.chars().count();
@@ -120,7 +121,9 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     ]) {
         return Guess::strong(Act::SelfDisclose);
     }
-    if any(t, &["進捗", "案件", "納期", "本題", "それより", "ところで", "締め切り", "締切", "すけじゅーる", "仕事の話に"]) {
+    if any(t, &["進捗", "進み具合", "どこまで進", "本題", "それより", "ところで", "仕事の話に", "業務の話"])
+        || !asks && any(t, &["案件", "納期", "締め切り", "締切", "すけじゅーる", "来月の", "今週の"])
+    {
         return Guess::strong(Act::RedirectToWork);
     }
     let why = any(t, &["なんで", "なぜ", "どうして"]);
@@ -128,7 +131,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
         return Guess::strong(question(false, Focus::Person, Frame::Fact, false, true));
     }
     if any(t, &[
-        "甘え", "甘い", "言い訳", "社会人として", "ぷろとして", "当たり前", "当然でしょ", "普通は",
+        "甘え", "甘い", "言い訳", "社会人として", "ぷろとして", "当たり前だろ", "当然でしょ", "普通は", "しょうがない", "仕方ない", "仕方がない",
         "べきじゃない", "べきではない", "だめだよ", "だめです", "わがまま", "考えが甘",
     ]) {
         return Guess::strong(Act::Judge);
@@ -144,7 +147,11 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     {
         return Guess::strong(Act::Reassure);
     }
-    let qword = any(t, JA_QWORDS);
+    // 「どこか」「何か」 are "somewhere", "something", not question words.
+    let plain = ["どこか", "何か", "なにか", "いつか", "誰か", "だれか", "なんか", "どうか", "なんとか", "何とか"]
+        .iter()
+        .fold(t.to_string(), |acc, p| acc.replace(p, "・"));
+    let qword = any(&plain, JA_QWORDS);
     if !qword
         && any(t, &[
             "してください", "しなさい", "して下さい", "しておいて", "やっておいて", "やってください",
@@ -161,6 +168,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             "はどうですか", "はどう?", "とかどう", "てみれば", "らしいよ", "らしいですよ", "試してみ",
             "してみよう", "やってみよう", "てみてはどう", "じゃだめ",
         ])
+        || any(&tq, &["たら?", "ば?", "ては?", "とか?"])
     {
         return Guess::strong(Act::Advise);
     }
@@ -202,7 +210,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     if any(t, &[
         "よね", "だろうね", "でしょうね", "それはつら", "それは大変", "それは悔し", "それはしんど",
         "それはきつ", "それは不安", "それは心配", "それは苦し", "わかります", "分かります", "気持ちはわか",
-        "気持ちは分か", "気持ち分か", "無理もない", "当然です", "つらいね", "大変だね", "しんどいね",
+        "気持ちは分か", "気持ち分か", "無理もない", "当然です", "当然だ", "当たり前", "もっともだ", "つらいね", "大変だね", "しんどいね",
         "きついね", "悔しいね", "ですね、それは",
     ]) || ends_any(t, &["わかる", "分かる", "わかるよ", "分かるよ"])
     {
@@ -242,7 +250,10 @@ fn question(open: bool, focus: Focus, frame: Frame, leading: bool, blaming: bool
 fn ja_question(t: &str, leading: bool) -> Guess {
     // 「何かある?」 asks yes or no.
     let something = any(t, &["何か", "なにか", "何が気に"]) && !any(t, &["どんな", "どう", "何を", "何が", "何で", "なんで", "いつ", "どこ", "誰"]);
-    let open = !leading && !something && any(t, JA_QWORDS);
+    let plain = ["どこか", "なにか", "いつか", "誰か", "だれか", "なんか", "どうか"]
+        .iter()
+        .fold(t.to_string(), |acc, p| acc.replace(p, "・"));
+    let open = !leading && !something && any(&plain, JA_QWORDS);
     let person = any(t, &[
         "気持ち", "感じ", "自分", "思い", "やりがい", "大事", "大切", "好き", "嬉し", "うれし", "楽し", "つら",
         "辛", "不安", "憧れ", "あこがれ", "理想", "ありたい", "なりたい", "でいたい", "将来", "きゃりあ", "心",
@@ -347,7 +358,8 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
     if any(t, &[
         " when i was ", "i've been there", "i have been there", " in my case", "back when i", "i remember when",
         "i went through", " me too", " i also ", " i used to ", "happened to me", "when i started", "in my day",
-        "when i first", "my own experience", "in my experience",
+        "when i first", "my own experience", "in my experience", " i worry", " i sometimes", " i often",
+        "i feel the same", "i felt the same", "same for me", "i've felt", " i wonder whether",
     ]) {
         return Guess::strong(Act::SelfDisclose);
     }
@@ -370,7 +382,8 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
         "don't worry", "no need to worry", "you'll be fine", "it'll be fine", "it will be fine", "you'll be ok",
         "overthinking", "i'm sure you", "i'm sure it", "it'll work out", "nothing to worry", "you've got this",
         " no problem", "it's fine", "you're fine", "you will be fine", "will be okay", "will be ok", "be alright",
-        "worrying too much", "don't stress", "you'll manage", "you'll get there",
+        "worrying too much", "don't stress", "you'll manage", "you'll get there", "everything's fine",
+        "everything is fine", "all fine", "totally fine",
     ]) {
         return Guess::strong(Act::Reassure);
     }
@@ -418,7 +431,7 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
     }
     if any(t, &[
         "programme", " program", " policy", "the way it works", "the process is", " scheme", "for your information",
-        " fyi", "you can apply", "the company offers", "there is a ", "there's a ", "there are ", "works like this",
+        " fyi", "you can apply", "the company offers", "there's training", "there's a course", "works like this",
     ]) {
         return Guess::weak(Act::Inform);
     }

@@ -3,7 +3,8 @@
 //! top-3 accuracy, act accuracy, the off-menu rate and a confusion matrix
 //! of acts.
 //!
-//! Each `DIR/*.json` holds one entry or an array of entries:
+//! Each `DIR/*.json` holds one entry, an array of entries or
+//! `{"note": "...", "entries": [...]}`; an entry is
 //! `{"scenario": ID, "file": PATH?, "prefix": [ID, ...] | "ID,ID", "lang": "ja"|"en",
 //!   "text": "...", "intended": ID | null, "act": ACT?, "seed": N?}`.
 //! `file` is read relative to DIR, then as given, then in the bundled
@@ -50,6 +51,12 @@ pub struct Entry {
     /// The seed the prefix is played with (default 1).
     #[serde(default)]
     pub seed: Option<u64>,
+}
+
+/// A file with a note on who wrote it: `{"note": "...", "entries": [...]}`.
+#[derive(Clone, Debug, Deserialize)]
+struct Labelled {
+    entries: Vec<Entry>,
 }
 
 /// A prefix as a list or a comma-separated string.
@@ -102,6 +109,8 @@ pub struct Tally {
     pub skipped: Vec<String>,
     /// Wrong top-1 answers: (text, intended, heard).
     pub misses: Vec<(String, String, String)>,
+    /// Wrong acts: (text, intended, heard).
+    pub act_misses: Vec<(String, String, String)>,
 }
 
 /// The report: a tally per language.
@@ -134,6 +143,7 @@ pub fn read_dir(dir: &Path) -> (Vec<(PathBuf, Entry)>, Vec<String>) {
             }
         };
         let parsed: Result<Vec<Entry>, _> = serde_json::from_str::<Vec<Entry>>(&text)
+            .or_else(|_| serde_json::from_str::<Labelled>(&text).map(|l| l.entries))
             .or_else(|_| serde_json::from_str::<Entry>(&text).map(|e| vec![e]));
         match parsed {
             Ok(list) => entries.extend(list.into_iter().map(|e| (file.clone(), e))),
@@ -244,6 +254,12 @@ pub fn evaluate(dir: &Path) -> Report {
             let (g, h) = (gold.class(), heard.act.class());
             if g == h {
                 tally.act_right += 1;
+            } else {
+                tally.act_misses.push((
+                    entry.text.clone(),
+                    spell::spell(&gold),
+                    spell::spell(&heard.act),
+                ));
             }
             *tally
                 .confusion
@@ -294,6 +310,9 @@ pub fn render(report: &Report, verbose: bool) -> String {
             for (text, intended, heard) in &t.misses {
                 out.push_str(&format!("miss: {text}  intended {intended}, heard {heard}\n"));
             }
+            for (text, intended, heard) in &t.act_misses {
+                out.push_str(&format!("act miss: {text}  intended {intended}, heard {heard}\n"));
+            }
         }
         out.push('\n');
     }
@@ -309,15 +328,17 @@ fn confusion(cells: &BTreeMap<(String, String), usize>) -> String {
             .unwrap_or(usize::MAX)
     });
     names.dedup();
-    let short = |n: &str| -> String { n.chars().filter(|c| c.is_uppercase()).collect() };
-    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
-    let mut out = format!("confusion (rows intended, columns heard):\n{:width$} ", "");
-    for n in &names {
-        out.push_str(&format!("{:>4}", short(n)));
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0) + 4;
+    let mut out = format!(
+        "confusion (rows intended, columns heard, numbered as the rows):\n{:width$}",
+        ""
+    );
+    for i in 1..=names.len() {
+        out.push_str(&format!("{i:>4}"));
     }
     out.push('\n');
-    for g in &names {
-        out.push_str(&format!("{g:width$} "));
+    for (i, g) in names.iter().enumerate() {
+        out.push_str(&format!("{:<width$}", format!("{:>2} {g}", i + 1)));
         for h in &names {
             match cells.get(&((*g).clone(), (*h).clone())) {
                 Some(n) => out.push_str(&format!("{n:>4}")),

@@ -153,7 +153,7 @@ pub fn hear(scenario: &Scenario, session: &Session, text: &str, lang: Lang) -> H
 fn strength_weight(strength: Strength) -> f32 {
     match strength {
         Strength::Strong => 1.0,
-        Strength::Weak => 0.6,
+        Strength::Weak => 0.8,
         Strength::None => 0.0,
     }
 }
@@ -179,9 +179,9 @@ fn agreement(guess: &Guess, act: &Act) -> f32 {
                             | (Act::ComplexReflection, Act::Empathize)
                     )
                 {
-                    0.6
+                    0.5
                 } else {
-                    0.35
+                    0.3
                 }
             }
             (Family::Directing, Family::Directing)
@@ -205,12 +205,12 @@ fn agreement(guess: &Guess, act: &Act) -> f32 {
 }
 
 fn question_agreement(t: &Question, a: &Question, frame_marked: bool) -> f32 {
-    let mut score: f32 = 0.55;
+    let mut score: f32 = 0.45;
     if t.open == a.open {
         score += 0.15;
     }
     if t.frame == a.frame {
-        score += if frame_marked { 0.3 } else { 0.15 };
+        score += if frame_marked { 0.4 } else { 0.2 };
     } else if frame_marked {
         score -= 0.15;
     }
@@ -258,4 +258,57 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
         (Strength::None, _, matched) if lex >= CLOSE * 0.6 => matched.clone(),
         (Strength::None, _, _) => guess.act.clone(),
     }
+}
+
+/// [`Heard`] in the `kiku.hear/1` JSON format.
+pub fn to_json(heard: &Heard) -> serde_json::Value {
+    let round = |x: f32| (f64::from(x) * 1000.0).round() / 1000.0;
+    serde_json::json!({
+        "format": "kiku.hear/1",
+        "heard": {
+            "choice": heard.choice,
+            "confidence": round(heard.confidence),
+        },
+        "candidates": heard
+            .candidates
+            .iter()
+            .map(|(id, score)| serde_json::json!({"choice": id, "score": round(*score)}))
+            .collect::<Vec<_>>(),
+        "act": spell::spell(&heard.act),
+    })
+}
+
+/// [`Heard`] for a facilitator: the line it was heard as, the act, the
+/// candidates with their text.
+pub fn render_text(heard: &Heard, scenario: &Scenario, lang: Lang) -> String {
+    let text_of = |id: &str| {
+        scenario
+            .choices()
+            .find(|(_, c)| c.id == id)
+            .map(|(_, c)| c.text.get(lang).to_string())
+            .unwrap_or_default()
+    };
+    let mut out = match &heard.choice {
+        Some(id) => format!(
+            "{} {id} ({:.2}): {}\n",
+            lang.pick("聞こえた選択肢:", "heard as:"),
+            heard.confidence,
+            text_of(id)
+        ),
+        None => format!(
+            "{} ({:.2} < {THRESHOLD})\n",
+            lang.pick("該当する選択肢なし", "no choice matched well enough"),
+            heard.confidence
+        ),
+    };
+    out.push_str(&format!(
+        "{} {} [{}]\n",
+        lang.pick("言葉の働き:", "act of the words:"),
+        heard.act.label().get(lang),
+        spell::spell(&heard.act)
+    ));
+    for (id, score) in &heard.candidates {
+        out.push_str(&format!("  {score:.2}  {id}: {}\n", text_of(id)));
+    }
+    out
 }
