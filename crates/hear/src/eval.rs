@@ -153,15 +153,18 @@ pub fn read_dir(dir: &Path) -> (Vec<(PathBuf, Entry)>, Vec<String>) {
     (entries, errors)
 }
 
+/// A loaded scenario with its prepared hearer.
+type Prepared = (Arc<Scenario>, Arc<Hearer>);
+
 /// Finds an entry's scenario, loading each file once.
 struct Scenarios {
     dir: PathBuf,
-    by_path: BTreeMap<PathBuf, Option<(Arc<Scenario>, Arc<Hearer>)>>,
-    bundled: Option<Vec<(Arc<Scenario>, Arc<Hearer>)>>,
+    by_path: BTreeMap<PathBuf, Option<Prepared>>,
+    bundled: Option<Vec<Prepared>>,
 }
 
 impl Scenarios {
-    fn get(&mut self, entry: &Entry) -> Option<(Arc<Scenario>, Arc<Hearer>)> {
+    fn get(&mut self, entry: &Entry) -> Option<Prepared> {
         if let Some(file) = &entry.file {
             let candidates = [
                 self.dir.join(file),
@@ -186,7 +189,10 @@ impl Scenarios {
                 .map(|s| (s.clone(), Arc::new(Hearer::new(&s))))
                 .collect()
         });
-        bundled.iter().find(|(s, _)| s.id == entry.scenario).cloned()
+        bundled
+            .iter()
+            .find(|(s, _)| s.id == entry.scenario)
+            .cloned()
     }
 }
 
@@ -218,10 +224,13 @@ pub fn evaluate(dir: &Path) -> Report {
             tally.skipped.push(format!("{where_}: scenario not found"));
             continue;
         };
-        let session = match Session::replay(&scenario, entry.seed.unwrap_or(1), &entry.prefix.ids()) {
+        let session = match Session::replay(&scenario, entry.seed.unwrap_or(1), &entry.prefix.ids())
+        {
             Ok(s) => s,
             Err((i, e)) => {
-                tally.skipped.push(format!("{where_}: prefix choice {}: {e}", i + 1));
+                tally
+                    .skipped
+                    .push(format!("{where_}: prefix choice {}: {e}", i + 1));
                 continue;
             }
         };
@@ -235,10 +244,20 @@ pub fn evaluate(dir: &Path) -> Report {
                     tally.misses.push((
                         entry.text.clone(),
                         intended.clone(),
-                        heard.choice.clone().unwrap_or_else(|| format!("null ({})", heard.candidates.first().map_or("", |c| c.0.as_str()))),
+                        heard.choice.clone().unwrap_or_else(|| {
+                            format!(
+                                "null ({})",
+                                heard.candidates.first().map_or("", |c| c.0.as_str())
+                            )
+                        }),
                     ));
                 }
-                if heard.candidates.iter().take(3).any(|(id, _)| id == intended) {
+                if heard
+                    .candidates
+                    .iter()
+                    .take(3)
+                    .any(|(id, _)| id == intended)
+                {
                     tally.top3 += 1;
                 }
             }
@@ -295,7 +314,10 @@ pub fn render(report: &Report, verbose: bool) -> String {
         ));
         out.push_str(&format!("top-1 accuracy   {}\n", pct(t.top1, t.on_menu)));
         out.push_str(&format!("top-3 accuracy   {}\n", pct(t.top3, t.on_menu)));
-        out.push_str(&format!("act accuracy     {}\n", pct(t.act_right, t.with_act)));
+        out.push_str(&format!(
+            "act accuracy     {}\n",
+            pct(t.act_right, t.with_act)
+        ));
         out.push_str(&format!(
             "off-menu heard as null or < {THRESHOLD}: {}\n",
             pct(t.off_menu_right, t.off_menu)
@@ -308,10 +330,14 @@ pub fn render(report: &Report, verbose: bool) -> String {
         }
         if verbose {
             for (text, intended, heard) in &t.misses {
-                out.push_str(&format!("miss: {text}  intended {intended}, heard {heard}\n"));
+                out.push_str(&format!(
+                    "miss: {text}  intended {intended}, heard {heard}\n"
+                ));
             }
             for (text, intended, heard) in &t.act_misses {
-                out.push_str(&format!("act miss: {text}  intended {intended}, heard {heard}\n"));
+                out.push_str(&format!(
+                    "act miss: {text}  intended {intended}, heard {heard}\n"
+                ));
             }
         }
         out.push('\n');

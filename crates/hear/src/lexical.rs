@@ -113,7 +113,10 @@ pub fn script_of(text: &str) -> Script {
 /// Every gram of a text, for tests.
 #[cfg(test)]
 pub fn gram_keys(text: &str) -> Vec<String> {
-    crate::normalise::grams(text).into_iter().map(|(g, _)| g).collect()
+    crate::normalise::grams(text)
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect()
 }
 
 #[cfg(test)]

@@ -19,10 +19,10 @@ pub mod lexical;
 pub mod normalise;
 pub mod spell;
 
+use kiku_core::Session;
 use kiku_core::act::{Act, Family, Focus, Question};
 use kiku_core::scenario::Scenario;
 use kiku_core::text::Lang;
-use kiku_core::Session;
 
 use crate::classify::{Guess, Strength, classify};
 use crate::lexical::{Bag, Doc, Idf};
@@ -234,10 +234,16 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
         return guess.act.clone();
     };
     match (guess.strength, &guess.act, matched) {
-        (Strength::Strong, Act::Question(t), Act::Question(m)) if !guess.frame_marked && lex >= CLOSE => {
+        (Strength::Strong, Act::Question(t), Act::Question(m))
+            if !guess.frame_marked && lex >= CLOSE =>
+        {
             Act::Question(Question {
                 frame: m.frame,
-                focus: if t.focus == Focus::Person { m.focus } else { t.focus },
+                focus: if t.focus == Focus::Person {
+                    m.focus
+                } else {
+                    t.focus
+                },
                 follow_up: m.follow_up,
                 ..t.clone()
             })
@@ -249,9 +255,7 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
             })
         }
         (Strength::Strong, _, _) => guess.act.clone(),
-        (Strength::Weak, typed, matched)
-            if lex >= CLOSE && typed.family() == matched.family() =>
-        {
+        (Strength::Weak, typed, matched) if lex >= CLOSE && typed.family() == matched.family() => {
             matched.clone()
         }
         (Strength::Weak, _, _) => guess.act.clone(),

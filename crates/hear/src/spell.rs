@@ -91,7 +91,9 @@ mod tests {
             assert_eq!(parse(&spell(&act)), Some(act.clone()), "{}", spell(&act));
         }
         assert_eq!(
-            spell(&parse("Question(open: false, focus: Work, frame: Fact, leading: true)").unwrap()),
+            spell(
+                &parse("Question(open: false, focus: Work, frame: Fact, leading: true)").unwrap()
+            ),
             "Question(closed, Work, Fact, leading)"
         );
         assert_eq!(parse("Nonsense"), None);
