@@ -59,6 +59,9 @@ struct Prepared {
     act: Act,
     ja: Doc,
     en: Doc,
+    /// The author's optional phrasings, by script.
+    phrasings_ja: Vec<Doc>,
+    phrasings_en: Vec<Doc>,
 }
 
 /// A scenario prepared for hearing: build it once per scenario (the game
@@ -86,6 +89,8 @@ impl Hearer {
                 act: c.act.clone(),
                 ja: Doc::new(ja, &idf_ja),
                 en: Doc::new(en, &idf_en),
+                phrasings_ja: phrasings(c, Lang::Ja, &idf_ja),
+                phrasings_en: phrasings(c, Lang::En, &idf_en),
             })
             .collect();
         Hearer {
@@ -114,11 +119,15 @@ impl Hearer {
             .iter()
             .filter_map(|id| self.choices.iter().find(|c| c.id == *id))
             .map(|c| {
-                let authored = match script {
-                    Lang::Ja => &c.ja,
-                    Lang::En => &c.en,
+                let (authored, phrasings) = match script {
+                    Lang::Ja => (&c.ja, &c.phrasings_ja),
+                    Lang::En => (&c.en, &c.phrasings_en),
                 };
-                let lex = (typed.similarity(authored) / LEXICAL_FULL).min(1.0);
+                let raw = phrasings
+                    .iter()
+                    .map(|p| typed.similarity(p))
+                    .fold(typed.similarity(authored), f32::max);
+                let lex = (raw / LEXICAL_FULL).min(1.0);
                 let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
                 let score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
                 (c.id.clone(), score, lex, &c.act)
@@ -148,6 +157,22 @@ impl Hearer {
 /// each call; keep a [`Hearer`] to hear many replies).
 pub fn hear(scenario: &Scenario, session: &Session, text: &str, lang: Lang) -> Heard {
     Hearer::new(scenario).hear(session, text, lang)
+}
+
+/// A choice's phrasings written in `lang`'s script (an author may write
+/// either language in either slot; each is compared in its own script).
+fn phrasings(choice: &kiku_core::scenario::Choice, lang: Lang, idf: &Idf) -> Vec<Doc> {
+    let want = match lang {
+        Lang::Ja => Script::Japanese,
+        Lang::En => Script::Latin,
+    };
+    choice
+        .phrasings
+        .iter()
+        .flat_map(|p| [p.ja.as_str(), p.en.as_str()])
+        .filter(|t| !t.trim().is_empty() && lexical::script_of(t) == want)
+        .map(|t| Doc::new(&Bag::of(t), idf))
+        .collect()
 }
 
 fn strength_weight(strength: Strength) -> f32 {

@@ -182,3 +182,35 @@ fn the_authors_dev_set_stays_above_its_floor() {
         );
     }
 }
+
+#[test]
+fn an_authors_phrasing_helps_and_leaves_the_hash_alone() {
+    let original = scenario(AI);
+    let mut edited = (*original).clone();
+    // Empty phrasings are not serialised: the content hash is unchanged.
+    assert_eq!(edited.content_hash(), original.content_hash());
+    let typed = "AIにはできない目利きの部分がいちばん価値があるってことだね";
+    let session = Session::replay(&original, 1, &["op_complex"]).expect("plays");
+    let before = hear(&original, &session, typed, Lang::Ja);
+    let choice = edited
+        .nodes
+        .values_mut()
+        .flat_map(|n| n.choices.iter_mut())
+        .find(|c| c.id == "td_complex")
+        .expect("td_complex exists");
+    choice.phrasings.push(kiku_core::Text::new(
+        "AIにはできない目利きが価値なんだね",
+        "",
+    ));
+    let edited = Arc::new(edited);
+    let session = Session::replay(&edited, 1, &["op_complex"]).expect("plays");
+    let after = hear(&edited, &session, typed, Lang::Ja);
+    let score = |h: &kiku_hear::Heard| {
+        h.candidates
+            .iter()
+            .find(|(id, _)| id == "td_complex")
+            .map_or(0.0, |c| c.1)
+    };
+    assert!(score(&after) > score(&before));
+    assert_eq!(after.choice.as_deref(), Some("td_complex"));
+}
