@@ -196,10 +196,7 @@ fn hear_cmd(args: &HearArgs) -> ExitCode {
     }
     let heard = kiku_hear::hear(&scenario, &session, text, args.lang);
     if args.json {
-        emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&kiku_hear::to_json(&heard)).unwrap_or_default()
-        ));
+        emit(&format!("{}\n", kiku_hear::to_json(&heard)));
     } else {
         emit(&kiku_hear::render_text(&heard, &scenario, args.lang));
     }

@@ -289,22 +289,44 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
     }
 }
 
-/// [`Heard`] in the `kiku.hear/1` JSON format.
-pub fn to_json(heard: &Heard) -> serde_json::Value {
+/// [`Heard`] in the `kiku.hear/1` JSON format, pretty-printed, fields in
+/// the documented order.
+pub fn to_json(heard: &Heard) -> String {
+    #[derive(serde::Serialize)]
+    struct Json<'a> {
+        format: &'static str,
+        heard: HeardJson<'a>,
+        candidates: Vec<Candidate<'a>>,
+        act: String,
+    }
+    #[derive(serde::Serialize)]
+    struct HeardJson<'a> {
+        choice: Option<&'a str>,
+        confidence: f64,
+    }
+    #[derive(serde::Serialize)]
+    struct Candidate<'a> {
+        choice: &'a str,
+        score: f64,
+    }
     let round = |x: f32| (f64::from(x) * 1000.0).round() / 1000.0;
-    serde_json::json!({
-        "format": "kiku.hear/1",
-        "heard": {
-            "choice": heard.choice,
-            "confidence": round(heard.confidence),
+    let json = Json {
+        format: "kiku.hear/1",
+        heard: HeardJson {
+            choice: heard.choice.as_deref(),
+            confidence: round(heard.confidence),
         },
-        "candidates": heard
+        candidates: heard
             .candidates
             .iter()
-            .map(|(id, score)| serde_json::json!({"choice": id, "score": round(*score)}))
-            .collect::<Vec<_>>(),
-        "act": spell::spell(&heard.act),
-    })
+            .map(|(id, score)| Candidate {
+                choice: id,
+                score: round(*score),
+            })
+            .collect(),
+        act: spell::spell(&heard.act),
+    };
+    serde_json::to_string_pretty(&json).unwrap_or_default()
 }
 
 /// [`Heard`] for a facilitator: the line it was heard as, the act, the
