@@ -408,31 +408,33 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     {
         return Guess::strong(Act::Advise);
     }
-    // A short nod before any reflection form: 「そうなんですね」.
-    if len <= 9
-        && any(
-            t,
-            &[
-                "うん",
-                "はい",
-                "ええ",
-                "なるほど",
-                "そうか",
-                "そっか",
-                "そうなんだ",
-                "そうなんですね",
-                "そうですか",
-                "へえ",
-                "へー",
-                "ふむ",
-                "たしかに",
-                "確かに",
-                "そうですね",
-                "そうだね",
-                "うなず",
-            ],
-        )
-    {
+    // A short nod before any reflection form: 「そうなんですね」. Nothing
+    // but nods: 「うん、順調なんだ」 says the member's words back.
+    let nods = [
+        "そうなんですね",
+        "そうなんだね",
+        "そうなんだ",
+        "そうですか",
+        "そうですね",
+        "そうだね",
+        "なるほど",
+        "たしかに",
+        "確かに",
+        "うんうん",
+        "そっか",
+        "そうか",
+        "うん",
+        "はい",
+        "ええ",
+        "へえ",
+        "へー",
+        "ふむ",
+        "うなず",
+        "ね",
+        "ー",
+    ];
+    let rest = nods.iter().fold(t.to_string(), |acc, n| acc.replace(n, ""));
+    if len <= 12 && rest.chars().count() <= 1 && rest.chars().count() < len {
         return Guess::strong(Act::Acknowledge);
     }
     if any(t, &["うなず", "相づち", "あいづち"]) {
@@ -462,6 +464,26 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             "くわしく",
         ],
     );
+    // 「〜見てね」「〜お願い」: telling, softly.
+    if !qword
+        && !request
+        && !asks
+        && ends_any(
+            t,
+            &[
+                "てね",
+                "でね",
+                "お願い",
+                "お願いね",
+                "お願いします",
+                "頼むよ",
+                "頼んだよ",
+                "頼みます",
+            ],
+        )
+    {
+        return Guess::strong(Act::Instruct);
+    }
     // 〜のかな without a question word wonders aloud: a reflection.
     let wonders = ends_any(
         t,
@@ -621,6 +643,10 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
                 "んだろうね",
                 "のだろう",
                 "ってこと",
+                "聞こえる",
+                "聞こえます",
+                "わりに",
+                "ように見え",
             ],
         )
     {
@@ -1012,7 +1038,8 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
             "your call",
             "up to you",
             "your decision",
-            "you decide",
+            "you get to decide",
+            "for you to decide",
             "your choice",
             "whatever you decide",
             "whatever you choose",
