@@ -17,6 +17,22 @@ fn hear_one(c: &mut Criterion) {
     let hearer = Hearer::new(&scenario);
     let ja = "13年磨いてきた腕がいらなくなるかもしれない、その怖さが不満の奥にあったんですね";
     let en = "Under the frustration there's a fear that thirteen years of skill won't be needed";
+    // Criterion reports means; the target is a p99 of single calls.
+    let mut times: Vec<std::time::Duration> = (0..2000)
+        .map(|i| {
+            let text = if i % 2 == 0 { ja } else { en };
+            let start = std::time::Instant::now();
+            std::hint::black_box(hearer.hear(&session, text, Lang::Ja));
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    println!(
+        "hear one reply, single calls (prepared): p50 {:?}, p99 {:?}, max {:?}",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
     c.bench_function("hear one reply (ja, prepared)", |b| {
         b.iter(|| hearer.hear(&session, ja, Lang::Ja))
     });
