@@ -77,6 +77,8 @@ enum Command {
         #[command(subcommand)]
         action: ScenariosAction,
     },
+    /// Recall mode: which available choice a typed reply meant, and its act (`--eval DIR` scores a corpus).
+    Hear(HearArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +98,34 @@ enum ScenariosAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Args)]
+struct HearArgs {
+    /// The scenario file (not with --eval).
+    #[arg(required_unless_present = "eval")]
+    scenario: Option<PathBuf>,
+    /// The choices already played, comma-separated, in order.
+    #[arg(long, value_delimiter = ',', default_value = "")]
+    choices: Vec<String>,
+    /// The typed reply.
+    #[arg(long, required_unless_present = "eval")]
+    text: Option<String>,
+    /// The interface language: ja or en (the reply is read in the script it is written in).
+    #[arg(long, value_parser = parse_lang, default_value = "ja")]
+    lang: Lang,
+    /// The seed the prefix is played with.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print the JSON format (kiku.hear/1).
+    #[arg(long)]
+    json: bool,
+    /// Evaluate every DIR/*.json entry: accuracy per language, act confusion.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["scenario", "text"])]
+    eval: Option<PathBuf>,
+    /// With --eval: list the misses.
+    #[arg(long, requires = "eval")]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +195,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             write_transcripts,
         }) => calibrate_cmd(dir, json, write_transcripts),
         Some(Command::Serve(args)) => kiku_board::serve::run(&args),
+        Some(Command::Hear(args)) => hear_cmd(&args),
         Some(Command::Scenarios { action }) => match action {
             ScenariosAction::List { scenarios } => list_cmd(scenarios.as_deref()),
             ScenariosAction::Export { dir, force } => export_cmd(&dir, force),
@@ -221,6 +252,46 @@ fn export_cmd(dir: &std::path::Path, force: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn hear_cmd(args: &HearArgs) -> ExitCode {
+    if let Some(dir) = &args.eval {
+        let report = kiku_hear::eval::evaluate(dir);
+        emit(&kiku_hear::eval::render(&report, args.verbose));
+        return ExitCode::SUCCESS;
+    }
+    let (Some(path), Some(text)) = (&args.scenario, &args.text) else {
+        eprintln!("error: give a scenario and --text (or --eval DIR)");
+        return ExitCode::from(2);
+    };
+    let scenario = match load_one(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let choices: Vec<String> = args
+        .choices
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let session = match kiku_core::Session::replay(&scenario, args.seed, &choices) {
+        Ok(s) => s,
+        Err((index, e)) => {
+            eprintln!("error: choice {} (`{}`): {e}", index + 1, choices[index]);
+            return ExitCode::FAILURE;
+        }
+    };
+    if session.is_over() {
+        eprintln!("error: the conversation is over after those choices");
+        return ExitCode::FAILURE;
+    }
+    let heard = kiku_hear::hear(&scenario, &session, text, args.lang);
+    if args.json {
+        emit(&format!("{}\n", kiku_hear::to_json(&heard)));
+    } else {
+        emit(&kiku_hear::render_text(&heard, &scenario, args.lang));
+    }
+    ExitCode::SUCCESS
 }
 
 fn calibrate_cmd(dir: Option<PathBuf>, json: bool, write_transcripts: bool) -> ExitCode {

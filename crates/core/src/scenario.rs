@@ -361,6 +361,11 @@ pub struct Choice {
     /// the member named). Change questions count without it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub traces_change: bool,
+    /// Recall mode: typical ways a trainee might put this reply in their own
+    /// words. Optional help for hearing typed replies; hearing works
+    /// without them. Left out of the content hash when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrasings: Vec<Text>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -55,6 +55,7 @@ pub fn layered(nodes: usize) -> Scenario {
             effects: Vec::new(),
             branches: Vec::new(),
             traces_change: false,
+            phrasings: Vec::new(),
         };
         let question = Act::Question(Question {
             open: true,

@@ -1,0 +1,49 @@
+//! Hearing one typed reply (target: under 30 ms at p99 on the 2-core
+//! machine), with the scenario prepared once as the game does, and with
+//! the one-shot `hear` that prepares it each call. `cargo bench -p kiku-hear`.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kiku_core::text::Lang;
+use kiku_core::{Session, load};
+use kiku_hear::{Hearer, hear};
+
+fn hear_one(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/02_ai_anxiety.ron");
+    let scenario = load::load_file(&path).scenario.expect("the scenario loads");
+    let session = Session::replay(&scenario, 1, &["op_complex", "td_complex", "tt_silence"])
+        .expect("the prefix plays");
+    let hearer = Hearer::new(&scenario);
+    let ja = "13年磨いてきた腕がいらなくなるかもしれない、その怖さが不満の奥にあったんですね";
+    let en = "Under the frustration there's a fear that thirteen years of skill won't be needed";
+    // Criterion reports means; the target is a p99 of single calls.
+    let mut times: Vec<std::time::Duration> = (0..2000)
+        .map(|i| {
+            let text = if i % 2 == 0 { ja } else { en };
+            let start = std::time::Instant::now();
+            std::hint::black_box(hearer.hear(&session, text, Lang::Ja));
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    println!(
+        "hear one reply, single calls (prepared): p50 {:?}, p99 {:?}, max {:?}",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
+    c.bench_function("hear one reply (ja, prepared)", |b| {
+        b.iter(|| hearer.hear(&session, ja, Lang::Ja))
+    });
+    c.bench_function("hear one reply (en, prepared)", |b| {
+        b.iter(|| hearer.hear(&session, en, Lang::En))
+    });
+    c.bench_function("hear one reply (ja, preparing the scenario)", |b| {
+        b.iter(|| hear(&scenario, &session, ja, Lang::Ja))
+    });
+    c.bench_function("prepare a scenario", |b| b.iter(|| Hearer::new(&scenario)));
+}
+
+criterion_group!(benches, hear_one);
+criterion_main!(benches);

@@ -1,0 +1,365 @@
+//! kiku-hear: recall mode's ear. The trainee types their own words;
+//! [`hear`] ranks the choices available at that point by how well the words
+//! match each authored line (both languages), with a confidence, and
+//! classifies the act of the words themselves.
+//!
+//! Offline and deterministic, no model download: two signals,
+//! - lexical: IDF-weighted character n-grams (Japanese, after folding width
+//!   and katakana) or word and character n-grams (English) against each
+//!   choice's text in the typed reply's script ([`lexical`]);
+//! - the act: rules over sentence-final forms, question words and markers
+//!   ([`classify`]); a choice whose act agrees with the typed act scores more.
+//!
+//! A best score below [`THRESHOLD`] is heard as nothing (`choice: None`):
+//! the game then asks the trainee to pick among the top candidates.
+
+pub mod classify;
+pub mod eval;
+pub mod lexical;
+pub mod normalise;
+pub mod spell;
+
+use kiku_core::Session;
+use kiku_core::act::{Act, Family, Focus, Question};
+use kiku_core::scenario::Scenario;
+use kiku_core::text::Lang;
+
+use crate::classify::{Guess, Strength, classify};
+use crate::lexical::{Bag, Doc, Idf};
+use crate::normalise::Script;
+
+/// Below this confidence the reply is heard as no choice (off-menu).
+pub const THRESHOLD: f32 = 0.35;
+
+/// The share of a candidate's score that comes from the words (the rest
+/// from the act's agreement).
+const LEXICAL_SHARE: f32 = 0.6;
+
+/// A lexical similarity at or above this counts as a full match (typed
+/// paraphrases of long authored lines rarely share more).
+const LEXICAL_FULL: f32 = 0.45;
+
+/// What was heard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heard {
+    /// The choice the words meant, or `None` when nothing matched well enough.
+    pub choice: Option<String>,
+    /// How sure, 0-1.
+    pub confidence: f32,
+    /// Every available choice with its score (0-1), best first.
+    pub candidates: Vec<(String, f32)>,
+    /// The act of the typed words themselves.
+    pub act: Act,
+}
+
+/// One authored choice, prepared.
+#[derive(Clone, Debug)]
+struct Prepared {
+    id: String,
+    act: Act,
+    ja: Doc,
+    en: Doc,
+    /// The author's optional phrasings, by script.
+    phrasings_ja: Vec<Doc>,
+    phrasings_en: Vec<Doc>,
+}
+
+/// A scenario prepared for hearing: build it once per scenario (the game
+/// keeps one per session); [`Hearer::hear`] is then cheap.
+#[derive(Clone, Debug)]
+pub struct Hearer {
+    choices: Vec<Prepared>,
+    idf_ja: Idf,
+    idf_en: Idf,
+}
+
+impl Hearer {
+    /// Prepares every choice of `scenario`.
+    pub fn new(scenario: &Scenario) -> Hearer {
+        let texts: Vec<(&str, &kiku_core::scenario::Choice)> = scenario.choices().collect();
+        let ja: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.ja)).collect();
+        let en: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.en)).collect();
+        let idf_ja = Idf::new(&ja);
+        let idf_en = Idf::new(&en);
+        let choices = texts
+            .iter()
+            .zip(ja.iter().zip(&en))
+            .map(|((_, c), (ja, en))| Prepared {
+                id: c.id.clone(),
+                act: c.act.clone(),
+                ja: Doc::new(ja, &idf_ja),
+                en: Doc::new(en, &idf_en),
+                phrasings_ja: phrasings(c, Lang::Ja, &idf_ja),
+                phrasings_en: phrasings(c, Lang::En, &idf_en),
+            })
+            .collect();
+        Hearer {
+            choices,
+            idf_ja,
+            idf_en,
+        }
+    }
+
+    /// Hears `text` at the session's current point. `lang` is the
+    /// interface language; the reply is compared in the script it is
+    /// written in, whatever `lang` says.
+    pub fn hear(&self, session: &Session, text: &str, lang: Lang) -> Heard {
+        let available = session.available();
+        let guess = classify(text);
+        let script = match lexical::script_of(text) {
+            Script::Japanese => Lang::Ja,
+            Script::Latin if text.chars().any(char::is_alphabetic) => Lang::En,
+            Script::Latin => lang,
+        };
+        let typed = match script {
+            Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
+            Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
+        };
+        let mut scored: Vec<(String, f32, f32, &Act)> = available
+            .iter()
+            .filter_map(|id| self.choices.iter().find(|c| c.id == *id))
+            .map(|c| {
+                let (authored, phrasings) = match script {
+                    Lang::Ja => (&c.ja, &c.phrasings_ja),
+                    Lang::En => (&c.en, &c.phrasings_en),
+                };
+                let raw = phrasings
+                    .iter()
+                    .map(|p| typed.similarity(p))
+                    .fold(typed.similarity(authored), f32::max);
+                let lex = (raw / LEXICAL_FULL).min(1.0);
+                let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
+                let score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
+                (c.id.clone(), score, lex, &c.act)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let (best, second) = (
+            scored.first().map_or(0.0, |s| s.1),
+            scored.get(1).map_or(0.0, |s| s.1),
+        );
+        let confidence = confidence(best, second);
+        let choice = scored
+            .first()
+            .filter(|_| confidence >= THRESHOLD)
+            .map(|s| s.0.clone());
+        let act = resolve_act(&guess, scored.first().map(|s| (s.2, s.3)));
+        Heard {
+            choice,
+            confidence,
+            candidates: scored.iter().map(|s| (s.0.clone(), s.1)).collect(),
+            act,
+        }
+    }
+}
+
+/// Hears `text` at `session`'s point in `scenario` (prepares the scenario
+/// each call; keep a [`Hearer`] to hear many replies).
+pub fn hear(scenario: &Scenario, session: &Session, text: &str, lang: Lang) -> Heard {
+    Hearer::new(scenario).hear(session, text, lang)
+}
+
+/// A choice's phrasings written in `lang`'s script (an author may write
+/// either language in either slot; each is compared in its own script).
+fn phrasings(choice: &kiku_core::scenario::Choice, lang: Lang, idf: &Idf) -> Vec<Doc> {
+    let want = match lang {
+        Lang::Ja => Script::Japanese,
+        Lang::En => Script::Latin,
+    };
+    choice
+        .phrasings
+        .iter()
+        .flat_map(|p| [p.ja.as_str(), p.en.as_str()])
+        .filter(|t| !t.trim().is_empty() && lexical::script_of(t) == want)
+        .map(|t| Doc::new(&Bag::of(t), idf))
+        .collect()
+}
+
+fn strength_weight(strength: Strength) -> f32 {
+    match strength {
+        Strength::Strong => 1.0,
+        Strength::Weak => 0.8,
+        Strength::None => 0.0,
+    }
+}
+
+/// The confidence: the best score, pulled down when the runner-up is close.
+fn confidence(best: f32, second: f32) -> f32 {
+    let margin = (best - second).max(0.0);
+    (best * (0.6 + 0.4 * (margin / 0.15).min(1.0))).clamp(0.0, 1.0)
+}
+
+/// How far the typed act agrees with a choice's act, 0-1.
+fn agreement(guess: &Guess, act: &Act) -> f32 {
+    let typed = &guess.act;
+    match (typed, act) {
+        (Act::Question(t), Act::Question(a)) => question_agreement(t, a, guess.frame_marked),
+        _ if typed == act => 1.0,
+        _ => match (typed.family(), act.family()) {
+            (Family::Listening, Family::Listening) => {
+                if typed.is_reflection() && act.is_reflection()
+                    || matches!(
+                        (typed, act),
+                        (Act::Empathize, Act::ComplexReflection)
+                            | (Act::ComplexReflection, Act::Empathize)
+                    )
+                {
+                    0.5
+                } else {
+                    0.3
+                }
+            }
+            (Family::Directing, Family::Directing)
+                if typed.is_advice_like() && act.is_advice_like() =>
+            {
+                0.5
+            }
+            _ if matches!(
+                (typed, act),
+                (Act::Affirm, Act::ComplexReflection | Act::Summarize)
+                    | (Act::ComplexReflection | Act::Summarize, Act::Affirm)
+                    | (Act::Advise, Act::Inform)
+                    | (Act::Inform, Act::Advise)
+            ) =>
+            {
+                0.35
+            }
+            _ => 0.0,
+        },
+    }
+}
+
+fn question_agreement(t: &Question, a: &Question, frame_marked: bool) -> f32 {
+    let mut score: f32 = 0.45;
+    if t.open == a.open {
+        score += 0.15;
+    }
+    if t.frame == a.frame {
+        score += if frame_marked { 0.4 } else { 0.2 };
+    } else if frame_marked {
+        score -= 0.15;
+    }
+    if t.focus != a.focus {
+        score -= 0.15;
+    }
+    if (t.blaming || t.leading) != (a.blaming || a.leading) {
+        score -= 0.2;
+    }
+    score.clamp(0.0, 1.0)
+}
+
+/// The act of the typed words: the rules' reading when a clear marker set
+/// it; a listening form or an unmarked reply takes the matched line's act
+/// when the words are close to it; a question whose frame no marker set
+/// borrows the matched question's frame and focus.
+fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
+    // A match this close in the words says more than a soft marker.
+    const CLOSE: f32 = 0.5;
+    let Some((lex, matched)) = best else {
+        return guess.act.clone();
+    };
+    match (guess.strength, &guess.act, matched) {
+        (Strength::Strong, Act::Question(t), Act::Question(m))
+            if !guess.frame_marked && lex >= CLOSE =>
+        {
+            Act::Question(Question {
+                frame: m.frame,
+                focus: if t.focus == Focus::Person {
+                    m.focus
+                } else {
+                    t.focus
+                },
+                follow_up: m.follow_up,
+                ..t.clone()
+            })
+        }
+        (Strength::Strong, Act::Question(t), Act::Question(m)) if lex >= CLOSE => {
+            Act::Question(Question {
+                follow_up: m.follow_up,
+                ..t.clone()
+            })
+        }
+        (Strength::Strong, _, _) => guess.act.clone(),
+        (Strength::Weak, typed, matched) if lex >= CLOSE && typed.family() == matched.family() => {
+            matched.clone()
+        }
+        (Strength::Weak, _, _) => guess.act.clone(),
+        (Strength::None, _, matched) if lex >= CLOSE * 0.6 => matched.clone(),
+        (Strength::None, _, _) => guess.act.clone(),
+    }
+}
+
+/// [`Heard`] in the `kiku.hear/1` JSON format, pretty-printed, fields in
+/// the documented order.
+pub fn to_json(heard: &Heard) -> String {
+    #[derive(serde::Serialize)]
+    struct Json<'a> {
+        format: &'static str,
+        heard: HeardJson<'a>,
+        candidates: Vec<Candidate<'a>>,
+        act: String,
+    }
+    #[derive(serde::Serialize)]
+    struct HeardJson<'a> {
+        choice: Option<&'a str>,
+        confidence: f64,
+    }
+    #[derive(serde::Serialize)]
+    struct Candidate<'a> {
+        choice: &'a str,
+        score: f64,
+    }
+    let round = |x: f32| (f64::from(x) * 1000.0).round() / 1000.0;
+    let json = Json {
+        format: "kiku.hear/1",
+        heard: HeardJson {
+            choice: heard.choice.as_deref(),
+            confidence: round(heard.confidence),
+        },
+        candidates: heard
+            .candidates
+            .iter()
+            .map(|(id, score)| Candidate {
+                choice: id,
+                score: round(*score),
+            })
+            .collect(),
+        act: spell::spell(&heard.act),
+    };
+    serde_json::to_string_pretty(&json).unwrap_or_default()
+}
+
+/// [`Heard`] for a facilitator: the line it was heard as, the act, the
+/// candidates with their text.
+pub fn render_text(heard: &Heard, scenario: &Scenario, lang: Lang) -> String {
+    let text_of = |id: &str| {
+        scenario
+            .choices()
+            .find(|(_, c)| c.id == id)
+            .map(|(_, c)| c.text.get(lang).to_string())
+            .unwrap_or_default()
+    };
+    let mut out = match &heard.choice {
+        Some(id) => format!(
+            "{} {id} ({:.2}): {}\n",
+            lang.pick("聞こえた選択肢:", "heard as:"),
+            heard.confidence,
+            text_of(id)
+        ),
+        None => format!(
+            "{} ({:.2} < {THRESHOLD})\n",
+            lang.pick("該当する選択肢なし", "no choice matched well enough"),
+            heard.confidence
+        ),
+    };
+    out.push_str(&format!(
+        "{} {} [{}]\n",
+        lang.pick("言葉の働き:", "act of the words:"),
+        heard.act.label().get(lang),
+        spell::spell(&heard.act)
+    ));
+    for (id, score) in &heard.candidates {
+        out.push_str(&format!("  {score:.2}  {id}: {}\n", text_of(id)));
+    }
+    out
+}
