@@ -81,7 +81,12 @@ pub fn draw(
                                 let label = if speed == 0 {
                                     S::Instant.get(lang).to_string()
                                 } else {
-                                    format!("{speed}/s")
+                                    // Characters per second, said as such
+                                    // (a bare "15/s" said nothing).
+                                    match lang {
+                                        Lang::Ja => format!("毎秒{speed}字"),
+                                        Lang::En => format!("{speed} chars/s"),
+                                    }
                                 };
                                 ui.selectable_value(&mut next.reading_speed, speed, label);
                             }
