@@ -268,12 +268,7 @@ fn hear_cmd(args: &HearArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let choices: Vec<String> = args
-        .choices
-        .iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let choices = choice_ids(&args.choices);
     let session = match kiku_core::Session::replay(&scenario, args.seed, &choices) {
         Ok(s) => s,
         Err((index, e)) => {
@@ -477,17 +472,21 @@ pub fn load_one(path: &std::path::Path) -> Result<std::sync::Arc<kiku_core::Scen
     }
 }
 
+/// The choice ids of a `--choices a,b,c` list, trimmed, empty ones dropped.
+fn choice_ids(given: &[String]) -> Vec<String> {
+    given
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 fn replay_cmd(args: &ReplayArgs) -> ExitCode {
     let scenario = match load_one(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let choices: Vec<String> = args
-        .choices
-        .iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let choices = choice_ids(&args.choices);
     match replay::replay(&scenario, args.seed, &choices) {
         Ok(report) => {
             if args.json {

@@ -75,6 +75,20 @@ pub struct Turn {
     pub traces_change: bool,
 }
 
+impl Turn {
+    /// A move that took the conversation from the member: a misstep whatever
+    /// the moment ([`Act::is_misstep`]), or advice or reassurance nobody
+    /// asked for. The member takes a repair right after one as genuine, and
+    /// the listening axis charges for each.
+    pub fn is_misstep(&self) -> bool {
+        self.act.is_misstep()
+            || matches!(
+                self.advice,
+                Some(AdviceKind::Premature | AdviceKind::Unasked)
+            )
+    }
+}
+
 /// Everything that happened: enough to score and to replay.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
@@ -492,10 +506,7 @@ impl Session {
             repeats,
             affirmations_before: count("affirm"),
             permissions_before: count("ask_permission"),
-            after_misstep: turns.last().is_some_and(|t| {
-                t.act.is_misstep()
-                    || matches!(t.advice, Some(AdviceKind::Premature | AdviceKind::Unasked))
-            }),
+            after_misstep: turns.last().is_some_and(Turn::is_misstep),
         }
     }
 

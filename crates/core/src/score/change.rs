@@ -35,7 +35,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
                 // The member's answer met by a misstep (advice, a verdict,
                 // a decision) is change the manager took over, not traced
                 // together: half the credit.
-                let cut_short = t.turns.get(i + 1).is_some_and(super::listening::costs);
+                let cut_short = t.turns.get(i + 1).is_some_and(Turn::is_misstep);
                 let credit = if cut_short {
                     ELICIT_CREDIT * CUT_SHORT_PERCENT / 100
                 } else {

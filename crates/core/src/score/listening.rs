@@ -90,12 +90,6 @@ fn cost(turn: &Turn) -> Option<(i32, &'static str, &'static str)> {
     })
 }
 
-/// Whether a move takes the conversation from the member (it costs on
-/// this axis).
-pub(super) fn costs(turn: &Turn) -> bool {
-    cost(turn).is_some()
-}
-
 /// Scores listening throughout, 0-100, and fills in the MITI counts of `m`.
 pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
     let axis = Axis::Listening;
@@ -137,10 +131,11 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
         // Taking in a disclosure, against the best move on offer. A misstep
         // owned at once (a repair next turn) leaves the disclosure to the
         // move after the repair: that is where it is taken in, or not.
-        if after_disclosure(&t.turns, i) {
-            let repaired =
-                t.turns.get(i + 1).is_some_and(|r| r.act == Act::Repair) && cost(turn).is_some();
-            let judged = if repaired {
+        let this_cost = cost(turn);
+        let disclosed = after_disclosure(&t.turns, i);
+        let repair_next = t.turns.get(i + 1).is_some_and(|r| r.act == Act::Repair);
+        if disclosed {
+            let judged = if repair_next && this_cost.is_some() {
                 t.turns.get(i + 2).unwrap_or(turn)
             } else {
                 turn
@@ -161,7 +156,7 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
                 });
             }
         }
-        match (act, cost(turn)) {
+        match (act, this_cost) {
             (Act::Repair, _) => match last_cost {
                 Some(lost) => {
                     let back = -lost * REPAIR_RETURNS_PERCENT / 100;
@@ -177,15 +172,14 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes, m: &mut Metrics) -> u32 {
                 // misstep lands harder: owning it next turn hands the
                 // disclosure on (see above) but cannot undo that it was
                 // said then. (Unrepaired, the missed disclosure costs.)
-                let repaired = t.turns.get(i + 1).is_some_and(|r| r.act == Act::Repair);
-                if after_disclosure(&t.turns, i) && i > 0 && repaired {
+                if disclosed && i > 0 && repair_next {
                     penalties += AT_DISCLOSURE_PENALTY;
                     notes.add(n, axis, AT_DISCLOSURE_PENALTY, "相手がちょうど心を開いた瞬間の一手だった。いちばん聴いてほしいときに話を引き取られると、傷は深い。", "It came just as the member had opened up: being cut off at the moment they most needed to be heard cuts deepest.");
                 }
             }
             _ => {}
         }
-        last_cost = cost(turn).map(|(points, _, _)| points);
+        last_cost = this_cost.map(|(points, _, _)| points);
     }
     // Part 1: every disclosure taken in.
     let uptake = if disclosures > 0 {
@@ -330,6 +324,42 @@ mod tests {
     /// what was voiced does not scale the comparisons).
     fn reflect() -> Turn {
         turn(Act::ComplexReflection, Layer::Value, Layer::Value)
+    }
+
+    #[test]
+    fn every_misstep_costs_and_nothing_else_does() {
+        // `cost` (the points) and `Turn::is_misstep` (the member's and the
+        // other axes' notion) must name the same moves.
+        let kinds = [
+            None,
+            Some(AdviceKind::Solicited),
+            Some(AdviceKind::Permitted),
+            Some(AdviceKind::Unasked),
+            Some(AdviceKind::Premature),
+        ];
+        let mut acts = Act::kinds();
+        acts.push(Act::Question(crate::act::Question {
+            open: true,
+            focus: crate::act::Focus::Person,
+            frame: Frame::Doing,
+            leading: true,
+            blaming: false,
+            follow_up: false,
+        }));
+        for act in acts {
+            for kind in kinds {
+                // Only advice-like acts are classified by the moment, and
+                // only advice can be asked for or permitted
+                // (`play::member::advice_kind`).
+                let asked = matches!(kind, Some(AdviceKind::Solicited | AdviceKind::Permitted));
+                if act.is_advice_like() != kind.is_some() || (asked && act != Act::Advise) {
+                    continue;
+                }
+                let mut t = turn(act.clone(), Layer::Value, Layer::Value);
+                t.advice = kind;
+                assert_eq!(cost(&t).is_some(), t.is_misstep(), "{act:?} {kind:?}");
+            }
+        }
     }
 
     #[test]

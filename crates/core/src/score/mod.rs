@@ -186,12 +186,6 @@ impl Score {
     }
 }
 
-/// Whether a turn is a misstep: a move that takes the conversation from
-/// the member and costs on the listening axis.
-pub fn is_misstep_turn(turn: &crate::play::session::Turn) -> bool {
-    listening::costs(turn)
-}
-
 /// Scores a transcript of `scenario`. Pure: the same input always gives the
 /// same score; every axis and the overall stay within 0-100.
 pub fn score(scenario: &Scenario, transcript: &Transcript) -> Score {
@@ -234,7 +228,7 @@ fn score_with(scenario: &Scenario, transcript: &Transcript, explain: bool) -> Sc
         .turns
         .iter()
         .enumerate()
-        .find(|(_, t)| listening::costs(t))
+        .find(|(_, t)| t.is_misstep())
     {
         {
             let cut = (-rules::MISSTEP_OVERALL_PENALTY).min(overall as i32);

@@ -735,7 +735,7 @@ mod tests {
                 let (_, ending) = replayed.ending().expect("the best path ends");
                 assert!(
                     crate::tools::analyse::is_listen_first(&replayed)
-                        && !turns.iter().any(crate::score::is_misstep_turn)
+                        && !turns.iter().any(crate::play::session::Turn::is_misstep)
                         && turns
                             .iter()
                             .any(|t| t.act.class() == crate::act::MoveClass::BeingQuestion)
