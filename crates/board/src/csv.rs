@@ -80,6 +80,7 @@ mod tests {
                     outcome: 40,
                 },
                 finished_ms: 0,
+                mode: kiku_core::Mode::Choose,
             },
         };
         let csv = export(&[entry]);

@@ -147,6 +147,7 @@ pub fn import_legacy_history(
             finished_ms: i64::try_from(old.finished_at)
                 .unwrap_or(i64::MAX / 1000)
                 .saturating_mul(1000),
+            mode: kiku_core::Mode::Choose,
         };
         // A submission id per old entry: if a crash stops the import half-way,
         // the next start stores only what is missing.

@@ -423,6 +423,7 @@ impl From<EntryJson> for Entry {
                 ending: e.ending,
                 scores: e.scores,
                 finished_ms: e.created_ms,
+                mode: kiku_core::Mode::Choose,
             },
         }
     }
@@ -451,6 +452,7 @@ mod tests {
                     outcome: 90,
                 },
                 finished_ms: 1_767_225_600_000,
+                mode: kiku_core::Mode::Choose,
             },
         }
     }

@@ -974,6 +974,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
                 outcome: r.get(13)?,
             },
             finished_ms: r.get(14)?,
+            mode: kiku_core::Mode::Choose,
         },
     })
 }
@@ -1037,6 +1038,7 @@ mod tests {
                     outcome: 4,
                 },
                 finished_ms: at,
+                mode: kiku_core::Mode::Choose,
             },
         }
     }

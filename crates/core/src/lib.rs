@@ -23,7 +23,7 @@ pub use act::Act;
 pub use load::diagnostic::{Diagnostic, Severity};
 pub use load::{Loaded, load_file};
 pub use play::session::{Session, SessionError, Transcript};
-pub use record::Finished;
+pub use record::{Finished, Mode};
 pub use scenario::Scenario;
 pub use score::{Score, Scores, score};
 pub use text::{Lang, Text};

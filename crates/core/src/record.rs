@@ -31,6 +31,41 @@ pub struct Finished {
     pub scores: Scores,
     /// When it finished, milliseconds since the Unix epoch (UTC).
     pub finished_ms: i64,
+    /// How the trainee replied: chose from the menu or said it in their own
+    /// words (recall mode). Records from before recall mode read as `Choose`.
+    #[serde(default)]
+    pub mode: Mode,
+}
+
+/// How the trainee gave their replies in a 1on1. Boards rank each mode on
+/// its own: recalling a reply is harder than recognising it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Picked one of the authored replies (recognition).
+    #[default]
+    Choose,
+    /// Typed their own words, heard as an authored reply (recall).
+    Recall,
+}
+
+impl Mode {
+    /// The mode's wire and storage name: `choose` or `recall`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Choose => "choose",
+            Mode::Recall => "recall",
+        }
+    }
+
+    /// Parses [`Mode::as_str`]'s names.
+    pub fn parse(name: &str) -> Option<Mode> {
+        match name {
+            "choose" => Some(Mode::Choose),
+            "recall" => Some(Mode::Recall),
+            _ => None,
+        }
+    }
 }
 
 impl Finished {
@@ -54,6 +89,7 @@ impl Finished {
             ending: transcript.ending.clone(),
             scores: Scores::from(scored),
             finished_ms,
+            mode: Mode::Choose,
         }
     }
 

@@ -66,6 +66,7 @@ mod tests {
                 ..Default::default()
             },
             finished_ms: 0,
+            mode: kiku_core::Mode::Choose,
         };
         app.world_mut()
             .write_message(OneOnOneFinished(record.clone()));
