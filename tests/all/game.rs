@@ -22,7 +22,7 @@ use kiku_game::{Config, Game, Intent, Library, Screen, Settings, view};
 
 const SAMPLE: &str = include_str!("../fixtures/sample.ron");
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kiku-game-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -30,7 +30,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// A headless game (no window, no drawing) on the sample scenario in `dir`.
-fn headless(dir: &Path, data: &Path) -> App {
+pub(crate) fn headless(dir: &Path, data: &Path) -> App {
     std::fs::write(dir.join("sample.ron"), SAMPLE).unwrap();
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin))
@@ -53,14 +53,14 @@ fn headless(dir: &Path, data: &Path) -> App {
     app
 }
 
-fn send(app: &mut App, intent: Intent) {
+pub(crate) fn send(app: &mut App, intent: Intent) {
     app.world_mut().write_message(intent);
     // One update applies the intent, the next enters the new state.
     app.update();
     app.update();
 }
 
-fn screen(app: &App) -> Screen {
+pub(crate) fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
@@ -379,12 +379,15 @@ fn preview_works_on_every_bundled_scenario() {
     }
 }
 
-fn sample() -> std::sync::Arc<kiku_core::Scenario> {
+pub(crate) fn sample() -> std::sync::Arc<kiku_core::Scenario> {
     let loaded = kiku_core::load::load_str(Path::new("sample.ron"), SAMPLE.to_string());
     loaded.scenario.expect("sample loads")
 }
 
-fn conversation_harness(view: view::Conversation, lang: Lang) -> Harness<'static, Option<Intent>> {
+pub(crate) fn conversation_harness(
+    view: view::Conversation,
+    lang: Lang,
+) -> Harness<'static, Option<Intent>> {
     Harness::new_ui_state(
         move |ui, intent: &mut Option<Intent>| {
             if let Some(i) = kiku_game::screens::conversation::draw(ui, &view, lang) {

@@ -5,3 +5,5 @@ mod board;
 mod core_engine;
 #[cfg(feature = "gui")]
 mod game;
+#[cfg(feature = "gui")]
+mod recall_game;

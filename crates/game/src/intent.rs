@@ -9,8 +9,12 @@ use bevy::prelude::*;
 
 use crate::finish::OneOnOneFinished;
 use crate::prefs::Prefs;
-use crate::state::{Config, Game, Library, Play, Screen, Settings, scenario_at};
+use crate::state::{
+    Config, Game, Library, Play, Said, Screen, Settings, Settled, Unclear, scenario_at,
+};
 use crate::view::{self, Typing};
+use kiku_core::Mode;
+use kiku_core::act::Act;
 
 /// What the trainee asked for. Drawing code returns these; tests send them.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -23,6 +27,14 @@ pub enum Intent {
     Begin,
     /// Say the reply with this choice id.
     Choose(String),
+    /// Recall mode: say these words (heard as one of the replies on offer).
+    Say(String),
+    /// Recall mode: the trainee meant this reply. After words heard as
+    /// nothing, it says it; after words heard as another reply ("not what I
+    /// meant"), it takes that reply back and says this one instead.
+    Mean(String),
+    /// Choose from the menu or say it yourself, from the next 1on1 on.
+    SetMode(Mode),
     /// Show the member's whole line at once.
     SkipTyping,
     /// From a finished 1on1 to the debrief.
@@ -74,6 +86,15 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
                 begin(&mut to, entry);
             }
             Intent::Choose(id) => choose(&mut to, id),
+            Intent::Say(text) => say(&mut to, text),
+            Intent::Mean(id) => mean(&mut to, id),
+            Intent::SetMode(mode) => {
+                let prefs = Prefs {
+                    mode: *mode,
+                    ..to.settings.0
+                };
+                set_prefs(&mut to, &prefs);
+            }
             Intent::SkipTyping => {
                 if let Some(play) = to.game.play.as_mut() {
                     play.typing.skip();
@@ -81,10 +102,12 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
             }
             Intent::Finish => {
                 if to.game.play.as_ref().is_some_and(|p| p.session.is_over()) {
+                    record(&mut to);
                     to.next.set(Screen::Debrief);
                 }
             }
             Intent::Leave => {
+                record(&mut to);
                 to.game.play = None;
                 to.next.set(Screen::Select);
             }
@@ -118,40 +141,176 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
     typing.advance(0.0, to.settings.reading_speed);
     to.game.picked = Some(entry);
-    to.game.play = Some(Play {
-        entry,
-        session,
-        typing,
-        score: None,
-    });
+    to.game.play = Some(Play::new(entry, session, typing, to.settings.mode));
     to.game.debrief = None;
     to.game.suggestions = None;
     to.next.set(Screen::Conversation);
 }
 
-/// Says reply `id`; when that ends the 1on1, scores it once and sends the
-/// finished record.
+/// Says reply `id` from the menu; when that ends the 1on1, scores it once
+/// and sends the finished record. (In recall mode the menu is not shown, but
+/// a test or the preview may still pick; it counts as said without words.)
 fn choose(to: &mut Target, id: &str) {
     if *to.screen.get() != Screen::Conversation {
         return;
     }
+    let Some(play) = to.game.play.as_mut() else {
+        return;
+    };
+    if play.recall.as_ref().is_some_and(|r| r.unclear.is_some()) {
+        // Words heard as nothing are waiting: picking a reply settles them.
+        mean(to, id);
+        return;
+    }
+    if !play.typing.done() || play.session.choose(id).is_err() {
+        return;
+    }
+    if let Some(recall) = play.recall.as_mut() {
+        recall.before_last = None;
+        recall.said.push(Said {
+            text: String::new(),
+            act: play
+                .session
+                .transcript()
+                .turns
+                .last()
+                .map_or(Act::Silence, |t| t.act.clone()),
+            candidates: vec![id.to_string()],
+            settled: Settled::Picked,
+        });
+    }
+    said_one(to);
+}
+
+/// Recall mode: hears `text` at this point and says the reply it was heard
+/// as; words heard as nothing wait for the trainee to pick.
+fn say(to: &mut Target, text: &str) {
+    if *to.screen.get() != Screen::Conversation {
+        return;
+    }
+    let lang = to.settings.lang;
+    let Some(play) = to.game.play.as_mut() else {
+        return;
+    };
+    let text = text.trim();
+    if text.is_empty() || !play.typing.done() || play.session.is_over() {
+        return;
+    }
+    let Some(recall) = play.recall.as_mut() else {
+        return;
+    };
+    let heard = recall.hearer.hear(&play.session, text, lang);
+    let candidates: Vec<String> = heard.candidates.iter().map(|(id, _)| id.clone()).collect();
+    let Some(id) = heard.choice else {
+        recall.unclear = Some(Unclear {
+            text: text.to_string(),
+            act: heard.act,
+            candidates,
+        });
+        return;
+    };
+    let before = play.session.clone();
+    if play.session.choose(&id).is_err() {
+        return;
+    }
+    recall.unclear = None;
+    recall.before_last = Some(before);
+    recall.said.push(Said {
+        text: text.to_string(),
+        act: heard.act,
+        candidates,
+        settled: Settled::Heard,
+    });
+    said_one(to);
+}
+
+/// Recall mode: the trainee meant reply `id` (see [`Intent::Mean`]).
+fn mean(to: &mut Target, id: &str) {
+    if *to.screen.get() != Screen::Conversation {
+        return;
+    }
+    let Some(play) = to.game.play.as_mut() else {
+        return;
+    };
+    let Some(recall) = play.recall.as_mut() else {
+        return;
+    };
+    if let Some(unclear) = recall.unclear.take() {
+        let before = play.session.clone();
+        if play.session.choose(id).is_err() {
+            recall.unclear = Some(unclear);
+            return;
+        }
+        recall.before_last = Some(before);
+        recall.said.push(Said {
+            text: unclear.text,
+            act: unclear.act,
+            candidates: unclear.candidates,
+            settled: Settled::Picked,
+        });
+    } else {
+        // Take the last reply back (the 1on1 may have ended on it; the
+        // record is sent only once the trainee lets the last reply stand,
+        // see `said_one`) and say `id` instead.
+        let Some(before) = recall.before_last.clone() else {
+            return;
+        };
+        let mut again = before;
+        if again.choose(id).is_err() {
+            return;
+        }
+        play.session = again;
+        if let Some(last) = recall.said.last_mut() {
+            last.settled = Settled::Corrected;
+            if let Some(at) = last.candidates.iter().position(|c| c == id) {
+                let meant = last.candidates.remove(at);
+                last.candidates.insert(0, meant);
+            }
+        }
+        play.score = None;
+    }
+    said_one(to);
+}
+
+/// After a reply: starts the member's next line and, when the 1on1 is
+/// over, scores it once and sends the finished record.
+fn said_one(to: &mut Target) {
     let lang = to.settings.lang;
     let speed = to.settings.reading_speed;
     let Some(play) = to.game.play.as_mut() else {
         return;
     };
-    if !play.typing.done() || play.session.choose(id).is_err() {
-        return;
-    }
     play.typing = Typing::start(view::current_line_chars(&play.session, lang));
     play.typing.advance(0.0, speed);
     if play.session.is_over() && play.score.is_none() {
-        let score = kiku_core::score(play.session.scenario(), play.session.transcript());
-        let record =
-            kiku_core::Finished::scored(&play.session, &score, kiku_core::record::now_ms());
-        play.score = Some(Arc::new(score));
-        to.finished.write(OneOnOneFinished(record));
+        play.score = Some(Arc::new(kiku_core::score(
+            play.session.scenario(),
+            play.session.transcript(),
+        )));
     }
+    // Recall mode records when the trainee leaves the end (the last reply
+    // can still be taken back until then).
+    if play.recall.is_none() {
+        record(to);
+    }
+}
+
+/// Sends the finished record of an ended 1on1, once.
+fn record(to: &mut Target) {
+    let Some(play) = to.game.play.as_mut() else {
+        return;
+    };
+    if play.recorded || !play.session.is_over() {
+        return;
+    }
+    let Some(score) = play.score.clone() else {
+        return;
+    };
+    let mut record =
+        kiku_core::Finished::scored(&play.session, &score, kiku_core::record::now_ms());
+    record.mode = play.mode();
+    play.recorded = true;
+    to.finished.write(OneOnOneFinished(record));
 }
 
 /// Changes the settings and saves them.

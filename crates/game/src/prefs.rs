@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use kiku_board::files::{self as store, Read};
+use kiku_core::Mode;
 use kiku_core::text::Lang;
 
 /// The smallest and largest text scale offered.
@@ -23,6 +24,9 @@ pub struct Prefs {
     pub preview: bool,
     /// Characters per second of the member's lines (0 shows them at once).
     pub reading_speed: u32,
+    /// How the trainee replies: choose from the menu, or say it in their
+    /// own words (recall mode). Chosen on the briefing, kept for next time.
+    pub mode: Mode,
 }
 
 /// The default reading speed, in characters per second.
@@ -35,6 +39,7 @@ impl Default for Prefs {
             text_scale: 1.0,
             preview: false,
             reading_speed: READING_SPEED,
+            mode: Mode::Choose,
         }
     }
 }
@@ -94,6 +99,7 @@ mod tests {
             text_scale: 1.2,
             preview: true,
             reading_speed: 0,
+            mode: Mode::Recall,
         };
         save(&dir, &prefs).unwrap();
         assert_eq!(load(Some(&dir)), (prefs, None));

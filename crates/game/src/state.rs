@@ -8,10 +8,12 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 use kiku_board::local::{self, Imported, Record};
-use kiku_core::Score;
+use kiku_core::act::Act;
 use kiku_core::play::session::Session;
 use kiku_core::scenario::Scenario;
 use kiku_core::text::{Lang, Text};
+use kiku_core::{Mode, Score};
+use kiku_hear::Hearer;
 
 use crate::catalog::Catalog;
 use crate::prefs::{self, Prefs};
@@ -106,6 +108,98 @@ pub struct Play {
     pub typing: Typing,
     /// The score, worked out once when the 1on1 finishes.
     pub score: Option<Arc<Score>>,
+    /// Recall mode's state (`None` when the trainee chooses from the menu).
+    pub recall: Option<Recall>,
+    /// The finished record was sent (once per play).
+    pub recorded: bool,
+}
+
+impl Play {
+    /// A new play of `session` in `mode` (recall mode prepares the ear).
+    pub fn new(entry: usize, session: Session, typing: Typing, mode: Mode) -> Play {
+        let recall = (mode == Mode::Recall).then(|| Recall::new(session.scenario()));
+        Play {
+            entry,
+            session,
+            typing,
+            score: None,
+            recall,
+            recorded: false,
+        }
+    }
+
+    /// How the trainee replies in this play.
+    pub fn mode(&self) -> Mode {
+        if self.recall.is_some() {
+            Mode::Recall
+        } else {
+            Mode::Choose
+        }
+    }
+}
+
+/// Recall mode: what the trainee typed and how each reply was heard.
+#[derive(Clone, Debug)]
+pub struct Recall {
+    /// The ear, prepared once for the scenario.
+    pub hearer: Arc<Hearer>,
+    /// One entry per turn said so far, in order.
+    pub said: Vec<Said>,
+    /// The last words typed were heard as no reply: the trainee picks among
+    /// the closest (or types again).
+    pub unclear: Option<Unclear>,
+    /// The session as it was before the last reply, so "not what I meant"
+    /// can take that reply back and say another.
+    pub before_last: Option<Session>,
+}
+
+impl Recall {
+    /// Prepares recall mode for `scenario`.
+    pub fn new(scenario: &Scenario) -> Recall {
+        Recall {
+            hearer: Arc::new(Hearer::new(scenario)),
+            said: Vec::new(),
+            unclear: None,
+            before_last: None,
+        }
+    }
+}
+
+/// One typed reply and how it was taken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    /// The trainee's own words.
+    pub text: String,
+    /// The act of the words themselves (as Kiku classified them).
+    pub act: Act,
+    /// The choice ids it could have meant, best first (the first is what
+    /// it was heard as, unless the trainee picked another).
+    pub candidates: Vec<String>,
+    /// How the reply was settled.
+    pub settled: Settled,
+}
+
+/// How a typed reply became an authored one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Heard, and the trainee let it stand.
+    Heard,
+    /// Heard as another reply; the trainee said "not what I meant" and
+    /// picked this one.
+    Corrected,
+    /// Heard as nothing; the trainee picked among the closest.
+    Picked,
+}
+
+/// Words heard as no reply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unclear {
+    /// The words.
+    pub text: String,
+    /// Their act.
+    pub act: Act,
+    /// The closest choice ids, best first.
+    pub candidates: Vec<String>,
 }
 
 /// The game's state besides the screen.

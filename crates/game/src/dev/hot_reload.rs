@@ -179,11 +179,21 @@ pub fn reload(library: &mut Library, game: &mut Game, settings: &Settings, keep_
         ))),
         (old, _) => old.clone(),
     };
+    // Recall mode hears with the new version's words; what was typed stays.
+    let recall = play.recall.take().map(|mut r| {
+        r.hearer = std::sync::Arc::new(kiku_hear::Hearer::new(&new));
+        r.said.truncate(session.transcript().turns.len());
+        r.unclear = None;
+        r.before_last = None;
+        r
+    });
     *play = crate::state::Play {
         entry,
         session,
         typing,
         score,
+        recorded: play.recorded,
+        recall,
     };
     game.debrief = None;
     game.suggestions = None;

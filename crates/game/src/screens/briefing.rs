@@ -10,6 +10,7 @@ use crate::theme::portrait;
 use crate::theme::{self, ScreenDraw};
 use crate::view::strings::S;
 use crate::view::{self, Briefing};
+use kiku_core::Mode;
 use kiku_core::scenario::Mood;
 use kiku_core::text::Lang;
 
@@ -33,10 +34,50 @@ fn draw_system(
         intents.write(Intent::Open(Screen::Select));
         return Ok(());
     };
-    let view = view::briefing(&scenario, settings.lang);
+    let mut view = view::briefing(&scenario, settings.lang);
+    view.mode = settings.mode;
     theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &view, settings.lang)
     })
+}
+
+/// How the trainee will reply: choose from the menu (recognition) or say
+/// it in their own words (recall).
+fn mode_switch(ui: &mut egui::Ui, mode: Mode, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    theme::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            egui::RichText::new(lang.pick("返答のしかた", "How you reply"))
+                .strong()
+                .color(palette::ACCENT),
+        );
+        ui.horizontal_wrapped(|ui| {
+            for (m, label) in [
+                (Mode::Choose, lang.pick("選んで答える", "Choose a reply")),
+                (
+                    Mode::Recall,
+                    lang.pick("自分の言葉で言う", "Say it in your own words"),
+                ),
+            ] {
+                if ui.selectable_label(mode == m, label).clicked() && mode != m {
+                    intent = Some(Intent::SetMode(m));
+                }
+            }
+        });
+        let about = match mode {
+            Mode::Choose => lang.pick(
+                "用意された3〜5つの返答から選びます。",
+                "Pick one of three to five prepared replies.",
+            ),
+            Mode::Recall => lang.pick(
+                "メニューは出ません。自分の言葉で入力すると、Kikuがどの返答の意味かを聞き取ります(オフライン)。実際の1on1に近い練習です。",
+                "No menu: type your own words and Kiku hears which reply you meant (offline). Closer to a real 1on1.",
+            ),
+        };
+        ui.label(theme::prose(ui, about).small().color(palette::MUTED));
+    });
+    intent
 }
 
 /// Draws the briefing.
@@ -100,6 +141,10 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                         );
                         ui.label(theme::prose(ui, S::AimText.get(lang)));
                     });
+                    ui.add_space(10.0);
+                    if let Some(i) = mode_switch(ui, b.mode, lang) {
+                        intent = Some(i);
+                    }
                     ui.add_space(16.0);
                     ui.vertical_centered(|ui| {
                         if theme::primary(ui, S::Begin.get(lang)).clicked() {

@@ -52,7 +52,11 @@ fn draw_system(
         return Ok(());
     };
     let preview = Game::preview(&config, &settings);
-    let view = view::conversation(&play.session, play.typing, settings.lang, preview);
+    let mut view = view::conversation(&play.session, play.typing, settings.lang, preview);
+    if let Some(recall) = &play.recall {
+        view::show_said(&mut view, &recall.said);
+        view.recall = Some(view::recall(&play.session, recall, settings.lang));
+    }
     theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &view, settings.lang)
     })
@@ -106,7 +110,8 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         intent = Some(Intent::SkipTyping);
     } else if v.ended.is_some() && skip {
         intent = Some(Intent::Finish);
-    } else if let Some(n) = numbers
+    } else if v.recall.is_none()
+        && let Some(n) = numbers
         && let Some(choice) = v.choices.iter().find(|c| c.number == n + 1 && c.enabled)
     {
         intent = Some(Intent::Choose(choice.id.clone()));
@@ -191,6 +196,15 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 .inner_margin(egui::Margin::symmetric(18, 12)),
         )
         .show(ui, |ui| {
+            if let Some(recall) = &v.recall
+                && let Some(heard) = &recall.heard
+            {
+                let turn = v.log.len();
+                if let Some(i) = heard_as(ui, heard, turn, lang) {
+                    intent = Some(i);
+                }
+                ui.add_space(6.0);
+            }
             if let Some((title, text)) = &v.ended {
                 ui.label(
                     egui::RichText::new(S::Ended.get(lang))
@@ -209,6 +223,10 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                         .small()
                         .color(palette::MUTED),
                 );
+            } else if let Some(recall) = &v.recall {
+                if let Some(i) = say_box(ui, recall, lang) {
+                    intent = Some(i);
+                }
             } else {
                 // Long replies at a large text size scroll rather than push
                 // the conversation off the screen.
@@ -301,6 +319,170 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         intent = Some(Intent::SkipTyping);
     }
     intent
+}
+
+/// The key that says "not what I meant" about the last reply heard.
+pub const NOT_MEANT_KEY: egui::Key = egui::Key::Escape;
+
+/// The egui id of recall mode's text box (tests focus it).
+pub fn say_box_id() -> egui::Id {
+    egui::Id::new("recall_say_box")
+}
+
+/// Recall mode: the line the last typed reply was heard as, with "not what
+/// I meant" (Escape), which offers the next closest replies.
+fn heard_as(ui: &mut egui::Ui, h: &view::HeardView, turn: usize, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    // Open per turn: a new reply closes it.
+    let open_id = egui::Id::new("recall_not_meant");
+    let open = ui.ctx().data(|d| d.get_temp::<usize>(open_id)) == Some(turn);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(lang.pick("聞き取った返答:", "Heard as:"))
+                .small()
+                .color(palette::MUTED),
+        );
+        ui.label(theme::prose(ui, quote(&h.line, lang)));
+        ui.label(
+            egui::RichText::new(format!("[{}]", h.act))
+                .small()
+                .color(palette::MUTED),
+        );
+        if h.corrected {
+            ui.label(
+                egui::RichText::new(lang.pick("(選び直しました)", "(corrected)"))
+                    .small()
+                    .color(palette::MUTED),
+            );
+        }
+    });
+    if h.others.is_empty() {
+        return None;
+    }
+    let toggle = ui.input(|i| i.key_pressed(NOT_MEANT_KEY));
+    if open {
+        ui.label(
+            egui::RichText::new(lang.pick(
+                "言いたかったのは、こちらですか?(クリックで選び直す)",
+                "Did you mean one of these? (click to say it instead)",
+            ))
+            .small()
+            .color(palette::MUTED),
+        );
+        for other in &h.others {
+            let text = format!("{}  {}", other.number, other.text);
+            if ui
+                .add(egui::Button::new(theme::prose(ui, text)).wrap())
+                .clicked()
+            {
+                intent = Some(Intent::Mean(other.id.clone()));
+            }
+        }
+        if ui.button(lang.pick("このままでよい", "Keep it")).clicked() || toggle {
+            ui.ctx().data_mut(|d| d.remove::<usize>(open_id));
+        }
+    } else if ui
+        .small_button(lang.pick("ちがう (Esc)", "Not what I meant (Esc)"))
+        .clicked()
+        || toggle
+    {
+        ui.ctx().data_mut(|d| d.insert_temp(open_id, turn));
+    }
+    if intent.is_some() {
+        ui.ctx().data_mut(|d| d.remove::<usize>(open_id));
+    }
+    intent
+}
+
+/// Recall mode: the text box (Enter sends; IME and paste work as in any
+/// egui text field) and, when words were heard as nothing, the closest
+/// replies to pick from.
+fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent> {
+    let mut intent = None;
+    if let Some((typed, closest)) = &r.unclear {
+        ui.label(
+            theme::prose(
+                ui,
+                match lang {
+                    Lang::Ja => format!(
+                        "{}は、どの返答にも聞き取れませんでした。近いのはどれですか?それとも言い直しますか?",
+                        quote(typed, lang)
+                    ),
+                    Lang::En => format!(
+                        "Kiku could not hear {} as any reply. Did you mean one of these, or will you put it another way?",
+                        quote(typed, lang)
+                    ),
+                },
+            )
+            .color(palette::BAD),
+        );
+        for c in closest {
+            let text = format!("{}  {}", c.number, c.text);
+            if ui
+                .add(egui::Button::new(theme::prose(ui, text)).wrap())
+                .clicked()
+            {
+                intent = Some(Intent::Mean(c.id.clone()));
+            }
+        }
+        ui.add_space(6.0);
+    }
+    let mut text = ui
+        .ctx()
+        .data_mut(|d| d.get_temp::<String>(say_box_id()).unwrap_or_default());
+    let mut send = false;
+    ui.horizontal(|ui| {
+        let button_width = 140.0;
+        let edit = egui::TextEdit::multiline(&mut text)
+            .id(say_box_id())
+            .desired_rows(2)
+            .desired_width(ui.available_width() - button_width)
+            .return_key(Some(egui::KeyboardShortcut::new(
+                egui::Modifiers::SHIFT,
+                egui::Key::Enter,
+            )))
+            .hint_text(lang.pick(
+                "あなたの言葉で返してください(Enterで伝える)",
+                "Say it in your own words (Enter to say it)",
+            ));
+        let response = ui.add(edit);
+        // Ready to type as soon as the member has finished speaking.
+        if !response.has_focus() && ui.ctx().memory(|m| m.focused().is_none()) {
+            response.request_focus();
+        }
+        // An Enter that commits an IME composition is not a send: skip the
+        // frame an IME event arrived in.
+        let enter = response.has_focus()
+            && ui.input(|i| {
+                i.key_pressed(egui::Key::Enter)
+                    && !i.modifiers.shift
+                    && !i.events.iter().any(|e| matches!(e, egui::Event::Ime(_)))
+            });
+        let clicked = theme::primary(ui, lang.pick("伝える", "Say it")).clicked();
+        send = enter || clicked;
+    });
+    if send && !text.trim().is_empty() {
+        intent = Some(Intent::Say(text.trim().to_string()));
+        text.clear();
+    }
+    ui.ctx().data_mut(|d| d.insert_temp(say_box_id(), text));
+    ui.label(
+        egui::RichText::new(lang.pick(
+            "Enterで伝える・Shift+Enterで改行。聞き取った返答は下に表示され、ちがえば Esc で選び直せます。",
+            "Enter says it, Shift+Enter starts a new line. What Kiku heard shows here; Esc if it is not what you meant.",
+        ))
+        .small()
+        .color(palette::MUTED),
+    );
+    intent
+}
+
+/// Quotes words the way each language does.
+fn quote(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("「{text}」"),
+        Lang::En => format!("“{text}”"),
+    }
 }
 
 fn bubble(

@@ -79,7 +79,10 @@ fn refresh_debrief(screen: Res<State<Screen>>, settings: Res<Settings>, mut game
         Some(Suggestions::Ready(found)) => Some(found.as_slice()),
         _ => None,
     };
-    let debrief = view::debrief(&session, &score, lang, ready);
+    let mut debrief = view::debrief(&session, &score, lang, ready);
+    if let Some(recall) = game.play.as_ref().and_then(|p| p.recall.as_ref()) {
+        view::add_said(&mut debrief, &session, &recall.said, lang);
+    }
     game.debrief = Some((lang, debrief));
 }
 
@@ -372,10 +375,25 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                 );
                 act_badge(ui, &t.act);
             });
-            ui.label(theme::prose(
-                ui,
-                format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
-            ));
+            if let Some(said) = &t.said {
+                said_words(ui, said, lang);
+                ui.label(
+                    theme::prose(
+                        ui,
+                        format!(
+                            "{}: {}",
+                            lang.pick("聞き取った返答", "Heard as"),
+                            quote(&t.you, lang)
+                        ),
+                    )
+                    .color(palette::MUTED),
+                );
+            } else {
+                ui.label(theme::prose(
+                    ui,
+                    format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
+                ));
+            }
             for r in &t.reasons {
                 reason(ui, r);
             }
@@ -407,6 +425,38 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         );
     });
     ui.add_space(24.0);
+}
+
+/// Recall mode: the trainee's own words, and a flag when they were another
+/// kind of move than the reply they were heard as.
+fn said_words(ui: &mut egui::Ui, said: &view::SaidView, lang: Lang) {
+    ui.label(theme::prose(
+        ui,
+        format!(
+            "{}: {}",
+            lang.pick("あなたの言葉", "Your words"),
+            quote(&said.text, lang)
+        ),
+    ));
+    if let Some(act) = &said.other_act {
+        ui.label(
+            theme::prose(
+                ui,
+                match lang {
+                    Lang::Ja => format!(
+                        "※ 言葉そのものは「{act}」でした。聞き取った返答とは別の種類の関わりです。"
+                    ),
+                    Lang::En => format!(
+                        "※ Your words themselves were a {act}: another kind of move than the reply they were heard as."
+                    ),
+                },
+            )
+            .color(palette::BAD),
+        );
+    }
+    if let Some(how) = &said.settled {
+        ui.label(egui::RichText::new(how).small().color(palette::MUTED));
+    }
 }
 
 /// Quotes what the trainee said, the way each language does.

@@ -124,6 +124,9 @@ pub struct Briefing {
     pub briefing: String,
     /// Difficulty label.
     pub difficulty: String,
+    /// How the trainee will reply (the player's setting; the briefing
+    /// switches it).
+    pub mode: kiku_core::Mode,
 }
 
 /// Builds the briefing.
@@ -136,6 +139,7 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
         background: typeset(s.persona.background.get(lang)),
         briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
+        mode: kiku_core::Mode::Choose,
     }
 }
 
@@ -192,6 +196,138 @@ pub struct Conversation {
     pub ended: Option<(String, String)>,
     /// The preview panel, in preview mode.
     pub preview: Option<PreviewView>,
+    /// Recall mode: the text box's state (the menu is not shown).
+    pub recall: Option<RecallView>,
+}
+
+/// Recall mode's part of the conversation.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RecallView {
+    /// How the last typed reply was heard, while it is the latest turn.
+    pub heard: Option<HeardView>,
+    /// Words heard as no reply: the words, and the closest replies to pick.
+    pub unclear: Option<(String, Vec<ChoiceView>)>,
+}
+
+/// How the last typed reply was heard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeardView {
+    /// What the trainee typed.
+    pub typed: String,
+    /// The authored reply it was taken as.
+    pub line: String,
+    /// That reply's act.
+    pub act: String,
+    /// The trainee corrected it ("not what I meant").
+    pub corrected: bool,
+    /// The next closest replies, for "not what I meant" (numbered 1-2).
+    pub others: Vec<ChoiceView>,
+}
+
+/// How many other replies "not what I meant" offers.
+pub const OTHER_CANDIDATES: usize = 2;
+
+/// How many of the closest replies words heard as nothing offer.
+pub const UNCLEAR_CANDIDATES: usize = 3;
+
+/// Adds the trainee's typed words to the debrief's turns (recall mode),
+/// flagging words that were another kind of move than the reply they were
+/// heard as.
+pub fn add_said(debrief: &mut Debrief, session: &Session, said: &[crate::state::Said], lang: Lang) {
+    use crate::state::Settled;
+    let turns = &session.transcript().turns;
+    for ((view, turn), said) in debrief.turns.iter_mut().zip(turns).zip(said) {
+        if said.text.is_empty() {
+            continue;
+        }
+        view.said = Some(SaidView {
+            text: typeset(&said.text),
+            other_act: (said.act.family() != turn.act.family()).then(|| act_label(&said.act, lang)),
+            settled: match said.settled {
+                Settled::Heard => None,
+                Settled::Corrected => Some(
+                    lang.pick(
+                        "「ちがう」で選び直した",
+                        "you said “not what I meant” and chose",
+                    )
+                    .to_string(),
+                ),
+                Settled::Picked => Some(
+                    lang.pick(
+                        "聞き取れず、近い返答から選んだ",
+                        "not heard; you chose the closest",
+                    )
+                    .to_string(),
+                ),
+            },
+        });
+    }
+}
+
+/// Recall mode: the trainee's bubbles in the conversation show their own
+/// words (the reply they were heard as shows under the last one).
+pub fn show_said(conversation: &mut Conversation, said: &[crate::state::Said]) {
+    let yours = conversation
+        .log
+        .iter_mut()
+        .filter(|l| l.speaker == Speaker::You);
+    for (line, said) in yours.zip(said) {
+        if !said.text.is_empty() {
+            line.text = typeset(&said.text);
+        }
+    }
+}
+
+/// Recall mode's view of `play`'s state.
+pub fn recall(session: &Session, recall: &crate::state::Recall, lang: Lang) -> RecallView {
+    let s = session.scenario();
+    let t = session.transcript();
+    let heard = match (recall.said.last(), t.turns.last(), &recall.before_last) {
+        (Some(said), Some(turn), Some(_))
+            if recall.said.len() == t.turns.len() && !said.text.is_empty() =>
+        {
+            Some(HeardView {
+                typed: said.text.clone(),
+                line: choice_text(s, &turn.node, &turn.choice, lang),
+                act: act_label(&turn.act, lang),
+                corrected: said.settled == crate::state::Settled::Corrected,
+                others: said
+                    .candidates
+                    .iter()
+                    .filter(|id| **id != turn.choice)
+                    .take(OTHER_CANDIDATES)
+                    .enumerate()
+                    .map(|(i, id)| ChoiceView {
+                        number: i + 1,
+                        id: id.clone(),
+                        text: choice_text(s, &turn.node, id, lang),
+                        enabled: true,
+                        act: None,
+                    })
+                    .collect(),
+            })
+        }
+        _ => None,
+    };
+    let unclear = recall.unclear.as_ref().map(|u| {
+        let node = session.node_id().unwrap_or_default();
+        (
+            u.text.clone(),
+            u.candidates
+                .iter()
+                .take(UNCLEAR_CANDIDATES)
+                .enumerate()
+                .map(|(i, id)| ChoiceView {
+                    number: i + 1,
+                    id: id.clone(),
+                    text: choice_text(s, node, id, lang),
+                    enabled: true,
+                    act: None,
+                })
+                .collect(),
+        )
+    });
+    RecallView { heard, unclear }
 }
 
 /// How far the member's current line has appeared.
@@ -339,6 +475,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
                 typeset(s.inner.value.get(lang)),
             ],
         }),
+        recall: None,
     }
 }
 
@@ -421,6 +558,22 @@ pub struct TurnView {
     pub inner: Option<String>,
     /// The member's state after the turn.
     pub after: Stats,
+    /// Recall mode: what the trainee typed at this turn.
+    pub said: Option<SaidView>,
+}
+
+/// Recall mode in the debrief: the trainee's own words beside the reply
+/// they were heard as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaidView {
+    /// The words typed.
+    pub text: String,
+    /// The act of the words themselves, when it is another kind of move
+    /// than the reply they were heard as (typed advice heard as a
+    /// question, say): the words' act label.
+    pub other_act: Option<String>,
+    /// How it was settled, in words ("corrected by you", "picked by you").
+    pub settled: Option<String>,
 }
 
 /// One of the costliest turns.
@@ -528,6 +681,7 @@ pub fn debrief(
                     .and_then(|l| l.inner.as_ref())
                     .map(|t| typeset(t.get(lang))),
                 after: turn.after,
+                said: None,
             }
         })
         .collect();

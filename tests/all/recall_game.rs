@@ -1,0 +1,262 @@
+//! Recall mode in the game: a 1on1 said in the trainee's own words, driven
+//! by intents (heard, "not what I meant", heard as nothing, the last reply
+//! taken back, the record and the debrief), and the text box under
+//! egui_kittest (IME composition and commit, paste, Enter).
+
+use egui_kittest::kittest::Queryable as _;
+use kiku_core::Mode;
+use kiku_core::text::Lang;
+use kiku_game::bevy::prelude::*;
+use kiku_game::bevy_egui::egui;
+use kiku_game::finish::OneOnOneFinished;
+use kiku_game::prefs::Prefs;
+use kiku_game::state::Settled;
+use kiku_game::{Game, Intent, Screen, Settings, view};
+
+use super::game::{conversation_harness, headless, sample, screen, send, temp_dir};
+
+/// Every finished record the game sent (only this file's one headless test
+/// writes here).
+static SENT: std::sync::Mutex<Vec<kiku_core::Finished>> = std::sync::Mutex::new(Vec::new());
+
+fn collect(mut finished: MessageReader<OneOnOneFinished>) {
+    let mut sent = SENT.lock().unwrap();
+    sent.extend(finished.read().map(|f| f.0.clone()));
+}
+
+fn sent() -> Vec<kiku_core::Finished> {
+    SENT.lock().unwrap().clone()
+}
+
+fn turns(app: &App) -> Vec<String> {
+    let game = app.world().resource::<Game>();
+    game.play
+        .as_ref()
+        .unwrap()
+        .session
+        .transcript()
+        .choice_ids()
+}
+
+fn say(app: &mut App, words: &str) {
+    send(app, Intent::SkipTyping);
+    send(app, Intent::Say(words.into()));
+}
+
+#[test]
+fn a_recall_1on1_is_heard_corrected_recorded_and_debriefed() {
+    let dir = temp_dir("recall");
+    let data = temp_dir("recall-data");
+    let mut app = headless(&dir, &data);
+    app.add_systems(Update, collect);
+
+    // The briefing's switch is a setting, kept for next time.
+    send(&mut app, Intent::SetMode(Mode::Recall));
+    assert_eq!(app.world().resource::<Settings>().mode, Mode::Recall);
+    assert!(data.join("settings.json").exists());
+    send(&mut app, Intent::Pick(0));
+    send(&mut app, Intent::Begin);
+    assert_eq!(screen(&app), Screen::Conversation);
+
+    // Words are refused while the member is still speaking.
+    send(&mut app, Intent::Say("最近の仕事、どう感じてる?".into()));
+    assert!(turns(&app).is_empty());
+
+    // Heard: the member answers the reply the words meant.
+    say(&mut app, "最近の仕事、どう感じてる?");
+    assert_eq!(turns(&app), ["feel"]);
+    {
+        let game = app.world().resource::<Game>();
+        let recall = game.play.as_ref().unwrap().recall.as_ref().unwrap();
+        assert_eq!(recall.said.len(), 1);
+        assert_eq!(recall.said[0].settled, Settled::Heard);
+        assert_eq!(recall.said[0].text, "最近の仕事、どう感じてる?");
+        assert!(recall.said[0].candidates.len() >= 3);
+    }
+
+    // "Not what I meant": the reply is taken back and another said.
+    send(&mut app, Intent::Mean("nod".into()));
+    assert_eq!(turns(&app), ["nod"]);
+    {
+        let game = app.world().resource::<Game>();
+        let recall = game.play.as_ref().unwrap().recall.as_ref().unwrap();
+        assert_eq!(recall.said[0].settled, Settled::Corrected);
+        assert_eq!(recall.said[0].candidates[0], "nod");
+    }
+
+    // Heard as nothing: nothing is said until the trainee picks.
+    say(&mut app, "qqq zzz xkcd");
+    assert_eq!(turns(&app), ["nod"]);
+    {
+        let game = app.world().resource::<Game>();
+        let recall = game.play.as_ref().unwrap().recall.as_ref().unwrap();
+        assert_eq!(recall.unclear.as_ref().unwrap().text, "qqq zzz xkcd");
+    }
+    send(&mut app, Intent::Mean("reflect".into()));
+    assert_eq!(turns(&app), ["nod", "reflect"]);
+
+    say(&mut app, "これまでで、どんなときにやりがいを感じた?");
+    assert_eq!(turns(&app), ["nod", "reflect", "values"]);
+    say(
+        &mut app,
+        "役に立てているっていう実感が、佐藤さんにとって大事なことなんだね",
+    );
+    assert_eq!(turns(&app), ["nod", "reflect", "values", "summary"]);
+    // The last reply can still be taken back: nothing is recorded yet.
+    assert!(sent().is_empty());
+    send(&mut app, Intent::Mean("autonomy".into()));
+    assert_eq!(turns(&app), ["nod", "reflect", "values", "autonomy"]);
+
+    // Leaving the end records it once, as a recall-mode record.
+    send(&mut app, Intent::Finish);
+    assert_eq!(screen(&app), Screen::Debrief);
+    app.update();
+    let sent = sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].mode, Mode::Recall);
+    assert_eq!(sent[0].choices, ["nod", "reflect", "values", "autonomy"]);
+
+    // The debrief shows the trainee's own words beside the reply heard.
+    let game = app.world().resource::<Game>();
+    let (_, debrief) = game.debrief.as_ref().expect("debrief built");
+    let said: Vec<_> = debrief.turns.iter().map(|t| t.said.clone()).collect();
+    assert_eq!(said[1].as_ref().unwrap().text, "qqq zzz xkcd");
+    assert!(said[0].as_ref().unwrap().settled.is_some(), "corrected");
+    assert!(said[1].as_ref().unwrap().settled.is_some(), "picked");
+    assert!(said[2].as_ref().unwrap().settled.is_none(), "heard");
+    // A question heard as a question is not flagged.
+    assert!(said[2].as_ref().unwrap().other_act.is_none());
+
+    // Choose mode again: a new 1on1 shows the menu.
+    send(&mut app, Intent::SetMode(Mode::Choose));
+    send(&mut app, Intent::PlayAgain);
+    let game = app.world().resource::<Game>();
+    assert!(game.play.as_ref().unwrap().recall.is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// The conversation at its first menu in recall mode.
+fn recall_view(lang: Lang) -> view::Conversation {
+    let session = kiku_core::Session::start(&sample(), 1);
+    let mut typing = view::Typing::start(view::current_line_chars(&session, lang));
+    typing.skip();
+    let mut v = view::conversation(&session, typing, lang, false);
+    v.recall = Some(view::RecallView::default());
+    v
+}
+
+#[test]
+fn kittest_the_text_box_takes_ime_commits_and_paste_and_enter_says_it() {
+    let mut harness = conversation_harness(recall_view(Lang::Ja), Lang::Ja);
+    harness.run();
+    // No menu in recall mode, and the number keys type, they do not choose.
+    assert!(
+        harness
+            .query_by_label_contains("最近の仕事、どんなふうに感じてる?")
+            .is_none()
+    );
+    harness.key_press(egui::Key::Num1);
+    harness.run();
+    assert_eq!(*harness.state(), None);
+
+    // The box has focus: an IME composes, commits, and a paste follows.
+    harness
+        .input_mut()
+        .events
+        .push(egui::Event::Ime(egui::ImeEvent::Preedit {
+            text: "きもち".into(),
+            active_range_chars: None,
+        }));
+    harness.run();
+    harness
+        .input_mut()
+        .events
+        .push(egui::Event::Ime(egui::ImeEvent::Commit("気持ち".into())));
+    // Enter in the same frame as the commit confirms the IME, not the reply.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(*harness.state(), None);
+    harness
+        .input_mut()
+        .events
+        .push(egui::Event::Paste("、どう?".into()));
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Say("気持ち、どう?".into())));
+}
+
+#[test]
+fn kittest_not_what_i_meant_offers_the_next_two() {
+    let session = kiku_core::Session::replay(&sample(), 1, &["feel".to_string()]).expect("replays");
+    let mut v = view::conversation(&session, view::Typing::start(0), Lang::En, false);
+    v.recall = Some(view::RecallView {
+        heard: Some(view::HeardView {
+            typed: "how do you feel about work".into(),
+            line: "How have you been feeling about your work lately?".into(),
+            act: "open question".into(),
+            corrected: false,
+            others: vec![
+                view::ChoiceView {
+                    number: 1,
+                    id: "nod".into(),
+                    text: "Mm-hm. Going fine, then.".into(),
+                    enabled: true,
+                    act: None,
+                },
+                view::ChoiceView {
+                    number: 2,
+                    id: "progress".into(),
+                    text: "By the way, how's that project going?".into(),
+                    enabled: true,
+                    act: None,
+                },
+            ],
+        }),
+        unclear: None,
+    });
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    harness.get_by_label_contains("Heard as:");
+    assert!(
+        harness
+            .query_by_label_contains("Going fine, then")
+            .is_none()
+    );
+    // One key opens the two next candidates.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label_contains("Going fine, then").click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Mean("nod".into())));
+}
+
+#[test]
+fn kittest_words_heard_as_nothing_offer_the_closest() {
+    let mut v = recall_view(Lang::En);
+    let closest = v.choices.iter().take(3).cloned().collect::<Vec<_>>();
+    let want = closest[2].id.clone();
+    v.recall = Some(view::RecallView {
+        heard: None,
+        unclear: Some(("lovely weather".into(), closest.clone())),
+    });
+    let mut harness = conversation_harness(v, Lang::En);
+    harness.run();
+    harness.get_by_label_contains("could not hear “lovely weather”");
+    harness.get_by_label_contains(&closest[2].text).click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Mean(want)));
+}
+
+#[test]
+fn the_setting_survives_a_restart() {
+    let dir = temp_dir("recall-prefs");
+    let prefs = Prefs {
+        mode: Mode::Recall,
+        ..Prefs::default()
+    };
+    kiku_game::prefs::save(&dir, &prefs).unwrap();
+    assert_eq!(kiku_game::prefs::load(Some(&dir)).0.mode, Mode::Recall);
+    let _ = std::fs::remove_dir_all(&dir);
+}
