@@ -80,10 +80,42 @@ fn steps() -> Vec<Step> {
             Step::Expect(Screen::Conversation),
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
+            // Recall mode: the trainee says it in their own words.
+            Step::Send(Intent::SetMode(kiku_core::Mode::Recall)),
+            Step::Send(Intent::Pick(usize::MAX)),
+            Step::Shot("7-briefing-recall"),
+            Step::Send(Intent::Begin),
+            Step::Shot("7-recall-text-box"),
+            Step::Send(Intent::Say(
+                lang.pick(RECALL_WORDS.0, RECALL_WORDS.1).to_string(),
+            )),
+            Step::Shot("8-recall-heard-as"),
+            Step::Send(Intent::Say(
+                lang.pick(OFF_MENU_WORDS.0, OFF_MENU_WORDS.1).to_string(),
+            )),
+            Step::Shot("8-recall-heard-as-nothing"),
+            Step::PlayTo(MAX_TURNS),
+            Step::Send(Intent::Finish),
+            Step::AwaitDebrief,
+            Step::Shot("9-recall-debrief"),
+            Step::Send(Intent::SetMode(kiku_core::Mode::Choose)),
         ]);
     }
     steps
 }
+
+/// What the trainee types in the recall pictures: a reflection any member's
+/// opening invites (Japanese, English).
+const RECALL_WORDS: (&str, &str) = (
+    "なんだかモヤモヤしてる感じなんだね",
+    "sounds like something's been bothering you",
+);
+
+/// Words that mean no reply on offer (the game asks which one was meant).
+const OFF_MENU_WORDS: (&str, &str) = (
+    "ところで週末なにしてたの",
+    "by the way, how was your weekend",
+);
 
 /// The plugin for a screenshot walk into `dir`.
 pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {

@@ -198,6 +198,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
         .show(ui, |ui| {
             if let Some(recall) = &v.recall
                 && let Some(heard) = &recall.heard
+                && recall.unclear.is_none()
             {
                 let turn = v.log.len();
                 if let Some(i) = heard_as(ui, heard, turn, lang) {
@@ -370,9 +371,8 @@ fn heard_as(ui: &mut egui::Ui, h: &view::HeardView, turn: usize, lang: Lang) -> 
             .color(palette::MUTED),
         );
         for other in &h.others {
-            let text = format!("{}  {}", other.number, other.text);
             if ui
-                .add(egui::Button::new(theme::prose(ui, text)).wrap())
+                .add(egui::Button::new(theme::prose(ui, &other.text)).wrap())
                 .clicked()
             {
                 intent = Some(Intent::Mean(other.id.clone()));
@@ -417,9 +417,8 @@ fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent
             .color(palette::BAD),
         );
         for c in closest {
-            let text = format!("{}  {}", c.number, c.text);
             if ui
-                .add(egui::Button::new(theme::prose(ui, text)).wrap())
+                .add(egui::Button::new(theme::prose(ui, &c.text)).wrap())
                 .clicked()
             {
                 intent = Some(Intent::Mean(c.id.clone()));
@@ -431,12 +430,13 @@ fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent
         .ctx()
         .data_mut(|d| d.get_temp::<String>(say_box_id()).unwrap_or_default());
     let mut send = false;
-    ui.horizontal(|ui| {
-        let button_width = 140.0;
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        // The button first (right), then the box takes the rest.
+        let clicked = theme::primary(ui, lang.pick("伝える", "Say it")).clicked();
         let edit = egui::TextEdit::multiline(&mut text)
             .id(say_box_id())
             .desired_rows(2)
-            .desired_width(ui.available_width() - button_width)
+            .desired_width(ui.available_width())
             .return_key(Some(egui::KeyboardShortcut::new(
                 egui::Modifiers::SHIFT,
                 egui::Key::Enter,
@@ -458,7 +458,6 @@ fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent
                     && !i.modifiers.shift
                     && !i.events.iter().any(|e| matches!(e, egui::Event::Ime(_)))
             });
-        let clicked = theme::primary(ui, lang.pick("伝える", "Say it")).clicked();
         send = enter || clicked;
     });
     if send && !text.trim().is_empty() {
