@@ -1,7 +1,8 @@
 //! Recall mode in the game: a 1on1 said in the trainee's own words, driven
 //! by intents (heard, "not what I meant", heard as nothing, the last reply
-//! taken back, the record and the debrief), and the text box under
-//! egui_kittest (IME composition and commit, paste, Enter).
+//! taken back, the record and the debrief), the text box under
+//! egui_kittest (IME composition and commit, paste, Enter), and resuming a
+//! 1on1 cut off by a crash.
 
 use egui_kittest::kittest::Queryable as _;
 use kiku_core::Mode;
@@ -259,4 +260,96 @@ fn the_setting_survives_a_restart() {
     kiku_game::prefs::save(&dir, &prefs).unwrap();
     assert_eq!(kiku_game::prefs::load(Some(&dir)).0.mode, Mode::Recall);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_1on1_cut_off_by_a_crash_resumes_where_it_stopped() {
+    let dir = temp_dir("resume");
+    let data = temp_dir("resume-data");
+    {
+        let mut app = headless(&dir, &data);
+        send(&mut app, Intent::SetMode(Mode::Recall));
+        send(&mut app, Intent::Pick(0));
+        send(&mut app, Intent::Begin);
+        say(&mut app, "最近の仕事、どう感じてる?");
+        send(&mut app, Intent::Mean("nod".into()));
+        say(&mut app, "このままでいいのか、モヤモヤしてるんだね");
+        assert_eq!(turns(&app).len(), 2);
+        // The app is dropped here without leaving: a crash or a closed window.
+    }
+    let saved = kiku_game::resume::load(&data).unwrap().expect("saved");
+    assert_eq!(saved.choices.len(), 2);
+    assert_eq!(saved.said.len(), 2);
+
+    let mut app = headless(&dir, &data);
+    let offered = app.world().resource::<Game>().resumable.clone();
+    assert_eq!(
+        offered.as_ref().map(|u| u.choices.clone()),
+        Some(saved.choices.clone())
+    );
+    send(&mut app, Intent::Resume);
+    assert_eq!(screen(&app), Screen::Conversation);
+    assert_eq!(turns(&app), saved.choices);
+    {
+        let game = app.world().resource::<Game>();
+        let play = game.play.as_ref().unwrap();
+        assert_eq!(play.mode(), Mode::Recall);
+        let said = &play.recall.as_ref().unwrap().said;
+        assert_eq!(said[0].settled, Settled::Corrected);
+        assert_eq!(said[1].text, "このままでいいのか、モヤモヤしてるんだね");
+    }
+    // It plays on and, once recorded, nothing is left to resume.
+    say(&mut app, "これまでで、どんなときにやりがいを感じた?");
+    say(&mut app, "役に立てている実感が、大事なんだね");
+    assert!(kiku_game::resume::load(&data).unwrap().is_some());
+    send(&mut app, Intent::Finish);
+    assert_eq!(screen(&app), Screen::Debrief);
+    assert!(kiku_game::resume::load(&data).unwrap().is_none());
+
+    // A corrupt file is moved aside with a message; nothing is offered.
+    std::fs::write(kiku_game::resume::path_in(&data), "{\"scenario\": 3").unwrap();
+    let app = headless(&dir, &data);
+    let game = app.world().resource::<Game>();
+    assert!(game.resumable.is_none());
+    assert!(!game.notices.is_empty());
+    assert!(!kiku_game::resume::path_in(&data).exists());
+
+    // One that no longer replays (the scenario changed) says so and goes.
+    let mut stale = saved.clone();
+    stale.choices = vec!["no_such_reply".into()];
+    kiku_board::files::write_json(&kiku_game::resume::path_in(&data), &stale).unwrap();
+    let mut app = headless(&dir, &data);
+    send(&mut app, Intent::Resume);
+    assert_ne!(screen(&app), Screen::Conversation);
+    let game = app.world().resource::<Game>();
+    assert!(
+        game.notices
+            .iter()
+            .any(|n| n.en.contains("could not resume"))
+    );
+    assert!(!kiku_game::resume::path_in(&data).exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn kittest_the_title_offers_to_resume() {
+    let r = kiku_game::screens::title::Resumable {
+        title: "Is this all there is?".into(),
+        turns: 3,
+        saved: "2026-12-02 10:00".into(),
+    };
+    let mut harness = egui_kittest::Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku_game::screens::title::draw(ui, Lang::En, Some(&r)) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    );
+    harness.run();
+    harness.get_by_label_contains("“Is this all there is?”, 3 turns in");
+    harness.get_by_label("Resume it").click();
+    harness.run();
+    assert_eq!(*harness.state(), Some(Intent::Resume));
 }

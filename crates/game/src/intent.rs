@@ -35,6 +35,10 @@ pub enum Intent {
     Mean(String),
     /// Choose from the menu or say it yourself, from the next 1on1 on.
     SetMode(Mode),
+    /// Resume the 1on1 left unfinished last time.
+    Resume,
+    /// Forget the 1on1 left unfinished last time.
+    DiscardResume,
     /// Show the member's whole line at once.
     SkipTyping,
     /// From a finished 1on1 to the debrief.
@@ -88,6 +92,13 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
             Intent::Choose(id) => choose(&mut to, id),
             Intent::Say(text) => say(&mut to, text),
             Intent::Mean(id) => mean(&mut to, id),
+            Intent::Resume => resume(&mut to),
+            Intent::DiscardResume => {
+                to.game.resumable = None;
+                if let Some(dir) = &to.config.data_dir {
+                    crate::resume::forget(dir);
+                }
+            }
             Intent::SetMode(mode) => {
                 let prefs = Prefs {
                     mode: *mode,
@@ -142,6 +153,64 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     typing.advance(0.0, to.settings.reading_speed);
     to.game.picked = Some(entry);
     to.game.play = Some(Play::new(entry, session, typing, to.settings.mode));
+    to.game.debrief = None;
+    to.game.suggestions = None;
+    to.next.set(Screen::Conversation);
+}
+
+/// Resumes the 1on1 left unfinished: replays its choices on the scenario
+/// as it is now; if it no longer replays, says so and forgets it.
+fn resume(to: &mut Target) {
+    let Some(saved) = to.game.resumable.take() else {
+        return;
+    };
+    let found = to
+        .library
+        .catalog
+        .entries
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| {
+            e.good
+                .as_ref()
+                .filter(|s| s.id == saved.scenario)
+                .map(|s| (i, std::sync::Arc::clone(s)))
+        });
+    let replayed = found
+        .ok_or_else(|| "the scenario is not here any more".to_string())
+        .and_then(|(entry, scenario)| {
+            kiku_core::Session::replay(&scenario, saved.seed, &saved.choices)
+                .map(|session| (entry, session))
+                .map_err(|(at, e)| format!("reply {} no longer fits: {e}", at + 1))
+        });
+    let (entry, session) = match replayed {
+        Ok(found) => found,
+        Err(why) => {
+            to.game.notices.push(kiku_core::text::Text::new(
+                format!("途中の1on1を再開できませんでした({why})。"),
+                format!("could not resume the 1on1: {why}"),
+            ));
+            if let Some(dir) = &to.config.data_dir {
+                crate::resume::forget(dir);
+            }
+            return;
+        }
+    };
+    let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
+    typing.skip();
+    let mut play = Play::new(entry, session, typing, saved.mode);
+    if let Some(recall) = play.recall.as_mut() {
+        recall.said = saved.said;
+        recall.said.truncate(play.session.turn_count());
+    }
+    play.score = play.session.is_over().then(|| {
+        Arc::new(kiku_core::score(
+            play.session.scenario(),
+            play.session.transcript(),
+        ))
+    });
+    to.game.picked = Some(entry);
+    to.game.play = Some(play);
     to.game.debrief = None;
     to.game.suggestions = None;
     to.next.set(Screen::Conversation);

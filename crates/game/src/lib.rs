@@ -16,6 +16,7 @@ pub mod dev;
 pub mod finish;
 pub mod intent;
 pub mod prefs;
+pub mod resume;
 pub mod screens;
 pub mod state;
 pub mod theme;
@@ -42,6 +43,7 @@ pub fn logic_plugin(app: &mut App) {
         .add_systems(Update, (intent::apply_intents, finish::record).chain())
         .add_plugins((
             finish::plugin,
+            resume::plugin,
             workshop::plugin,
             screens::conversation::logic,
             screens::debrief::logic,

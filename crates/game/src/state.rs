@@ -166,7 +166,7 @@ impl Recall {
 }
 
 /// One typed reply and how it was taken.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Said {
     /// The trainee's own words.
     pub text: String,
@@ -180,7 +180,8 @@ pub struct Said {
 }
 
 /// How a typed reply became an authored one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Settled {
     /// Heard, and the trainee let it stand.
     Heard,
@@ -217,6 +218,9 @@ pub struct Game {
     pub reload_errors: Vec<String>,
     /// The debrief's better replies: worked out on a thread.
     pub suggestions: Option<Suggestions>,
+    /// A 1on1 left unfinished last time (quit or crash), offered on the
+    /// title screen.
+    pub resumable: Option<crate::resume::Unfinished>,
 }
 
 /// The debrief's "what would have been better", which searches the graph.
