@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub mod face;
 pub mod strings;
 
 use kiku_core::act::Act;
@@ -58,6 +59,9 @@ pub enum Card {
         errors: Vec<String>,
         /// Where it comes from: bundled, or the file's path.
         origin: String,
+        /// How the member looks (the same member keeps one face across a
+        /// series).
+        face: face::Face,
     },
     /// A file that does not load.
     Broken {
@@ -94,6 +98,7 @@ pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) 
                         Origin::Bundled => strings::S::Bundled.get(lang).to_string(),
                         Origin::File(path) => path.display().to_string(),
                     },
+                    face: face::face(&s.persona, &s.briefing),
                 }
             }
             None => Card::Broken {
@@ -124,6 +129,8 @@ pub struct Briefing {
     pub briefing: String,
     /// Difficulty label.
     pub difficulty: String,
+    /// How the member looks.
+    pub face: face::Face,
 }
 
 /// Builds the briefing.
@@ -136,6 +143,7 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
         background: typeset(s.persona.background.get(lang)),
         briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
+        face: face::face(&s.persona, &s.briefing),
     }
 }
 
@@ -180,6 +188,8 @@ pub struct Conversation {
     pub mood: Mood,
     /// The member's trust now (the portrait warms with it).
     pub trust: i32,
+    /// How the member looks.
+    pub face: face::Face,
     /// Everything said before the current line.
     pub log: Vec<LogLine>,
     /// The member's current line, as far as it has appeared.
@@ -316,6 +326,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
         name: s.persona.name.get(lang).to_string(),
         mood,
         trust: stats.trust,
+        face: face::face(&s.persona, &s.briefing),
         log,
         current,
         typing: typing_now,
