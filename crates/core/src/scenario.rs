@@ -104,6 +104,103 @@ pub struct Persona {
     /// How the member reacts.
     #[serde(default)]
     pub temperament: Temperament,
+    /// How the game draws the member (optional; what is left out is
+    /// derived from the persona). Not serialised when absent, so content
+    /// hashes stay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<Look>,
+}
+
+/// How the member looks in the game; every field optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Look {
+    /// Age in years (default: 22 + years in the company).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    /// Hair style.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hair: Option<Hair>,
+    /// Hair colour (default: by age, greying from the mid-forties).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hair_colour: Option<HairColour>,
+    /// Glasses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glasses: Option<bool>,
+    /// Clothes (default: from the role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clothes: Option<Clothes>,
+    /// Skin tone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skin: Option<Skin>,
+}
+
+/// A hair style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Hair {
+    /// Short and tousled.
+    Short,
+    /// Cropped close.
+    Cropped,
+    /// Short, swept to one side.
+    Swept,
+    /// Thinning on top.
+    Receding,
+    /// Chin-length bob with a fringe.
+    Bob,
+    /// Shoulder-length or longer.
+    Long,
+    /// Tied up in a bun.
+    Bun,
+    /// Tied back in a ponytail.
+    Ponytail,
+}
+
+/// A hair colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HairColour {
+    /// Black.
+    Black,
+    /// Dark brown.
+    DarkBrown,
+    /// Light brown.
+    Brown,
+    /// Dark with grey.
+    Greying,
+    /// Grey.
+    Grey,
+}
+
+/// What the member wears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Clothes {
+    /// Suit jacket, shirt and tie.
+    Suit,
+    /// Jacket over a plain top.
+    Jacket,
+    /// Collared shirt.
+    Shirt,
+    /// Knit cardigan.
+    Cardigan,
+    /// Hoodie.
+    Hoodie,
+    /// Work jacket with a collar (factory, site).
+    WorkJacket,
+    /// Blouse.
+    Blouse,
+}
+
+/// A skin tone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Skin {
+    /// Light.
+    Light,
+    /// Medium.
+    Medium,
+    /// Tanned.
+    Tan,
+    /// Deep.
+    Deep,
 }
 
 /// How the member reacts to acts, each 0-100 (50 = average).

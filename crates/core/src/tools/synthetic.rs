@@ -103,6 +103,7 @@ pub fn layered(nodes: usize) -> Scenario {
             years: 3,
             background: text("none".into()),
             temperament: Temperament::default(),
+            look: None,
         },
         inner: Inner {
             surface: text("surface".into()),

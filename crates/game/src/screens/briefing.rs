@@ -105,7 +105,7 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                 theme::column(ui, 900.0, |ui| {
                     theme::card(ui, |ui| {
                         ui.horizontal_top(|ui| {
-                            portrait::draw(ui, Mood::Neutral, 50, 150.0);
+                            portrait::draw(ui, &b.face, Mood::Neutral, 50, 150.0);
                             ui.vertical(|ui| {
                                 ui.label(
                                     egui::RichText::new(S::Member.get(lang))

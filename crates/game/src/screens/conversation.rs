@@ -180,7 +180,7 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                 .show(ui, |ui| {
                     ui.vertical_centered(|ui| {
                         let size = (side - 28.0).min(full.height() * 0.42).max(120.0);
-                        portrait::draw(ui, v.mood, v.trust, size);
+                        portrait::draw(ui, &v.face, v.mood, v.trust, size);
                         ui.label(egui::RichText::new(&v.name).heading());
                     });
                     if let Some(p) = &v.preview {

@@ -1,9 +1,10 @@
 //! Scenario select: a card per scenario (title, member, difficulty, best and
 //! last score), and an error card with file:line:column for a broken file.
 
-use crate::theme::palette;
+use crate::theme::{palette, portrait};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use kiku_core::scenario::Mood;
 
 use crate::intent::Intent;
 use crate::state::{Library, Screen, Settings};
@@ -32,6 +33,12 @@ fn draw_system(
         draw(ui, &cards, settings.lang)
     })
 }
+
+/// The member's portrait on a card, in points: big enough to recognise the
+/// member of a series at a glance.
+const PORTRAIT_SIZE: f32 = 64.0;
+/// The card's portrait shows the member as at the start of a 1on1.
+const PORTRAIT_TRUST: i32 = 50;
 
 /// The widest a card gets.
 const CARD_WIDTH: f32 = 520.0;
@@ -92,14 +99,26 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 last,
                 errors,
                 origin,
+                face,
             } => {
-                ui.add(
-                    egui::Label::new(egui::RichText::new(title).heading().color(palette::ACCENT))
-                        .wrap(),
-                );
-                ui.label(
-                    egui::RichText::new(format!("{member} · {difficulty}")).color(palette::MUTED),
-                );
+                ui.horizontal_top(|ui| {
+                    portrait::draw(ui, face, Mood::Neutral, PORTRAIT_TRUST, PORTRAIT_SIZE);
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(title).heading().color(palette::ACCENT),
+                            )
+                            .wrap(),
+                        );
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(format!("{member} · {difficulty}"))
+                                    .color(palette::MUTED),
+                            )
+                            .wrap(),
+                        );
+                    });
+                });
                 ui.label(theme::prose(ui, summary));
                 ui.label(egui::RichText::new(origin).small().color(palette::MUTED));
                 ui.horizontal(|ui| {

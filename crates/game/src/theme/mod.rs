@@ -7,7 +7,9 @@ pub mod portrait;
 
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResolution};
-use bevy::winit::WinitSettings;
+use std::time::Duration;
+
+use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{
     EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
 };
@@ -75,7 +77,7 @@ pub fn plugin(app: &mut App) {
     app.add_plugins(EguiPlugin::default())
         // Redraw only on input, or when egui asks (the typing animation):
         // the idle game stays near 0% CPU.
-        .insert_resource(WinitSettings::desktop_app())
+        .insert_resource(reactive_settings())
         .insert_resource(ClearColor(Color::srgb_u8(0xF7, 0xF3, 0xEA)))
         .add_systems(Startup, spawn_camera)
         .add_systems(Last, frame_log)
@@ -90,6 +92,19 @@ pub fn plugin(app: &mut App) {
             (style, overlays.after(style)).before(ScreenDraw),
         )
         .configure_sets(EguiPrimaryContextPass, ScreenDraw);
+}
+
+/// Redraw only when something happens: input, a window event, egui asking
+/// (the typing animation, a poll while a search or a join runs), or a
+/// wake-up from another thread (hot reload). Bevy's `desktop_app()` also
+/// wakes every 5 s with focus (and every 60 s without): a full redraw of
+/// about 50 ms on a software renderer for nothing, so the game waits
+/// without a timeout instead.
+pub fn reactive_settings() -> WinitSettings {
+    WinitSettings {
+        focused_mode: UpdateMode::reactive(Duration::MAX),
+        unfocused_mode: UpdateMode::reactive_low_power(Duration::MAX),
+    }
 }
 
 /// bevy_egui 0.42 reports the modifier keys to egui on every frame, even
@@ -341,4 +356,32 @@ pub fn small_prose(ui: &egui::Ui, text: impl Into<String>) -> egui::RichText {
     egui::RichText::new(text)
         .small()
         .line_height(Some(size * LINE_HEIGHT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The idle game never wakes on a timer, focused or not (issue 13 #17:
+    /// `desktop_app()` redrew every 5 s with focus).
+    #[test]
+    fn idle_game_waits_without_a_timeout() {
+        let settings = reactive_settings();
+        for mode in [settings.focused_mode, settings.unfocused_mode] {
+            match mode {
+                UpdateMode::Reactive {
+                    wait,
+                    react_to_user_events,
+                    react_to_window_events,
+                    ..
+                } => {
+                    assert_eq!(wait, Duration::MAX);
+                    // Hot reload and egui's repaints wake the loop as user
+                    // events; resizing as window events.
+                    assert!(react_to_user_events && react_to_window_events);
+                }
+                UpdateMode::Continuous => panic!("continuous mode never idles"),
+            }
+        }
+    }
 }

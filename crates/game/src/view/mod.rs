@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub mod face;
 pub mod strings;
 
 use kiku_core::act::Act;
@@ -58,6 +59,9 @@ pub enum Card {
         errors: Vec<String>,
         /// Where it comes from: bundled, or the file's path.
         origin: String,
+        /// How the member looks (the same member keeps one face across a
+        /// series).
+        face: face::Face,
     },
     /// A file that does not load.
     Broken {
@@ -94,6 +98,7 @@ pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) 
                         Origin::Bundled => strings::S::Bundled.get(lang).to_string(),
                         Origin::File(path) => path.display().to_string(),
                     },
+                    face: face::face(&s.persona, &s.briefing),
                 }
             }
             None => Card::Broken {
@@ -127,6 +132,8 @@ pub struct Briefing {
     /// How the trainee will reply (the player's setting; the briefing
     /// switches it).
     pub mode: kiku_core::Mode,
+    /// How the member looks.
+    pub face: face::Face,
 }
 
 /// Builds the briefing.
@@ -140,6 +147,7 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
         briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
         mode: kiku_core::Mode::Choose,
+        face: face::face(&s.persona, &s.briefing),
     }
 }
 
@@ -184,6 +192,8 @@ pub struct Conversation {
     pub mood: Mood,
     /// The member's trust now (the portrait warms with it).
     pub trust: i32,
+    /// How the member looks.
+    pub face: face::Face,
     /// Everything said before the current line.
     pub log: Vec<LogLine>,
     /// The member's current line, as far as it has appeared.
@@ -452,6 +462,7 @@ pub fn conversation(session: &Session, typing: Typing, lang: Lang, preview: bool
         name: s.persona.name.get(lang).to_string(),
         mood,
         trust: stats.trust,
+        face: face::face(&s.persona, &s.briefing),
         log,
         current,
         typing: typing_now,
