@@ -402,6 +402,9 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
         eprintln!("error: no scenario to check");
         return ExitCode::FAILURE;
     }
+    // Series: `follows` and motif names resolve across the files checked
+    // (and the bundled scenarios).
+    load::series::link(&mut loaded);
     // Continuity over the routes `analyse` walks (seed 1): warnings only.
     for l in &mut loaded {
         if let Some(scenario) = l.scenario.clone() {

@@ -2,4 +2,5 @@
 //! simulated member it moves.
 
 pub mod member;
+pub mod prior;
 pub mod session;

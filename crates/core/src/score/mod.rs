@@ -368,6 +368,7 @@ mod test_support {
             reply: None,
             offered: Default::default(),
             traces_change: false,
+            recall: None,
         }
     }
 
@@ -395,6 +396,8 @@ mod test_support {
             },
             turns,
             ending: None,
+            motifs: Vec::new(),
+            prior: None,
         }
     }
 
