@@ -81,6 +81,7 @@ mod tests {
                 },
                 finished_ms: 0,
                 mode: kiku_core::Mode::Choose,
+                prior: None,
             },
         };
         let csv = export(&[entry]);

@@ -148,6 +148,7 @@ pub fn import_legacy_history(
                 .unwrap_or(i64::MAX / 1000)
                 .saturating_mul(1000),
             mode: kiku_core::Mode::Choose,
+            prior: None,
         };
         // A submission id per old entry: if a crash stops the import half-way,
         // the next start stores only what is missing.

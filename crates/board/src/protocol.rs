@@ -424,6 +424,7 @@ impl From<EntryJson> for Entry {
                 scores: e.scores,
                 finished_ms: e.created_ms,
                 mode: kiku_core::Mode::Choose,
+                prior: None,
             },
         }
     }
@@ -453,6 +454,7 @@ mod tests {
                 },
                 finished_ms: 1_767_225_600_000,
                 mode: kiku_core::Mode::Choose,
+                prior: None,
             },
         }
     }

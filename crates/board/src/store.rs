@@ -975,6 +975,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
             },
             finished_ms: r.get(14)?,
             mode: kiku_core::Mode::Choose,
+            prior: None,
         },
     })
 }
@@ -1039,6 +1040,7 @@ mod tests {
                 },
                 finished_ms: at,
                 mode: kiku_core::Mode::Choose,
+                prior: None,
             },
         }
     }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::play::prior::Prior;
 use crate::play::session::{Session, SessionError};
 use crate::scenario::Scenario;
 use crate::score::{Score, Scores, score};
@@ -35,6 +36,12 @@ pub struct Finished {
     /// words (recall mode). Records from before recall mode read as `Choose`.
     #[serde(default)]
     pub mode: Mode,
+    /// A follow-up's memory of the earlier 1on1 it was played after (what
+    /// its replay needs besides the seed and choices). `None` for a
+    /// standalone scenario, and for a follow-up played under its default
+    /// prior by records from before series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<Prior>,
 }
 
 /// How the trainee gave their replies in a 1on1. Boards rank each mode on
@@ -90,6 +97,7 @@ impl Finished {
             scores: Scores::from(scored),
             finished_ms,
             mode: Mode::Choose,
+            prior: transcript.prior.clone(),
         }
     }
 
@@ -102,8 +110,38 @@ impl Finished {
         choices: &[String],
         finished_ms: i64,
     ) -> Result<(Session, Finished), (usize, SessionError)> {
-        let session = Session::replay(scenario, seed, choices)?;
-        let finished = Finished::of(&session, finished_ms);
+        Finished::replay_after(scenario, seed, None, choices, finished_ms)
+    }
+
+    /// [`Finished::replay`] of a follow-up played after the earlier 1on1
+    /// `prior` (`None`: its default prior).
+    pub fn replay_after(
+        scenario: &std::sync::Arc<Scenario>,
+        seed: u64,
+        prior: Option<Prior>,
+        choices: &[String],
+        finished_ms: i64,
+    ) -> Result<(Session, Finished), (usize, SessionError)> {
+        let session = Session::replay_after(scenario, seed, prior, choices)?;
+        let mut finished = Finished::of(&session, finished_ms);
+        finished.mode = Mode::Choose;
+        Ok((session, finished))
+    }
+
+    /// Replays this record on `scenario` (with its seed, choices and, for a
+    /// follow-up, its prior) and scores it again; the mode is kept.
+    pub fn rescore(
+        &self,
+        scenario: &std::sync::Arc<Scenario>,
+    ) -> Result<(Session, Finished), (usize, SessionError)> {
+        let (session, mut finished) = Finished::replay_after(
+            scenario,
+            self.seed,
+            self.prior.clone(),
+            &self.choices,
+            self.finished_ms,
+        )?;
+        finished.mode = self.mode;
         Ok((session, finished))
     }
 }

@@ -42,9 +42,136 @@ pub struct Scenario {
     /// Optional weights of the score axes (default 35/30/15/20).
     #[serde(default)]
     pub weights: Option<Weights>,
+    /// A series: the id of the earlier 1on1 this one follows. The member
+    /// remembers how it went ([`crate::play::prior::Prior`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
+    /// Key words the member may say, declared where they are first voiced
+    /// (a line's `voices` marks them); a follow-up can test and recall them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motifs: Vec<Motif>,
+    /// A follow-up played without a record of the earlier 1on1 assumes
+    /// this prior (required when `follows` is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_prior: Option<PriorSpec>,
+    /// Named priors covering the ways the earlier 1on1 can end: the
+    /// analyser and the balance test play the follow-up under each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub priors: Vec<NamedPrior>,
+    /// How much of the member's end state last time carries into this
+    /// 1on1's starting state, per stat in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry: Option<Carry>,
     /// [`Scenario::content_hash`], worked out once (not part of the content).
     #[serde(skip)]
     pub hash: HashCache,
+    /// The earlier scenario of a series, once a library linked it (not part
+    /// of the content). See [`Scenario::earlier`].
+    #[serde(skip)]
+    pub earlier: EarlierLink,
+}
+
+/// A key word or phrase the member may say (「顔が見える」), by id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Motif {
+    /// Stable slug, e.g. `"face"`.
+    pub id: String,
+    /// The words themselves, as the member says them.
+    pub words: Text,
+}
+
+/// What a follow-up assumes about the earlier 1on1: how it ended, who chose
+/// the next step, how deep the member got, their end state and the motifs
+/// they voiced. Authored in `default_prior` and `priors`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorSpec {
+    /// The id of an ending of the earlier scenario.
+    pub ending: String,
+    /// Who chose the next step.
+    #[serde(default)]
+    pub next_step: NextStep,
+    /// The deepest layer voiced (`None`: nothing).
+    #[serde(default)]
+    pub voiced: Option<Layer>,
+    /// The motifs voiced, in order.
+    #[serde(default)]
+    pub motifs: Vec<String>,
+    /// The member's state at the end.
+    #[serde(default)]
+    pub stats: Stats,
+}
+
+/// A named, authored prior (`priors: [(id: "polite", ...)]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedPrior {
+    /// Stable slug, e.g. `"polite"`.
+    pub id: String,
+    /// What it stands for, for the analyser's report.
+    pub title: Text,
+    /// The prior.
+    pub prior: PriorSpec,
+}
+
+/// Per stat, the percent (0-100) of the difference between last time's end
+/// state and `initial` that carries into the starting state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Carry {
+    /// Percent of trust carried.
+    #[serde(default)]
+    pub trust: i32,
+    /// Percent of openness carried.
+    #[serde(default)]
+    pub openness: i32,
+    /// Percent of clarity carried.
+    #[serde(default)]
+    pub clarity: i32,
+}
+
+impl Carry {
+    /// The percent for one stat.
+    pub fn get(&self, stat: Stat) -> i32 {
+        match stat {
+            Stat::Trust => self.trust,
+            Stat::Openness => self.openness,
+            Stat::Clarity => self.clarity,
+        }
+    }
+}
+
+/// The earlier scenario of a series, set once by whoever loaded both
+/// (`load::series::link`). It never takes part in comparisons or the hash.
+#[derive(Clone, Default)]
+pub struct EarlierLink(std::sync::Arc<std::sync::OnceLock<std::sync::Arc<Scenario>>>);
+
+impl EarlierLink {
+    /// Links `earlier`; a second link is ignored (the first one wins).
+    pub fn set(&self, earlier: std::sync::Arc<Scenario>) {
+        let _ = self.0.set(earlier);
+    }
+
+    /// The linked scenario, if any.
+    pub fn get(&self) -> Option<&std::sync::Arc<Scenario>> {
+        self.0.get()
+    }
+}
+
+impl PartialEq for EarlierLink {
+    fn eq(&self, _: &EarlierLink) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for EarlierLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.get() {
+            Some(s) => write!(f, "EarlierLink({:?})", s.id),
+            None => f.write_str("EarlierLink(None)"),
+        }
+    }
 }
 
 /// A scenario's content hash, computed on first use. It never takes part in
@@ -387,6 +514,10 @@ pub struct Line {
     /// other choice: the member would be answering a question nobody asked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<String>,
+    /// The motifs (by id) this line puts into the member's words: saying
+    /// it marks each as voiced in this session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voices: Vec<String>,
 }
 
 /// The member's visible mood.
@@ -463,6 +594,14 @@ pub struct Choice {
     /// without them. Left out of the content hash when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phrasings: Vec<Text>,
+    /// The trainee quotes the member's earlier words (a motif id). Offered
+    /// only when the motif was voiced last time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recalls: Option<String>,
+    /// With `recalls`: an authored trap, offered only when the motif was
+    /// NOT voiced last time (recalling what was never said); it costs trust.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub misremembers: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -520,6 +659,18 @@ pub enum Cond {
     Chose(String),
     /// At least this many turns have passed.
     Turns(u32),
+    /// Series: the earlier 1on1 ended this way.
+    PrevEnding(EndingKind),
+    /// Series: the earlier 1on1 reached the ending with this id.
+    PrevEndingId(String),
+    /// Series: this is who chose the next step last time.
+    PrevNextStep(NextStep),
+    /// Series: last time the member voiced at least this layer.
+    PrevVoiced(Layer),
+    /// Series: last time the member voiced this motif.
+    PrevMotif(String),
+    /// The member has voiced this motif in this 1on1.
+    Motif(String),
 }
 
 /// An extra change to the member's state.
@@ -609,6 +760,30 @@ impl Scenario {
     /// The weights in force (the scenario's or the default).
     pub fn weights(&self) -> Weights {
         self.weights.unwrap_or_default()
+    }
+
+    /// True for a follow-up of a series (`follows` is set).
+    pub fn is_follow_up(&self) -> bool {
+        self.follows.is_some()
+    }
+
+    /// The earlier scenario of a series: the one a library linked, else the
+    /// bundled scenario with the `follows` id, else `None`.
+    pub fn earlier(&self) -> Option<std::sync::Arc<Scenario>> {
+        let id = self.follows.as_deref()?;
+        if let Some(linked) = self.earlier.get() {
+            return Some(std::sync::Arc::clone(linked));
+        }
+        let found = crate::load::library::bundled_scenario(id);
+        if let Some(found) = &found {
+            self.earlier.set(std::sync::Arc::clone(found));
+        }
+        found
+    }
+
+    /// The motif declared here with `id`.
+    pub fn motif(&self, id: &str) -> Option<&Motif> {
+        self.motifs.iter().find(|m| m.id == id)
     }
 
     /// Every choice in the scenario with its node id, in file order per node.

@@ -67,6 +67,7 @@ mod tests {
             },
             finished_ms: 0,
             mode: kiku_core::Mode::Choose,
+            prior: None,
         };
         app.world_mut()
             .write_message(OneOnOneFinished(record.clone()));

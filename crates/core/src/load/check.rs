@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::load::diagnostic::{Diagnostic, Severity};
 use crate::load::locate::Locations;
-use crate::scenario::{Cond, Effect, Layer, Scenario, Target};
+use crate::scenario::{Cond, Effect, Layer, PriorSpec, Scenario, Target};
 use crate::text::{Lang, Text};
 
 /// The most years in the company a persona can plausibly have.
@@ -24,6 +24,7 @@ pub fn check(scenario: &Scenario, file: &str, source: &str) -> Vec<Diagnostic> {
     checker.duplicate_keys();
     checker.header(scenario);
     checker.nodes(scenario);
+    checker.series(scenario);
     checker.graph(scenario);
     checker.translations(scenario);
     let mut out = checker.out;
@@ -340,8 +341,162 @@ impl Checker<'_> {
                         format!("condition refers to unknown choice `{choice}`"),
                     );
                 }
+                Cond::Motif(id) => self.motif_ref(s, path, id),
+                Cond::PrevEnding(_)
+                | Cond::PrevEndingId(_)
+                | Cond::PrevNextStep(_)
+                | Cond::PrevVoiced(_)
+                | Cond::PrevMotif(_)
+                    if s.follows.is_none() =>
+                {
+                    self.error(
+                        path,
+                        "a `Prev...` condition needs a series: add `follows: \"<earlier scenario id>\"`"
+                            .into(),
+                    );
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// A motif named where the scenario's own motifs must hold it: always
+    /// in a standalone scenario; a follow-up may also name its earlier
+    /// scenarios' motifs, which the series check resolves across files.
+    fn motif_ref(&mut self, s: &Scenario, path: &str, id: &str) {
+        if s.follows.is_none() && s.motif(id).is_none() {
+            let known: Vec<&str> = s.motifs.iter().map(|m| m.id.as_str()).collect();
+            self.error(
+                path,
+                format!(
+                    "unknown motif `{id}` (declared: {}); declare it in `motifs: [(id: \"{id}\", words: (ja: \"...\", en: \"...\"))]`",
+                    if known.is_empty() { "none".into() } else { known.join(", ") }
+                ),
+            );
+        }
+    }
+
+    /// The series fields that can be checked within the one file: motif
+    /// declarations, `voices`, `recalls`, the priors and `carry`.
+    fn series(&mut self, s: &Scenario) {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for (i, motif) in s.motifs.iter().enumerate() {
+            let path = format!("motifs[{i}].id");
+            if !is_slug(&motif.id) {
+                self.error(
+                    &path,
+                    format!(
+                        "motif id `{}` must be a slug: lowercase letters, digits, `_` or `-`",
+                        motif.id
+                    ),
+                );
+            }
+            if !seen.insert(&motif.id) {
+                self.error(&path, format!("duplicate motif id `{}`", motif.id));
+            }
+        }
+        for (id, node) in &s.nodes {
+            for (i, line) in node.lines.iter().enumerate() {
+                for (v, motif) in line.voices.iter().enumerate() {
+                    self.motif_ref(
+                        s,
+                        &format!("{}.lines[{i}].voices[{v}]", node_path(id)),
+                        motif,
+                    );
+                }
+            }
+            for (i, choice) in node.choices.iter().enumerate() {
+                let cpath = choice_path(id, i);
+                if choice.misremembers && choice.recalls.is_none() {
+                    self.error(
+                        &format!("{cpath}.misremembers"),
+                        "`misremembers: true` needs `recalls: \"<motif>\"`: the motif the trainee wrongly recalls".into(),
+                    );
+                }
+                if choice.recalls.is_some() && s.follows.is_none() {
+                    self.error(
+                        &format!("{cpath}.recalls"),
+                        "`recalls` quotes the member's words from an earlier 1on1: add `follows: \"<earlier scenario id>\"`".into(),
+                    );
+                }
+            }
+        }
+        match (&s.follows, &s.default_prior) {
+            (Some(earlier), _) if *earlier == s.id => {
+                self.error("follows", format!("scenario `{}` follows itself", s.id));
+            }
+            (Some(_), None) => self.error(
+                "follows",
+                "a follow-up needs `default_prior: (ending: \"...\", ...)`: what it assumes when played without a record of the earlier 1on1".into(),
+            ),
+            _ => {}
+        }
+        if s.follows.is_none() {
+            for (field, set) in [
+                ("default_prior", s.default_prior.is_some()),
+                ("priors", !s.priors.is_empty()),
+                ("carry", s.carry.is_some()),
+            ] {
+                if set {
+                    self.error(
+                        field,
+                        format!(
+                            "`{field}` is for a follow-up: add `follows: \"<earlier scenario id>\"`"
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(prior) = &s.default_prior {
+            self.prior_spec("default_prior", prior);
+        }
+        let mut prior_ids: BTreeSet<&str> = BTreeSet::new();
+        for (i, named) in s.priors.iter().enumerate() {
+            let path = format!("priors[{i}]");
+            if !is_slug(&named.id) {
+                self.error(
+                    &format!("{path}.id"),
+                    format!(
+                        "prior id `{}` must be a slug: lowercase letters, digits, `_` or `-`",
+                        named.id
+                    ),
+                );
+            }
+            if named.id == crate::play::prior::DEFAULT_PRIOR_ID || !prior_ids.insert(&named.id) {
+                self.error(
+                    &format!("{path}.id"),
+                    format!(
+                        "duplicate prior id `{}` (`default` names the default prior)",
+                        named.id
+                    ),
+                );
+            }
+            self.prior_spec(&format!("{path}.prior"), &named.prior);
+        }
+        if let Some(carry) = s.carry {
+            for stat in crate::scenario::Stat::ALL {
+                let name = format!("{stat:?}").to_lowercase();
+                self.range(
+                    &format!("carry.{name}"),
+                    &format!("carry of {name}"),
+                    carry.get(stat).into(),
+                    0,
+                    100,
+                );
+            }
+        }
+    }
+
+    fn prior_spec(&mut self, path: &str, prior: &PriorSpec) {
+        for stat in crate::scenario::Stat::ALL {
+            let name = format!("{stat:?}").to_lowercase();
+            self.range(
+                &format!("{path}.stats.{name}"),
+                &format!("the prior's {name}"),
+                prior.stats.get(stat).into(),
+                0,
+                100,
+            );
         }
     }
 
@@ -454,6 +609,12 @@ impl Checker<'_> {
             for (i, choice) in node.choices.iter().enumerate() {
                 texts.push((format!("{}.text", choice_path(id, i)), &choice.text));
             }
+        }
+        for (i, motif) in s.motifs.iter().enumerate() {
+            texts.push((format!("motifs[{i}].words"), &motif.words));
+        }
+        for (i, named) in s.priors.iter().enumerate() {
+            texts.push((format!("priors[{i}].title"), &named.title));
         }
         for (id, ending) in &s.endings {
             let path = format!("endings[{id:?}]");
@@ -589,6 +750,43 @@ mod tests {
         );
         assert_eq!(d.path.as_deref(), Some("nodes[\"closed\"].choices[1].text"));
         assert!(loaded.scenario.is_some(), "warnings do not stop loading");
+    }
+
+    #[test]
+    fn series_fields_outside_a_series_are_errors() {
+        let source = edited(
+            "act: Silence, next: Node(\"deeper\")",
+            "act: Silence, when: Any([PrevMotif(\"face\"), Motif(\"ghost\")]), recalls: \"face\", next: Node(\"deeper\")",
+        );
+        let all = diagnostics(&source);
+        the_one(
+            &all,
+            Severity::Error,
+            "a `Prev...` condition needs a series",
+        );
+        let ghost = the_one(&all, Severity::Error, "unknown motif `ghost`");
+        assert_eq!(ghost.line, line_of(&source, "Motif(\"ghost\")"));
+        the_one(&all, Severity::Error, "`recalls` quotes the member's words");
+        // A declared motif voiced by a line is fine; an undeclared one is not.
+        let source = edited(
+            "    start: ",
+            "    motifs: [(id: \"moya\", words: (ja: \"もやもや\", en: \"foggy\"))],\n    start: ",
+        )
+        .replacen(
+            "mood: Guarded",
+            "mood: Guarded, voices: [\"moya\", \"nope\"]",
+            1,
+        );
+        let all = diagnostics(&source);
+        let nope = the_one(
+            &all,
+            Severity::Error,
+            "unknown motif `nope` (declared: moya)",
+        );
+        assert!(
+            nope.path.as_deref().unwrap().ends_with(".voices[1]"),
+            "{nope:?}"
+        );
     }
 
     #[test]

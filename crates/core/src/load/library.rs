@@ -3,8 +3,10 @@
 //! whose scenarios add to the bundled ones or replace them by id.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use crate::load::{Loaded, load_all, load_str};
+use crate::scenario::Scenario;
 
 /// What `build.rs` embedded: the scenario files and the two guides.
 pub mod embedded {
@@ -83,6 +85,21 @@ pub fn bundled() -> Vec<Loaded> {
         .collect()
 }
 
+/// The bundled scenario with `id`, loaded once per process (a follow-up
+/// loaded on its own finds its earlier scenario here).
+pub fn bundled_scenario(id: &str) -> Option<Arc<Scenario>> {
+    static BUNDLED: OnceLock<Vec<Arc<Scenario>>> = OnceLock::new();
+    BUNDLED
+        .get_or_init(|| {
+            let mut all = bundled();
+            crate::load::series::link_with(&mut all, false);
+            all.into_iter().filter_map(|l| l.scenario).collect()
+        })
+        .iter()
+        .find(|s| s.id == id)
+        .cloned()
+}
+
 /// The folders on disk that add to the bundled scenarios, in the order they
 /// apply (a later folder's scenario replaces an earlier one with the same
 /// id): `scenarios/` beside the executable when it exists, then
@@ -147,6 +164,7 @@ pub fn library(paths: &[PathBuf]) -> Vec<Loaded> {
     for loaded in load_all(paths) {
         merge(&mut all, loaded);
     }
+    crate::load::series::link(&mut all);
     all
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod library;
 pub mod locate;
+pub mod series;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

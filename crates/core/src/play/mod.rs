@@ -2,4 +2,6 @@
 //! simulated member it moves.
 
 pub mod member;
+pub mod prior;
+pub mod series;
 pub mod session;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::act::{Act, Offered};
 use crate::play::member::{self, AdviceKind, Moment};
+use crate::play::prior::Prior;
 use crate::scenario::{Choice, Cond, Effect, Ending, Layer, Line, Node, Scenario, Stats, Target};
 use crate::text::Text;
 
@@ -73,6 +74,32 @@ pub struct Turn {
     /// The choice traces change between then and now (`traces_change`).
     #[serde(default)]
     pub traces_change: bool,
+    /// The choice quoted the member's words from last time (`recalls`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<Recall>,
+}
+
+/// A recall move: the trainee quoted a motif from the earlier 1on1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recall {
+    /// The motif quoted.
+    pub motif: String,
+    /// The member never said it last time (`misremembers: true`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub misremembered: bool,
+    /// The member took it up: the reply voiced a motif or revealed a
+    /// deeper layer.
+    pub taken_up: bool,
+}
+
+/// A motif the member voiced in this 1on1, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voicing {
+    /// The motif id.
+    pub motif: String,
+    /// How many turns had been played when the member said it (0: the
+    /// opening line).
+    pub turn: usize,
 }
 
 impl Turn {
@@ -104,6 +131,13 @@ pub struct Transcript {
     pub turns: Vec<Turn>,
     /// The ending reached, if the conversation is over.
     pub ending: Option<String>,
+    /// The motifs the member voiced, each the first time, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motifs: Vec<Voicing>,
+    /// A follow-up's memory of the earlier 1on1 (`None` for a standalone
+    /// scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<Prior>,
 }
 
 impl Transcript {
@@ -158,15 +192,38 @@ pub struct Session {
     transcript: Transcript,
 }
 
+/// The trust a misremembering recall (`misremembers: true`) costs.
+pub use crate::score::rules::MISREMEMBER_TRUST_COST;
+
 impl Session {
     /// Starts a 1on1 on `scenario` with `seed`. The scenario must have passed
     /// [`crate::load::check`]; a missing start node ends the session at once
     /// rather than panicking.
+    ///
+    /// A follow-up (`follows`) starts under its default prior, as if the
+    /// earlier 1on1 had gone as its author assumed: see [`Session::start_after`].
     pub fn start(scenario: &Arc<Scenario>, seed: u64) -> Session {
+        Session::start_after(scenario, seed, Prior::default_for(scenario))
+    }
+
+    /// Starts a 1on1 that remembers the earlier one: `prior` feeds the
+    /// `Prev...` conditions, decides which recall choices are offered, and
+    /// (with the scenario's `carry`) the member's starting state. `None`
+    /// for a follow-up means its default prior; a standalone scenario
+    /// ignores the prior.
+    pub fn start_after(scenario: &Arc<Scenario>, seed: u64, prior: Option<Prior>) -> Session {
+        let prior = if scenario.follows.is_some() {
+            prior.or_else(|| Prior::default_for(scenario))
+        } else {
+            None
+        };
+        let initial = prior
+            .as_ref()
+            .map_or(scenario.initial, |p| p.starting_stats(scenario));
         let mut session = Session {
             scenario: Arc::clone(scenario),
             rng: ChaCha8Rng::seed_from_u64(seed),
-            stats: clamp_all(scenario.initial),
+            stats: clamp_all(initial),
             voiced: Layer::Nothing,
             node: None,
             line: 0,
@@ -182,6 +239,8 @@ impl Session {
                 },
                 turns: Vec::new(),
                 ending: None,
+                motifs: Vec::new(),
+                prior,
             },
         };
         let opening = session.enter(&scenario.start.clone());
@@ -199,7 +258,17 @@ impl Session {
         seed: u64,
         choices: &[impl AsRef<str>],
     ) -> Result<Session, (usize, SessionError)> {
-        let mut session = Session::start(scenario, seed);
+        Session::replay_after(scenario, seed, None, choices)
+    }
+
+    /// [`Session::replay`] after an earlier 1on1 ([`Session::start_after`]).
+    pub fn replay_after(
+        scenario: &Arc<Scenario>,
+        seed: u64,
+        prior: Option<Prior>,
+        choices: &[impl AsRef<str>],
+    ) -> Result<Session, (usize, SessionError)> {
+        let mut session = Session::start_after(scenario, seed, prior);
         for (index, id) in choices.iter().enumerate() {
             session.choose(id.as_ref()).map_err(|e| (index, e))?;
         }
@@ -210,7 +279,17 @@ impl Session {
     /// say) and stops at the first that does not: hot reload keeps the
     /// trainee's place when it can and falls back towards the start.
     pub fn replay_prefix(scenario: &Arc<Scenario>, seed: u64, choices: &[String]) -> Session {
-        let mut session = Session::start(scenario, seed);
+        Session::replay_prefix_after(scenario, seed, None, choices)
+    }
+
+    /// [`Session::replay_prefix`] after an earlier 1on1 ([`Session::start_after`]).
+    pub fn replay_prefix_after(
+        scenario: &Arc<Scenario>,
+        seed: u64,
+        prior: Option<Prior>,
+        choices: &[String],
+    ) -> Session {
+        let mut session = Session::start_after(scenario, seed, prior);
         for id in choices {
             if session.choose(id).is_err() {
                 break;
@@ -232,6 +311,17 @@ impl Session {
     /// The deepest layer the member has voiced.
     pub fn voiced(&self) -> Layer {
         self.voiced
+    }
+
+    /// What this follow-up remembers of the earlier 1on1 (`None` for a
+    /// standalone scenario).
+    pub fn prior(&self) -> Option<&Prior> {
+        self.transcript.prior.as_ref()
+    }
+
+    /// True when the member has voiced `motif` in this 1on1.
+    pub fn voiced_motif(&self, motif: &str) -> bool {
+        self.transcript.motifs.iter().any(|v| v.motif == motif)
     }
 
     /// The current node id, or `None` once over.
@@ -338,12 +428,26 @@ impl Session {
         node.choices
             .iter()
             .filter(|c| reuse || c.sticky || !self.chosen.contains_key(&c.id))
+            .filter(|c| self.recall_fits(c))
             .filter_map(|c| {
                 let holds = c.when.as_ref().is_none_or(|cond| self.holds(cond));
                 let shown = holds || c.unavailable == crate::scenario::Unavailable::Disable;
                 shown.then_some((c, holds))
             })
             .collect()
+    }
+
+    /// A recall choice is offered only when the motif was voiced last time;
+    /// a misremembering one only when it was not. Neither is ever shown
+    /// greyed out (that would give the trap away).
+    fn recall_fits(&self, choice: &Choice) -> bool {
+        match &choice.recalls {
+            None => true,
+            Some(motif) => {
+                let voiced = self.prior().is_some_and(|p| p.voiced_motif(motif));
+                voiced != choice.misremembers
+            }
+        }
     }
 
     /// Makes the choice `id`: the member reacts and the transcript grows.
@@ -402,6 +506,10 @@ impl Session {
             let value = self.stats.get_mut(*stat);
             *value = member::clamp_stat(value.saturating_add(*amount));
         }
+        if choice.misremembers {
+            self.stats.trust = member::clamp_stat(self.stats.trust + MISREMEMBER_TRUST_COST);
+        }
+        let motifs_before = self.transcript.motifs.len();
         *self.chosen.entry(choice.id.clone()).or_default() += 1;
         // Count this turn before branch conditions such as `Turns(n)`.
         self.transcript.turns.push(Turn {
@@ -416,6 +524,11 @@ impl Session {
             reply: None,
             offered,
             traces_change: choice.traces_change,
+            recall: choice.recalls.as_ref().map(|motif| Recall {
+                motif: motif.clone(),
+                misremembered: choice.misremembers,
+                taken_up: false,
+            }),
         });
 
         let target = choice
@@ -434,10 +547,21 @@ impl Session {
         };
         let stats = self.stats;
         let voiced = self.voiced;
+        // Taken up: the reply says a motif (new or again) or goes deeper.
+        let says_motif = reply.as_ref().is_some_and(|r| {
+            scenario
+                .nodes
+                .get(&r.node)
+                .and_then(|n| n.lines.get(r.variant))
+                .is_some_and(|l| !l.voices.is_empty())
+        }) || self.transcript.motifs.len() > motifs_before;
         let turn = self.transcript.turns.last_mut().ok_or(SessionError::Over)?;
         turn.after = stats;
         turn.voiced_after = voiced;
         turn.reply = reply;
+        if let Some(recall) = &mut turn.recall {
+            recall.taken_up = !recall.misremembered && (says_motif || voiced > voiced_before);
+        }
         Ok(turn)
     }
 
@@ -482,6 +606,17 @@ impl Session {
         {
             self.voiced = layer;
         }
+        if let Some(line) = node.lines.get(self.line) {
+            let turn = self.transcript.turns.len();
+            for motif in &line.voices {
+                if !self.voiced_motif(motif) {
+                    self.transcript.motifs.push(Voicing {
+                        motif: motif.clone(),
+                        turn,
+                    });
+                }
+            }
+        }
         self.stats.clarity = self.stats.clarity.max(member::clarity_floor(self.voiced));
         Some(Spoken {
             node: id.to_string(),
@@ -522,6 +657,12 @@ impl Session {
             Cond::Visited(node) => self.visits.contains_key(node),
             Cond::Chose(choice) => self.chosen.contains_key(choice),
             Cond::Turns(n) => self.transcript.turns.len() as u64 >= u64::from(*n),
+            Cond::PrevEnding(kind) => self.prior().is_some_and(|p| p.kind == Some(*kind)),
+            Cond::PrevEndingId(id) => self.prior().is_some_and(|p| &p.ending == id),
+            Cond::PrevNextStep(step) => self.prior().is_some_and(|p| p.next_step == *step),
+            Cond::PrevVoiced(layer) => self.prior().is_some_and(|p| p.voiced >= *layer),
+            Cond::PrevMotif(motif) => self.prior().is_some_and(|p| p.voiced_motif(motif)),
+            Cond::Motif(motif) => self.voiced_motif(motif),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! What counts is tracing change, not questions as such: an open change
 //! question, or a reflection, summary or affirmation the author marked
 //! `traces_change`, elicits it; taking in the member's answer right after
-//! amplifies it; affirming or summarising it later reinforces it.
+//! amplifies it; affirming or summarising it later reinforces it. In a
+//! series, quoting the member's own words from last time (a recall) that
+//! the member takes up traces change across the two 1on1s.
 
 use super::rules::*;
 use super::{Axis, Notes, clamp_score};
@@ -26,9 +28,15 @@ pub(super) fn axis(t: &Transcript, notes: &mut Notes) -> u32 {
     let mut points = 0;
     let mut elicited: Option<usize> = None;
     let (mut again, mut amplified, mut reinforced, mut named) = (false, false, false, false);
+    let mut recalled = false;
     for (i, turn) in t.turns.iter().enumerate() {
         let n = Some(i + 1);
         let act = &turn.act;
+        if !recalled && turn.recall.as_ref().is_some_and(|r| r.taken_up) {
+            recalled = true;
+            points += RECALL_TAKEN_UP_CREDIT;
+            notes.add(n, axis, RECALL_TAKEN_UP_CREDIT, "前回の本人の言葉を引いて返し、本人がそれを受けて話を深めた。1on1をまたいで変化をたどっている。", "You quoted the member's own words from last time and they took them up: change traced across 1on1s.");
+        }
         match elicited {
             None if traces(turn) => {
                 elicited = Some(i);
@@ -165,6 +173,25 @@ mod tests {
             at(Act::ComplexReflection),
         ]);
         assert_eq!(late as i32, ELICIT_CREDIT);
+    }
+
+    #[test]
+    fn a_recall_taken_up_earns_once_and_one_not_taken_up_nothing() {
+        use crate::play::session::Recall;
+        let recall = |taken_up: bool| {
+            let mut t = at(Act::ComplexReflection);
+            t.recall = Some(Recall {
+                motif: "face".into(),
+                misremembered: false,
+                taken_up,
+            });
+            t
+        };
+        assert_eq!(
+            change_points(vec![recall(true), recall(true)]) as i32,
+            RECALL_TAKEN_UP_CREDIT
+        );
+        assert_eq!(change_points(vec![recall(false)]), 0);
     }
 
     #[test]

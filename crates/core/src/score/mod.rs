@@ -18,6 +18,7 @@ use crate::text::Text;
 mod change;
 mod listening;
 mod outcome;
+pub mod progress;
 mod questions;
 pub mod rules;
 
@@ -368,6 +369,7 @@ mod test_support {
             reply: None,
             offered: Default::default(),
             traces_change: false,
+            recall: None,
         }
     }
 
@@ -395,6 +397,8 @@ mod test_support {
             },
             turns,
             ending: None,
+            motifs: Vec::new(),
+            prior: None,
         }
     }
 

@@ -197,6 +197,16 @@ pub const REINFORCE_CREDIT: i32 = 10;
 /// the reinforce credit it costs this (once).
 pub const NAMED_FOR_THEM_PENALTY: i32 = -5;
 
+/// A recall (the trainee quotes the member's words from the earlier 1on1 of
+/// a series, `recalls`) that the member takes up: the reply voices a motif
+/// or reveals a deeper layer. Once per 1on1, on top of the steps above (the
+/// axis still stops at 100).
+pub const RECALL_TAKEN_UP_CREDIT: i32 = 10;
+
+/// Recalling what the member never said (`misremembers: true`) costs this
+/// much trust at once (the member's state, not a score axis).
+pub const MISREMEMBER_TRUST_COST: i32 = -15;
+
 // ---------------------------------------------------------------------------
 // Outcome (対話の結果)
 // ---------------------------------------------------------------------------
@@ -440,6 +450,14 @@ mod tests {
             format!(
                 "Tracing change again later: {} once.",
                 signed(SECOND_ELICIT_CREDIT)
+            ),
+            format!(
+                "reveals a deeper layer): {} once, on top of the steps above (the axis still stops at {AXIS_MAX}).",
+                signed(RECALL_TAKEN_UP_CREDIT)
+            ),
+            format!(
+                "(`misremembers: true`): trust {} at once",
+                signed(MISREMEMBER_TRUST_COST)
             ),
             // Outcome.
             format!(

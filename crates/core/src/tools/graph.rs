@@ -60,6 +60,12 @@ fn cond_text(cond: &Cond) -> String {
         Cond::Visited(node) => format!("visited {node}"),
         Cond::Chose(choice) => format!("chose {choice}"),
         Cond::Turns(n) => format!("turns ≥ {n}"),
+        Cond::PrevEnding(kind) => format!("last time {kind:?}"),
+        Cond::PrevEndingId(id) => format!("last time ended {id}"),
+        Cond::PrevNextStep(step) => format!("last time next step by {step:?}"),
+        Cond::PrevVoiced(layer) => format!("last time voiced {layer:?}"),
+        Cond::PrevMotif(motif) => format!("last time said {motif}"),
+        Cond::Motif(motif) => format!("said {motif}"),
     }
 }
 

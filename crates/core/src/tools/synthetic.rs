@@ -56,6 +56,8 @@ pub fn layered(nodes: usize) -> Scenario {
             branches: Vec::new(),
             traces_change: false,
             phrasings: Vec::new(),
+            recalls: None,
+            misremembers: false,
         };
         let question = Act::Question(Question {
             open: true,
@@ -74,6 +76,7 @@ pub fn layered(nodes: usize) -> Scenario {
                     inner: None,
                     when: None,
                     answers: Vec::new(),
+                    voices: Vec::new(),
                 }],
                 reveals,
                 asks_advice: false,
@@ -125,7 +128,13 @@ pub fn layered(nodes: usize) -> Scenario {
             ),
         ]),
         weights: None,
+        follows: None,
+        motifs: Vec::new(),
+        default_prior: None,
+        priors: Vec::new(),
+        carry: None,
         hash: Default::default(),
+        earlier: Default::default(),
     }
 }
 
