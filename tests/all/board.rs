@@ -16,7 +16,7 @@ use kiku_board::protocol::Submission;
 use kiku_board::ratelimit::RateLimit;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
-use kiku_board::store::Store;
+use kiku_board::store::{BoardStore, Store};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use serde_json::{Value, json};
@@ -72,11 +72,12 @@ impl TestServer {
     }
 
     fn start_full(
-        store: Store,
+        store: impl BoardStore + 'static,
         rate_limit: Option<RateLimit>,
         bind: &str,
         scenarios: Vec<Arc<Scenario>>,
     ) -> TestServer {
+        let store: Box<dyn BoardStore> = Box::new(store);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -85,7 +86,7 @@ impl TestServer {
         let server = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
             let addr = listener.local_addr().unwrap();
-            server::start(
+            server::start_with_store(
                 listener,
                 store,
                 Config {
@@ -95,6 +96,7 @@ impl TestServer {
                     scenarios: Scenarios::new(scenarios),
                     rate_limit,
                 },
+                server::Limits::default(),
             )
             .unwrap()
         });
@@ -1332,3 +1334,7 @@ fn serve_refuses_a_folder_without_scenarios() {
     assert!(stderr.contains("no valid scenario"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// The same board suite on PostgreSQL, and two servers on one database.
+#[path = "board_pg.rs"]
+mod pg;

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use kiku_board::protocol::Submission;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
-use kiku_board::store::Store;
+use kiku_board::store::{Store, open_any};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use rand_chacha::ChaCha8Rng;
@@ -145,11 +145,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-/// One workshop's server and its database file.
+/// One workshop's server and its database (a file, or a PostgreSQL URL).
 struct Workshop {
     server: server::Server,
-    db: PathBuf,
+    db: String,
 }
+
+/// With `KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT` the workshops'
+/// boards go to PostgreSQL, one database each (`kiku_bench_N`, made afresh).
+const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
 
 fn main() {
     let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
@@ -212,6 +216,9 @@ fn main() {
             .collect()
     };
 
+    let pg_base = std::env::var(POSTGRES_ENV)
+        .ok()
+        .map(|u| u.trim_end_matches('/').to_string());
     let db_dir = std::env::temp_dir().join(format!("kiku-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&db_dir);
     // Every trainee has joined their workshop (with a token of the bench's choosing).
@@ -223,8 +230,28 @@ fn main() {
         .expect("runtime");
     let running: Vec<Workshop> = (0..workshops)
         .map(|w| {
-            let db = db_dir.join(format!("workshop-{w}.db"));
-            let mut store = Store::open(&db).expect("database");
+            let db = match &pg_base {
+                Some(base) => {
+                    let name = format!("kiku_bench_{w}");
+                    let mut admin =
+                        postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
+                            .expect("PostgreSQL");
+                    admin
+                        .batch_execute(&format!(
+                            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
+                        ))
+                        .expect("a fresh database");
+                    format!("{base}/{name}")
+                }
+                None => {
+                    std::fs::create_dir_all(&db_dir).expect("folder");
+                    db_dir
+                        .join(format!("workshop-{w}.db"))
+                        .display()
+                        .to_string()
+                }
+            };
+            let mut store = open_any(&db).expect("database");
             for c in (w..clients).step_by(workshops) {
                 store
                     .join_player(&format!("trainee {c}"), Some(&player(c)))
@@ -235,7 +262,7 @@ fn main() {
                     .await
                     .expect("bind");
                 // Every bench client is on 127.0.0.1: no cap per address.
-                server::start_with_limits(
+                server::start_with_store(
                     listener,
                     store,
                     Config {
@@ -264,8 +291,13 @@ fn main() {
         .build()
         .expect("runtime");
     println!(
-        "board_load: {clients} trainees in {workshops} workshops (one server and SQLite file \
-         each, synchronous=FULL, group commit) x {per_client} submissions each, loopback, 2 phases"
+        "board_load: {clients} trainees in {workshops} workshops (one server and {} each, \
+         group commit) x {per_client} submissions each, loopback, 2 phases",
+        if pg_base.is_some() {
+            "PostgreSQL database"
+        } else {
+            "SQLite file (synchronous=FULL)"
+        }
     );
     println!(
         "  scenarios: {} bundled, {} distinct finished sessions, {mean_turns:.1} choices each on average",
@@ -332,11 +364,14 @@ fn main() {
         server_rt.block_on(async {
             let _ = tokio::time::timeout(Duration::from_secs(5), w.server.shutdown()).await;
         });
-        let store = Store::open(&w.db).expect("database");
+        let mut store = open_any(&w.db).expect("database");
         stored += store.count().expect("count");
-        assert_eq!(store.integrity_check().expect("check"), "ok");
+        if pg_base.is_none() {
+            let file = Store::open(std::path::Path::new(&w.db)).expect("database");
+            assert_eq!(file.integrity_check().expect("check"), "ok");
+        }
     }
     assert_eq!(stored, total as u64);
-    println!("  stored: {stored} entries in {workshops} databases, integrity ok");
+    println!("  stored: {stored} entries in {workshops} databases, every one acknowledged");
     let _ = std::fs::remove_dir_all(&db_dir);
 }

@@ -12,7 +12,7 @@ use clap::Args;
 use crate::ratelimit::{RateLimit, RateLimitError};
 use crate::rescore::Scenarios;
 use crate::server::{self, Config};
-use crate::store::{AttemptRule, Store, StoreError};
+use crate::store::{AttemptRule, StoreError, open_any};
 
 /// Options of `kiku serve`.
 #[derive(Debug, Clone, Args)]
@@ -20,7 +20,9 @@ pub struct ServeArgs {
     /// Address to listen on (use 0.0.0.0:PORT to let trainees on the LAN join).
     #[arg(long, default_value = "0.0.0.0:8787")]
     pub bind: String,
-    /// The SQLite database file (default: workshop.db in the data folder).
+    /// The SQLite database file (default: workshop.db in the data folder),
+    /// or a PostgreSQL URL (`postgres://USER:PASSWORD@HOST:PORT/DB`) that
+    /// several servers of one organisation share.
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// A folder of scenarios that adds to the bundled ones or replaces them
@@ -85,6 +87,14 @@ pub fn parse_retain(text: &str) -> Result<i64, ServeError> {
 
 /// The `meta` key that says whether the workshop fixes seeds (`on`/`off`).
 const SAME_MEMBER_KEY: &str = "same_member";
+
+/// The database as printed: a PostgreSQL URL without its user and password.
+fn shown_db(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, _)), Some(at)) => format!("{scheme}://…@{}", &db[at + 1..]),
+        _ => db.to_string(),
+    }
+}
 
 /// Letters and digits that cannot be mistaken for each other on a projector.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -255,7 +265,8 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         .db
         .clone()
         .unwrap_or_else(|| crate::files::data_dir_or_here().join("workshop.db"));
-    let mut store = Store::open(&db_path).map_err(|source| ServeError::Open {
+    let db_name = db_path.to_string_lossy().to_string();
+    let mut store = open_any(&db_name).map_err(|source| ServeError::Open {
         path: db_path.clone(),
         source,
     })?;
@@ -287,7 +298,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let mut failed = None;
         scenarios.fix_seeds(|id| {
             let make = || u64::from_le_bytes(crate::random_bytes::<8>()).to_string();
-            match store.meta_or_insert(&format!("seed:{id}"), make) {
+            match store.meta_or_insert(&format!("seed:{id}"), &mut { make }) {
                 Ok(text) => text.parse().unwrap_or_default(),
                 Err(e) => {
                     failed = Some(e);
@@ -304,13 +315,13 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     if let Some(age) = retain {
         purged = Some(store.purge_before(crate::store::now_ms() - age)?);
         // While the server runs, its own connection purges every hour.
-        let path = db_path.clone();
+        let path = db_name.clone();
         std::thread::Builder::new()
             .name("kiku-board-retain".into())
             .spawn(move || {
                 loop {
                     std::thread::sleep(PURGE_EVERY);
-                    let result = Store::open(&path)
+                    let result = open_any(&path)
                         .and_then(|mut s| s.purge_before(crate::store::now_ms() - age));
                     if let Err(e) = result {
                         eprintln!("warning: --retain could not purge: {e}");
@@ -318,8 +329,8 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
                 }
             })?;
     }
-    let code = store.meta_or_insert("code", new_code)?;
-    let token = store.meta_or_insert("token", new_token)?;
+    let code = store.meta_or_insert("code", &mut new_code)?;
+    let token = store.meta_or_insert("token", &mut new_token)?;
     let listener =
         std::net::TcpListener::bind(&args.bind).map_err(|source| ServeError::Listen {
             addr: args.bind.clone(),
@@ -354,7 +365,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             ..server::Limits::default()
         }
         .fit_open_files(open_files);
-        let server = server::start_with_limits(listener, store, config, limits)?;
+        let server = server::start_with_store(listener, store, config, limits)?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Kiku workshop board");
         let _ = writeln!(out, "  workshop code:     {code}");
@@ -377,7 +388,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let _ = writeln!(
             out,
             "  database:          {} ({entries} entries)",
-            db_path.display()
+            shown_db(&db_name)
         );
         let _ = writeln!(out, "  scenarios:         {count} from {from}");
         let _ = writeln!(

@@ -31,8 +31,8 @@ use crate::protocol::{
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::rescore::{self, Rejection, Scenarios};
 use crate::store::{
-    Board, Entry, JoinOutcome, Mode, Player, Ranking, RenameOutcome, ScenarioBoard, Store,
-    StoreError, now_ms,
+    Board, BoardStore, Entry, JoinOutcome, Mode, Player, Ranking, RenameOutcome, ScenarioBoard,
+    Store, StoreError, now_ms,
 };
 use crate::{csv, page};
 
@@ -203,9 +203,44 @@ pub fn start_with_limits(
     config: Config,
     limits: Limits,
 ) -> std::io::Result<Server> {
+    start_with_store(listener, Box::new(store), config, limits)
+}
+
+/// Starts serving on `listener` with any [`BoardStore`] (SQLite or
+/// PostgreSQL; call within a tokio runtime). With PostgreSQL, changes made
+/// by other servers on the same database reach this one's projectors too.
+pub fn start_with_store(
+    listener: tokio::net::TcpListener,
+    store: Box<dyn BoardStore>,
+    config: Config,
+    limits: Limits,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let app = Arc::new(App::new(store, config, limits, stopped.clone()));
+    // Other servers' changes: push the board again, until this one stops.
+    let weak = Arc::downgrade(&app);
+    let on_change = Box::new(move |changed: bool| {
+        let Some(app) = weak.upgrade() else {
+            return false;
+        };
+        if *app.stopped.borrow() {
+            return false;
+        }
+        if changed {
+            app.changed(None);
+        }
+        true
+    });
+    let _ = app
+        .db
+        .jobs
+        .send(Box::new(move |store: &mut dyn BoardStore| {
+            if let Err(e) = store.listen(on_change) {
+                eprintln!("warning: changes from other servers will not show: {e}");
+            }
+            Box::new(|_: Result<(), String>| {}) as Reply
+        }));
     tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
     let router = router(app);
     let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
@@ -381,7 +416,7 @@ fn router(app: Arc<App>) -> Router {
 
 /// Work for the database thread: it runs on the store and gives back how
 /// to answer once its batch is committed (or not).
-type Job = Box<dyn FnOnce(&mut Store) -> Reply + Send>;
+type Job = Box<dyn FnOnce(&mut dyn BoardStore) -> Reply + Send>;
 
 /// Answers one job's caller with whether its batch was committed.
 type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -400,7 +435,7 @@ struct Db {
 }
 
 impl Db {
-    fn spawn(mut store: Store) -> Db {
+    fn spawn(mut store: Box<dyn BoardStore>) -> Db {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("kiku-board-db".into())
@@ -417,7 +452,7 @@ impl Db {
                     // (durably) on its own: slower, still correct.
                     let grouped = store.begin_batch();
                     let replies: Vec<Reply> =
-                        batch.into_iter().map(|job| job(&mut store)).collect();
+                        batch.into_iter().map(|job| job(store.as_mut())).collect();
                     let committed = if grouped {
                         store.commit_batch().map_err(|e| e.to_string())
                     } else {
@@ -434,7 +469,7 @@ impl Db {
 
     async fn call<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Store) -> R + Send + 'static,
+        f: impl FnOnce(&mut dyn BoardStore) -> R + Send + 'static,
     ) -> Result<R, ApiError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
@@ -484,11 +519,24 @@ struct Room {
 }
 
 impl App {
-    fn new(store: Store, config: Config, limits: Limits, stopped: watch::Receiver<bool>) -> App {
+    fn new(
+        mut store: Box<dyn BoardStore>,
+        config: Config,
+        limits: Limits,
+        stopped: watch::Receiver<bool>,
+    ) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
-        let first = match boards(&store) {
+        // On a thread of its own: a blocking PostgreSQL client may not run
+        // inside the async runtime that calls this.
+        let first = std::thread::scope(|scope| {
+            scope
+                .spawn(|| boards(store.as_mut()))
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Postgres("reading the board panicked".into())))
+        });
+        let first = match first {
             Ok(boards) => boards,
             Err(e) => {
                 eprintln!("warning: could not read the board: {e}");
@@ -606,7 +654,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The choose-mode and recall-mode boards: each mode is ranked on its own.
-fn boards(store: &Store) -> Result<(Board, Board), StoreError> {
+fn boards(store: &mut dyn BoardStore) -> Result<(Board, Board), StoreError> {
     Ok((
         store.board_in(TOP, Ranking::BestPerName, Mode::Choose)?,
         store.board_in(TOP, Ranking::BestPerName, Mode::Recall)?,
@@ -1593,6 +1641,9 @@ pub(crate) mod tests {
         let join = serde_json::json!({"code": CODE, "nickname": "ann"});
         assert_eq!(post_json(addr, "/api/join", &[], &join).await.0, 200);
         // Two idle connections fill the server: the next gets a clear 503.
+        // (First let the connections above finish closing: one still open
+        // would turn an idle one away and leave a place free.)
+        tokio::time::sleep(Duration::from_millis(300)).await;
         for _ in 0..2 {
             streams.push(TcpStream::connect(addr).await.unwrap());
         }

@@ -160,6 +160,9 @@ pub enum StoreError {
     /// A submission id already stored for another player.
     #[error("the submission id is in use")]
     SubmissionTaken,
+    /// PostgreSQL said no, or could not be reached (its message).
+    #[error("leaderboard database (PostgreSQL): {0}")]
+    Postgres(String),
     /// The file was written by a newer Kiku.
     #[error("the leaderboard database has schema version {0}; this Kiku knows {SCHEMA_VERSION}")]
     NewerSchema(i64),
@@ -316,7 +319,7 @@ pub struct Row {
 
 impl Row {
     /// The row for one attempt at `rank`.
-    fn of(rank: u32, e: Entry) -> Row {
+    pub(crate) fn of(rank: u32, e: Entry) -> Row {
         let f = e.finished;
         Row {
             rank,
@@ -414,7 +417,7 @@ pub enum RenameOutcome {
 
 /// A token a client may choose: 32-128 letters, digits, `-` or `_`
 /// (128 random bits in hex is what Kiku's client makes).
-fn usable_token(token: &str) -> bool {
+pub(crate) fn usable_token(token: &str) -> bool {
     (32..=128).contains(&token.len())
         && token
             .bytes()
@@ -422,7 +425,7 @@ fn usable_token(token: &str) -> bool {
 }
 
 /// The stored form of a player token: its SHA-256 in hex.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     use sha2::{Digest, Sha256};
     crate::hex(&Sha256::digest(token.as_bytes()))
 }
@@ -433,6 +436,177 @@ fn has_entries(conn: &Connection, nickname: &str) -> Result<bool, StoreError> {
         [nickname],
         |r| r.get(0),
     )?)
+}
+
+/// What the workshop server needs of a board's database: the embedded
+/// SQLite [`Store`] (the default) or [`crate::postgres::PgStore`]
+/// (`kiku serve --db postgres://…`). Every call runs on the server's one
+/// writer thread; a change is atomic on its own, or a savepoint of the
+/// group commit between [`BoardStore::begin_batch`] and
+/// [`BoardStore::commit_batch`].
+pub trait BoardStore: Send {
+    /// A value from the key-value table.
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Sets a value in the key-value table.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// The value of `key`, set to `make()` first if absent (when several
+    /// servers share the database, the first to set it wins).
+    fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: &mut dyn FnMut() -> String,
+    ) -> Result<String, StoreError>;
+    /// Which attempt counts.
+    fn attempt_rule(&self) -> AttemptRule;
+    /// Sets which attempt counts and re-ranks everyone.
+    fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError>;
+    /// Opens a group commit; false if none could be opened.
+    fn begin_batch(&mut self) -> bool;
+    /// Commits the group; on failure nothing of it is stored.
+    fn commit_batch(&mut self) -> Result<(), StoreError>;
+    /// Stores a finished 1on1 (a repeated submission id stores nothing).
+    fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError>;
+    /// A trainee joins as `nickname`, with their earlier token if any.
+    fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError>;
+    /// The player holding `token`.
+    fn player(&mut self, token: &str) -> Result<Option<Player>, StoreError>;
+    /// Every player, oldest first.
+    fn players(&mut self) -> Result<Vec<PlayerInfo>, StoreError>;
+    /// The facilitator renames a player.
+    fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError>;
+    /// The facilitator removes a player; their entries go.
+    fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError>;
+    /// Where `nickname` stands on `scenario` in `mode`, and overall.
+    fn standing(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError>;
+    /// Whether `nickname` has an entry on `scenario` in `mode`, and any in `mode`.
+    fn is_ranked(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError>;
+    /// Every entry, oldest first.
+    fn entries(&mut self) -> Result<Vec<Entry>, StoreError>;
+    /// How many entries are stored.
+    fn count(&mut self) -> Result<u64, StoreError>;
+    /// Removes one entry.
+    fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError>;
+    /// Removes every entry.
+    fn reset(&mut self) -> Result<u64, StoreError>;
+    /// Removes entries stored before `cutoff_ms` and idle players.
+    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError>;
+    /// The top `limit` rows of one mode's board.
+    fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError>;
+    /// Calls `on_change(true)` whenever another server on the same database
+    /// changes the board (and `on_change(false)` now and then to ask whether
+    /// to go on: stop on `false`). SQLite has no other servers: nothing.
+    fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
+        drop(on_change);
+        Ok(())
+    }
+}
+
+impl BoardStore for Store {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Store::meta(self, key)
+    }
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        Store::set_meta(self, key, value)
+    }
+    fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: &mut dyn FnMut() -> String,
+    ) -> Result<String, StoreError> {
+        Store::meta_or_insert(self, key, make)
+    }
+    fn attempt_rule(&self) -> AttemptRule {
+        Store::attempt_rule(self)
+    }
+    fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
+        Store::set_attempt_rule(self, rule)
+    }
+    fn begin_batch(&mut self) -> bool {
+        Store::begin_batch(self)
+    }
+    fn commit_batch(&mut self) -> Result<(), StoreError> {
+        Store::commit_batch(self)
+    }
+    fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
+        Store::insert(self, new)
+    }
+    fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError> {
+        Store::join_player(self, nickname, token)
+    }
+    fn player(&mut self, token: &str) -> Result<Option<Player>, StoreError> {
+        Store::player(self, token)
+    }
+    fn players(&mut self) -> Result<Vec<PlayerInfo>, StoreError> {
+        Store::players(self)
+    }
+    fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
+        Store::rename_player(self, from, to)
+    }
+    fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
+        Store::kick_player(self, nickname)
+    }
+    fn standing(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError> {
+        Store::standing(self, scenario, mode, nickname)
+    }
+    fn is_ranked(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        Store::is_ranked(self, scenario, mode, nickname)
+    }
+    fn entries(&mut self) -> Result<Vec<Entry>, StoreError> {
+        Store::entries(self)
+    }
+    fn count(&mut self) -> Result<u64, StoreError> {
+        Store::count(self)
+    }
+    fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
+        Store::remove(self, id)
+    }
+    fn reset(&mut self) -> Result<u64, StoreError> {
+        Store::reset(self)
+    }
+    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        Store::purge_before(self, cutoff_ms)
+    }
+    fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
+        Store::board_in(self, limit, ranking, mode)
+    }
+}
+
+/// Opens the board's database named by `db`: PostgreSQL for a
+/// `postgres://` or `postgresql://` URL, else the SQLite file at that path.
+pub fn open_any(db: &str) -> Result<Box<dyn BoardStore>, StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Ok(Box::new(crate::postgres::PgStore::connect(db)?))
+    } else {
+        Ok(Box::new(Store::open(Path::new(db))?))
+    }
 }
 
 /// The leaderboard database.
@@ -477,7 +651,7 @@ impl AttemptRule {
     }
 
     /// `ORDER BY` over `entries` that puts the attempt that counts first.
-    fn order(self) -> &'static str {
+    pub(crate) fn order(self) -> &'static str {
         match self {
             AttemptRule::Best => "overall DESC, created_ms, id",
             AttemptRule::First => "created_ms, id",
