@@ -16,7 +16,7 @@ use kiku_board::protocol::Submission;
 use kiku_board::ratelimit::RateLimit;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
-use kiku_board::store::Store;
+use kiku_board::store::{BoardStore, Store};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use serde_json::{Value, json};
@@ -51,6 +51,7 @@ fn submission(nickname: &str, choices: &[&str]) -> Submission {
         hash: s.content_hash(),
         seed: 7,
         choices: choices.iter().map(|c| c.to_string()).collect(),
+        mode: kiku_core::Mode::Choose,
     }
 }
 
@@ -71,11 +72,12 @@ impl TestServer {
     }
 
     fn start_full(
-        store: Store,
+        store: impl BoardStore + 'static,
         rate_limit: Option<RateLimit>,
         bind: &str,
         scenarios: Vec<Arc<Scenario>>,
     ) -> TestServer {
+        let store: Box<dyn BoardStore> = Box::new(store);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -84,7 +86,7 @@ impl TestServer {
         let server = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
             let addr = listener.local_addr().unwrap();
-            server::start(
+            server::start_with_store(
                 listener,
                 store,
                 Config {
@@ -94,6 +96,7 @@ impl TestServer {
                     scenarios: Scenarios::new(scenarios),
                     rate_limit,
                 },
+                server::Limits::default(),
             )
             .unwrap()
         });
@@ -222,6 +225,173 @@ fn rescoring_ignores_client_scores_and_retries_store_once() {
     let (status, board) = request("GET", &server.url("/api/workshop"), None, None);
     assert_eq!(status, 200);
     assert_eq!(board["scenarios"][0]["hash"], s.content_hash());
+}
+
+#[test]
+fn recall_mode_is_ranked_on_its_own_board() {
+    let server = TestServer::start(None);
+    let client = server.client();
+    client.submit(&submission("Ann", &WORST)).unwrap();
+    let recall = |name: &str, route: &[&str]| Submission {
+        mode: kiku_core::Mode::Recall,
+        ..submission(name, route)
+    };
+    // Bob's recall best does not push Ann down the choose board.
+    let bob = client.submit(&recall("Bob", &BEST)).unwrap();
+    assert_eq!(bob.entry.finished.mode, kiku_core::Mode::Recall);
+    assert_eq!(
+        (bob.standing.scenario_rank, bob.standing.scenario_of),
+        (1, 1)
+    );
+    let cy = client.submit(&recall("Cy", &WORST)).unwrap();
+    assert_eq!((cy.standing.scenario_rank, cy.standing.scenario_of), (2, 2));
+    // The board is recomputed shortly after each change.
+    let board = wait_for(|| {
+        let (status, board) = request("GET", &server.url("/api/board"), None, None);
+        assert_eq!(status, 200, "{board}");
+        (board["recall"]["entries"] == 2).then_some(board)
+    });
+    assert_eq!(board["entries"], 1);
+    assert_eq!(board["overall"][0]["nickname"], "Ann");
+    assert_eq!(board["overall"].as_array().unwrap().len(), 1);
+    assert_eq!(board["recall"]["entries"], 2);
+    assert_eq!(board["recall"]["overall"][0]["nickname"], "Bob");
+    assert_eq!(board["recall"]["scenarios"][0]["rows"][1]["nickname"], "Cy");
+    // The facilitator's list and CSV say which mode each entry was.
+    let listed = entries(&server);
+    assert!(listed[0].get("mode").is_none(), "{}", listed[0]);
+    assert_eq!(listed[1]["mode"], "recall");
+    let agent = agent();
+    let mut csv = agent
+        .get(server.url(&format!("/api/export.csv?token={TOKEN}")))
+        .call()
+        .unwrap();
+    let csv = csv.body_mut().read_to_string().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",mode"), "{}", lines[0]);
+    assert!(
+        lines[1].ends_with(",choose") && lines[2].ends_with(",recall"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_trainee_reads_their_own_rank_privately() {
+    let server = TestServer::start(None);
+    let client = server.client();
+    let s = scenario();
+    for (name, route) in [("Ann", &BEST[..]), ("Bob", &WORST[..]), ("Cy", &BEST[..])] {
+        client.submit(&submission(name, route)).unwrap();
+    }
+    let bob = client
+        .my_rank(CODE, "Bob", &s.id, kiku_core::Mode::Choose)
+        .unwrap();
+    assert_eq!(bob.nickname, "Bob");
+    assert_eq!((bob.rank, bob.of), (Some(3), 3));
+    let session = Session::replay(&s, 7, &WORST).unwrap();
+    let worst = kiku_core::score(&s, session.transcript()).overall;
+    assert_eq!(bob.score, Some(worst));
+    assert_eq!(
+        (bob.overall_rank, bob.overall_of, bob.total),
+        (Some(3), 3, worst)
+    );
+    // Not yet ranked in recall mode.
+    let recall = client
+        .my_rank(CODE, "Bob", &s.id, kiku_core::Mode::Recall)
+        .unwrap();
+    assert_eq!((recall.rank, recall.of, recall.score), (None, 0, None));
+    // A game that never joined as Dan has no token to ask with.
+    let refused = client
+        .my_rank(CODE, "Dan", &s.id, kiku_core::Mode::Choose)
+        .unwrap_err();
+    assert!(
+        matches!(&refused, SendError::Rejected { kind, .. } if kind == "bad_player"),
+        "{refused:?}"
+    );
+    // The endpoint itself: no token, a wrong one, a bad query.
+    let url = server.url(&format!("/api/me/rank?scenario={}", s.id));
+    let (status, body) = request("GET", &url, None, None);
+    assert_eq!((status, body["kind"].as_str()), (401, Some("bad_player")));
+    let (status, _) = request_as("GET", &url, None, None, Some(&"f".repeat(32)));
+    assert_eq!(status, 401);
+    let (status, body) = request("GET", &server.url("/api/me/rank?mode=loud"), None, None);
+    assert_eq!((status, body["kind"].as_str()), (400, Some("bad_query")));
+}
+
+#[test]
+fn the_facilitator_locks_joining_freezes_and_reveals() {
+    let server = TestServer::start(None);
+    let client = server.client();
+    let control = |action: &str, token: Option<&str>| {
+        let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
+        request("POST", &server.url("/api/control"), Some(&body), token)
+    };
+    // The page is served to anyone (it holds no secret); the state is not.
+    let mut page = agent().get(server.url("/control")).call().unwrap();
+    let html = page.body_mut().read_to_string().unwrap();
+    assert!(html.contains("Workshop control"), "{html}");
+    let (status, _) = request("GET", &server.url("/api/control"), None, None);
+    assert_eq!(status, 401);
+    assert_eq!(control("lock", None).0, 401);
+    let (status, body) = control("shout", Some(TOKEN));
+    assert_eq!(
+        (status, body["kind"].as_str()),
+        (400, Some("malformed_json"))
+    );
+
+    // Lock joining: a new name is refused, a player who joined comes back.
+    let ann = client.join(CODE, "Ann").unwrap();
+    let (status, state) = control("lock", Some(TOKEN));
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state, json!({"locked": true, "frozen": false}));
+    match client.join(CODE, "Newcomer") {
+        Err(SendError::Rejected { status, kind, .. }) => {
+            assert_eq!((status, kind.as_str()), (403, "joining_locked"));
+        }
+        other => panic!("a new name joined a locked workshop: {other:?}"),
+    }
+    let body = serde_json::to_vec(&json!({"code": CODE, "nickname": "Ann", "player": ann.player}))
+        .unwrap();
+    let (status, back) = request("POST", &server.url("/api/join"), Some(&body), None);
+    assert_eq!(status, 200, "{back}");
+    client.submit(&submission("Ann", &WORST)).unwrap();
+    wait_for(|| {
+        let (_, board) = request("GET", &server.url("/api/board"), None, None);
+        (board["entries"] == 1).then_some(())
+    });
+    assert_eq!(control("unlock", Some(TOKEN)).1["locked"], false);
+    client.join(CODE, "Bob").unwrap();
+
+    // Freeze: the projector keeps the board as it was; entries still go in.
+    assert_eq!(control("freeze", Some(TOKEN)).1["frozen"], true);
+    client.submit(&submission("Bob", &BEST)).unwrap();
+    assert_eq!(entries(&server).len(), 2);
+    std::thread::sleep(Duration::from_millis(600));
+    let (_, frozen) = request("GET", &server.url("/api/board"), None, None);
+    assert_eq!(frozen["frozen"], true);
+    assert_eq!(frozen["entries"], 1);
+    assert_eq!(frozen["overall"][0]["nickname"], "Ann");
+
+    // Reveal: the live board again, Bob on top.
+    let (_, state) = control("reveal", Some(TOKEN));
+    assert_eq!(state, json!({"locked": false, "frozen": false}));
+    let live = wait_for(|| {
+        let (_, board) = request("GET", &server.url("/api/board"), None, None);
+        (board["entries"] == 2).then_some(board)
+    });
+    assert!(live.get("frozen").is_none(), "{live}");
+    assert_eq!(live["overall"][0]["nickname"], "Bob");
+}
+
+#[test]
+fn a_board_without_recall_entries_has_no_recall_board() {
+    let server = TestServer::start(None);
+    server.client().submit(&submission("Ann", &BEST)).unwrap();
+    let board = wait_for(|| {
+        let (_, board) = request("GET", &server.url("/api/board"), None, None);
+        (board["entries"] == 1).then_some(board)
+    });
+    assert!(board.get("recall").is_none(), "{board}");
 }
 
 #[test]
@@ -615,11 +785,18 @@ impl Drop for Spawned {
 }
 
 fn spawn_server(db: &Path, scenarios: &Path) -> Spawned {
+    spawn_server_with(db, scenarios, &[])
+}
+
+fn spawn_server_with(db: &Path, scenarios: &Path, args: &[&str]) -> Spawned {
     let child = Command::new(env!("CARGO_BIN_EXE_kiku"))
         .args(["serve", "--bind", "127.0.0.1:0", "--db"])
         .arg(db)
         .arg("--scenarios")
         .arg(scenarios)
+        // Every client of these tests is on 127.0.0.1.
+        .args(["--max-per-ip", "0"])
+        .args(args)
         .env("KIKU_RATE_LIMIT", "off")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -655,6 +832,75 @@ fn spawn_server(db: &Path, scenarios: &Path) -> Spawned {
             return spawned;
         }
     }
+}
+
+#[test]
+fn same_member_seeds_and_the_attempt_rule_are_kept_with_the_workshop() {
+    let dir = temp_dir("same-member");
+    std::fs::write(dir.join("s.ron"), SCENARIO_RON).unwrap();
+    let db = dir.join("w.db");
+    let s = scenario();
+    let announced = |server: &Spawned| -> Option<u64> {
+        let url = format!("http://{}/api/workshop", server.addr);
+        let (status, info) = request("GET", &url, None, None);
+        assert_eq!(status, 200, "{info}");
+        let listed = info["scenarios"].as_array().unwrap();
+        let ours = listed.iter().find(|i| i["id"] == s.id.as_str()).unwrap();
+        ours["seed"].as_u64()
+    };
+    let seed = {
+        let server = spawn_server_with(&db, &dir, &["--same-member", "on", "--attempts", "first"]);
+        let seed = announced(&server).expect("the workshop announces a seed");
+        let client = Client::new(&server.addr.to_string()).unwrap();
+        let mut sub = submission("Ann", &WORST);
+        sub.code = server.code.clone();
+        sub.seed = seed.wrapping_add(1);
+        match client.submit(&sub) {
+            Err(SendError::Rejected {
+                status,
+                kind,
+                message,
+            }) => {
+                assert_eq!((status, kind.as_str()), (409, "wrong_seed"));
+                assert!(message.contains(&format!("seed {seed}")), "{message}");
+            }
+            other => panic!("another seed was not refused: {other:?}"),
+        }
+        sub.seed = seed;
+        let first = client.submit(&sub).unwrap().standing.scenario_best;
+        // The first attempt counts, however the next one goes.
+        let mut better = submission("Ann", &BEST);
+        better.code = server.code.clone();
+        better.seed = seed;
+        let standing = client.submit(&better).unwrap().standing;
+        assert_eq!(standing.scenario_best, first);
+        seed
+    };
+    // Restarted without the flags: the same seed and rule.
+    let server = spawn_server_with(&db, &dir, &[]);
+    assert_eq!(announced(&server), Some(seed));
+    drop(server);
+    let server = spawn_server_with(&db, &dir, &["--same-member", "off", "--attempts", "best"]);
+    assert_eq!(announced(&server), None);
+    drop(server);
+    // Bad values are refused with a message.
+    for (flag, value, says) in [
+        ("--attempts", "worst", "give best, first or latest"),
+        ("--same-member", "maybe", "give on or off"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_kiku"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .arg("--scenarios")
+            .arg(&dir)
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(unix)]
@@ -988,6 +1234,87 @@ fn projector_page_in_headless_chromium_updates_live() {
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("projector.png");
     std::fs::write(&shot, &png).unwrap();
     eprintln!("projector screenshot: {}", shot.display());
+    // Legible from the back of a room: scenario rows at least this many
+    // CSS pixels high on a 1920x1080 projector.
+    const MIN_ROW_FONT_PX: f64 = 28.0;
+    let row_font = driver.script(
+        "return parseFloat(getComputedStyle(document.querySelector('#scenarios li')).fontSize)",
+    );
+    assert!(
+        row_font.as_f64().unwrap_or(0.0) >= MIN_ROW_FONT_PX,
+        "scenario rows are {row_font} px"
+    );
+    assert_eq!(
+        driver.script("return document.body.classList.contains('recall')"),
+        false
+    );
+
+    // Recall-mode entries: the recall board comes as its own page.
+    for name in ["森 遥", "Mia"] {
+        let mut sub = submission(name, &BEST);
+        sub.mode = kiku_core::Mode::Recall;
+        client.submit(&sub).unwrap();
+    }
+    driver.call(
+        "POST",
+        "/url",
+        Some(&json!({"url": server.url("/?page=2")})),
+    );
+    wait_for(|| {
+        let recall = driver.script(
+            "return document.body.classList.contains('recall') \
+             && document.getElementById('overall').textContent",
+        );
+        recall.as_str().filter(|t| t.contains("Mia")).map(|_| ())
+    });
+    assert_eq!(
+        driver.script("return document.getElementById('page').textContent"),
+        "2 / 2"
+    );
+    assert_eq!(
+        driver.script("return getComputedStyle(document.getElementById('mode')).display"),
+        "block"
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    let png = base64_decode(driver.call("GET", "/screenshot", None).as_str().unwrap());
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("projector-recall.png");
+    std::fs::write(&shot, &png).unwrap();
+    eprintln!("projector screenshot (recall): {}", shot.display());
+
+    // Freeze, then reveal: the podium shows the top 3.
+    let control = |action: &str| {
+        let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
+        let (status, _) = request(
+            "POST",
+            &server.url("/api/control"),
+            Some(&body),
+            Some(TOKEN),
+        );
+        assert_eq!(status, 200);
+    };
+    driver.call("POST", "/url", Some(&json!({"url": server.url("/")})));
+    control("freeze");
+    wait_for(|| {
+        let frozen = driver.script("return document.body.classList.contains('frozen')");
+        (frozen == true).then_some(())
+    });
+    control("reveal");
+    wait_for(|| {
+        let shown = driver.script(
+            "return document.getElementById('podium').classList.contains('shown') \
+             && document.querySelectorAll('#podium .step').length",
+        );
+        (shown == 3).then_some(())
+    });
+    assert_eq!(
+        driver.script("return document.body.classList.contains('frozen')"),
+        false
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let png = base64_decode(driver.call("GET", "/screenshot", None).as_str().unwrap());
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("projector-podium.png");
+    std::fs::write(&shot, &png).unwrap();
+    eprintln!("projector screenshot (podium): {}", shot.display());
     drop(driver);
     let _ = std::fs::remove_dir_all(profile);
 }
@@ -1007,3 +1334,7 @@ fn serve_refuses_a_folder_without_scenarios() {
     assert!(stderr.contains("no valid scenario"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// The same board suite on PostgreSQL, and two servers on one database.
+#[path = "board_pg.rs"]
+mod pg;

@@ -1,12 +1,14 @@
-//! Load benchmark of the workshop server: 200 concurrent clients on loopback
-//! submit finished sessions of the bundled scenarios (random walks), which
-//! the server replays, re-scores and stores in SQLite (WAL, one transaction
-//! each). Two phases: paced at the target rate (latency under the load a
-//! workshop is sized for) and flat out (the most the server sustains).
-//! Prints throughput and latency percentiles of each.
+//! Load benchmark of the workshop servers: 5,000 trainees in 50 workshops
+//! (one server and SQLite file each, in this process) on loopback submit
+//! finished sessions of the bundled scenarios (random walks), which the
+//! servers replay, re-score and store (WAL, `synchronous=FULL`, group
+//! commit). Two phases: paced at the target rate (latency under the load
+//! an organisation is sized for) and flat out (the most the servers
+//! sustain). Prints throughput and latency percentiles of each.
 //!
-//! Run: `cargo bench --no-default-features --bench board_load`
-//! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_PER_CLIENT`, `KIKU_BENCH_RATE` change the load).
+//! Run: `cargo bench -p kiku-board --bench board_load`
+//! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_WORKSHOPS`, `KIKU_BENCH_PER_CLIENT`,
+//! `KIKU_BENCH_RATE` change the load).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,14 +17,13 @@ use std::time::{Duration, Instant};
 use kiku_board::protocol::Submission;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
-use kiku_board::store::Store;
+use kiku_board::store::{Store, open_any};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use tokio::net::TcpStream;
 
-const CODE: &str = "BENCH1";
 const MAX_TURNS: usize = 200;
 const WALKS_PER_SCENARIO: usize = 100;
 
@@ -144,9 +145,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// One workshop's server and its database (a file, or a PostgreSQL URL).
+struct Workshop {
+    server: server::Server,
+    db: String,
+}
+
+/// With `KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT` the workshops'
+/// boards go to PostgreSQL, one database each (`kiku_bench_N`, made afresh).
+const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
+
 fn main() {
-    let clients = env_number("KIKU_BENCH_CLIENTS", 200);
-    let per_client = env_number("KIKU_BENCH_PER_CLIENT", 50);
+    let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
+    let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
+    let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
     let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let (scenarios, failed) = Scenarios::load(std::slice::from_ref(&dir));
@@ -155,6 +167,12 @@ fn main() {
         "bundled scenarios load"
     );
     let infos = scenarios.infos();
+    // Every socket is a file on both ends.
+    let open_files = kiku_board::serve::raise_open_file_limit();
+    assert!(
+        open_files as usize > 2 * clients + 256,
+        "the open-file limit ({open_files}) is too low for {clients} clients"
+    );
 
     // Finished sessions to submit: random walks over every bundled scenario.
     let mut sessions = Vec::new();
@@ -172,6 +190,8 @@ fn main() {
     assert!(!sessions.is_empty(), "random walks finish");
     let mean_turns =
         sessions.iter().map(|s| s.3.len()).sum::<usize>() as f64 / sessions.len() as f64;
+    // Trainee `c` is in workshop `c % workshops`, whose code is `code(w)`.
+    let code = |w: usize| format!("BENCH{w}");
     let bodies = |phase: &str| -> Vec<Vec<Vec<u8>>> {
         (0..clients)
             .map(|c| {
@@ -181,12 +201,13 @@ fn main() {
                             &sessions[(c * per_client + i) % sessions.len()];
                         serde_json::to_vec(&Submission {
                             id: Some(format!("{phase}-{c}-{i}")),
-                            code: CODE.into(),
+                            code: code(c % workshops),
                             nickname: format!("trainee {c}"),
                             scenario: scenario.clone(),
                             hash: hash.clone(),
                             seed: *seed,
                             choices: choices.clone(),
+                            mode: kiku_core::Mode::Choose,
                         })
                         .expect("json")
                     })
@@ -195,40 +216,74 @@ fn main() {
             .collect()
     };
 
+    let pg_base = std::env::var(POSTGRES_ENV)
+        .ok()
+        .map(|u| u.trim_end_matches('/').to_string());
     let db_dir = std::env::temp_dir().join(format!("kiku-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&db_dir);
-    let mut store = Store::open(&db_dir.join("bench.db")).expect("database");
-    // Every trainee has joined (with a token of the bench's choosing).
+    // Every trainee has joined their workshop (with a token of the bench's choosing).
     let player = |c: usize| format!("bench-player-{c:019}");
-    for c in 0..clients {
-        store
-            .join_player(&format!("trainee {c}"), Some(&player(c)))
-            .expect("join");
-    }
-
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    let server = server_rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        server::start(
-            listener,
-            store,
-            Config {
-                code: CODE.into(),
-                token: "bench".into(),
-                join_url: "http://127.0.0.1/".into(),
-                scenarios,
-                rate_limit: None,
-            },
-        )
-        .expect("server")
-    });
-    let addr = server.addr();
+    let running: Vec<Workshop> = (0..workshops)
+        .map(|w| {
+            let db = match &pg_base {
+                Some(base) => {
+                    let name = format!("kiku_bench_{w}");
+                    let mut admin =
+                        postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
+                            .expect("PostgreSQL");
+                    admin
+                        .batch_execute(&format!(
+                            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
+                        ))
+                        .expect("a fresh database");
+                    format!("{base}/{name}")
+                }
+                None => {
+                    std::fs::create_dir_all(&db_dir).expect("folder");
+                    db_dir
+                        .join(format!("workshop-{w}.db"))
+                        .display()
+                        .to_string()
+                }
+            };
+            let mut store = open_any(&db).expect("database");
+            for c in (w..clients).step_by(workshops) {
+                store
+                    .join_player(&format!("trainee {c}"), Some(&player(c)))
+                    .expect("join");
+            }
+            let server = server_rt.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                // Every bench client is on 127.0.0.1: no cap per address.
+                server::start_with_store(
+                    listener,
+                    store,
+                    Config {
+                        code: code(w),
+                        token: "bench".into(),
+                        join_url: "http://127.0.0.1/".into(),
+                        scenarios: scenarios.clone(),
+                        rate_limit: None,
+                    },
+                    server::Limits {
+                        max_per_ip: 0,
+                        max_connections: clients + 64,
+                        ..server::Limits::default()
+                    },
+                )
+                .expect("server")
+            });
+            Workshop { server, db }
+        })
+        .collect();
+    let addrs: Vec<_> = running.iter().map(|w| w.server.addr()).collect();
 
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -236,7 +291,13 @@ fn main() {
         .build()
         .expect("runtime");
     println!(
-        "board_load: {clients} concurrent clients x {per_client} submissions each, loopback, 2 phases"
+        "board_load: {clients} trainees in {workshops} workshops (one server and {} each, \
+         group commit) x {per_client} submissions each, loopback, 2 phases",
+        if pg_base.is_some() {
+            "PostgreSQL database"
+        } else {
+            "SQLite file (synchronous=FULL)"
+        }
     );
     println!(
         "  scenarios: {} bundled, {} distinct finished sessions, {mean_turns:.1} choices each on average",
@@ -256,8 +317,10 @@ fn main() {
         let mut latencies: Vec<Duration> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
             let mut streams = Vec::new();
-            for _ in 0..clients {
-                let stream = TcpStream::connect(addr).await.expect("connect");
+            for c in 0..clients {
+                let stream = TcpStream::connect(addrs[c % workshops])
+                    .await
+                    .expect("connect");
                 stream.set_nodelay(true).expect("nodelay");
                 streams.push(stream);
             }
@@ -296,12 +359,19 @@ fn main() {
             latencies[n - 1].as_secs_f64() * 1e3
         );
     }
-    server_rt.block_on(async {
-        let _ = tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await;
-    });
-    let store = Store::open(&db_dir.join("bench.db")).expect("database");
-    assert_eq!(store.count().expect("count"), total as u64);
-    assert_eq!(store.integrity_check().expect("check"), "ok");
-    drop(store);
+    let mut stored = 0;
+    for w in running {
+        server_rt.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_secs(5), w.server.shutdown()).await;
+        });
+        let mut store = open_any(&w.db).expect("database");
+        stored += store.count().expect("count");
+        if pg_base.is_none() {
+            let file = Store::open(std::path::Path::new(&w.db)).expect("database");
+            assert_eq!(file.integrity_check().expect("check"), "ok");
+        }
+    }
+    assert_eq!(stored, total as u64);
+    println!("  stored: {stored} entries in {workshops} databases, every one acknowledged");
     let _ = std::fs::remove_dir_all(&db_dir);
 }

@@ -10,10 +10,17 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    Accepted, ErrorBody, JoinRequest, Joined, PLAYER_HEADER, RejectionKind, Submission,
-    WorkshopInfo,
+    Accepted, ErrorBody, JoinRequest, Joined, MyRank, PLAYER_HEADER, RejectionKind, ScenarioInfo,
+    Submission, WorkshopInfo,
 };
-use kiku_core::Finished;
+use kiku_core::{Finished, Mode};
+
+/// The seed the workshop fixes for `scenario` (from [`Joined::scenarios`]
+/// or [`Client::workshop`]), so everyone meets the same member: start the
+/// 1on1 with it. `None`: the workshop takes any seed.
+pub fn workshop_seed(scenarios: &[ScenarioInfo], scenario: &str) -> Option<u64> {
+    scenarios.iter().find(|s| s.id == scenario)?.seed
+}
 
 /// The port `kiku serve` listens on by default.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -123,6 +130,7 @@ pub fn submission(finished: &Finished, code: &str, nickname: &str) -> Submission
         hash: finished.content_hash.clone(),
         seed: finished.seed,
         choices: finished.choices.clone(),
+        mode: finished.mode,
     }
 }
 
@@ -337,6 +345,35 @@ impl Client {
             }
             other => other,
         }
+    }
+
+    /// `GET /api/me/rank`: where the player who joined `code` as
+    /// `nickname` from this game stands on `scenario` in `mode` (rank, of
+    /// how many, best score, and overall), told to them alone. Refused with
+    /// kind `bad_player` when this game has not joined as that nickname.
+    pub fn my_rank(
+        &self,
+        code: &str,
+        nickname: &str,
+        scenario: &str,
+        mode: Mode,
+    ) -> Result<MyRank, SendError> {
+        let Some((base, token)) = player_token(&self.base, code, nickname) else {
+            return Err(SendError::Rejected {
+                status: 401,
+                kind: RejectionKind::BadPlayer.as_str().to_string(),
+                message: "join the workshop first: your rank is found by your player token".into(),
+            });
+        };
+        let response = self
+            .agent
+            .get(format!("{base}/api/me/rank"))
+            .query("scenario", scenario)
+            .query("mode", mode.as_str())
+            .header(PLAYER_HEADER, &token)
+            .call()
+            .map_err(|e| SendError::Unreachable(e.to_string()))?;
+        answer(response)
     }
 
     fn send_submission(&self, submission: &Submission, token: &str) -> Result<Accepted, SendError> {
@@ -740,6 +777,7 @@ mod tests {
             hash: "h".into(),
             seed: 1,
             choices: vec!["a".into()],
+            mode: kiku_core::Mode::Choose,
         };
         queue.push("127.0.0.1:9", sub.clone()).unwrap();
         let reopened = Queue::open(&path);

@@ -1,5 +1,6 @@
 //! CSV export of the board for the facilitator: nickname, scenario,
-//! overall, each axis, time (UTC). Opens in spreadsheet programs, Japanese
+//! overall, each axis, time (UTC), reply mode (`choose` or `recall`: rank
+//! each mode on its own). Opens in spreadsheet programs, Japanese
 //! included.
 
 /// Re-exported: the game formats a row's time with it.
@@ -7,8 +8,7 @@ pub use crate::files::rfc3339;
 use crate::store::Entry;
 
 /// The header row.
-pub const HEADER: &str =
-    "entry,nickname,scenario,title_ja,title_en,overall,listening,questions,change,outcome,time_utc";
+pub const HEADER: &str = "entry,nickname,scenario,title_ja,title_en,overall,listening,questions,change,outcome,time_utc,mode";
 
 /// Every entry as CSV (RFC 4180, CRLF line ends, a UTF-8 byte-order mark so
 /// spreadsheet programs read Japanese correctly).
@@ -31,6 +31,7 @@ pub fn export(entries: &[Entry]) -> String {
             s.change.to_string(),
             s.outcome.to_string(),
             rfc3339(f.finished_ms),
+            f.mode.as_str().to_string(),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -80,16 +81,17 @@ mod tests {
                     outcome: 40,
                 },
                 finished_ms: 0,
-                mode: kiku_core::Mode::Choose,
+                mode: kiku_core::Mode::Recall,
                 prior: None,
             },
+            extra: crate::store::Extra::new(),
         };
         let csv = export(&[entry]);
         assert!(csv.starts_with('\u{FEFF}'));
         let line = csv.lines().nth(1).unwrap();
         assert_eq!(
             line,
-            "7,\"'=cmd\"\"x\"\",y\",s,題,\"A, B\",80,70,60,50,40,1970-01-01T00:00:00Z"
+            "7,\"'=cmd\"\"x\"\",y\",s,題,\"A, B\",80,70,60,50,40,1970-01-01T00:00:00Z,recall"
         );
     }
 }

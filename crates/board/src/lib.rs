@@ -8,6 +8,7 @@ pub mod files;
 pub mod local;
 pub mod nickname;
 pub mod page;
+pub mod postgres;
 pub mod protocol;
 pub mod ratelimit;
 pub mod rescore;

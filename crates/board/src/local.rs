@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use kiku_core::Finished;
 use kiku_core::score::Scores;
 use kiku_core::text::Text;
+use kiku_core::{Finished, Mode};
 
 use crate::files::{self, Read};
 use crate::store::{Board, Entry, NewEntry, Ranking, Store, StoreError};
@@ -31,9 +31,17 @@ pub fn record_at(path: &Path, finished: &Finished) -> Result<Entry, StoreError> 
     Ok(inserted.entry)
 }
 
-/// The local board: the best `limit` attempts per scenario and overall.
+/// The local board: the best `limit` attempts per scenario and overall,
+/// among 1on1s played by choosing replies (and those from before recall
+/// mode).
 pub fn board(path: &Path, limit: u32) -> Result<Board, StoreError> {
     Store::open(path)?.board(limit, Ranking::Attempts)
+}
+
+/// The local board of one reply `mode`: each mode is ranked on its own
+/// (recalling a reply is harder than recognising it).
+pub fn board_in(path: &Path, limit: u32, mode: Mode) -> Result<Board, StoreError> {
+    Store::open(path)?.board_in(limit, Ranking::Attempts, mode)
 }
 
 /// A trainee's record on one scenario, for its card.

@@ -1,8 +1,13 @@
-//! The projector page: one self-contained HTML file (projector.html) served
-//! at `/`, live over Server-Sent Events.
+//! The browser pages: the projector (projector.html, served at `/`, live
+//! over Server-Sent Events) and the facilitator's control page
+//! (control.html, at `/control`).
 
 /// The projector page. Names reach the page only through `textContent`.
 pub const PROJECTOR_HTML: &str = include_str!("projector.html");
+
+/// The facilitator's control page. It holds no secret: the token comes from
+/// the address's `#token=` fragment or is typed in.
+pub const CONTROL_HTML: &str = include_str!("control.html");
 
 #[cfg(test)]
 mod tests {
@@ -16,5 +21,18 @@ mod tests {
         assert!(!PROJECTOR_HTML.contains("innerHTML"));
         assert!(!PROJECTOR_HTML.contains("insertAdjacentHTML"));
         assert!(!PROJECTOR_HTML.contains("document.write"));
+        for page in [PROJECTOR_HTML, CONTROL_HTML] {
+            for unsafe_sink in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+            ] {
+                assert!(!page.contains(unsafe_sink), "{unsafe_sink}");
+            }
+        }
+        // The control page sends the token as a header, never in a URL.
+        assert!(CONTROL_HTML.contains("\"Authorization\": \"Bearer \" + token"));
+        assert!(!CONTROL_HTML.contains("?token="));
     }
 }

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use kiku_core::Finished;
 use kiku_core::score::Scores;
 use kiku_core::text::Text;
+use kiku_core::{Finished, Mode};
 
 pub use crate::store::Standing;
 use crate::store::{Entry, Row, ScenarioBoard};
@@ -33,6 +33,16 @@ pub struct Submission {
     pub seed: u64,
     /// The choice ids, in order.
     pub choices: Vec<String>,
+    /// How the trainee replied: `choose` (the default, and what servers
+    /// before recall mode assume) or `recall`. Each mode is ranked on its own.
+    #[serde(default, skip_serializing_if = "is_choose")]
+    pub mode: Mode,
+}
+
+/// True for the default mode (left out of the JSON, which then reads as
+/// it did before recall mode).
+fn is_choose(mode: &Mode) -> bool {
+    *mode == Mode::Choose
 }
 
 /// A scenario as listed to clients.
@@ -44,6 +54,11 @@ pub struct ScenarioInfo {
     pub title: Text,
     /// The content hash the server scores against.
     pub hash: String,
+    /// The seed to play it with, when the workshop fixes one so everyone
+    /// meets the same member (a submission with another seed is refused,
+    /// `wrong_seed`). Absent: any seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// `GET /api/workshop` answer: the scenarios this workshop ranks.
@@ -129,6 +144,62 @@ pub struct Kicked {
     pub removed: u64,
 }
 
+/// `GET /api/me/rank` answer: where the asking player stands, told to
+/// them alone (the projector shows only the top 10).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyRank {
+    /// The player's nickname.
+    pub nickname: String,
+    /// The scenario asked about.
+    pub scenario: String,
+    /// The reply mode asked about (each is ranked on its own).
+    pub mode: Mode,
+    /// Their rank on that scenario, 1 = top (`None` before their first
+    /// entry there).
+    pub rank: Option<u32>,
+    /// How many players are ranked on that scenario in that mode.
+    pub of: u32,
+    /// Their best score there (`None` before their first entry).
+    pub score: Option<u32>,
+    /// Their rank by total points over every scenario in that mode
+    /// (`None` before their first entry in that mode).
+    pub overall_rank: Option<u32>,
+    /// How many players are ranked overall in that mode.
+    pub overall_of: u32,
+    /// Their total points in that mode.
+    pub total: u32,
+}
+
+/// `POST /api/control` body (facilitator).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlRequest {
+    /// What to do.
+    pub action: ControlAction,
+}
+
+/// What the facilitator's control page can do to the room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ControlAction {
+    /// Refuse new nicknames (players who joined may still come back).
+    Lock,
+    /// Take new nicknames again.
+    Unlock,
+    /// Hold the projector's board as it is; submissions are still stored.
+    Freeze,
+    /// Show the live board again, with a top-3 podium.
+    Reveal,
+}
+
+/// `GET`/`POST /api/control` answer: the room's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlState {
+    /// New nicknames are refused (`joining_locked`).
+    pub locked: bool,
+    /// The projector's board is frozen.
+    pub frozen: bool,
+}
+
 /// `POST /api/submissions` answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Accepted {
@@ -159,6 +230,32 @@ pub struct PublicBoard {
     pub scenarios: Vec<ScenarioBoard>,
     /// Entry ids stored since the previous push (to highlight).
     pub fresh: Vec<i64>,
+    /// True while the facilitator has frozen the board: the rows are as
+    /// they were when it froze (submissions are still stored).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub frozen: bool,
+    /// True on the one push that reveals a frozen board: the projector
+    /// shows the top 3 on a podium.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reveal: bool,
+    /// The recall-mode board (replies in the trainee's own words), ranked
+    /// on its own; absent while nobody has played in recall mode. The
+    /// fields above are the choose-mode board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<ModeBoard>,
+}
+
+/// One reply mode's board within [`PublicBoard`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModeBoard {
+    /// Entries of this mode stored in all.
+    pub entries: u64,
+    /// Top rows by total points.
+    pub overall: Vec<Row>,
+    /// Nicknames ranked overall.
+    pub ranked: u32,
+    /// Top rows per scenario with entries of this mode.
+    pub scenarios: Vec<ScenarioBoard>,
 }
 
 /// `GET /api/entries` answer (facilitator): every entry, oldest first.
@@ -258,11 +355,16 @@ pub enum RejectionKind {
     NicknameTaken,
     /// No player has that nickname (facilitator, 404).
     NoPlayer,
+    /// The workshop fixes this scenario's seed and the submission used
+    /// another (409).
+    WrongSeed,
+    /// The facilitator has locked joining: no new nicknames (403).
+    JoiningLocked,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 25] = [
+    pub const ALL: [RejectionKind; 27] = [
         RejectionKind::BadNickname,
         RejectionKind::WrongCode,
         RejectionKind::MalformedJson,
@@ -288,6 +390,8 @@ impl RejectionKind {
         RejectionKind::BadPlayer,
         RejectionKind::NicknameTaken,
         RejectionKind::NoPlayer,
+        RejectionKind::WrongSeed,
+        RejectionKind::JoiningLocked,
     ];
 
     /// The kind as it goes on the wire, e.g. `bad_nickname`.
@@ -318,6 +422,8 @@ impl RejectionKind {
             RejectionKind::BadPlayer => "bad_player",
             RejectionKind::NicknameTaken => "nickname_taken",
             RejectionKind::NoPlayer => "no_player",
+            RejectionKind::WrongSeed => "wrong_seed",
+            RejectionKind::JoiningLocked => "joining_locked",
         }
     }
 }
@@ -376,7 +482,35 @@ pub struct EntryJson {
     pub scores: Scores,
     /// When it was stored, milliseconds since the Unix epoch (UTC).
     pub created_ms: i64,
+    /// How the trainee replied (left out for `choose`, so such entries
+    /// read as they did before recall mode).
+    #[serde(default, skip_serializing_if = "is_choose")]
+    pub mode: Mode,
+    /// The record's fields this Kiku does not know, flat beside the others.
+    #[serde(flatten)]
+    pub extra: crate::store::Extra,
 }
+
+/// The wire names of [`EntryJson`]'s own fields: a stored record's unknown
+/// field with one of these names stays in the store, off the wire.
+const ENTRY_FIELDS: [&str; 16] = [
+    "id",
+    "nickname",
+    "scenario",
+    "title",
+    "content_hash",
+    "seed",
+    "choices",
+    "ending",
+    "overall",
+    "listening",
+    "questions",
+    "change",
+    "outcome",
+    "created_ms",
+    "mode",
+    "finished_ms",
+];
 
 // `Entry` goes on the wire as `EntryJson` (store.rs stays free of the wire).
 impl Serialize for Entry {
@@ -394,6 +528,8 @@ impl<'de> Deserialize<'de> for Entry {
 impl From<Entry> for EntryJson {
     fn from(e: Entry) -> EntryJson {
         let f = e.finished;
+        let mut extra = e.extra;
+        extra.retain(|key, _| !ENTRY_FIELDS.contains(&key.as_str()));
         EntryJson {
             id: e.id,
             nickname: e.nickname,
@@ -405,6 +541,8 @@ impl From<Entry> for EntryJson {
             ending: f.ending,
             scores: f.scores,
             created_ms: f.finished_ms,
+            mode: f.mode,
+            extra,
         }
     }
 }
@@ -423,9 +561,10 @@ impl From<EntryJson> for Entry {
                 ending: e.ending,
                 scores: e.scores,
                 finished_ms: e.created_ms,
-                mode: kiku_core::Mode::Choose,
+                mode: e.mode,
                 prior: None,
             },
+            extra: e.extra,
         }
     }
 }
@@ -453,9 +592,10 @@ mod tests {
                     outcome: 90,
                 },
                 finished_ms: 1_767_225_600_000,
-                mode: kiku_core::Mode::Choose,
+                mode: Mode::Choose,
                 prior: None,
             },
+            extra: crate::store::Extra::new(),
         }
     }
 
@@ -478,6 +618,37 @@ mod tests {
             serde_json::from_str::<Entry>(&unfinished).unwrap(),
             entry(None)
         );
+    }
+
+    #[test]
+    fn a_recall_entry_says_so_and_unknown_fields_travel_flat() {
+        let mut recall = entry(Some("opened"));
+        recall.finished.mode = Mode::Recall;
+        recall
+            .extra
+            .insert("prior".into(), serde_json::json!({"entry": 3}));
+        let json = serde_json::to_value(&recall).unwrap();
+        assert_eq!(json["mode"], "recall");
+        assert_eq!(json["prior"]["entry"], 3);
+        assert_eq!(json["overall"], 78);
+        let back: Entry = serde_json::from_value(json).unwrap();
+        assert_eq!(back, recall);
+        // A submission says recall only when it is.
+        let mut sub = Submission {
+            id: None,
+            code: "C".into(),
+            nickname: "n".into(),
+            scenario: "s".into(),
+            hash: "h".into(),
+            seed: 1,
+            choices: vec![],
+            mode: Mode::Choose,
+        };
+        assert!(!serde_json::to_string(&sub).unwrap().contains("mode"));
+        sub.mode = Mode::Recall;
+        let text = serde_json::to_string(&sub).unwrap();
+        assert!(text.contains(r#""mode":"recall""#), "{text}");
+        assert_eq!(serde_json::from_str::<Submission>(&text).unwrap(), sub);
     }
 
     #[test]
@@ -551,6 +722,8 @@ mod tests {
             "bad_player",
             "nickname_taken",
             "no_player",
+            "wrong_seed",
+            "joining_locked",
         ];
         assert_eq!(RejectionKind::ALL.len(), expected.len());
         for (kind, text) in RejectionKind::ALL.into_iter().zip(expected) {
@@ -591,7 +764,9 @@ mod tests {
                 | RejectionKind::BadQuery
                 | RejectionKind::BadPlayer
                 | RejectionKind::NicknameTaken
-                | RejectionKind::NoPlayer => {}
+                | RejectionKind::NoPlayer
+                | RejectionKind::WrongSeed
+                | RejectionKind::JoiningLocked => {}
             }
         }
         assert_eq!(

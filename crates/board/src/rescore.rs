@@ -99,6 +99,9 @@ pub struct Known {
     pub scenario: Arc<Scenario>,
     /// Its content hash.
     pub hash: String,
+    /// The workshop's seed for it, when the workshop fixes one (everyone
+    /// meets the same member; other seeds are refused).
+    pub seed: Option<u64>,
 }
 
 /// The scenarios a server knows, by id.
@@ -114,7 +117,14 @@ impl Scenarios {
             .into_iter()
             .map(|s| {
                 let hash = s.content_hash();
-                (s.id.clone(), Known { scenario: s, hash })
+                (
+                    s.id.clone(),
+                    Known {
+                        scenario: s,
+                        hash,
+                        seed: None,
+                    },
+                )
             })
             .collect();
         Scenarios { by_id }
@@ -144,6 +154,14 @@ impl Scenarios {
         (Scenarios::new(ok), failed)
     }
 
+    /// Fixes each scenario's seed to `seed(id)`: announced to clients,
+    /// and submissions with another seed are refused.
+    pub fn fix_seeds(&mut self, mut seed: impl FnMut(&str) -> u64) {
+        for (id, known) in &mut self.by_id {
+            known.seed = Some(seed(id));
+        }
+    }
+
     /// The scenario with this id.
     pub fn get(&self, id: &str) -> Option<&Known> {
         self.by_id.get(id)
@@ -167,6 +185,7 @@ impl Scenarios {
                 id: k.scenario.id.clone(),
                 title: k.scenario.title.clone(),
                 hash: k.hash.clone(),
+                seed: k.seed,
             })
             .collect()
     }
@@ -233,6 +252,17 @@ pub fn rescore(
             ),
         ));
     }
+    if let Some(seed) = known.seed.filter(|s| *s != sub.seed) {
+        return Err(Rejection::new(
+            409,
+            RejectionKind::WrongSeed,
+            format!(
+                "this workshop plays scenario `{}` with seed {seed}, so everyone meets the same \
+                 member; this 1on1 was played with seed {}: start it again from the workshop",
+                sub.scenario, sub.seed
+            ),
+        ));
+    }
     let (session, finished) =
         Finished::replay(&known.scenario, sub.seed, &sub.choices, finished_ms).map_err(
             |(index, e)| {
@@ -260,7 +290,13 @@ pub fn rescore(
     Ok(NewEntry {
         submission: sub.id.clone(),
         nickname,
-        finished,
+        // The client says how it replied (recall choices are the replies it
+        // heard); the server ranks each mode on its own.
+        finished: Finished {
+            mode: sub.mode,
+            ..finished
+        },
+        extra: crate::store::Extra::new(),
     })
 }
 
@@ -312,6 +348,7 @@ mod tests {
             hash: info.hash.clone(),
             seed: 5,
             choices: choices.iter().map(|c| (*c).to_string()).collect(),
+            mode: kiku_core::Mode::Choose,
         }
     }
 
@@ -328,6 +365,29 @@ mod tests {
         assert_eq!(new.finished, expected);
         assert_eq!(new.finished.content_hash, scenarios.infos()[0].hash);
         assert_eq!(new.finished.ending.as_deref(), Some("opened"));
+    }
+
+    #[test]
+    fn a_fixed_seed_is_announced_and_other_seeds_are_refused() {
+        let mut scenarios = Scenarios::new([crate::server_tests_fixture()]);
+        let choices = ["reflect_unsure", "ask_being", "autonomy"];
+        // Any seed until the workshop fixes one.
+        assert_eq!(scenarios.infos()[0].seed, None);
+        assert!(rescore(&scenarios, &submission(&scenarios, &choices), 0).is_ok());
+        scenarios.fix_seeds(|_| 9);
+        let infos = scenarios.infos();
+        assert_eq!(infos[0].seed, Some(9));
+        assert_eq!(crate::client::workshop_seed(&infos, &infos[0].id), Some(9));
+        assert_eq!(crate::client::workshop_seed(&infos, "nope"), None);
+        let mut sub = submission(&scenarios, &choices);
+        let refused = rescore(&scenarios, &sub, 0).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.kind),
+            (409, RejectionKind::WrongSeed)
+        );
+        assert!(refused.message.contains("seed 9"), "{}", refused.message);
+        sub.seed = 9;
+        assert_eq!(rescore(&scenarios, &sub, 0).unwrap().finished.seed, 9);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use clap::Args;
 use crate::ratelimit::{RateLimit, RateLimitError};
 use crate::rescore::Scenarios;
 use crate::server::{self, Config};
-use crate::store::{Store, StoreError};
+use crate::store::{AttemptRule, StoreError, open_any};
 
 /// Options of `kiku serve`.
 #[derive(Debug, Clone, Args)]
@@ -20,7 +20,9 @@ pub struct ServeArgs {
     /// Address to listen on (use 0.0.0.0:PORT to let trainees on the LAN join).
     #[arg(long, default_value = "0.0.0.0:8787")]
     pub bind: String,
-    /// The SQLite database file (default: workshop.db in the data folder).
+    /// The SQLite database file (default: workshop.db in the data folder),
+    /// or a PostgreSQL URL (`postgres://USER:PASSWORD@HOST:PORT/DB`) that
+    /// several servers of one organisation share.
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// A folder of scenarios that adds to the bundled ones or replaces them
@@ -36,6 +38,62 @@ pub struct ServeArgs {
     /// (default: the KIKU_RATE_LIMIT environment variable, else 30/30).
     #[arg(long, value_name = "BURST/PER_MINUTE")]
     pub rate_limit: Option<String>,
+    /// Which attempt at a scenario counts on the board: best, first or
+    /// latest; kept for later runs (default: the saved rule, else best).
+    /// Changing it re-ranks everyone at once.
+    #[arg(long, value_name = "best|first|latest")]
+    pub attempts: Option<String>,
+    /// Everyone meets the same member: the workshop fixes one seed per
+    /// scenario (announced to the games, kept for later runs) and refuses
+    /// submissions played with another (`on`, or `off` to let any seed in
+    /// again). Default: as saved, else off.
+    #[arg(long, value_name = "on|off")]
+    pub same_member: Option<String>,
+    /// Open connections one IP address may hold (0: no cap per address;
+    /// raise it when a whole room shares one NAT address).
+    #[arg(long, value_name = "N", default_value_t = server::DEFAULT_MAX_PER_IP)]
+    pub max_per_ip: usize,
+    /// Privacy: remove entries older than this (e.g. 30d or 12h), and
+    /// players with nothing left, at start and every hour. Default: keep.
+    #[arg(long, value_name = "AGE")]
+    pub retain: Option<String>,
+}
+
+/// How often `--retain` purges while the server runs.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// Milliseconds in an hour.
+const HOUR_MS: i64 = 3_600_000;
+/// Hours in a day.
+const DAY_HOURS: i64 = 24;
+
+/// Reads `--retain`: a whole number of days (`30d`) or hours (`12h`), as
+/// milliseconds.
+pub fn parse_retain(text: &str) -> Result<i64, ServeError> {
+    let text = text.trim();
+    let bad = || ServeError::Retain(text.to_string());
+    let (number, unit_hours) = match text.char_indices().last() {
+        Some((at, 'd')) => (&text[..at], DAY_HOURS),
+        Some((at, 'h')) => (&text[..at], 1),
+        _ => return Err(bad()),
+    };
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    if n <= 0 {
+        return Err(bad());
+    }
+    n.checked_mul(unit_hours)
+        .and_then(|h| h.checked_mul(HOUR_MS))
+        .ok_or_else(bad)
+}
+
+/// The `meta` key that says whether the workshop fixes seeds (`on`/`off`).
+const SAME_MEMBER_KEY: &str = "same_member";
+
+/// The database as printed: a PostgreSQL URL without its user and password.
+fn shown_db(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, _)), Some(at)) => format!("{scheme}://…@{}", &db[at + 1..]),
+        _ => db.to_string(),
+    }
 }
 
 /// Letters and digits that cannot be mistaken for each other on a projector.
@@ -92,6 +150,15 @@ pub enum ServeError {
         /// Why.
         source: StoreError,
     },
+    /// `--retain` is not an age.
+    #[error("--retain: `{0}`: give a whole number of days or hours, e.g. 30d or 12h")]
+    Retain(String),
+    /// `--same-member` is neither on nor off.
+    #[error("--same-member: `{0}`: give on or off")]
+    SameMember(String),
+    /// `--attempts` is not a rule.
+    #[error("--attempts: `{0}`: give best, first or latest")]
+    Attempts(String),
     /// `--code` is not a workshop code.
     #[error("--code: {0}")]
     Code(#[source] CodeError),
@@ -198,7 +265,8 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         .db
         .clone()
         .unwrap_or_else(|| crate::files::data_dir_or_here().join("workshop.db"));
-    let mut store = Store::open(&db_path).map_err(|source| ServeError::Open {
+    let db_name = db_path.to_string_lossy().to_string();
+    let mut store = open_any(&db_name).map_err(|source| ServeError::Open {
         path: db_path.clone(),
         source,
     })?;
@@ -208,8 +276,61 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let chosen = parse_code(chosen).map_err(ServeError::Code)?;
         store.set_meta("code", &chosen)?;
     }
-    let code = store.meta_or_insert("code", new_code)?;
-    let token = store.meta_or_insert("token", new_token)?;
+    if let Some(rule) = &args.attempts {
+        let rule = AttemptRule::parse(rule.trim())
+            .ok_or_else(|| ServeError::Attempts(rule.trim().to_string()))?;
+        if rule != store.attempt_rule() {
+            store.set_attempt_rule(rule)?;
+        }
+    }
+    if let Some(choice) = &args.same_member {
+        let choice = choice.trim().to_ascii_lowercase();
+        if choice != "on" && choice != "off" {
+            return Err(ServeError::SameMember(choice));
+        }
+        store.set_meta(SAME_MEMBER_KEY, &choice)?;
+    }
+    let same_member = store.meta(SAME_MEMBER_KEY)?.as_deref() == Some("on");
+    let mut scenarios = scenarios;
+    if same_member {
+        // One seed per scenario, kept in the database so a restart (or a
+        // later session of the workshop) announces the same ones.
+        let mut failed = None;
+        scenarios.fix_seeds(|id| {
+            let make = || u64::from_le_bytes(crate::random_bytes::<8>()).to_string();
+            match store.meta_or_insert(&format!("seed:{id}"), &mut { make }) {
+                Ok(text) => text.parse().unwrap_or_default(),
+                Err(e) => {
+                    failed = Some(e);
+                    0
+                }
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+    }
+    let retain = args.retain.as_deref().map(parse_retain).transpose()?;
+    let mut purged = None;
+    if let Some(age) = retain {
+        purged = Some(store.purge_before(crate::store::now_ms() - age)?);
+        // While the server runs, its own connection purges every hour.
+        let path = db_name.clone();
+        std::thread::Builder::new()
+            .name("kiku-board-retain".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(PURGE_EVERY);
+                    let result = open_any(&path)
+                        .and_then(|mut s| s.purge_before(crate::store::now_ms() - age));
+                    if let Err(e) = result {
+                        eprintln!("warning: --retain could not purge: {e}");
+                    }
+                }
+            })?;
+    }
+    let code = store.meta_or_insert("code", &mut new_code)?;
+    let token = store.meta_or_insert("token", &mut new_token)?;
     let listener =
         std::net::TcpListener::bind(&args.bind).map_err(|source| ServeError::Listen {
             addr: args.bind.clone(),
@@ -219,6 +340,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     let bound = listener.local_addr()?;
     let url = public_url(bound);
     let entries = store.count().unwrap_or(0);
+    let rule = store.attempt_rule();
 
     // Every connection is a file: raise the soft limit to the hard one
     // (commonly 1,024 soft) before sizing the connection caps.
@@ -238,8 +360,12 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             rate_limit,
         };
         let count = config.scenarios.len();
-        let limits = server::Limits::default().fit_open_files(open_files);
-        let server = server::start_with_limits(listener, store, config, limits)?;
+        let limits = server::Limits {
+            max_per_ip: args.max_per_ip,
+            ..server::Limits::default()
+        }
+        .fit_open_files(open_files);
+        let server = server::start_with_store(listener, store, config, limits)?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Kiku workshop board");
         let _ = writeln!(out, "  workshop code:     {code}");
@@ -252,18 +378,49 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let _ = writeln!(out, "  facilitator token: {token}");
         let _ = writeln!(
             out,
+            "  control page:      {}control#token={token}",
+            url.trim_end_matches('/').to_string() + "/"
+        );
+        let _ = writeln!(
+            out,
             "  CSV export:        {url}api/export.csv?token={token}"
         );
         let _ = writeln!(
             out,
             "  database:          {} ({entries} entries)",
-            db_path.display()
+            shown_db(&db_name)
         );
         let _ = writeln!(out, "  scenarios:         {count} from {from}");
         let _ = writeln!(
             out,
-            "  connections:       at most {} ({} projector pages)",
-            limits.max_connections, limits.max_event_streams
+            "  attempt counted:   {} (--attempts best|first|latest)",
+            rule.as_str()
+        );
+        if let (Some(age), Some(n)) = (&args.retain, purged) {
+            let _ = writeln!(
+                out,
+                "  retention:         {} (removed {n} older entries; again every hour)",
+                age.trim()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  same member:       {} (--same-member on|off)",
+            if same_member {
+                "on: one seed per scenario"
+            } else {
+                "off: any seed"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "  connections:       at most {} ({} projector pages, {} per address)",
+            limits.max_connections,
+            limits.max_event_streams,
+            match limits.max_per_ip {
+                0 => "no cap".to_string(),
+                n => n.to_string(),
+            }
         );
         match rate_limit {
             Some(l) => {
@@ -450,7 +607,7 @@ mod tests {
         };
         assert_eq!(
             open.to_string(),
-            "w.db: the leaderboard database has schema version 9; this Kiku knows 1"
+            "w.db: the leaderboard database has schema version 9; this Kiku knows 2"
         );
     }
 
@@ -532,5 +689,24 @@ mod stop_tests {
         assert!(now >= soft);
         assert_eq!(read().0, now);
         assert!(now >= hard.min(10_240).max(soft), "{soft}/{hard} -> {now}");
+    }
+
+    #[test]
+    fn retention_ages_read_as_days_or_hours() {
+        assert_eq!(parse_retain("30d").unwrap(), 30 * 24 * 3_600_000);
+        assert_eq!(parse_retain(" 12h ").unwrap(), 12 * 3_600_000);
+        for bad in [
+            "",
+            "30",
+            "d",
+            "0d",
+            "-1d",
+            "1.5d",
+            "30w",
+            "99999999999999999d",
+        ] {
+            let e = parse_retain(bad).unwrap_err().to_string();
+            assert!(e.contains("e.g. 30d or 12h"), "{bad}: {e}");
+        }
     }
 }

@@ -24,14 +24,15 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast, oneshot, w
 use tokio::task::JoinSet;
 
 use crate::protocol::{
-    EntryList, ErrorBody, KickRequest, Kicked, PLAYER_HEADER, PlayerList, RejectionKind, Removed,
-    RenameRequest, Renamed, Submission,
+    ControlAction, ControlRequest, ControlState, EntryList, ErrorBody, KickRequest, Kicked,
+    ModeBoard, MyRank, PLAYER_HEADER, PlayerList, RejectionKind, Removed, RenameRequest, Renamed,
+    Submission,
 };
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::rescore::{self, Rejection, Scenarios};
 use crate::store::{
-    Board, Entry, JoinOutcome, Player, Ranking, RenameOutcome, ScenarioBoard, Store, StoreError,
-    now_ms,
+    Board, BoardStore, Entry, JoinOutcome, Mode, Player, Ranking, RenameOutcome, ScenarioBoard,
+    Store, StoreError, now_ms,
 };
 use crate::{csv, page};
 
@@ -81,6 +82,10 @@ pub struct Limits {
     /// After a shutdown begins, how long requests in flight may take before
     /// their connections are dropped.
     pub shutdown_deadline: Duration,
+    /// Open connections from one IP address; one more gets a 503 (kind
+    /// `server_full`), so one machine cannot take the room's connections.
+    /// 0: no cap per address.
+    pub max_per_ip: usize,
 }
 
 impl Default for Limits {
@@ -91,6 +96,50 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             shutdown_deadline: Duration::from_secs(5),
+            max_per_ip: DEFAULT_MAX_PER_IP,
+        }
+    }
+}
+
+/// Connections one IP address may hold by default: a game holds one or
+/// two, a projector page one; a room behind one NAT address may need
+/// `kiku serve --max-per-ip` raised (or 0).
+pub const DEFAULT_MAX_PER_IP: usize = 64;
+
+/// Open connections per IP address.
+#[derive(Clone, Default)]
+struct PerIp(Arc<Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection counted against its address until dropped.
+struct IpSlot {
+    per_ip: PerIp,
+    ip: std::net::IpAddr,
+}
+
+impl PerIp {
+    /// Counts a connection from `ip`, unless it already holds `max` (0: no cap).
+    fn take(&self, ip: std::net::IpAddr, max: usize) -> Option<IpSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(ip).or_insert(0);
+        if max > 0 && *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(IpSlot {
+            per_ip: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for IpSlot {
+    fn drop(&mut self) {
+        let mut open = self.per_ip.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.ip);
+            }
         }
     }
 }
@@ -154,9 +203,44 @@ pub fn start_with_limits(
     config: Config,
     limits: Limits,
 ) -> std::io::Result<Server> {
+    start_with_store(listener, Box::new(store), config, limits)
+}
+
+/// Starts serving on `listener` with any [`BoardStore`] (SQLite or
+/// PostgreSQL; call within a tokio runtime). With PostgreSQL, changes made
+/// by other servers on the same database reach this one's projectors too.
+pub fn start_with_store(
+    listener: tokio::net::TcpListener,
+    store: Box<dyn BoardStore>,
+    config: Config,
+    limits: Limits,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let app = Arc::new(App::new(store, config, limits, stopped.clone()));
+    // Other servers' changes: push the board again, until this one stops.
+    let weak = Arc::downgrade(&app);
+    let on_change = Box::new(move |changed: bool| {
+        let Some(app) = weak.upgrade() else {
+            return false;
+        };
+        if *app.stopped.borrow() {
+            return false;
+        }
+        if changed {
+            app.changed(None);
+        }
+        true
+    });
+    let _ = app
+        .db
+        .jobs
+        .send(Box::new(move |store: &mut dyn BoardStore| {
+            if let Err(e) = store.listen(on_change) {
+                eprintln!("warning: changes from other servers will not show: {e}");
+            }
+            Box::new(|_: Result<(), String>| {}) as Reply
+        }));
     tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
     let router = router(app);
     let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
@@ -173,6 +257,7 @@ async fn accept_loop(
     mut stopped: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_ip = PerIp::default();
     // Refusals are short, but bounded too: past this many, close at once.
     let refusals = Arc::new(Semaphore::new(64));
     let mut tasks = JoinSet::new();
@@ -198,18 +283,21 @@ async fn accept_loop(
             }
         };
         let _ = stream.set_nodelay(true);
-        match Arc::clone(&slots).try_acquire_owned() {
-            Ok(slot) => {
+        let slot = per_ip
+            .take(peer.ip(), limits.max_per_ip)
+            .and_then(|ip| Some((Arc::clone(&slots).try_acquire_owned().ok()?, ip)));
+        match slot {
+            Some((slot, ip_slot)) => {
                 tasks.spawn(connection(
                     stream,
                     peer,
                     router.clone(),
                     limits,
                     stopped.clone(),
-                    slot,
+                    (slot, ip_slot),
                 ));
             }
-            Err(_) => {
+            None => {
                 if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
                     tasks.spawn(async move {
                         refuse_full(stream).await;
@@ -244,7 +332,7 @@ async fn connection(
     router: Router,
     limits: Limits,
     mut stopped: watch::Receiver<bool>,
-    _slot: OwnedSemaphorePermit,
+    _slot: (OwnedSemaphorePermit, IpSlot),
 ) {
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
@@ -301,10 +389,13 @@ const FULL_RETRY_SECS: u64 = 5;
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(projector))
+        .route("/control", get(control_page))
+        .route("/api/control", get(control_state).post(control))
         .route("/api/workshop", get(workshop))
         .route("/api/join", post(join))
         .route("/api/submissions", post(submit))
         .route("/api/board", get(board))
+        .route("/api/me/rank", get(my_rank))
         .route("/api/events", get(events))
         .route("/api/entries", get(list_entries))
         .route("/api/entries/{id}", delete(remove_entry))
@@ -323,24 +414,53 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Work for the database thread.
-type Job = Box<dyn FnOnce(&mut Store) + Send>;
+/// Work for the database thread: it runs on the store and gives back how
+/// to answer once its batch is committed (or not).
+type Job = Box<dyn FnOnce(&mut dyn BoardStore) -> Reply + Send>;
+
+/// Answers one job's caller with whether its batch was committed.
+type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+/// The most jobs one group commit takes.
+const MAX_BATCH: usize = 512;
 
 /// The one connection that writes, on its own thread: SQLite serialises
-/// writers anyway, and the async workers never block on disk.
+/// writers anyway, and the async workers never block on disk. Group commit:
+/// every job waiting when the thread comes round runs in one transaction,
+/// and nobody is answered until it is durable (one fsync per batch, not per
+/// submission, under `synchronous=FULL`).
 #[derive(Clone)]
 struct Db {
     jobs: std::sync::mpsc::Sender<Job>,
 }
 
 impl Db {
-    fn spawn(mut store: Store) -> Db {
+    fn spawn(mut store: Box<dyn BoardStore>) -> Db {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("kiku-board-db".into())
             .spawn(move || {
-                for job in queue {
-                    job(&mut store);
+                while let Ok(first) = queue.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match queue.try_recv() {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    // Without the outer transaction each change commits
+                    // (durably) on its own: slower, still correct.
+                    let grouped = store.begin_batch();
+                    let replies: Vec<Reply> =
+                        batch.into_iter().map(|job| job(store.as_mut())).collect();
+                    let committed = if grouped {
+                        store.commit_batch().map_err(|e| e.to_string())
+                    } else {
+                        Ok(())
+                    };
+                    for reply in replies {
+                        reply(committed.clone());
+                    }
                 }
             })
             .expect("spawning the database thread");
@@ -349,16 +469,20 @@ impl Db {
 
     async fn call<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Store) -> R + Send + 'static,
+        f: impl FnOnce(&mut dyn BoardStore) -> R + Send + 'static,
     ) -> Result<R, ApiError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
             .send(Box::new(move |store| {
-                let _ = tx.send(f(store));
+                let result = f(store);
+                Box::new(move |committed: Result<(), String>| {
+                    let _ = tx.send(committed.map(|()| result));
+                })
             }))
             .map_err(|_| ApiError::internal("the database thread has stopped"))?;
         rx.await
-            .map_err(|_| ApiError::internal("the database thread has stopped"))
+            .map_err(|_| ApiError::internal("the database thread has stopped"))?
+            .map_err(|e| ApiError::internal(format!("the database could not commit: {e}")))
     }
 }
 
@@ -381,18 +505,42 @@ struct App {
     limits: Limits,
     /// One permit per open event stream.
     streams: Arc<Semaphore>,
+    /// What the facilitator has done to the room (lock, freeze), and
+    /// whether the next push reveals the board.
+    room: Mutex<Room>,
+}
+
+/// The room's state, kept in memory (a restarted server opens joining and
+/// shows the live board).
+#[derive(Debug, Default)]
+struct Room {
+    state: ControlState,
+    reveal_next: bool,
 }
 
 impl App {
-    fn new(store: Store, config: Config, limits: Limits, stopped: watch::Receiver<bool>) -> App {
+    fn new(
+        mut store: Box<dyn BoardStore>,
+        config: Config,
+        limits: Limits,
+        stopped: watch::Receiver<bool>,
+    ) -> App {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
-        let first = match store.board(TOP, Ranking::BestPerName) {
-            Ok(board) => board,
+        // On a thread of its own: a blocking PostgreSQL client may not run
+        // inside the async runtime that calls this.
+        let first = std::thread::scope(|scope| {
+            scope
+                .spawn(|| boards(store.as_mut()))
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Postgres("reading the board panicked".into())))
+        });
+        let first = match first {
+            Ok(boards) => boards,
             Err(e) => {
                 eprintln!("warning: could not read the board: {e}");
-                Board::default()
+                Default::default()
             }
         };
         let first =
@@ -410,7 +558,23 @@ impl App {
             config,
             limits,
             streams: Arc::new(Semaphore::new(limits.max_event_streams)),
+            room: Mutex::new(Room::default()),
         }
+    }
+
+    fn room(&self) -> std::sync::MutexGuard<'_, Room> {
+        self.room.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Shows `board` on every projector now, and on pages opened later.
+    fn show(&self, board: &PublicBoard) {
+        let pushed: Arc<str> = Arc::from(serde_json::to_string(board).unwrap_or_default());
+        let mut resting = board.clone();
+        resting.fresh.clear();
+        resting.reveal = false;
+        let resting: Arc<str> = Arc::from(serde_json::to_string(&resting).unwrap_or_default());
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = resting;
+        let _ = self.pushes.send(pushed);
     }
 
     fn limit(&self, peer: SocketAddr) -> Result<(), ApiError> {
@@ -489,7 +653,15 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn public_board(config: &Config, board: Board, fresh: Vec<i64>) -> PublicBoard {
+/// The choose-mode and recall-mode boards: each mode is ranked on its own.
+fn boards(store: &mut dyn BoardStore) -> Result<(Board, Board), StoreError> {
+    Ok((
+        store.board_in(TOP, Ranking::BestPerName, Mode::Choose)?,
+        store.board_in(TOP, Ranking::BestPerName, Mode::Recall)?,
+    ))
+}
+
+fn public_board(config: &Config, (board, recall): (Board, Board), fresh: Vec<i64>) -> PublicBoard {
     let mut scenarios: Vec<ScenarioBoard> = config
         .scenarios
         .infos()
@@ -518,6 +690,15 @@ fn public_board(config: &Config, board: Board, fresh: Vec<i64>) -> PublicBoard {
         ranked: board.ranked,
         scenarios,
         fresh,
+        frozen: false,
+        reveal: false,
+        // Shown only once someone has played in recall mode.
+        recall: (recall.entries > 0).then_some(ModeBoard {
+            entries: recall.entries,
+            overall: recall.overall,
+            ranked: recall.ranked,
+            scenarios: recall.scenarios,
+        }),
     }
 }
 
@@ -530,7 +711,7 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
             _ = stopped.wait_for(|s| *s) => return,
         }
         tokio::time::sleep(PUBLISH_DELAY).await;
-        let board = match app.db.call(|s| s.board(TOP, Ranking::BestPerName)).await {
+        let board = match app.db.call(|s| boards(s)).await {
             Ok(Ok(board)) => board,
             Ok(Err(e)) => {
                 eprintln!("warning: could not read the board: {e}");
@@ -540,11 +721,15 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
         };
         let fresh = std::mem::take(&mut *app.fresh.lock().unwrap_or_else(|e| e.into_inner()));
         let mut public = public_board(&app.config, board, fresh);
-        let pushed: Arc<str> = Arc::from(serde_json::to_string(&public).unwrap_or_default());
-        public.fresh.clear();
-        let resting: Arc<str> = Arc::from(serde_json::to_string(&public).unwrap_or_default());
-        *app.snapshot.write().unwrap_or_else(|e| e.into_inner()) = resting;
-        let _ = app.pushes.send(pushed);
+        {
+            let mut room = app.room();
+            // Frozen: the projectors keep the board they froze with.
+            if room.state.frozen {
+                continue;
+            }
+            public.reveal = std::mem::take(&mut room.reveal_next);
+        }
+        app.show(&public);
     }
 }
 
@@ -663,6 +848,61 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// `GET /api/me/rank?scenario=ID&mode=choose|recall`.
+#[derive(Debug, Deserialize)]
+struct RankQuery {
+    scenario: String,
+    #[serde(default)]
+    mode: Mode,
+}
+
+/// A trainee's own rank, for their eyes only: found by their player token,
+/// never by name, so nobody reads another's place at the bottom.
+async fn my_rank(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    query: Result<Query<RankQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<MyRank>, ApiError> {
+    app.limit_join(peer)?;
+    let Ok(Query(RankQuery { scenario, mode })) = query else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            RejectionKind::BadQuery,
+            "give ?scenario=ID once, and ?mode= as choose or recall (choose if left out)",
+        ));
+    };
+    let token = player_token(&headers)?;
+    let answer = app
+        .db
+        .call(move |s| -> Result<Option<MyRank>, StoreError> {
+            let Some(Player {
+                nickname,
+                kicked: false,
+            }) = s.player(&token)?
+            else {
+                return Ok(None);
+            };
+            let standing = s.standing(&scenario, mode, &nickname)?;
+            let (here, anywhere) = s.is_ranked(&scenario, mode, &nickname)?;
+            Ok(Some(MyRank {
+                nickname,
+                scenario,
+                mode,
+                rank: here.then_some(standing.scenario_rank),
+                of: standing.scenario_of,
+                score: here.then_some(standing.scenario_best),
+                overall_rank: anywhere.then_some(standing.overall_rank),
+                overall_of: standing.overall_of,
+                total: standing.total,
+            }))
+        })
+        .await??;
+    answer
+        .map(Json)
+        .ok_or_else(|| bad_player("this player token is not known here: join the workshop again"))
+}
+
 /// `?token=` for facilitator links opened in a browser.
 #[derive(Debug, Default, Deserialize)]
 struct TokenQuery {
@@ -748,11 +988,31 @@ async fn join(
     let nickname = rescore::check_nickname(&request.nickname)?;
     let name = nickname.clone();
     let given = request.player.filter(|t| !t.is_empty() && t.len() <= 128);
-    match app
+    let locked = app.room().state.locked;
+    let outcome = app
         .db
-        .call(move |s| s.join_player(&name, given.as_deref()))
-        .await??
-    {
+        .call(move |s| -> Result<Option<JoinOutcome>, StoreError> {
+            // Locked: only a player coming back with their own token.
+            if locked {
+                let back = match given.as_deref() {
+                    Some(token) => s.player(token)?,
+                    None => None,
+                };
+                if !matches!(back, Some(Player { nickname, kicked: false }) if nickname == name) {
+                    return Ok(None);
+                }
+            }
+            s.join_player(&name, given.as_deref()).map(Some)
+        })
+        .await??;
+    let Some(outcome) = outcome else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            RejectionKind::JoiningLocked,
+            "参加の受付は締め切られました / the facilitator has closed joining for this workshop",
+        ));
+    };
+    match outcome {
         JoinOutcome::Joined {
             nickname,
             token,
@@ -961,6 +1221,62 @@ async fn remove_entry(
             format!("there is no entry {id}"),
         )),
     }
+}
+
+async fn control_page() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        Html(page::CONTROL_HTML),
+    )
+}
+
+async fn control_state(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+) -> Result<Json<ControlState>, ApiError> {
+    app.authorize(&headers, &query)?;
+    Ok(Json(app.room().state))
+}
+
+/// The facilitator locks or opens joining, freezes the projector's board or
+/// reveals it with a podium.
+async fn control(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    TokenParam(query): TokenParam,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ControlState>, ApiError> {
+    app.authorize(&headers, &query)?;
+    let request: ControlRequest = parse_body(&headers, body)?;
+    let mut frozen_board = None;
+    let state = {
+        let mut room = app.room();
+        match request.action {
+            ControlAction::Lock => room.state.locked = true,
+            ControlAction::Unlock => room.state.locked = false,
+            ControlAction::Freeze if !room.state.frozen => {
+                let mut board: PublicBoard = serde_json::from_str(&app.snapshot())
+                    .map_err(|e| ApiError::internal(format!("the board cannot be read: {e}")))?;
+                room.state.frozen = true;
+                board.frozen = true;
+                board.fresh.clear();
+                frozen_board = Some(board);
+            }
+            ControlAction::Freeze => {}
+            ControlAction::Reveal => {
+                room.state.frozen = false;
+                room.reveal_next = true;
+            }
+        }
+        room.state
+    };
+    match frozen_board {
+        Some(board) => app.show(&board),
+        None if request.action == ControlAction::Reveal => app.changed(None),
+        None => {}
+    }
+    Ok(Json(state))
 }
 
 async fn reset(
@@ -1261,6 +1577,38 @@ pub(crate) mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_address_cannot_take_every_connection() {
+        let server = serve(Limits {
+            max_per_ip: 3,
+            header_timeout: Duration::from_secs(30),
+            ..quick()
+        })
+        .await;
+        let addr = server.addr();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(TcpStream::connect(addr).await.unwrap());
+        }
+        // The fourth from the same address is refused at once.
+        let mut fourth = TcpStream::connect(addr).await.unwrap();
+        let (answer, closed) = read_to_close(&mut fourth).await;
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+        assert!(answer.contains("server_full"), "{answer}");
+        assert!(closed);
+        // One closes: a new one is served again.
+        drop(held.pop());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut again = TcpStream::connect(addr).await.unwrap();
+        again
+            .write_all(b"GET /api/workshop HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let (answer, _) = read_to_close(&mut again).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn connections_and_event_streams_are_capped() {
         let server = serve(Limits {
             max_connections: 4,
@@ -1293,6 +1641,9 @@ pub(crate) mod tests {
         let join = serde_json::json!({"code": CODE, "nickname": "ann"});
         assert_eq!(post_json(addr, "/api/join", &[], &join).await.0, 200);
         // Two idle connections fill the server: the next gets a clear 503.
+        // (First let the connections above finish closing: one still open
+        // would turn an idle one away and leave a place free.)
+        tokio::time::sleep(Duration::from_millis(300)).await;
         for _ in 0..2 {
             streams.push(TcpStream::connect(addr).await.unwrap());
         }

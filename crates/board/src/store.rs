@@ -1,6 +1,8 @@
-//! The leaderboard database: SQLite (bundled) in WAL mode, one transaction
-//! per submission, rankings per scenario and overall. Used by both the
-//! trainee's local board and the workshop server.
+//! The leaderboard database: SQLite (bundled) in WAL mode, one savepoint
+//! per submission, rankings per scenario and overall, each reply mode
+//! (choose, recall) ranked on its own. Used by both the trainee's local
+//! board and the workshop server. Every entry keeps its whole record as
+//! JSON beside the indexed columns, so fields a newer Kiku adds survive.
 
 use std::path::Path;
 use std::time::Duration;
@@ -9,16 +11,20 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use kiku_core::Finished;
+pub use kiku_core::Mode;
 pub use kiku_core::score::Scores;
 use kiku_core::text::Text;
 
-/// The schema version this code writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version this code writes (`PRAGMA user_version`): the number
+/// of [`MIGRATIONS`] applied.
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// How long a statement waits for a lock held by another connection.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-const SCHEMA: &str = "
+/// Version 1: the board before reply modes. `IF NOT EXISTS` throughout, so
+/// it also adopts files from before `user_version` was set.
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -81,11 +87,54 @@ CREATE INDEX IF NOT EXISTS players_by_skeleton_a ON players (skeleton_a);
 CREATE INDEX IF NOT EXISTS players_by_skeleton_b ON players (skeleton_b);
 ";
 
-/// Recomputes one nickname's total from `best`.
+/// Version 2: each entry's reply mode and its whole record as JSON; `best`
+/// and `totals` are kept per mode (both are derived, so they are rebuilt
+/// from `entries`).
+const SCHEMA_V2: &str = "
+ALTER TABLE entries ADD COLUMN mode TEXT NOT NULL DEFAULT 'choose';
+ALTER TABLE entries ADD COLUMN record TEXT;
+CREATE INDEX entries_by_mode ON entries (scenario, mode, overall DESC, created_ms);
+DROP TABLE best;
+CREATE TABLE best (
+    scenario   TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    nickname   TEXT NOT NULL,
+    entry      INTEGER NOT NULL,
+    overall    INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (scenario, mode, nickname)
+);
+CREATE INDEX best_by_score ON best (scenario, mode, overall DESC, created_ms);
+CREATE INDEX best_by_name ON best (nickname);
+INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+SELECT scenario, mode, nickname, id, overall, created_ms FROM (
+    SELECT scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER() OVER (
+        PARTITION BY scenario, mode, nickname ORDER BY overall DESC, created_ms, id) AS n
+    FROM entries)
+WHERE n = 1;
+DROP TABLE totals;
+CREATE TABLE totals (
+    mode      TEXT NOT NULL,
+    nickname  TEXT NOT NULL,
+    total     INTEGER NOT NULL,
+    scenarios INTEGER NOT NULL,
+    reached   INTEGER NOT NULL,
+    entry     INTEGER NOT NULL,
+    PRIMARY KEY (mode, nickname)
+);
+CREATE INDEX totals_by_total ON totals (mode, total DESC, reached);
+";
+
+/// The schema's history: migration `i` takes a file from version `i` to
+/// `i + 1`, each in one transaction. Never edit one that has shipped; add
+/// the next.
+const MIGRATIONS: [&str; 2] = [SCHEMA_V1, SCHEMA_V2];
+
+/// Recomputes one nickname's totals (one per mode) from `best`.
 const REFRESH_TOTAL: &str = "
-INSERT OR REPLACE INTO totals (nickname, total, scenarios, reached, entry)
-SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
-WHERE nickname = ?1 GROUP BY nickname";
+INSERT OR REPLACE INTO totals (mode, nickname, total, scenarios, reached, entry)
+SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
+WHERE nickname = ?1 GROUP BY mode, nickname";
 
 /// A database error, in words.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +160,9 @@ pub enum StoreError {
     /// A submission id already stored for another player.
     #[error("the submission id is in use")]
     SubmissionTaken,
+    /// PostgreSQL said no, or could not be reached (its message).
+    #[error("leaderboard database (PostgreSQL): {0}")]
+    Postgres(String),
     /// The file was written by a newer Kiku.
     #[error("the leaderboard database has schema version {0}; this Kiku knows {SCHEMA_VERSION}")]
     NewerSchema(i64),
@@ -143,7 +195,14 @@ pub struct NewEntry {
     pub nickname: String,
     /// The record.
     pub finished: Finished,
+    /// Fields of the record this Kiku does not know (written by a newer
+    /// one): stored with it and given back unchanged.
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
 }
+
+/// A record's fields this Kiku does not know, by name.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 impl NewEntry {
     /// A finished 1on1 for the trainee's own board (no nickname, no
@@ -153,8 +212,34 @@ impl NewEntry {
             submission: None,
             nickname: String::new(),
             finished: finished.clone(),
+            extra: Extra::new(),
         }
     }
+}
+
+/// The whole record as stored: `finished`'s fields, then any `extra` ones
+/// it lacks (a known field always comes from `finished`).
+pub fn record_json(finished: &Finished, extra: &Extra) -> String {
+    let mut value = serde_json::to_value(finished).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        for (key, v) in extra {
+            map.entry(key.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    value.to_string()
+}
+
+/// Reads a stored record: the [`Finished`] it holds and the fields this
+/// Kiku does not know. `None` if it is not a record.
+pub fn parse_record(json: &str) -> Option<(Finished, Extra)> {
+    let serde_json::Value::Object(mut all) = serde_json::from_str(json).ok()? else {
+        return None;
+    };
+    let finished: Finished = serde_json::from_value(serde_json::Value::Object(all.clone())).ok()?;
+    if let Ok(serde_json::Value::Object(known)) = serde_json::to_value(&finished) {
+        all.retain(|key, _| !known.contains_key(key));
+    }
+    Some((finished, all))
 }
 
 /// A stored entry: its row id, who played, and the [`Finished`] record
@@ -168,6 +253,8 @@ pub struct Entry {
     pub nickname: String,
     /// The record, scored by whoever stored it.
     pub finished: Finished,
+    /// The record's fields this Kiku does not know, as stored.
+    pub extra: Extra,
 }
 
 /// Where a nickname stands after a submission (competition ranking: equal
@@ -232,7 +319,7 @@ pub struct Row {
 
 impl Row {
     /// The row for one attempt at `rank`.
-    fn of(rank: u32, e: Entry) -> Row {
+    pub(crate) fn of(rank: u32, e: Entry) -> Row {
         let f = e.finished;
         Row {
             rank,
@@ -246,6 +333,9 @@ impl Row {
         }
     }
 }
+
+/// Both reply modes, the one that ranks by default first.
+pub const MODES: [Mode; 2] = [Mode::Choose, Mode::Recall];
 
 /// One scenario's board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -327,7 +417,7 @@ pub enum RenameOutcome {
 
 /// A token a client may choose: 32-128 letters, digits, `-` or `_`
 /// (128 random bits in hex is what Kiku's client makes).
-fn usable_token(token: &str) -> bool {
+pub(crate) fn usable_token(token: &str) -> bool {
     (32..=128).contains(&token.len())
         && token
             .bytes()
@@ -335,7 +425,7 @@ fn usable_token(token: &str) -> bool {
 }
 
 /// The stored form of a player token: its SHA-256 in hex.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     use sha2::{Digest, Sha256};
     crate::hex(&Sha256::digest(token.as_bytes()))
 }
@@ -348,9 +438,226 @@ fn has_entries(conn: &Connection, nickname: &str) -> Result<bool, StoreError> {
     )?)
 }
 
+/// What the workshop server needs of a board's database: the embedded
+/// SQLite [`Store`] (the default) or [`crate::postgres::PgStore`]
+/// (`kiku serve --db postgres://…`). Every call runs on the server's one
+/// writer thread; a change is atomic on its own, or a savepoint of the
+/// group commit between [`BoardStore::begin_batch`] and
+/// [`BoardStore::commit_batch`].
+pub trait BoardStore: Send {
+    /// A value from the key-value table.
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Sets a value in the key-value table.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// The value of `key`, set to `make()` first if absent (when several
+    /// servers share the database, the first to set it wins).
+    fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: &mut dyn FnMut() -> String,
+    ) -> Result<String, StoreError>;
+    /// Which attempt counts.
+    fn attempt_rule(&self) -> AttemptRule;
+    /// Sets which attempt counts and re-ranks everyone.
+    fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError>;
+    /// Opens a group commit; false if none could be opened.
+    fn begin_batch(&mut self) -> bool;
+    /// Commits the group; on failure nothing of it is stored.
+    fn commit_batch(&mut self) -> Result<(), StoreError>;
+    /// Stores a finished 1on1 (a repeated submission id stores nothing).
+    fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError>;
+    /// A trainee joins as `nickname`, with their earlier token if any.
+    fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError>;
+    /// The player holding `token`.
+    fn player(&mut self, token: &str) -> Result<Option<Player>, StoreError>;
+    /// Every player, oldest first.
+    fn players(&mut self) -> Result<Vec<PlayerInfo>, StoreError>;
+    /// The facilitator renames a player.
+    fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError>;
+    /// The facilitator removes a player; their entries go.
+    fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError>;
+    /// Where `nickname` stands on `scenario` in `mode`, and overall.
+    fn standing(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError>;
+    /// Whether `nickname` has an entry on `scenario` in `mode`, and any in `mode`.
+    fn is_ranked(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError>;
+    /// Every entry, oldest first.
+    fn entries(&mut self) -> Result<Vec<Entry>, StoreError>;
+    /// How many entries are stored.
+    fn count(&mut self) -> Result<u64, StoreError>;
+    /// Removes one entry.
+    fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError>;
+    /// Removes every entry.
+    fn reset(&mut self) -> Result<u64, StoreError>;
+    /// Removes entries stored before `cutoff_ms` and idle players.
+    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError>;
+    /// The top `limit` rows of one mode's board.
+    fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError>;
+    /// Calls `on_change(true)` whenever another server on the same database
+    /// changes the board (and `on_change(false)` now and then to ask whether
+    /// to go on: stop on `false`). SQLite has no other servers: nothing.
+    fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
+        drop(on_change);
+        Ok(())
+    }
+}
+
+impl BoardStore for Store {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Store::meta(self, key)
+    }
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        Store::set_meta(self, key, value)
+    }
+    fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: &mut dyn FnMut() -> String,
+    ) -> Result<String, StoreError> {
+        Store::meta_or_insert(self, key, make)
+    }
+    fn attempt_rule(&self) -> AttemptRule {
+        Store::attempt_rule(self)
+    }
+    fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
+        Store::set_attempt_rule(self, rule)
+    }
+    fn begin_batch(&mut self) -> bool {
+        Store::begin_batch(self)
+    }
+    fn commit_batch(&mut self) -> Result<(), StoreError> {
+        Store::commit_batch(self)
+    }
+    fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
+        Store::insert(self, new)
+    }
+    fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError> {
+        Store::join_player(self, nickname, token)
+    }
+    fn player(&mut self, token: &str) -> Result<Option<Player>, StoreError> {
+        Store::player(self, token)
+    }
+    fn players(&mut self) -> Result<Vec<PlayerInfo>, StoreError> {
+        Store::players(self)
+    }
+    fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
+        Store::rename_player(self, from, to)
+    }
+    fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
+        Store::kick_player(self, nickname)
+    }
+    fn standing(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError> {
+        Store::standing(self, scenario, mode, nickname)
+    }
+    fn is_ranked(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        Store::is_ranked(self, scenario, mode, nickname)
+    }
+    fn entries(&mut self) -> Result<Vec<Entry>, StoreError> {
+        Store::entries(self)
+    }
+    fn count(&mut self) -> Result<u64, StoreError> {
+        Store::count(self)
+    }
+    fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
+        Store::remove(self, id)
+    }
+    fn reset(&mut self) -> Result<u64, StoreError> {
+        Store::reset(self)
+    }
+    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        Store::purge_before(self, cutoff_ms)
+    }
+    fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
+        Store::board_in(self, limit, ranking, mode)
+    }
+}
+
+/// Opens the board's database named by `db`: PostgreSQL for a
+/// `postgres://` or `postgresql://` URL, else the SQLite file at that path.
+pub fn open_any(db: &str) -> Result<Box<dyn BoardStore>, StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Ok(Box::new(crate::postgres::PgStore::connect(db)?))
+    } else {
+        Ok(Box::new(Store::open(Path::new(db))?))
+    }
+}
+
 /// The leaderboard database.
 pub struct Store {
     conn: Connection,
+    /// Which attempt counts (kept in `meta` as [`ATTEMPT_RULE_KEY`]).
+    rule: AttemptRule,
+}
+
+/// The `meta` key that holds the workshop's [`AttemptRule`].
+pub const ATTEMPT_RULE_KEY: &str = "attempt_rule";
+
+/// Which of a player's attempts at a scenario counts on the workshop board.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttemptRule {
+    /// Their best score (ties: the earlier attempt).
+    #[default]
+    Best,
+    /// Their first attempt, however the later ones go.
+    First,
+    /// Their latest attempt.
+    Latest,
+}
+
+impl AttemptRule {
+    /// Every rule.
+    pub const ALL: [AttemptRule; 3] = [AttemptRule::Best, AttemptRule::First, AttemptRule::Latest];
+
+    /// The rule's name: `best`, `first` or `latest`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptRule::Best => "best",
+            AttemptRule::First => "first",
+            AttemptRule::Latest => "latest",
+        }
+    }
+
+    /// Parses [`AttemptRule::as_str`]'s names.
+    pub fn parse(name: &str) -> Option<AttemptRule> {
+        AttemptRule::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// `ORDER BY` over `entries` that puts the attempt that counts first.
+    pub(crate) fn order(self) -> &'static str {
+        match self {
+            AttemptRule::Best => "overall DESC, created_ms, id",
+            AttemptRule::First => "created_ms, id",
+            AttemptRule::Latest => "created_ms DESC, id DESC",
+        }
+    }
 }
 
 pub use kiku_core::record::now_ms;
@@ -374,35 +681,50 @@ impl Store {
 
     fn setup(conn: Connection) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: readers never block the writer. synchronous=NORMAL in WAL mode
-        // keeps every committed transaction across a crash of the process
-        // (the WAL is in the OS's hands once the commit returns); only a power
-        // cut may lose the last commits. FULL would cost an fsync (~6 ms here)
-        // per submission.
+        // WAL: readers never block the writer. synchronous=FULL: a commit
+        // returns only once the WAL is on disk, so an acknowledged
+        // submission survives a power cut too. The fsync that costs (~6 ms
+        // here) is paid once per batch: the server commits every waiting
+        // submission in one transaction (`begin_batch`, `commit_batch`).
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema(version));
         }
         let foreign = |e: rusqlite::Error| StoreError::Foreign(short(&e));
-        conn.execute_batch(SCHEMA).map_err(foreign)?;
+        let first = usize::try_from(version)
+            .map_err(|_| StoreError::Foreign(format!("schema version {version}")))?;
+        let in_transaction = |sql: &str| {
+            conn.execute_batch(&format!("BEGIN;\n{sql}\nCOMMIT;"))
+                .map_err(|e| {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    foreign(e)
+                })
+        };
+        for (from, migration) in MIGRATIONS.iter().enumerate().skip(first) {
+            in_transaction(&format!("{migration}\nPRAGMA user_version = {};", from + 1))?;
+        }
         // Derived data: rebuilt on every open, so it can never drift.
-        conn.execute_batch(
-            "BEGIN;
-             DELETE FROM totals;
-             INSERT INTO totals (nickname, total, scenarios, reached, entry)
-             SELECT nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
-             FROM best GROUP BY nickname;
-             COMMIT;",
-        )
-        .map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            foreign(e)
-        })?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        let store = Store { conn };
+        in_transaction(
+            "DELETE FROM totals;
+             INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
+             SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+             FROM best GROUP BY mode, nickname;",
+        )?;
+        let rule: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [ATTEMPT_RULE_KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let rule = rule
+            .as_deref()
+            .and_then(AttemptRule::parse)
+            .unwrap_or_default();
+        let store = Store { conn, rule };
         store.adopt_old_nicknames().map_err(|e| match e {
             StoreError::Sqlite(e) => StoreError::Foreign(short(&e)),
             other => other,
@@ -429,6 +751,67 @@ impl Store {
             )?;
         }
         Ok(())
+    }
+
+    /// Which attempt counts on this board.
+    pub fn attempt_rule(&self) -> AttemptRule {
+        self.rule
+    }
+
+    /// Sets which attempt counts, and re-ranks every player by it at once
+    /// (entries stay; `best` and `totals` are rebuilt from them).
+    pub fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
+        let tx = self.conn.savepoint()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [ATTEMPT_RULE_KEY, rule.as_str()],
+        )?;
+        rebuild_ranks(&tx, rule)?;
+        tx.commit()?;
+        self.rule = rule;
+        Ok(())
+    }
+
+    /// Privacy: removes every entry stored before `cutoff_ms`, and every
+    /// player who joined before it and has no entry left (their nickname
+    /// goes too). Returns the entries removed.
+    pub fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        let tx = self.conn.savepoint()?;
+        let removed = tx.execute("DELETE FROM entries WHERE created_ms < ?1", [cutoff_ms])?;
+        tx.execute(
+            "DELETE FROM players WHERE created_ms < ?1
+             AND nickname NOT IN (SELECT nickname FROM entries)",
+            [cutoff_ms],
+        )?;
+        if removed > 0 {
+            rebuild_ranks(&tx, self.rule)?;
+        }
+        tx.commit()?;
+        Ok(removed as u64)
+    }
+
+    /// Opens a group commit: until [`Store::commit_batch`], every change
+    /// (each in its own savepoint) joins one transaction, made durable by
+    /// one sync. False (and nothing opened) if SQLite refused.
+    pub fn begin_batch(&mut self) -> bool {
+        self.conn.execute_batch("BEGIN IMMEDIATE").is_ok()
+    }
+
+    /// Commits the group opened by [`Store::begin_batch`]; on failure rolls
+    /// it back, so nothing of it is stored.
+    pub fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            StoreError::from(e)
+        })
+    }
+
+    /// `PRAGMA synchronous`: 2 (FULL) after [`Store::open`].
+    pub fn synchronous(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))?)
     }
 
     /// The journal mode in force (`wal` after [`Store::open`] on a file).
@@ -483,7 +866,7 @@ impl Store {
     /// `finished_ms`. A repeated submission id stores nothing and returns
     /// the first entry.
     pub fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         if let Some(id) = &new.submission {
             let existing: Option<i64> = tx
                 .query_row("SELECT id FROM entries WHERE submission = ?1", [id], |r| {
@@ -496,7 +879,12 @@ impl Store {
                 if entry.nickname != new.nickname {
                     return Err(StoreError::SubmissionTaken);
                 }
-                let standing = standing(&tx, &entry.finished.scenario, &entry.nickname)?;
+                let standing = standing(
+                    &tx,
+                    &entry.finished.scenario,
+                    entry.finished.mode,
+                    &entry.nickname,
+                )?;
                 tx.commit()?;
                 return Ok(Inserted {
                     entry,
@@ -509,10 +897,12 @@ impl Store {
         let choices = serde_json::to_string(&f.choices).unwrap_or_else(|_| "[]".into());
         let s = f.scores;
         let created_ms = f.finished_ms;
+        let mode = f.mode.as_str();
         tx.execute(
             "INSERT INTO entries (submission, nickname, scenario, title_ja, title_en, content_hash,
-                 seed, choices, ending, overall, listening, questions, change, outcome, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 seed, choices, ending, overall, listening, questions, change, outcome, created_ms,
+                 mode, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 new.submission,
                 new.nickname,
@@ -529,22 +919,33 @@ impl Store {
                 s.change,
                 s.outcome,
                 created_ms,
+                mode,
+                record_json(f, &new.extra),
             ],
         )?;
         let id = tx.last_insert_rowid();
-        // Keep the best entry per (scenario, nickname); ties keep the earlier.
+        // Keep the attempt that counts per (scenario, mode, nickname): the
+        // best (ties keep the earlier), the first, or the latest.
         let improved = tx.execute(
-            "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (scenario, nickname) DO UPDATE SET
+            "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (scenario, mode, nickname) DO UPDATE SET
                  entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
-             WHERE excluded.overall > best.overall",
-            params![f.scenario, new.nickname, id, s.overall, created_ms],
+             WHERE ?7 = 'latest' OR (?7 = 'best' AND excluded.overall > best.overall)",
+            params![
+                f.scenario,
+                mode,
+                new.nickname,
+                id,
+                s.overall,
+                created_ms,
+                self.rule.as_str()
+            ],
         )?;
         if improved > 0 {
             tx.prepare_cached(REFRESH_TOTAL)?.execute([&new.nickname])?;
         }
-        let standing = standing(&tx, &f.scenario, &new.nickname)?;
+        let standing = standing(&tx, &f.scenario, f.mode, &new.nickname)?;
         let entry = entry_by_id(&tx, id)?;
         tx.commit()?;
         Ok(Inserted {
@@ -561,7 +962,7 @@ impl Store {
         nickname: &str,
         token: Option<&str>,
     ) -> Result<JoinOutcome, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         // A client may propose its own token (so a join whose answer was
         // lost can be repeated); taken only when nobody holds it.
         let mut proposed = None;
@@ -673,7 +1074,7 @@ impl Store {
     /// The facilitator renames a player (and their entries). `to` must be
     /// checked already; it may not look like another player's name.
     pub fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let id: Option<i64> = tx
             .query_row("SELECT id FROM players WHERE nickname = ?1", [from], |r| {
                 r.get(0)
@@ -716,7 +1117,7 @@ impl Store {
     /// working, and their name (and lookalikes) stays reserved. Returns the
     /// entries removed, or `None` if there is no such player.
     pub fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let found = tx.execute(
             "UPDATE players SET kicked = 1, token_hash = NULL WHERE nickname = ?1",
             [nickname],
@@ -731,9 +1132,32 @@ impl Store {
         Ok(Some(removed as u64))
     }
 
-    /// Where `nickname` stands on `scenario` and overall.
-    pub fn standing(&self, scenario: &str, nickname: &str) -> Result<Standing, StoreError> {
-        standing(&self.conn, scenario, nickname)
+    /// Where `nickname` stands on `scenario` and overall, among entries of
+    /// the same reply `mode`.
+    pub fn standing(
+        &self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError> {
+        standing(&self.conn, scenario, mode, nickname)
+    }
+
+    /// True when `nickname` has an entry on `scenario` in `mode`, and true
+    /// when they have one on any scenario in `mode`.
+    pub fn is_ranked(
+        &self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        Ok(self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM best WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3),
+                    EXISTS (SELECT 1 FROM totals WHERE mode = ?2 AND nickname = ?3)",
+        )?
+        .query_row([scenario, mode.as_str(), nickname], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?)
     }
 
     /// One entry.
@@ -774,23 +1198,31 @@ impl Store {
     /// Removes one entry (and recomputes that nickname's best); false if
     /// there was no such entry.
     pub fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let entry = match entry_by_id(&tx, id) {
             Ok(entry) => entry,
             Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => return Ok(None),
             Err(e) => return Err(e),
         };
         tx.execute("DELETE FROM entries WHERE id = ?1", [id])?;
+        let key = [
+            entry.finished.scenario.as_str(),
+            entry.finished.mode.as_str(),
+            entry.nickname.as_str(),
+        ];
         tx.execute(
-            "DELETE FROM best WHERE scenario = ?1 AND nickname = ?2",
-            [&entry.finished.scenario, &entry.nickname],
+            "DELETE FROM best WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3",
+            key,
         )?;
         tx.execute(
-            "INSERT INTO best (scenario, nickname, entry, overall, created_ms)
-             SELECT scenario, nickname, id, overall, created_ms FROM entries
-             WHERE scenario = ?1 AND nickname = ?2
-             ORDER BY overall DESC, created_ms, id LIMIT 1",
-            [&entry.finished.scenario, &entry.nickname],
+            &format!(
+                "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+                 SELECT scenario, mode, nickname, id, overall, created_ms FROM entries
+                 WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3
+                 ORDER BY {} LIMIT 1",
+                self.rule.order()
+            ),
+            key,
         )?;
         tx.execute("DELETE FROM totals WHERE nickname = ?1", [&entry.nickname])?;
         tx.execute(REFRESH_TOTAL, [&entry.nickname])?;
@@ -801,7 +1233,7 @@ impl Store {
     /// Removes every entry; returns how many there were. Keeps the
     /// workshop code and token.
     pub fn reset(&mut self) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let n = tx.execute("DELETE FROM entries", [])?;
         tx.execute("DELETE FROM best", [])?;
         tx.execute("DELETE FROM totals", [])?;
@@ -809,16 +1241,24 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// The top `limit` rows per scenario and overall.
+    /// The top `limit` rows per scenario and overall of the choose-mode
+    /// board (records from before recall mode are on it).
     pub fn board(&self, limit: u32, ranking: Ranking) -> Result<Board, StoreError> {
+        self.board_in(limit, ranking, Mode::Choose)
+    }
+
+    /// The top `limit` rows per scenario and overall among entries of one
+    /// reply `mode`: each mode is ranked on its own.
+    pub fn board_in(&self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
+        let mode_name = mode.as_str();
         let mut scenarios = Vec::new();
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT scenario, title_ja, title_en FROM entries
-             WHERE id IN (SELECT MAX(id) FROM entries GROUP BY scenario)
+             WHERE id IN (SELECT MAX(id) FROM entries WHERE mode = ?1 GROUP BY scenario)
              ORDER BY scenario",
         )?;
         let ids: Vec<(String, Text)> = stmt
-            .query_map([], |r| {
+            .query_map([mode_name], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
@@ -826,7 +1266,7 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         for (id, title) in ids {
-            let (rows, ranked) = self.scenario_rows(&id, limit, ranking)?;
+            let (rows, ranked) = self.scenario_rows(&id, mode_name, limit, ranking)?;
             scenarios.push(ScenarioBoard {
                 id,
                 title,
@@ -834,26 +1274,29 @@ impl Store {
                 ranked,
             });
         }
-        let ranked: i64 = match ranking {
-            Ranking::BestPerName => {
-                self.conn
-                    .query_row("SELECT COUNT(*) FROM totals", [], |r| r.get(0))?
-            }
-            Ranking::Attempts => self
+        let count = |sql: &str| -> Result<i64, StoreError> {
+            Ok(self
                 .conn
-                .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?,
+                .prepare_cached(sql)?
+                .query_row([mode_name], |r| r.get(0))?)
+        };
+        let entries = count("SELECT COUNT(*) FROM entries WHERE mode = ?1")?;
+        let ranked = match ranking {
+            Ranking::BestPerName => count("SELECT COUNT(*) FROM totals WHERE mode = ?1")?,
+            Ranking::Attempts => entries,
         };
         Ok(Board {
-            overall: self.overall_rows(limit, ranking)?,
+            overall: self.overall_rows(mode_name, limit, ranking)?,
             ranked: to_u32(ranked),
             scenarios,
-            entries: self.count()?,
+            entries: u64::try_from(entries).unwrap_or(0),
         })
     }
 
     fn scenario_rows(
         &self,
         scenario: &str,
+        mode: &str,
         limit: u32,
         ranking: Ranking,
     ) -> Result<(Vec<Row>, u32), StoreError> {
@@ -861,23 +1304,28 @@ impl Store {
             Ranking::BestPerName => (
                 format!(
                     "SELECT {ENTRY_COLUMNS} FROM best b JOIN entries e ON e.id = b.entry
-                     WHERE b.scenario = ?1 ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT ?2"
+                     WHERE b.scenario = ?1 AND b.mode = ?2
+                     ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT ?3"
                 ),
-                "SELECT COUNT(*) FROM best WHERE scenario = ?1",
+                "SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?2",
             ),
             Ranking::Attempts => (
                 format!(
                     "SELECT {ENTRY_COLUMNS} FROM entries e
-                     WHERE e.scenario = ?1 ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?2"
+                     WHERE e.scenario = ?1 AND e.mode = ?2
+                     ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?3"
                 ),
-                "SELECT COUNT(*) FROM entries WHERE scenario = ?1",
+                "SELECT COUNT(*) FROM entries WHERE scenario = ?1 AND mode = ?2",
             ),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let entries: Vec<Entry> = stmt
-            .query_map(params![scenario, limit], entry_from_row)?
+            .query_map(params![scenario, mode, limit], entry_from_row)?
             .collect::<Result<_, _>>()?;
-        let ranked: i64 = self.conn.query_row(count_sql, [scenario], |r| r.get(0))?;
+        let ranked: i64 = self
+            .conn
+            .prepare_cached(count_sql)?
+            .query_row([scenario, mode], |r| r.get(0))?;
         let rows = ranks(entries.iter().map(|e| e.finished.scores.overall))
             .zip(entries)
             .map(|(rank, e)| Row::of(rank, e))
@@ -885,15 +1333,20 @@ impl Store {
         Ok((rows, u32::try_from(ranked).unwrap_or(u32::MAX)))
     }
 
-    fn overall_rows(&self, limit: u32, ranking: Ranking) -> Result<Vec<Row>, StoreError> {
+    fn overall_rows(
+        &self,
+        mode: &str,
+        limit: u32,
+        ranking: Ranking,
+    ) -> Result<Vec<Row>, StoreError> {
         match ranking {
             Ranking::Attempts => {
                 let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {ENTRY_COLUMNS} FROM entries e
-                     ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?1"
+                    "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.mode = ?1
+                     ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?2"
                 ))?;
                 let entries: Vec<Entry> = stmt
-                    .query_map([limit], entry_from_row)?
+                    .query_map(params![mode, limit], entry_from_row)?
                     .collect::<Result<_, _>>()?;
                 Ok(ranks(entries.iter().map(|e| e.finished.scores.overall))
                     .zip(entries)
@@ -903,11 +1356,11 @@ impl Store {
             Ranking::BestPerName => {
                 // Ties go to whoever reached the total first.
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT nickname, total, scenarios, reached, entry FROM totals
-                     ORDER BY total DESC, reached, nickname LIMIT ?1",
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals WHERE mode = ?1
+                     ORDER BY total DESC, reached, nickname LIMIT ?2",
                 )?;
                 let rows: Vec<(String, i64, i64, i64, i64)> = stmt
-                    .query_map([limit], |r| {
+                    .query_map(params![mode, limit], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })?
                     .collect::<Result<_, _>>()?;
@@ -927,6 +1380,25 @@ impl Store {
             }
         }
     }
+}
+
+/// Recomputes `best` and `totals` from `entries` under `rule`.
+fn rebuild_ranks(conn: &Connection, rule: AttemptRule) -> Result<(), StoreError> {
+    conn.execute_batch(&format!(
+        "DELETE FROM best;
+         INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+         SELECT scenario, mode, nickname, id, overall, created_ms FROM (
+             SELECT scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER() OVER (
+                 PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
+             FROM entries)
+         WHERE n = 1;
+         DELETE FROM totals;
+         INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
+         SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+         FROM best GROUP BY mode, nickname;",
+        rule.order()
+    ))?;
+    Ok(())
 }
 
 fn to_u32(n: i64) -> u32 {
@@ -952,13 +1424,30 @@ fn ranks(points: impl Iterator<Item = u32>) -> std::vec::IntoIter<u32> {
 
 const ENTRY_COLUMNS: &str = "e.id, e.nickname, e.scenario, e.title_ja, e.title_en, e.content_hash, \
      e.seed, e.choices, e.ending, e.overall, e.listening, e.questions, e.change, e.outcome, \
-     e.created_ms";
+     e.created_ms, e.mode, e.record";
 
 fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let id = r.get(0)?;
+    let nickname = r.get(1)?;
+    // The whole record when it was kept (every entry since schema 2); the
+    // columns otherwise, or if it cannot be read.
+    if let Some((finished, extra)) = r
+        .get::<_, Option<String>>(16)?
+        .as_deref()
+        .and_then(parse_record)
+    {
+        return Ok(Entry {
+            id,
+            nickname,
+            finished,
+            extra,
+        });
+    }
     let choices: String = r.get(7)?;
+    let mode: String = r.get(15)?;
     Ok(Entry {
-        id: r.get(0)?,
-        nickname: r.get(1)?,
+        id,
+        nickname,
         finished: Finished {
             scenario: r.get(2)?,
             title: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
@@ -974,9 +1463,10 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
                 outcome: r.get(13)?,
             },
             finished_ms: r.get(14)?,
-            mode: kiku_core::Mode::Choose,
+            mode: Mode::parse(&mode).unwrap_or_default(),
             prior: None,
         },
+        extra: Extra::new(),
     })
 }
 
@@ -987,25 +1477,33 @@ fn entry_by_id(conn: &Connection, id: i64) -> Result<Entry, StoreError> {
     Ok(stmt.query_row([id], entry_from_row)?)
 }
 
-fn standing(conn: &Connection, scenario: &str, nickname: &str) -> Result<Standing, StoreError> {
+fn standing(
+    conn: &Connection,
+    scenario: &str,
+    mode: Mode,
+    nickname: &str,
+) -> Result<Standing, StoreError> {
+    let mode = mode.as_str();
     let mut stmt = conn.prepare_cached(
         "SELECT
-            (SELECT overall FROM best WHERE scenario = ?1 AND nickname = ?2),
-            (SELECT COUNT(*) FROM best WHERE scenario = ?1),
-            (SELECT COALESCE(total, 0) FROM totals WHERE nickname = ?2),
-            (SELECT COUNT(*) FROM totals)",
+            (SELECT overall FROM best WHERE scenario = ?1 AND mode = ?3 AND nickname = ?2),
+            (SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?3),
+            (SELECT COALESCE(total, 0) FROM totals WHERE mode = ?3 AND nickname = ?2),
+            (SELECT COUNT(*) FROM totals WHERE mode = ?3)",
     )?;
     let (best, of, total, overall_of): (Option<i64>, i64, Option<i64>, i64) = stmt
-        .query_row([scenario, nickname], |r| {
+        .query_row([scenario, nickname, mode], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     let best = best.unwrap_or(0);
     let total = total.unwrap_or(0);
-    let mut above =
-        conn.prepare_cached("SELECT COUNT(*) FROM best WHERE scenario = ?1 AND overall > ?2")?;
-    let scenario_above: i64 = above.query_row(params![scenario, best], |r| r.get(0))?;
-    let mut above_total = conn.prepare_cached("SELECT COUNT(*) FROM totals WHERE total > ?1")?;
-    let overall_above: i64 = above_total.query_row([total], |r| r.get(0))?;
+    let mut above = conn.prepare_cached(
+        "SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?3 AND overall > ?2",
+    )?;
+    let scenario_above: i64 = above.query_row(params![scenario, best, mode], |r| r.get(0))?;
+    let mut above_total =
+        conn.prepare_cached("SELECT COUNT(*) FROM totals WHERE mode = ?2 AND total > ?1")?;
+    let overall_above: i64 = above_total.query_row(params![total, mode], |r| r.get(0))?;
     Ok(Standing {
         scenario_rank: to_u32(scenario_above + 1),
         scenario_of: to_u32(of),
@@ -1039,9 +1537,10 @@ mod tests {
                     outcome: 4,
                 },
                 finished_ms: at,
-                mode: kiku_core::Mode::Choose,
+                mode: Mode::Choose,
                 prior: None,
             },
+            extra: Extra::new(),
         }
     }
 
@@ -1076,6 +1575,246 @@ mod tests {
     }
 
     #[test]
+    fn each_mode_is_ranked_on_its_own() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.insert(&entry("ann", "s1", 90, 1)).unwrap();
+        let mut recall = entry("ann", "s1", 40, 2);
+        recall.finished.mode = Mode::Recall;
+        let got = store.insert(&recall).unwrap();
+        // Her recall best is 40 although she has 90 choosing.
+        assert_eq!(got.standing.scenario_best, 40);
+        assert_eq!(
+            (got.standing.scenario_rank, got.standing.scenario_of),
+            (1, 1)
+        );
+        assert_eq!(got.standing.total, 40);
+        let mut bob = entry("bob", "s1", 60, 3);
+        bob.finished.mode = Mode::Recall;
+        assert_eq!(store.insert(&bob).unwrap().standing.scenario_rank, 1);
+        let choose = store.board(10, Ranking::BestPerName).unwrap();
+        assert_eq!((choose.entries, choose.ranked), (1, 1));
+        assert_eq!(choose.scenarios[0].rows[0].points, 90);
+        let recall = store
+            .board_in(10, Ranking::BestPerName, Mode::Recall)
+            .unwrap();
+        assert_eq!((recall.entries, recall.ranked), (2, 2));
+        let names: Vec<_> = recall.scenarios[0]
+            .rows
+            .iter()
+            .map(|r| (r.nickname.as_str(), r.points))
+            .collect();
+        assert_eq!(names, [("bob", 60), ("ann", 40)]);
+        assert_eq!(recall.overall[0].nickname, "bob");
+        let attempts = store.board_in(10, Ranking::Attempts, Mode::Recall).unwrap();
+        assert_eq!(attempts.overall.len(), 2);
+        assert_eq!(store.entries().unwrap()[1].finished.mode, Mode::Recall);
+        // Removing her recall entry leaves her choose best alone.
+        store.remove(got.entry.id).unwrap();
+        assert_eq!(
+            store
+                .standing("s1", Mode::Choose, "ann")
+                .unwrap()
+                .scenario_best,
+            90
+        );
+        assert_eq!(
+            store
+                .standing("s1", Mode::Recall, "ann")
+                .unwrap()
+                .scenario_best,
+            0
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_survives_a_round_trip() {
+        let dir = std::env::temp_dir().join(format!("kiku-extra-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("b.db");
+        let mut new = entry("ann", "s1", 50, 1);
+        new.submission = Some("one".into());
+        let prior = serde_json::json!({"entry": 12, "note": "続き"});
+        new.extra.insert("prior".into(), prior.clone());
+        // A field Finished knows is never taken from `extra`.
+        new.extra.insert("overall".into(), serde_json::json!(100));
+        let mut store = Store::open(&path).unwrap();
+        let stored = store.insert(&new).unwrap().entry;
+        assert_eq!(stored.extra.len(), 1);
+        assert_eq!(stored.extra["prior"], prior);
+        assert_eq!(stored.finished, new.finished);
+        // Through a rename and a reopen, on every read path.
+        let JoinOutcome::Joined { .. } = store.join_player("ann", None).unwrap() else {
+            panic!("ann could not join");
+        };
+        store.rename_player("ann", "anne").unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        let again = store.entry(stored.id).unwrap().unwrap();
+        assert_eq!(again.extra["prior"], prior);
+        assert_eq!(again.nickname, "anne");
+        assert_eq!(store.entries().unwrap()[0].extra["prior"], prior);
+        new.nickname = "anne".into();
+        let duplicate = store.insert(&new).unwrap();
+        assert!(duplicate.duplicate);
+        assert_eq!(duplicate.entry.extra["prior"], prior);
+        let json: String = store
+            .conn
+            .query_row("SELECT record FROM entries", [], |r| r.get(0))
+            .unwrap();
+        assert!(json.contains(r#""prior":{"#), "{json}");
+        assert!(json.contains(r#""overall":50"#), "{json}");
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_keeping_its_entries() {
+        let dir = std::env::temp_dir().join(format!("kiku-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(SCHEMA_V1).unwrap();
+        for (name, overall, at) in [("ann", 50, 1), ("ann", 70, 2), ("bob", 60, 3)] {
+            conn.execute(
+                "INSERT INTO entries (nickname, scenario, title_ja, title_en, content_hash, seed,
+                     choices, ending, overall, listening, questions, change, outcome, created_ms)
+                 VALUES (?1, 's1', '題', 'T', 'h', 7, '[\"a\"]', 'end', ?2, 1, 2, 3, 4, ?3)",
+                params![name, overall, at],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO best SELECT scenario, nickname, MAX(id), MAX(overall), MAX(created_ms)
+             FROM entries GROUP BY scenario, nickname;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let board = store.board(10, Ranking::BestPerName).unwrap();
+        let rows: Vec<_> = board.scenarios[0]
+            .rows
+            .iter()
+            .map(|r| (r.nickname.as_str(), r.points))
+            .collect();
+        assert_eq!(rows, [("ann", 70), ("bob", 60)]);
+        assert_eq!(board.overall[0].points, 70);
+        let old = store.entries().unwrap();
+        assert_eq!(old.len(), 3);
+        assert_eq!(old[0].finished.mode, Mode::Choose);
+        assert_eq!(old[0].finished.choices, ["a"]);
+        assert!(old[0].extra.is_empty());
+        store.insert(&entry("cy", "s1", 80, 4)).unwrap();
+        assert_eq!(
+            store
+                .standing("s1", Mode::Choose, "cy")
+                .unwrap()
+                .scenario_of,
+            3
+        );
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop(store);
+        // Opening again changes nothing.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.count().unwrap(), 4);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_attempt_rule_picks_which_attempt_counts() {
+        let dir = std::env::temp_dir().join(format!("kiku-rule-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("b.db");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.attempt_rule(), AttemptRule::Best);
+        store.set_attempt_rule(AttemptRule::First).unwrap();
+        store.insert(&entry("ann", "s1", 50, 1)).unwrap();
+        let later = store.insert(&entry("ann", "s1", 90, 2)).unwrap();
+        assert_eq!(later.standing.scenario_best, 50);
+        store.insert(&entry("ann", "s1", 30, 3)).unwrap();
+        let best = |s: &Store| s.board(10, Ranking::BestPerName).unwrap().overall[0].points;
+        assert_eq!(best(&store), 50);
+        // Latest: her last attempt, even though it is her worst.
+        store.set_attempt_rule(AttemptRule::Latest).unwrap();
+        assert_eq!(best(&store), 30);
+        let last = store.insert(&entry("ann", "s1", 40, 4)).unwrap();
+        assert_eq!(last.standing.total, 40);
+        store.remove(last.entry.id).unwrap();
+        assert_eq!(best(&store), 30);
+        // The rule is kept with the workshop.
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.attempt_rule(), AttemptRule::Latest);
+        store.set_attempt_rule(AttemptRule::Best).unwrap();
+        assert_eq!(best(&store), 90);
+        assert_eq!(AttemptRule::parse("first"), Some(AttemptRule::First));
+        assert_eq!(AttemptRule::parse("worst"), None);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn old_entries_and_idle_players_are_purged() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.join_player("ann", None).unwrap();
+        store.join_player("bob", None).unwrap();
+        store.insert(&entry("ann", "s1", 90, 1_000)).unwrap();
+        store.insert(&entry("ann", "s1", 40, 5_000)).unwrap();
+        store.insert(&entry("bob", "s1", 60, 1_000)).unwrap();
+        // Everyone joined "now", after the cutoff: players stay.
+        assert_eq!(store.purge_before(2_000).unwrap(), 2);
+        assert_eq!(store.count().unwrap(), 1);
+        let board = store.board(10, Ranking::BestPerName).unwrap();
+        assert_eq!(board.overall.len(), 1);
+        assert_eq!(board.overall[0].points, 40);
+        assert_eq!(store.players().unwrap().len(), 2);
+        // A cutoff after everything: the last entry goes, and both players
+        // (joined before it, nothing left).
+        let later = now_ms() + 1_000;
+        assert_eq!(store.purge_before(later).unwrap(), 1);
+        assert_eq!(store.count().unwrap(), 0);
+        assert!(store.players().unwrap().is_empty());
+        assert_eq!(store.purge_before(later).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_batch_commits_together_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("kiku-batch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("b.db");
+        let mut store = Store::open(&path).unwrap();
+        let other = Store::open(&path).unwrap();
+        assert!(store.begin_batch());
+        store.insert(&entry("ann", "s1", 50, 1)).unwrap();
+        // One change in the batch fails on its own; the others stay.
+        let mut clash = entry("ann", "s1", 60, 2);
+        clash.submission = Some("x".into());
+        store.insert(&clash).unwrap();
+        clash.nickname = "bob".into();
+        assert!(store.insert(&clash).is_err());
+        store.insert(&entry("cy", "s1", 70, 3)).unwrap();
+        // Another connection sees nothing before the commit.
+        assert_eq!(other.count().unwrap(), 0);
+        store.commit_batch().unwrap();
+        assert_eq!(other.count().unwrap(), 3);
+        // A batch rolled back stores nothing.
+        assert!(store.begin_batch());
+        store.insert(&entry("dan", "s1", 70, 4)).unwrap();
+        store.conn.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(store.count().unwrap(), 3);
+        assert!(store.commit_batch().is_err());
+        drop((store, other));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn repeated_submission_ids_store_once() {
         let mut store = Store::open_in_memory().unwrap();
         let mut new = entry("ann", "s1", 50, 1);
@@ -1096,7 +1835,13 @@ mod tests {
         let top = store.insert(&entry("ann", "s1", 90, 2)).unwrap();
         assert!(store.remove(top.entry.id).unwrap().is_some());
         assert!(store.remove(top.entry.id).unwrap().is_none());
-        assert_eq!(store.standing("s1", "ann").unwrap().scenario_best, 50);
+        assert_eq!(
+            store
+                .standing("s1", Mode::Choose, "ann")
+                .unwrap()
+                .scenario_best,
+            50
+        );
         assert_eq!(store.reset().unwrap(), 1);
         assert!(
             store
@@ -1263,6 +2008,7 @@ mod tests {
         let path = dir.join("b.db");
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.journal_mode().unwrap(), "wal");
+        assert_eq!(store.synchronous().unwrap(), 2);
         let code = store.meta_or_insert("code", || "ABC".into()).unwrap();
         assert_eq!(store.meta_or_insert("code", || "XYZ".into()).unwrap(), code);
         assert_eq!(store.integrity_check().unwrap(), "ok");

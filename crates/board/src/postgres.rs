@@ -1,0 +1,837 @@
+//! The workshop board on PostgreSQL (`kiku serve --db postgres://…`), for an
+//! organisation: several `kiku serve` instances on one database serve one
+//! workshop, and each instance's projector follows the others' submissions
+//! through `LISTEN`/`NOTIFY`.
+//!
+//! Client: the `postgres` crate, the blocking face of `tokio-postgres`. The
+//! board's writes all go through one writer thread per server (the same
+//! group commit as SQLite: every waiting request in one transaction, one
+//! savepoint each, answered after the commit), so one connection per
+//! instance does the writing and a pool (deadpool) would hold connections
+//! nobody uses; the blocking client keeps both stores behind one
+//! synchronous [`BoardStore`] trait on that thread, with no async trait and
+//! no second runtime inside the server's. `LISTEN` runs on a second
+//! connection on its own thread.
+//!
+//! Each entry keeps its whole record as JSON (`record`) beside the columns
+//! the rankings use, so fields a newer Kiku adds survive.
+
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+
+use kiku_core::Mode;
+use kiku_core::text::Text;
+
+use crate::store::{
+    AttemptRule, Board, BoardStore, Entry, Inserted, JoinOutcome, NewEntry, Player, PlayerInfo,
+    Ranking, RenameOutcome, Row, ScenarioBoard, Standing, StoreError, now_ms, parse_record,
+    record_json,
+};
+
+/// The channel every change is announced on.
+const CHANNEL: &str = "kiku_board";
+
+/// The advisory lock taken while migrating, so two instances starting at
+/// once do not both migrate.
+const MIGRATION_LOCK: i64 = 0x6b69_6b75;
+
+/// How long a lost `LISTEN` connection waits before connecting again.
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+
+/// The schema's history: migration `i` takes the database from version `i`
+/// to `i + 1`, each in one transaction. Never edit one that has shipped;
+/// add the next.
+const MIGRATIONS: [&str; 1] = ["
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE entries (
+    id         BIGSERIAL PRIMARY KEY,
+    submission TEXT UNIQUE,
+    nickname   TEXT NOT NULL,
+    scenario   TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    overall    BIGINT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    record     TEXT NOT NULL
+);
+CREATE INDEX entries_by_scenario ON entries (scenario, mode, overall DESC, created_ms);
+CREATE INDEX entries_by_name ON entries (nickname);
+CREATE TABLE best (
+    scenario   TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    nickname   TEXT NOT NULL,
+    entry      BIGINT NOT NULL,
+    overall    BIGINT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    PRIMARY KEY (scenario, mode, nickname)
+);
+CREATE INDEX best_by_score ON best (scenario, mode, overall DESC, created_ms);
+CREATE INDEX best_by_name ON best (nickname);
+CREATE TABLE totals (
+    mode      TEXT NOT NULL,
+    nickname  TEXT NOT NULL,
+    total     BIGINT NOT NULL,
+    scenarios BIGINT NOT NULL,
+    reached   BIGINT NOT NULL,
+    entry     BIGINT NOT NULL,
+    PRIMARY KEY (mode, nickname)
+);
+CREATE INDEX totals_by_total ON totals (mode, total DESC, reached);
+CREATE TABLE players (
+    id         BIGSERIAL PRIMARY KEY,
+    token_hash TEXT UNIQUE,
+    nickname   TEXT NOT NULL UNIQUE,
+    skeleton_a TEXT NOT NULL,
+    skeleton_b TEXT NOT NULL,
+    kicked     BOOLEAN NOT NULL DEFAULT FALSE,
+    created_ms BIGINT NOT NULL
+);
+CREATE INDEX players_by_skeleton_a ON players (skeleton_a);
+CREATE INDEX players_by_skeleton_b ON players (skeleton_b);
+"];
+
+/// Recomputes one nickname's totals (one per mode) from `best`.
+const REFRESH_TOTAL: &str = "
+INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
+SELECT mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry) FROM best
+WHERE nickname = $1 GROUP BY mode, nickname
+ON CONFLICT (mode, nickname) DO UPDATE SET total = excluded.total,
+    scenarios = excluded.scenarios, reached = excluded.reached, entry = excluded.entry";
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        // The server's message without the statement it was about.
+        let text = match e.as_db_error() {
+            Some(db) => format!("{} ({})", db.message(), db.code().code()),
+            None => e.to_string(),
+        };
+        StoreError::Postgres(text)
+    }
+}
+
+/// The board in a PostgreSQL database.
+pub struct PgStore {
+    url: String,
+    client: Client,
+    rule: AttemptRule,
+    in_batch: bool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user@host:port/db`) and brings the
+    /// schema up to date.
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let mut client = Client::connect(url, NoTls)?;
+        migrate(&mut client)?;
+        let rule = client
+            .query_opt("SELECT value FROM meta WHERE key = 'attempt_rule'", &[])?
+            .and_then(|r| AttemptRule::parse(r.get::<_, &str>(0)))
+            .unwrap_or_default();
+        Ok(PgStore {
+            url: url.to_string(),
+            client,
+            rule,
+            in_batch: false,
+        })
+    }
+
+    /// Runs `f` atomically: in its own transaction, or in a savepoint of the
+    /// batch's. Announces a change when `notify`.
+    fn atomically<T>(
+        &mut self,
+        notify: bool,
+        f: impl FnOnce(&mut Client, AttemptRule) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let (begin, done, undo) = if self.in_batch {
+            (
+                "SAVEPOINT kiku",
+                "RELEASE SAVEPOINT kiku",
+                "ROLLBACK TO SAVEPOINT kiku; RELEASE SAVEPOINT kiku",
+            )
+        } else {
+            ("BEGIN", "COMMIT", "ROLLBACK")
+        };
+        self.client.batch_execute(begin)?;
+        let result = f(&mut self.client, self.rule).and_then(|value| {
+            if notify {
+                // Delivered to every listener when the transaction commits.
+                self.client.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
+            }
+            Ok(value)
+        });
+        match result {
+            Ok(value) => {
+                self.client.batch_execute(done)?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.client.batch_execute(undo);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Applies the migrations this database lacks, under an advisory lock.
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS kiku_schema (version BIGINT NOT NULL)")?;
+    let version: i64 = match tx.query_opt("SELECT version FROM kiku_schema", &[])? {
+        Some(row) => row.get(0),
+        None => {
+            tx.execute("INSERT INTO kiku_schema (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::NewerSchema(version));
+    }
+    for (from, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(migration)?;
+        tx.execute("UPDATE kiku_schema SET version = $1", &[&(from as i64 + 1)])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn to_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// An entry from `id, nickname, record`.
+fn entry_of(row: &postgres::Row) -> Result<Entry, StoreError> {
+    let id: i64 = row.get(0);
+    let record: &str = row.get(2);
+    let (finished, extra) = parse_record(record)
+        .ok_or_else(|| StoreError::Postgres(format!("entry {id}: its record cannot be read")))?;
+    Ok(Entry {
+        id,
+        nickname: row.get(1),
+        finished,
+        extra,
+    })
+}
+
+fn entry_by_id(client: &mut Client, id: i64) -> Result<Option<Entry>, StoreError> {
+    client
+        .query_opt(
+            "SELECT id, nickname, record FROM entries WHERE id = $1",
+            &[&id],
+        )?
+        .map(|row| entry_of(&row))
+        .transpose()
+}
+
+fn standing(
+    client: &mut Client,
+    scenario: &str,
+    mode: Mode,
+    nickname: &str,
+) -> Result<Standing, StoreError> {
+    let mode = mode.as_str();
+    let row = client.query_one(
+        "SELECT
+            (SELECT overall FROM best WHERE scenario = $1 AND mode = $3 AND nickname = $2),
+            (SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $3),
+            (SELECT total FROM totals WHERE mode = $3 AND nickname = $2),
+            (SELECT COUNT(*) FROM totals WHERE mode = $3)",
+        &[&scenario, &nickname, &mode],
+    )?;
+    let best: i64 = row.get::<_, Option<i64>>(0).unwrap_or(0);
+    let of: i64 = row.get(1);
+    let total: i64 = row.get::<_, Option<i64>>(2).unwrap_or(0);
+    let overall_of: i64 = row.get(3);
+    let above = client.query_one(
+        "SELECT
+            (SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $2 AND overall > $3),
+            (SELECT COUNT(*) FROM totals WHERE mode = $2 AND total > $4)",
+        &[&scenario, &mode, &best, &total],
+    )?;
+    Ok(Standing {
+        scenario_rank: to_u32(above.get::<_, i64>(0) + 1),
+        scenario_of: to_u32(of),
+        scenario_best: to_u32(best),
+        overall_rank: to_u32(above.get::<_, i64>(1) + 1),
+        overall_of: to_u32(overall_of),
+        total: to_u32(total),
+    })
+}
+
+fn has_entries(client: &mut Client, nickname: &str) -> Result<bool, StoreError> {
+    Ok(client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE nickname = $1)",
+            &[&nickname],
+        )?
+        .get(0))
+}
+
+/// Recomputes `best` and `totals` from `entries` under `rule`.
+fn rebuild_ranks(client: &mut Client, rule: AttemptRule) -> Result<(), StoreError> {
+    client.batch_execute(&format!(
+        "DELETE FROM best;
+         INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+         SELECT scenario, mode, nickname, id, overall, created_ms FROM (
+             SELECT scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER() OVER (
+                 PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
+             FROM entries) ranked
+         WHERE n = 1;
+         DELETE FROM totals;
+         INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
+         SELECT mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry)
+         FROM best GROUP BY mode, nickname;",
+        rule.order()
+    ))?;
+    Ok(())
+}
+
+/// Competition ranks ("1224") for points already sorted high to low.
+fn ranks(points: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(points.len());
+    for (i, p) in points.iter().enumerate() {
+        let rank = if i > 0 && points[i - 1] == *p {
+            out[i - 1]
+        } else {
+            i as u32 + 1
+        };
+        out.push(rank);
+    }
+    out
+}
+
+fn rows_of(entries: Vec<Entry>) -> Vec<Row> {
+    let points: Vec<u32> = entries.iter().map(|e| e.finished.scores.overall).collect();
+    ranks(&points)
+        .into_iter()
+        .zip(entries)
+        .map(|(rank, e)| Row::of(rank, e))
+        .collect()
+}
+
+impl BoardStore for PgStore {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .client
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.atomically(false, |c, _| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn meta_or_insert(
+        &mut self,
+        key: &str,
+        make: &mut dyn FnMut() -> String,
+    ) -> Result<String, StoreError> {
+        let value = make();
+        // The first instance to write wins; every instance reads its value.
+        self.atomically(false, |c, _| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                &[&key, &value],
+            )?;
+            Ok(
+                c.query_one("SELECT value FROM meta WHERE key = $1", &[&key])?
+                    .get(0),
+            )
+        })
+    }
+
+    fn attempt_rule(&self) -> AttemptRule {
+        self.rule
+    }
+
+    fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
+        self.atomically(true, |c, _| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('attempt_rule', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&rule.as_str()],
+            )?;
+            rebuild_ranks(c, rule)
+        })?;
+        self.rule = rule;
+        Ok(())
+    }
+
+    fn begin_batch(&mut self) -> bool {
+        self.in_batch = self.client.batch_execute("BEGIN").is_ok();
+        self.in_batch
+    }
+
+    fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.in_batch = false;
+        self.client.batch_execute("COMMIT").map_err(|e| {
+            let _ = self.client.batch_execute("ROLLBACK");
+            StoreError::from(e)
+        })
+    }
+
+    fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
+        self.atomically(true, |c, rule| {
+            if let Some(id) = &new.submission {
+                let existing = c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?;
+                if let Some(row) = existing {
+                    let entry = entry_by_id(c, row.get(0))?
+                        .ok_or_else(|| StoreError::Postgres("an entry vanished".into()))?;
+                    if entry.nickname != new.nickname {
+                        return Err(StoreError::SubmissionTaken);
+                    }
+                    let standing = standing(
+                        c,
+                        &entry.finished.scenario,
+                        entry.finished.mode,
+                        &entry.nickname,
+                    )?;
+                    return Ok(Inserted {
+                        entry,
+                        duplicate: true,
+                        standing,
+                    });
+                }
+            }
+            let f = &new.finished;
+            let mode = f.mode.as_str();
+            let overall = i64::from(f.scores.overall);
+            let id: i64 = c
+                .query_one(
+                    "INSERT INTO entries (submission, nickname, scenario, mode, overall, created_ms, record)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[
+                        &new.submission,
+                        &new.nickname,
+                        &f.scenario,
+                        &mode,
+                        &overall,
+                        &f.finished_ms,
+                        &record_json(f, &new.extra),
+                    ],
+                )?
+                .get(0);
+            let improved = c.execute(
+                "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (scenario, mode, nickname) DO UPDATE SET
+                     entry = excluded.entry, overall = excluded.overall,
+                     created_ms = excluded.created_ms
+                 WHERE $7 = 'latest' OR ($7 = 'best' AND excluded.overall > best.overall)",
+                &[
+                    &f.scenario,
+                    &mode,
+                    &new.nickname,
+                    &id,
+                    &overall,
+                    &f.finished_ms,
+                    &rule.as_str(),
+                ],
+            )?;
+            if improved > 0 {
+                c.execute(REFRESH_TOTAL, &[&new.nickname])?;
+            }
+            let standing = standing(c, &f.scenario, f.mode, &new.nickname)?;
+            let entry = entry_by_id(c, id)?
+                .ok_or_else(|| StoreError::Postgres("an entry vanished".into()))?;
+            Ok(Inserted {
+                entry,
+                duplicate: false,
+                standing,
+            })
+        })
+    }
+
+    fn join_player(
+        &mut self,
+        nickname: &str,
+        token: Option<&str>,
+    ) -> Result<JoinOutcome, StoreError> {
+        self.atomically(false, |c, _| {
+            let mut proposed = None;
+            if let Some(token) = token {
+                let known = c.query_opt(
+                    "SELECT nickname, kicked FROM players WHERE token_hash = $1",
+                    &[&crate::store::token_hash(token)],
+                )?;
+                if known.is_none() && crate::store::usable_token(token) {
+                    proposed = Some(token.to_string());
+                }
+                if let Some(row) = known {
+                    let (name, kicked): (String, bool) = (row.get(0), row.get(1));
+                    if name == nickname {
+                        if kicked {
+                            return Ok(JoinOutcome::Taken(name));
+                        }
+                        let taken = has_entries(c, &name)?;
+                        return Ok(JoinOutcome::Joined {
+                            nickname: name,
+                            token: token.to_string(),
+                            taken,
+                        });
+                    }
+                }
+            }
+            let [a, b] = crate::nickname::skeletons(nickname);
+            let alike = c.query(
+                "SELECT id, nickname, token_hash IS NULL, kicked FROM players
+                 WHERE skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2) ORDER BY id",
+                &[&a, &b],
+            )?;
+            let token = proposed.unwrap_or_else(|| crate::hex(&crate::random_bytes::<16>()));
+            match alike.as_slice() {
+                [] => {
+                    c.execute(
+                        "INSERT INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[&crate::store::token_hash(&token), &nickname, &a, &b, &now_ms()],
+                    )?;
+                    Ok(JoinOutcome::Joined {
+                        nickname: nickname.to_string(),
+                        token,
+                        taken: has_entries(c, nickname)?,
+                    })
+                }
+                [only]
+                    if only.get::<_, bool>(2)
+                        && !only.get::<_, bool>(3)
+                        && only.get::<_, String>(1) == nickname =>
+                {
+                    c.execute(
+                        "UPDATE players SET token_hash = $1 WHERE id = $2",
+                        &[&crate::store::token_hash(&token), &only.get::<_, i64>(0)],
+                    )?;
+                    Ok(JoinOutcome::Joined {
+                        nickname: nickname.to_string(),
+                        token,
+                        taken: has_entries(c, nickname)?,
+                    })
+                }
+                [first, ..] => Ok(JoinOutcome::Taken(first.get(1))),
+            }
+        })
+    }
+
+    fn player(&mut self, token: &str) -> Result<Option<Player>, StoreError> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT nickname, kicked FROM players WHERE token_hash = $1",
+                &[&crate::store::token_hash(token)],
+            )?
+            .map(|r| Player {
+                nickname: r.get(0),
+                kicked: r.get(1),
+            }))
+    }
+
+    fn players(&mut self) -> Result<Vec<PlayerInfo>, StoreError> {
+        Ok(self
+            .client
+            .query(
+                "SELECT p.nickname, p.kicked, p.token_hash IS NOT NULL, p.created_ms,
+                        (SELECT COUNT(*) FROM entries e WHERE e.nickname = p.nickname)
+                 FROM players p ORDER BY p.id",
+                &[],
+            )?
+            .iter()
+            .map(|r| PlayerInfo {
+                nickname: r.get(0),
+                kicked: r.get(1),
+                joined: r.get(2),
+                created_ms: r.get(3),
+                entries: r.get::<_, i64>(4).max(0) as u64,
+            })
+            .collect())
+    }
+
+    fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
+        self.atomically(true, |c, _| {
+            let Some(row) = c.query_opt("SELECT id FROM players WHERE nickname = $1", &[&from])?
+            else {
+                return Ok(RenameOutcome::NoSuchPlayer);
+            };
+            let id: i64 = row.get(0);
+            let [a, b] = crate::nickname::skeletons(to);
+            if let Some(clash) = c.query_opt(
+                "SELECT nickname FROM players
+                 WHERE id <> $3 AND (skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2)) LIMIT 1",
+                &[&a, &b, &id],
+            )? {
+                return Ok(RenameOutcome::Taken(clash.get(0)));
+            }
+            c.execute(
+                "UPDATE players SET nickname = $1, skeleton_a = $2, skeleton_b = $3 WHERE id = $4",
+                &[&to, &a, &b, &id],
+            )?;
+            c.execute(
+                "UPDATE entries SET nickname = $1 WHERE nickname = $2",
+                &[&to, &from],
+            )?;
+            c.execute(
+                "UPDATE best SET nickname = $1 WHERE nickname = $2",
+                &[&to, &from],
+            )?;
+            c.execute("DELETE FROM totals WHERE nickname = $1", &[&from])?;
+            c.execute(REFRESH_TOTAL, &[&to])?;
+            Ok(RenameOutcome::Renamed)
+        })
+    }
+
+    fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
+        self.atomically(true, |c, _| {
+            let found = c.execute(
+                "UPDATE players SET kicked = TRUE, token_hash = NULL WHERE nickname = $1",
+                &[&nickname],
+            )?;
+            if found == 0 {
+                return Ok(None);
+            }
+            let removed = c.execute("DELETE FROM entries WHERE nickname = $1", &[&nickname])?;
+            c.execute("DELETE FROM best WHERE nickname = $1", &[&nickname])?;
+            c.execute("DELETE FROM totals WHERE nickname = $1", &[&nickname])?;
+            Ok(Some(removed))
+        })
+    }
+
+    fn standing(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<Standing, StoreError> {
+        standing(&mut self.client, scenario, mode, nickname)
+    }
+
+    fn is_ranked(
+        &mut self,
+        scenario: &str,
+        mode: Mode,
+        nickname: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        let row = self.client.query_one(
+            "SELECT EXISTS (SELECT 1 FROM best WHERE scenario = $1 AND mode = $2 AND nickname = $3),
+                    EXISTS (SELECT 1 FROM totals WHERE mode = $2 AND nickname = $3)",
+            &[&scenario, &mode.as_str(), &nickname],
+        )?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    fn entries(&mut self) -> Result<Vec<Entry>, StoreError> {
+        self.client
+            .query("SELECT id, nickname, record FROM entries ORDER BY id", &[])?
+            .iter()
+            .map(entry_of)
+            .collect()
+    }
+
+    fn count(&mut self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .client
+            .query_one("SELECT COUNT(*) FROM entries", &[])?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
+        self.atomically(true, |c, rule| {
+            let Some(entry) = entry_by_id(c, id)? else {
+                return Ok(None);
+            };
+            let (scenario, mode, nickname) = (
+                entry.finished.scenario.as_str(),
+                entry.finished.mode.as_str(),
+                entry.nickname.as_str(),
+            );
+            c.execute("DELETE FROM entries WHERE id = $1", &[&id])?;
+            c.execute(
+                "DELETE FROM best WHERE scenario = $1 AND mode = $2 AND nickname = $3",
+                &[&scenario, &mode, &nickname],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
+                     SELECT scenario, mode, nickname, id, overall, created_ms FROM entries
+                     WHERE scenario = $1 AND mode = $2 AND nickname = $3
+                     ORDER BY {} LIMIT 1",
+                    rule.order()
+                ),
+                &[&scenario, &mode, &nickname],
+            )?;
+            c.execute("DELETE FROM totals WHERE nickname = $1", &[&nickname])?;
+            c.execute(REFRESH_TOTAL, &[&nickname])?;
+            Ok(Some(entry))
+        })
+    }
+
+    fn reset(&mut self) -> Result<u64, StoreError> {
+        self.atomically(true, |c, _| {
+            let n = c.execute("DELETE FROM entries", &[])?;
+            c.batch_execute("DELETE FROM best; DELETE FROM totals;")?;
+            Ok(n)
+        })
+    }
+
+    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        self.atomically(true, |c, rule| {
+            let removed = c.execute("DELETE FROM entries WHERE created_ms < $1", &[&cutoff_ms])?;
+            c.execute(
+                "DELETE FROM players WHERE created_ms < $1
+                 AND nickname NOT IN (SELECT nickname FROM entries)",
+                &[&cutoff_ms],
+            )?;
+            if removed > 0 {
+                rebuild_ranks(c, rule)?;
+            }
+            Ok(removed)
+        })
+    }
+
+    fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
+        let mode = mode.as_str();
+        let limit = i64::from(limit);
+        let c = &mut self.client;
+        let titled = c.query(
+            "SELECT scenario, record FROM entries
+             WHERE id IN (SELECT MAX(id) FROM entries WHERE mode = $1 GROUP BY scenario)
+             ORDER BY scenario",
+            &[&mode],
+        )?;
+        let mut scenarios = Vec::new();
+        for row in titled {
+            let id: String = row.get(0);
+            let title = parse_record(row.get(1))
+                .map(|(f, _)| f.title)
+                .unwrap_or_else(|| Text::new(id.clone(), id.clone()));
+            let (sql, count_sql) = match ranking {
+                Ranking::BestPerName => (
+                    "SELECT e.id, e.nickname, e.record FROM best b JOIN entries e ON e.id = b.entry
+                     WHERE b.scenario = $1 AND b.mode = $2
+                     ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT $3",
+                    "SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $2",
+                ),
+                Ranking::Attempts => (
+                    "SELECT e.id, e.nickname, e.record FROM entries e
+                     WHERE e.scenario = $1 AND e.mode = $2
+                     ORDER BY e.overall DESC, e.created_ms, e.id LIMIT $3",
+                    "SELECT COUNT(*) FROM entries WHERE scenario = $1 AND mode = $2",
+                ),
+            };
+            let entries: Vec<Entry> = c
+                .query(sql, &[&id, &mode, &limit])?
+                .iter()
+                .map(entry_of)
+                .collect::<Result<_, _>>()?;
+            let ranked: i64 = c.query_one(count_sql, &[&id, &mode])?.get(0);
+            scenarios.push(ScenarioBoard {
+                id,
+                title,
+                rows: rows_of(entries),
+                ranked: to_u32(ranked),
+            });
+        }
+        let entries: i64 = c
+            .query_one("SELECT COUNT(*) FROM entries WHERE mode = $1", &[&mode])?
+            .get(0);
+        let (overall, ranked) = match ranking {
+            Ranking::Attempts => {
+                let top: Vec<Entry> = c
+                    .query(
+                        "SELECT id, nickname, record FROM entries WHERE mode = $1
+                         ORDER BY overall DESC, created_ms, id LIMIT $2",
+                        &[&mode, &limit],
+                    )?
+                    .iter()
+                    .map(entry_of)
+                    .collect::<Result<_, _>>()?;
+                (rows_of(top), entries)
+            }
+            Ranking::BestPerName => {
+                let rows = c.query(
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals WHERE mode = $1
+                     ORDER BY total DESC, reached, nickname LIMIT $2",
+                    &[&mode, &limit],
+                )?;
+                let points: Vec<u32> = rows.iter().map(|r| to_u32(r.get(1))).collect();
+                let overall = ranks(&points)
+                    .into_iter()
+                    .zip(rows.iter())
+                    .map(|(rank, r)| Row {
+                        rank,
+                        entry: r.get(4),
+                        nickname: r.get(0),
+                        scenario: None,
+                        points: to_u32(r.get(1)),
+                        scores: None,
+                        scenarios: to_u32(r.get(2)),
+                        created_ms: r.get(3),
+                    })
+                    .collect();
+                let ranked: i64 = c
+                    .query_one("SELECT COUNT(*) FROM totals WHERE mode = $1", &[&mode])?
+                    .get(0);
+                (overall, ranked)
+            }
+        };
+        Ok(Board {
+            overall,
+            scenarios,
+            ranked: to_u32(ranked),
+            entries: u64::try_from(entries).unwrap_or(0),
+        })
+    }
+
+    fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
+        let url = self.url.clone();
+        std::thread::Builder::new()
+            .name("kiku-board-listen".into())
+            .spawn(move || {
+                // `on_change(false)` asks whether anyone still cares.
+                while on_change(false) {
+                    let mut client = match Client::connect(&url, NoTls) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            eprintln!("warning: LISTEN connection: {e}");
+                            std::thread::sleep(RECONNECT_AFTER);
+                            continue;
+                        }
+                    };
+                    if client.batch_execute(&format!("LISTEN {CHANNEL}")).is_err() {
+                        std::thread::sleep(RECONNECT_AFTER);
+                        continue;
+                    }
+                    let mut notes = client.notifications();
+                    // Wake now and then to notice a server that has stopped.
+                    let mut iter = notes.timeout_iter(RECONNECT_AFTER);
+                    loop {
+                        match postgres::fallible_iterator::FallibleIterator::next(&mut iter) {
+                            Ok(Some(_)) => {
+                                if !on_change(true) {
+                                    return;
+                                }
+                            }
+                            Ok(None) => {
+                                if !on_change(false) {
+                                    return;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Postgres(format!("cannot start the LISTEN thread: {e}")))?;
+        Ok(())
+    }
+}

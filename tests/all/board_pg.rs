@@ -1,0 +1,479 @@
+//! The board on PostgreSQL: a throwaway server per test (initdb and pg_ctl
+//! from Debian's `postgresql` package, in a temp dir, on a free loopback
+//! port, stopped by a guard even when the test fails). The same store suite
+//! and server suite run on SQLite and on PostgreSQL; two servers on one
+//! database show each other's submissions on their projectors.
+
+use super::*;
+
+use kiku_board::postgres::PgStore;
+use kiku_board::store::{
+    AttemptRule, Extra, JoinOutcome, NewEntry, Ranking, RenameOutcome, StoreError,
+};
+use kiku_core::{Finished, Mode};
+
+/// Where Debian puts PostgreSQL's programs, one folder per version.
+const PG_ROOT: &str = "/usr/lib/postgresql";
+/// How long `pg_ctl` may take to start or stop the server, in seconds.
+const PG_CTL_WAIT_SECS: &str = "60";
+
+/// A PostgreSQL server for one test, stopped and removed on drop.
+struct Postgres {
+    dir: PathBuf,
+    bin: PathBuf,
+    port: u16,
+    /// Run the tools as the `postgres` user (initdb refuses root).
+    as_postgres: bool,
+}
+
+impl Postgres {
+    fn start(name: &str) -> Postgres {
+        let bin = std::fs::read_dir(PG_ROOT)
+            .ok()
+            .and_then(|versions| {
+                versions
+                    .filter_map(Result::ok)
+                    .map(|v| v.path().join("bin"))
+                    .filter(|bin| bin.join("initdb").is_file())
+                    .max()
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "PostgreSQL is not installed (no {PG_ROOT}/*/bin/initdb): run .ci/test, \
+                     which installs the postgresql package"
+                )
+            });
+        let dir = temp_dir(&format!("pg-{name}"));
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if root {
+            let chown = Command::new("chown")
+                .args(["-R", "postgres:"])
+                .arg(&dir)
+                .status()
+                .unwrap();
+            assert!(chown.success(), "chown of {} to postgres", dir.display());
+        }
+        let guard = Postgres {
+            dir,
+            bin,
+            port: free_port(),
+            as_postgres: root,
+        };
+        let data = guard.dir.join("data");
+        guard.run(
+            "initdb",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-A".as_ref(),
+                "trust".as_ref(),
+                "-U".as_ref(),
+                "postgres".as_ref(),
+                "--no-sync".as_ref(),
+                "-E".as_ref(),
+                "UTF8".as_ref(),
+                "--locale=C".as_ref(),
+            ],
+        );
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            guard.port,
+            guard.dir.display()
+        );
+        guard.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-l".as_ref(),
+                guard.dir.join("log").as_os_str(),
+                "-w".as_ref(),
+                "-t".as_ref(),
+                PG_CTL_WAIT_SECS.as_ref(),
+                "-o".as_ref(),
+                options.as_ref(),
+                "start".as_ref(),
+            ],
+        );
+        guard
+    }
+
+    fn command(&self, tool: &str) -> Command {
+        let exe = self.bin.join(tool);
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(exe);
+            command
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&std::ffi::OsStr]) {
+        let out = self.command(tool).args(args).output().unwrap();
+        let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+        assert!(
+            out.status.success(),
+            "{tool}: {}{}\nserver log:\n{log}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A new, empty database: its URL.
+    fn database(&self, name: &str) -> String {
+        let port = self.port.to_string();
+        self.run(
+            "createdb",
+            &[
+                "-h".as_ref(),
+                "127.0.0.1".as_ref(),
+                "-p".as_ref(),
+                port.as_ref(),
+                "-U".as_ref(),
+                "postgres".as_ref(),
+                name.as_ref(),
+            ],
+        );
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "-w", "-t", PG_CTL_WAIT_SECS, "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn finished(route: &[&str], mode: Mode, at: i64) -> Finished {
+    let choices: Vec<String> = route.iter().map(|c| c.to_string()).collect();
+    let (_, mut f) = Finished::replay(&scenario(), 7, &choices, at).unwrap();
+    f.mode = mode;
+    f
+}
+
+fn new_entry(nickname: &str, route: &[&str], mode: Mode, at: i64) -> NewEntry {
+    NewEntry {
+        submission: None,
+        nickname: nickname.into(),
+        finished: finished(route, mode, at),
+        extra: Extra::new(),
+    }
+}
+
+/// The store suite: every call the server makes, with the answers it needs.
+fn store_suite(store: &mut dyn BoardStore) {
+    let best = finished(&BEST, Mode::Choose, 0).scores.overall;
+    let worst = finished(&WORST, Mode::Choose, 0).scores.overall;
+    assert!(best > worst);
+    let id = scenario().id.clone();
+
+    assert_eq!(
+        store
+            .meta_or_insert("code", &mut || String::from("AAA"))
+            .unwrap(),
+        "AAA"
+    );
+    assert_eq!(
+        store
+            .meta_or_insert("code", &mut || String::from("BBB"))
+            .unwrap(),
+        "AAA"
+    );
+    store.set_meta("code", "CCC").unwrap();
+    assert_eq!(store.meta("code").unwrap().as_deref(), Some("CCC"));
+    assert_eq!(store.meta("none").unwrap(), None);
+
+    let JoinOutcome::Joined { token: ann, .. } = store.join_player("ann", None).unwrap() else {
+        panic!("ann could not join");
+    };
+    // A Cyrillic а: looks like ann.
+    assert_eq!(
+        store.join_player("\u{430}nn", None).unwrap(),
+        JoinOutcome::Taken("ann".into())
+    );
+    store.join_player("bob", None).unwrap();
+    assert_eq!(store.player(&ann).unwrap().unwrap().nickname, "ann");
+
+    // A record's unknown field survives; a repeated id stores once; another
+    // player's id is refused.
+    let mut first = new_entry("ann", &WORST, Mode::Choose, 1);
+    first.submission = Some("sub-1".into());
+    first
+        .extra
+        .insert("prior".into(), json!({"entry": 1, "note": "続き"}));
+    let stored = store.insert(&first).unwrap();
+    assert!(!stored.duplicate);
+    assert_eq!(stored.entry.extra["prior"]["note"], "続き");
+    assert_eq!(stored.entry.finished, first.finished);
+    let again = store.insert(&first).unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.entry.id, stored.entry.id);
+    let mut stolen = first.clone();
+    stolen.nickname = "bob".into();
+    assert!(matches!(
+        store.insert(&stolen),
+        Err(StoreError::SubmissionTaken)
+    ));
+
+    let top = store
+        .insert(&new_entry("ann", &BEST, Mode::Choose, 2))
+        .unwrap();
+    assert_eq!(top.standing.scenario_best, best);
+    let bob = store
+        .insert(&new_entry("bob", &WORST, Mode::Choose, 3))
+        .unwrap();
+    assert_eq!(
+        (bob.standing.scenario_rank, bob.standing.scenario_of),
+        (2, 2)
+    );
+    // Recall is ranked on its own.
+    let recall = store
+        .insert(&new_entry("bob", &BEST, Mode::Recall, 4))
+        .unwrap();
+    assert_eq!(
+        (recall.standing.scenario_rank, recall.standing.scenario_of),
+        (1, 1)
+    );
+    let choose_board = store
+        .board_in(10, Ranking::BestPerName, Mode::Choose)
+        .unwrap();
+    assert_eq!((choose_board.entries, choose_board.ranked), (3, 2));
+    let rows: Vec<_> = choose_board.scenarios[0]
+        .rows
+        .iter()
+        .map(|r| (r.rank, r.nickname.as_str(), r.points))
+        .collect();
+    assert_eq!(rows, [(1, "ann", best), (2, "bob", worst)]);
+    assert_eq!(choose_board.scenarios[0].title, scenario().title);
+    assert_eq!(choose_board.overall[0].points, best);
+    let recall_board = store
+        .board_in(10, Ranking::BestPerName, Mode::Recall)
+        .unwrap();
+    assert_eq!(
+        (
+            recall_board.entries,
+            recall_board.overall[0].nickname.as_str()
+        ),
+        (1, "bob")
+    );
+    let attempts = store.board_in(10, Ranking::Attempts, Mode::Choose).unwrap();
+    assert_eq!(attempts.overall.len(), 3);
+    assert_eq!(
+        store.is_ranked(&id, Mode::Recall, "ann").unwrap(),
+        (false, false)
+    );
+    assert_eq!(
+        store.is_ranked(&id, Mode::Choose, "ann").unwrap(),
+        (true, true)
+    );
+    let all = store.entries().unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].extra["prior"]["entry"], 1);
+    assert_eq!(all[3].finished.mode, Mode::Recall);
+    assert_eq!(store.count().unwrap(), 4);
+
+    // The attempt rule re-ranks at once.
+    store.set_attempt_rule(AttemptRule::First).unwrap();
+    assert_eq!(store.attempt_rule(), AttemptRule::First);
+    assert_eq!(
+        store
+            .standing(&id, Mode::Choose, "ann")
+            .unwrap()
+            .scenario_best,
+        worst
+    );
+    store.set_attempt_rule(AttemptRule::Best).unwrap();
+    assert_eq!(
+        store
+            .standing(&id, Mode::Choose, "ann")
+            .unwrap()
+            .scenario_best,
+        best
+    );
+
+    // Rename, kick, remove.
+    assert_eq!(
+        store.rename_player("ann", "Ann B").unwrap(),
+        RenameOutcome::Renamed
+    );
+    assert_eq!(store.player(&ann).unwrap().unwrap().nickname, "Ann B");
+    assert_eq!(
+        store.rename_player("bob", "ann b").unwrap(),
+        RenameOutcome::Taken("Ann B".into())
+    );
+    assert_eq!(
+        store.rename_player("nobody", "x").unwrap(),
+        RenameOutcome::NoSuchPlayer
+    );
+    assert_eq!(store.kick_player("bob").unwrap(), Some(2));
+    assert_eq!(store.kick_player("nobody").unwrap(), None);
+    assert!(matches!(
+        store.join_player("bob", None).unwrap(),
+        JoinOutcome::Taken(_)
+    ));
+    assert_eq!(store.players().unwrap().len(), 2);
+    assert!(store.remove(top.entry.id).unwrap().is_some());
+    assert!(store.remove(top.entry.id).unwrap().is_none());
+    assert_eq!(
+        store
+            .standing(&id, Mode::Choose, "Ann B")
+            .unwrap()
+            .scenario_best,
+        worst
+    );
+
+    // Group commit: together or not at all.
+    assert!(store.begin_batch());
+    store
+        .insert(&new_entry("Ann B", &BEST, Mode::Choose, 5))
+        .unwrap();
+    assert!(store.insert(&stolen).is_err());
+    store.commit_batch().unwrap();
+    assert_eq!(store.count().unwrap(), 2);
+
+    // Purge and reset.
+    assert_eq!(store.purge_before(2).unwrap(), 1);
+    assert_eq!(store.count().unwrap(), 1);
+    assert_eq!(store.reset().unwrap(), 1);
+    assert!(
+        store
+            .board_in(10, Ranking::BestPerName, Mode::Choose)
+            .unwrap()
+            .overall
+            .is_empty()
+    );
+}
+
+/// The server suite: joining, re-scoring, duplicates, modes, a private
+/// rank, the projector's stream and the control page, over HTTP.
+fn server_suite(server: &TestServer) {
+    let client = server.client();
+    let mut events = EventReader::connect(server.addr);
+    assert_eq!(events.next_board()["code"], CODE);
+    let ann = client.submit(&submission("Ann", &BEST)).unwrap();
+    let again = client
+        .submit(&Submission {
+            id: None,
+            ..submission("Ann", &BEST)
+        })
+        .unwrap();
+    assert!(!again.duplicate);
+    let mut retry = submission("Bob", &WORST);
+    let first = client.submit(&retry).unwrap();
+    assert!(client.submit(&retry).unwrap().duplicate);
+    retry.mode = Mode::Recall;
+    retry.id = Some(client::new_submission_id());
+    client.submit(&retry).unwrap();
+    assert_eq!(first.standing.scenario_rank, 2);
+    let pushed = loop {
+        let board = events.next_board();
+        if board["entries"] == 3 && board["recall"]["entries"] == 1 {
+            break board;
+        }
+    };
+    assert_eq!(pushed["overall"][0]["nickname"], "Ann");
+    assert_eq!(pushed["recall"]["overall"][0]["nickname"], "Bob");
+    let rank = client
+        .my_rank(CODE, "Bob", &scenario().id, Mode::Choose)
+        .unwrap();
+    assert_eq!((rank.rank, rank.of), (Some(2), 2));
+    assert_eq!(entries(server).len(), 4);
+    assert_eq!(
+        ann.entry.finished.scores.overall,
+        pushed["overall"][0]["points"]
+    );
+    let body = serde_json::to_vec(&json!({"nickname": "Bob"})).unwrap();
+    let (status, kicked) = request(
+        "POST",
+        &server.url("/api/players/kick"),
+        Some(&body),
+        Some(TOKEN),
+    );
+    assert_eq!((status, kicked["removed"].as_u64()), (200, Some(2)));
+    assert_eq!(entries(server).len(), 2);
+}
+
+#[test]
+fn the_store_suite_passes_on_sqlite_and_postgresql() {
+    store_suite(&mut Store::open_in_memory().unwrap());
+    let pg = Postgres::start("store");
+    let url = pg.database("store_suite");
+    store_suite(&mut PgStore::connect(&url).unwrap());
+    // Connecting again finds the schema at its version and migrates nothing.
+    let mut again = PgStore::connect(&url).unwrap();
+    assert_eq!(again.count().unwrap(), 0);
+}
+
+#[test]
+fn the_server_suite_passes_on_sqlite_and_postgresql() {
+    server_suite(&TestServer::start(None));
+    let pg = Postgres::start("server");
+    let url = pg.database("server_suite");
+    let server = TestServer::start_full(
+        PgStore::connect(&url).unwrap(),
+        None,
+        "127.0.0.1:0",
+        vec![scenario()],
+    );
+    server_suite(&server);
+}
+
+#[test]
+fn two_servers_on_one_postgresql_show_each_others_submissions() {
+    let pg = Postgres::start("two");
+    let url = pg.database("organisation");
+    let scenarios = temp_dir("pg-two-scenarios");
+    std::fs::write(scenarios.join("small.ron"), SCENARIO_RON).unwrap();
+    // One in this process, one the real `kiku serve --db postgres://…`.
+    let here = TestServer::start_full(
+        PgStore::connect(&url).unwrap(),
+        None,
+        "127.0.0.1:0",
+        vec![scenario()],
+    );
+    let there = spawn_server(Path::new(&url), &scenarios);
+    let mut projector = EventReader::connect(there.addr);
+    let before = projector.next_board();
+    assert_eq!(before["entries"], 0);
+    // A submission to this server shows on the other's projector.
+    let accepted = here.client().submit(&submission("Hana", &BEST)).unwrap();
+    let seen = loop {
+        let board = projector.next_board();
+        if board["entries"] == 1 {
+            break board;
+        }
+    };
+    assert_eq!(seen["overall"][0]["nickname"], "Hana");
+    assert_eq!(seen["overall"][0]["entry"], accepted.entry.id);
+    // And the other way round: Hana's name is taken there too.
+    let other = Client::new(&there.addr.to_string()).unwrap();
+    match other.join(&there.code, "Hana") {
+        Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "nickname_taken"),
+        got => panic!("the second server let a taken name in: {got:?}"),
+    }
+    let mut sub = submission("Kai", &WORST);
+    sub.code = there.code.clone();
+    other.submit(&sub).unwrap();
+    let mut events = EventReader::connect(here.addr);
+    let board = loop {
+        let board = events.next_board();
+        if board["entries"] == 2 {
+            break board;
+        }
+    };
+    assert_eq!(board["overall"][1]["nickname"], "Kai");
+    drop(there);
+    let _ = std::fs::remove_dir_all(scenarios);
+}
