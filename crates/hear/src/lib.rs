@@ -14,13 +14,14 @@
 //! the game then asks the trainee to pick among the top candidates.
 
 pub mod classify;
+pub mod echo;
 pub mod eval;
 pub mod lexical;
 pub mod normalise;
 pub mod spell;
 
 use kiku_core::Session;
-use kiku_core::act::{Act, Family, Focus, Question};
+use kiku_core::act::{Act, Family, Question};
 use kiku_core::scenario::Scenario;
 use kiku_core::text::Lang;
 
@@ -38,6 +39,13 @@ const LEXICAL_SHARE: f32 = 0.6;
 /// A lexical similarity at or above this counts as a full match (typed
 /// paraphrases of long authored lines rarely share more).
 const LEXICAL_FULL: f32 = 0.45;
+
+/// A choice's score is multiplied by this when the typed words are a
+/// different kind of move in a way the words settle: a question whose
+/// marked frame differs (being vs doing), a question asked outright against
+/// a listening or partnership line, the member's own words said back
+/// against a complex reflection.
+const MISMATCH: f32 = 0.6;
 
 /// What was heard.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,12 +113,34 @@ impl Hearer {
     /// written in, whatever `lang` says.
     pub fn hear(&self, session: &Session, text: &str, lang: Lang) -> Heard {
         let available = session.available();
-        let guess = classify(text);
+        let mut guess = classify(text);
         let script = match lexical::script_of(text) {
             Script::Japanese => Lang::Ja,
             Script::Latin if text.chars().any(char::is_alphabetic) => Lang::En,
             Script::Latin => lang,
         };
+        // The member's words at this point, to tell a simple reflection
+        // (their words back) from a complex one.
+        let member: String = session
+            .node()
+            .map(|n| {
+                n.lines
+                    .iter()
+                    .map(|l| l.text.get(script))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        let echo = guess.strength != Strength::Strong
+            && matches!(
+                guess.act,
+                Act::SimpleReflection | Act::ComplexReflection | Act::Empathize
+            )
+            && echo::is_echo(text, &member);
+        if echo {
+            guess.act = Act::SimpleReflection;
+            guess.strength = Strength::Weak;
+        }
         let typed = match script {
             Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
             Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
@@ -129,7 +159,10 @@ impl Hearer {
                     .fold(typed.similarity(authored), f32::max);
                 let lex = (raw / LEXICAL_FULL).min(1.0);
                 let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
-                let score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
+                let mut score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
+                if mismatch(&guess, echo, &c.act) {
+                    score *= MISMATCH;
+                }
                 (c.id.clone(), score, lex, &c.act)
             })
             .collect();
@@ -143,7 +176,26 @@ impl Hearer {
             .first()
             .filter(|_| confidence >= THRESHOLD)
             .map(|s| s.0.clone());
-        let act = resolve_act(&guess, scored.first().map(|s| (s.2, s.3)));
+        let act = if echo {
+            Act::SimpleReflection
+        } else {
+            resolve_act(&guess, scored.first().map(|s| (s.2, s.3)), choice.is_some())
+        };
+        if std::env::var("EXP_DBG").is_ok() {
+            eprintln!(
+                "DBG\t{}\t{:?}\t{}\t{}\t{}\t{:.2}\t{:.2}",
+                text,
+                guess.strength,
+                spell::spell(&guess.act),
+                scored
+                    .first()
+                    .map(|s| spell::spell(s.3))
+                    .unwrap_or_default(),
+                choice.is_some(),
+                confidence,
+                scored.first().map_or(0.0, |s| s.2)
+            );
+        }
         Heard {
             choice,
             confidence,
@@ -248,37 +300,64 @@ fn question_agreement(t: &Question, a: &Question, frame_marked: bool) -> f32 {
     score.clamp(0.0, 1.0)
 }
 
-/// The act of the typed words: the rules' reading when a clear marker set
-/// it; a listening form or an unmarked reply takes the matched line's act
-/// when the words are close to it; a question whose frame no marker set
-/// borrows the matched question's frame and focus.
-fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
+/// Whether the typed words are a different kind of move from `act` in a
+/// way the words themselves settle (see [`MISMATCH`]).
+fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
+    if echo {
+        return act.is_complex_reflection();
+    }
+    if guess.strength != Strength::Strong {
+        return false;
+    }
+    match (&guess.act, act) {
+        (Act::Question(t), Act::Question(a)) => {
+            guess.frame_marked && t.open && a.open && t.focus == a.focus && t.frame != a.frame
+        }
+        (Act::Question(_), a) => {
+            guess.asks_outright && matches!(a.family(), Family::Listening | Family::Partnership)
+        }
+        _ => false,
+    }
+}
+
+/// The act of the typed words. When they were heard as a choice, that
+/// choice's act is the best reading of what they do (a paraphrase does
+/// what its line does), except what the words settle themselves: a
+/// question keeps its own open or closed form, its leading or blaming,
+/// and any frame a marker set; a question asked outright is a question even
+/// when the line it meant is a listening one. Heard as nothing, the rules'
+/// reading stands, with a close line's act for words no marker read.
+fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
     // A match this close in the words says more than a soft marker.
     const CLOSE: f32 = 0.5;
     let Some((lex, matched)) = best else {
         return guess.act.clone();
     };
-    match (guess.strength, &guess.act, matched) {
-        (Strength::Strong, Act::Question(t), Act::Question(m))
-            if !guess.frame_marked && lex >= CLOSE =>
-        {
-            Act::Question(Question {
-                frame: m.frame,
-                focus: if t.focus == Focus::Person {
-                    m.focus
+    if heard {
+        return match (guess.strength, &guess.act, matched) {
+            (Strength::Strong, Act::Question(t), Act::Question(m)) => {
+                let (frame, focus) = if guess.frame_marked {
+                    (t.frame, t.focus)
                 } else {
-                    t.focus
-                },
-                follow_up: m.follow_up,
-                ..t.clone()
-            })
-        }
-        (Strength::Strong, Act::Question(t), Act::Question(m)) if lex >= CLOSE => {
-            Act::Question(Question {
-                follow_up: m.follow_up,
-                ..t.clone()
-            })
-        }
+                    (m.frame, m.focus)
+                };
+                Act::Question(Question {
+                    frame,
+                    focus,
+                    follow_up: m.follow_up,
+                    ..t.clone()
+                })
+            }
+            (Strength::Strong, Act::Question(_), m)
+                if guess.asks_outright
+                    && matches!(m.family(), Family::Listening | Family::Partnership) =>
+            {
+                guess.act.clone()
+            }
+            _ => matched.clone(),
+        };
+    }
+    match (guess.strength, &guess.act, matched) {
         (Strength::Strong, _, _) => guess.act.clone(),
         (Strength::Weak, typed, matched) if lex >= CLOSE && typed.family() == matched.family() => {
             matched.clone()
