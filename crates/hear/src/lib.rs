@@ -15,10 +15,14 @@
 
 pub mod classify;
 pub mod echo;
+pub mod embed;
 pub mod eval;
 pub mod lexical;
 pub mod normalise;
 pub mod spell;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use kiku_core::Session;
 use kiku_core::act::{Act, Family, Question};
@@ -26,6 +30,7 @@ use kiku_core::scenario::Scenario;
 use kiku_core::text::Lang;
 
 use crate::classify::{Guess, Strength, classify};
+use crate::embed::Embedder;
 use crate::lexical::{Bag, Doc, Idf};
 use crate::normalise::Script;
 
@@ -39,6 +44,16 @@ const LEXICAL_SHARE: f32 = 0.6;
 /// A lexical similarity at or above this counts as a full match (typed
 /// paraphrases of long authored lines rarely share more).
 const LEXICAL_FULL: f32 = 0.45;
+
+/// With the sentence encoder: the share of the words...
+const EMBED_LEXICAL_SHARE: f32 = 0.4;
+/// ... and of the meaning (the rest from the act's agreement).
+const SEMANTIC_SHARE: f32 = 0.2;
+
+/// An embedding cosine at or below this says nothing...
+const SEMANTIC_FLOOR: f32 = 0.3;
+/// ... and one at or above this is a full match.
+const SEMANTIC_FULL: f32 = 0.8;
 
 /// A choice's score is multiplied by this when the typed words are a
 /// different kind of move in a way the words settle: a question whose
@@ -70,7 +85,14 @@ struct Prepared {
     /// The author's optional phrasings, by script.
     phrasings_ja: Vec<Doc>,
     phrasings_en: Vec<Doc>,
+    /// The texts to embed, by script: the authored line, then phrasings.
+    texts_ja: Vec<String>,
+    texts_en: Vec<String>,
 }
+
+/// Embeddings of the choices' texts, made when first needed: (choice
+/// index, script) -> one vector per text.
+type EmbeddingCache = Arc<Mutex<HashMap<(usize, Lang), Arc<Vec<Vec<f32>>>>>>;
 
 /// A scenario prepared for hearing: build it once per scenario (the game
 /// keeps one per session); [`Hearer::hear`] is then cheap.
@@ -79,11 +101,26 @@ pub struct Hearer {
     choices: Vec<Prepared>,
     idf_ja: Idf,
     idf_en: Idf,
+    /// The sentence encoder, or why it could not be loaded.
+    embedder: Result<Arc<Embedder>, String>,
+    cache: EmbeddingCache,
 }
 
 impl Hearer {
-    /// Prepares every choice of `scenario`.
+    /// Prepares every choice of `scenario`, with the shared sentence
+    /// encoder ([`embed::shared`]) when it loads; otherwise hearing uses
+    /// the words alone and [`Hearer::notice`] says why.
     pub fn new(scenario: &Scenario) -> Hearer {
+        Hearer::with_embedder(scenario, embed::shared())
+    }
+
+    /// Prepares `scenario` without the sentence encoder (words and acts only).
+    pub fn lexical(scenario: &Scenario) -> Hearer {
+        Hearer::with_embedder(scenario, Err("the sentence encoder is off".to_string()))
+    }
+
+    /// Prepares `scenario` with a given encoder, or the reason there is none.
+    pub fn with_embedder(scenario: &Scenario, embedder: Result<Arc<Embedder>, String>) -> Hearer {
         let texts: Vec<(&str, &kiku_core::scenario::Choice)> = scenario.choices().collect();
         let ja: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.ja)).collect();
         let en: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.en)).collect();
@@ -99,13 +136,60 @@ impl Hearer {
                 en: Doc::new(en, &idf_en),
                 phrasings_ja: phrasings(c, Lang::Ja, &idf_ja),
                 phrasings_en: phrasings(c, Lang::En, &idf_en),
+                texts_ja: texts_in(c, Lang::Ja),
+                texts_en: texts_in(c, Lang::En),
             })
             .collect();
         Hearer {
             choices,
             idf_ja,
             idf_en,
+            embedder,
+            cache: EmbeddingCache::default(),
         }
+    }
+
+    /// Whether the sentence encoder is in use.
+    pub fn has_embedder(&self) -> bool {
+        self.embedder.is_ok()
+    }
+
+    /// A notice for the trainee when hearing runs without the sentence
+    /// encoder (its files missing or damaged), in `lang`; `None` when all
+    /// is well. The technical reason is [`Hearer::notice_detail`].
+    pub fn notice(&self, lang: Lang) -> Option<String> {
+        self.embedder.as_ref().err().map(|_| {
+            lang.pick(
+                "意味を聞き取るモデルを読み込めなかったため、言葉の一致だけで聞き取っています。",
+                "The meaning model could not be loaded, so replies are heard by their words only.",
+            )
+            .to_string()
+        })
+    }
+
+    /// Why the sentence encoder is not in use (a file and what is wrong
+    /// with it), or `None`.
+    pub fn notice_detail(&self) -> Option<&str> {
+        self.embedder.as_ref().err().map(String::as_str)
+    }
+
+    /// The embeddings of choice `index`'s texts in `script`, made once.
+    fn embeddings(&self, embedder: &Embedder, index: usize, script: Lang) -> Arc<Vec<Vec<f32>>> {
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry((index, script))
+            .or_insert_with(|| {
+                let c = &self.choices[index];
+                let texts = match script {
+                    Lang::Ja => &c.texts_ja,
+                    Lang::En => &c.texts_en,
+                };
+                Arc::new(texts.iter().map(|t| embedder.embed(t)).collect())
+            })
+            .clone()
     }
 
     /// Hears `text` at the session's current point. `lang` is the
@@ -145,10 +229,12 @@ impl Hearer {
             Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
             Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
         };
+        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut scored: Vec<(String, f32, f32, &Act)> = available
             .iter()
-            .filter_map(|id| self.choices.iter().find(|c| c.id == *id))
-            .map(|c| {
+            .filter_map(|id| self.choices.iter().position(|c| c.id == *id))
+            .map(|index| {
+                let c = &self.choices[index];
                 let (authored, phrasings) = match script {
                     Lang::Ja => (&c.ja, &c.phrasings_ja),
                     Lang::En => (&c.en, &c.phrasings_en),
@@ -159,7 +245,21 @@ impl Hearer {
                     .fold(typed.similarity(authored), f32::max);
                 let lex = (raw / LEXICAL_FULL).min(1.0);
                 let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
-                let mut score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
+                let mut score = match &typed_embedding {
+                    Some((embedder, typed)) => {
+                        let cos = self
+                            .embeddings(embedder, index, script)
+                            .iter()
+                            .map(|e| embed::cosine(typed, e))
+                            .fold(-1.0, f32::max);
+                        let sem = ((cos - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
+                            .clamp(0.0, 1.0);
+                        EMBED_LEXICAL_SHARE * lex
+                            + SEMANTIC_SHARE * sem
+                            + (1.0 - EMBED_LEXICAL_SHARE - SEMANTIC_SHARE) * agree
+                    }
+                    None => LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree,
+                };
                 if mismatch(&guess, echo, &c.act) {
                     score *= MISMATCH;
                 }
@@ -209,6 +309,25 @@ impl Hearer {
 /// each call; keep a [`Hearer`] to hear many replies).
 pub fn hear(scenario: &Scenario, session: &Session, text: &str, lang: Lang) -> Heard {
     Hearer::new(scenario).hear(session, text, lang)
+}
+
+/// The texts of a choice in `lang`'s script: the authored line and the
+/// phrasings written in that script.
+fn texts_in(choice: &kiku_core::scenario::Choice, lang: Lang) -> Vec<String> {
+    let want = match lang {
+        Lang::Ja => Script::Japanese,
+        Lang::En => Script::Latin,
+    };
+    std::iter::once(choice.text.get(lang))
+        .chain(
+            choice
+                .phrasings
+                .iter()
+                .flat_map(|p| [p.ja.as_str(), p.en.as_str()]),
+        )
+        .filter(|t| !t.trim().is_empty() && lexical::script_of(t) == want)
+        .map(str::to_string)
+        .collect()
 }
 
 /// A choice's phrasings written in `lang`'s script (an author may write
