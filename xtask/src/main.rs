@@ -486,6 +486,25 @@ fn run_steps(kiku: &Kiku, top: &Path) -> Result<()> {
     )?;
     kiku.run(&["check", "own"], true)?;
 
+    // Recall mode hears with the sentence encoder in model/ beside the
+    // binary (no notice that it fell back to the words alone).
+    let first_file = ron.iter().min().cloned().unwrap_or_default();
+    let heard = kiku.run(
+        &[
+            "hear",
+            &first_file.to_string_lossy(),
+            "--text",
+            "大丈夫、心配ないよ",
+            "--json",
+        ],
+        true,
+    )?;
+    expect(
+        stdout(&heard).contains("kiku.hear/1") && stderr(&heard).trim().is_empty(),
+        "`kiku hear` should hear with the model in model/ and print no notice",
+        &heard,
+    )?;
+
     // The facilitator's own scenario, in scenarios/ beside the binary.
     let first = ron.iter().min().cloned().unwrap_or_default();
     let text = std::fs::read_to_string(&first).map_err(|e| format!("{}: {e}", first.display()))?;

@@ -173,6 +173,25 @@ impl Hearer {
         self.embedder.as_ref().err().map(String::as_str)
     }
 
+    /// Embeds the lines of the choices available at `session`'s point, in
+    /// both languages, so that hearing the reply typed there does not
+    /// (about 60 ms on a 2-core machine; the game calls it when a menu
+    /// appears, while the trainee reads and types). Without the encoder it
+    /// does nothing. Hearing works without it; the first reply at a menu
+    /// then takes that time more.
+    pub fn prepare(&self, session: &Session) {
+        let Ok(embedder) = &self.embedder else {
+            return;
+        };
+        for id in session.available() {
+            if let Some(index) = self.choices.iter().position(|c| c.id == id) {
+                for script in Lang::ALL {
+                    self.embeddings(embedder, index, script);
+                }
+            }
+        }
+    }
+
     /// The embeddings of choice `index`'s texts in `script`, made once.
     fn embeddings(&self, embedder: &Embedder, index: usize, script: Lang) -> Arc<Vec<Vec<f32>>> {
         let mut cache = self

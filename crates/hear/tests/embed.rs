@@ -137,3 +137,19 @@ fn a_missing_or_damaged_model_falls_back_to_words_with_a_notice() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn preparing_a_menu_changes_nothing_but_the_time() {
+    use kiku_core::text::Lang;
+    let s = first_steps();
+    let session = kiku_core::Session::start(&s, 1);
+    let prepared = kiku_hear::Hearer::new(&s);
+    prepared.prepare(&session);
+    let cold = kiku_hear::Hearer::new(&s);
+    for text in ["そっか、焦るよね", "Honestly, you're doing fine."] {
+        let a = prepared.hear(&session, text, Lang::Ja);
+        let b = cold.hear(&session, text, Lang::Ja);
+        assert_eq!(a.choice, b.choice);
+        assert_eq!(a.act, b.act);
+    }
+}

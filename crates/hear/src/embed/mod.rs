@@ -28,10 +28,19 @@ pub const MODEL_DIR: &str = "model";
 pub const MODEL_DIR_ENV: &str = "KIKU_MODEL_DIR";
 
 /// A loaded sentence encoder.
-#[derive(Debug)]
 pub struct Embedder {
     tokenizer: Tokenizer,
     model: Model,
+}
+
+impl std::fmt::Debug for Embedder {
+    // The weights are tens of megabytes: say what it is, not what it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedder")
+            .field("pieces", &self.tokenizer.vocab_size())
+            .field("rows", &self.model.vocab_size())
+            .finish()
+    }
 }
 
 impl Embedder {

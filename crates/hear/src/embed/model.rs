@@ -24,7 +24,6 @@ const FEATS: usize = DIM + ORDERS.len() * CNN;
 const HIDDEN: usize = 320;
 
 /// A dense weight matrix, row-major (`rows` inputs x `cols` outputs).
-#[derive(Debug)]
 struct Matrix {
     rows: usize,
     cols: usize,
@@ -45,7 +44,6 @@ impl Matrix {
 }
 
 /// The network's weights.
-#[derive(Debug)]
 pub struct Model {
     chunks: Vec<Vec<u8>>,
     rows_per_chunk: usize,

@@ -67,7 +67,6 @@ fn parse_fields(data: &[u8], start: usize, end: usize) -> HashMap<u32, Vec<(usiz
 }
 
 /// The `nmt_nfkc` normaliser over the precompiled charsmap.
-#[derive(Debug)]
 struct Normalizer {
     units: Vec<u32>,
     normalized: Vec<u8>,
@@ -202,7 +201,6 @@ impl Normalizer {
 }
 
 /// A SentencePiece unigram model.
-#[derive(Debug)]
 pub struct Tokenizer {
     pieces: HashMap<String, u32>,
     scores: Vec<f32>,
