@@ -33,12 +33,33 @@ struct Matrix {
 impl Matrix {
     /// `out[cols] += x[rows] @ self`.
     fn mul_add(&self, x: &[f32], out: &mut [f32]) {
-        for (xi, row) in x.iter().zip(self.w.chunks_exact(self.cols)) {
-            if *xi != 0.0 {
-                for (o, w) in out.iter_mut().zip(row) {
-                    *o += xi * w;
-                }
-            }
+        mul_add_rows(x, &self.w, self.cols, out);
+    }
+}
+
+/// `out += x @ w` for a row-major `w` of `x.len()` rows of `cols`: four
+/// rows at a time, so `out` is read and written a quarter as often (the
+/// inner loop vectorises).
+fn mul_add_rows(x: &[f32], w: &[f32], cols: usize, out: &mut [f32]) {
+    let mut xs = x.chunks_exact(4);
+    let mut rows = w.chunks_exact(4 * cols);
+    for (xq, block) in (&mut xs).zip(&mut rows) {
+        let (r0, rest) = block.split_at(cols);
+        let (r1, rest) = rest.split_at(cols);
+        let (r2, r3) = rest.split_at(cols);
+        let (a, b, c, d) = (xq[0], xq[1], xq[2], xq[3]);
+        for ((((o, w0), w1), w2), w3) in out.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
+            *o += a * w0 + b * w1 + c * w2 + d * w3;
+        }
+    }
+    let done = x.len() - xs.remainder().len();
+    for (xi, row) in xs
+        .remainder()
+        .iter()
+        .zip(w[done * cols..].chunks_exact(cols))
+    {
+        for (o, wv) in out.iter_mut().zip(row) {
+            *o += xi * wv;
         }
     }
 }
@@ -274,14 +295,7 @@ impl Model {
                 let Some(pos) = (t + k).checked_sub(left).filter(|p| *p < n) else {
                     continue;
                 };
-                let rows = &w.w[k * CNN * CNN..(k + 1) * CNN * CNN];
-                for (xi, row) in xs[pos].iter().zip(rows.chunks_exact(CNN)) {
-                    if *xi != 0.0 {
-                        for (ov, wv) in o.iter_mut().zip(row) {
-                            *ov += xi * wv;
-                        }
-                    }
-                }
+                mul_add_rows(xs[pos], &w.w[k * CNN * CNN..(k + 1) * CNN * CNN], CNN, o);
             }
             relu(o);
             o.iter_mut().zip(xs[t]).for_each(|(ov, xv)| *ov += xv);
