@@ -153,3 +153,19 @@ fn preparing_a_menu_changes_nothing_but_the_time() {
         assert_eq!(a.act, b.act);
     }
 }
+
+#[test]
+fn a_long_paste_is_heard_in_bounded_time() {
+    use kiku_core::text::Lang;
+    let s = first_steps();
+    let session = kiku_core::Session::start(&s, 1);
+    let hearer = kiku_hear::Hearer::new(&s);
+    let paste = "大丈夫、心配ないよ。".repeat(2000);
+    let start = std::time::Instant::now();
+    let heard = hearer.hear(&session, &paste, Lang::Ja);
+    assert!(!heard.candidates.is_empty());
+    // Generous for a debug build on a busy machine; unbounded it takes minutes.
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    let e = Embedder::load(&model_dir()).unwrap();
+    assert_eq!(e.embed(&"So it goes. ".repeat(500)).len(), 512);
+}

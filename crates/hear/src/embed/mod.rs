@@ -24,6 +24,9 @@ pub const WEIGHTS_FILE: &str = "weights.npz";
 pub const TOKENIZER_FILE: &str = "sp.model";
 /// The folder that holds both, beside the executable or under `assets/`.
 pub const MODEL_DIR: &str = "model";
+/// At most this many pieces of a text are embedded (a typed reply is a few
+/// dozen; an authored line rarely a hundred).
+pub const MAX_TOKENS: usize = 256;
 /// Overrides where the model is looked for.
 pub const MODEL_DIR_ENV: &str = "KIKU_MODEL_DIR";
 
@@ -74,9 +77,16 @@ impl Embedder {
         self.tokenizer.encode(text)
     }
 
-    /// The embedding of `text`: 512 numbers, unit length.
+    /// The embedding of `text`: 512 numbers, unit length. Only the first
+    /// [`MAX_TOKENS`] pieces count, so a long paste costs bounded time.
     pub fn embed(&self, text: &str) -> Vec<f32> {
-        self.model.embed(&self.tokenizer.encode(text))
+        let mut ids = self.tokenizer.encode(text);
+        if ids.len() > MAX_TOKENS {
+            let end = ids[ids.len() - 1];
+            ids.truncate(MAX_TOKENS - 1);
+            ids.push(end);
+        }
+        self.model.embed(&ids)
     }
 }
 
