@@ -3,12 +3,17 @@
 //! match each authored line (both languages), with a confidence, and
 //! classifies the act of the words themselves.
 //!
-//! Offline and deterministic, no model download: two signals,
+//! Offline and deterministic, no download at run time: three signals,
 //! - lexical: IDF-weighted character n-grams (Japanese, after folding width
 //!   and katakana) or word and character n-grams (English) against each
 //!   choice's text in the typed reply's script ([`lexical`]);
+//! - meaning: USE multilingual v3 sentence embeddings, shipped in
+//!   `assets/model/` and run in pure Rust ([`embed`]); when the model is
+//!   missing or damaged, hearing goes on without it and
+//!   [`Hearer::notice`] says so;
 //! - the act: rules over sentence-final forms, question words and markers
-//!   ([`classify`]); a choice whose act agrees with the typed act scores more.
+//!   ([`classify`], [`echo`]); a choice whose act agrees with the typed act
+//!   scores more, one the words rule out scores less.
 //!
 //! A best score below [`THRESHOLD`] is heard as nothing (`choice: None`):
 //! the game then asks the trainee to pick among the top candidates.
