@@ -333,7 +333,11 @@ fn hear_cmd(args: &HearArgs) -> ExitCode {
         eprintln!("error: the conversation is over after those choices");
         return ExitCode::FAILURE;
     }
-    let heard = kiku_hear::hear(&scenario, &session, text, args.lang);
+    let hearer = kiku_hear::Hearer::new(&scenario);
+    if let (Some(notice), Some(detail)) = (hearer.notice(args.lang), hearer.notice_detail()) {
+        eprintln!("{notice} ({detail})");
+    }
+    let heard = hearer.hear(&session, text, args.lang);
     if args.json {
         emit(&format!("{}\n", kiku_hear::to_json(&heard)));
     } else {

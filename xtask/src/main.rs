@@ -123,6 +123,27 @@ fn dist(gui: bool) -> Result<()> {
             bytes: text("assets/fonts/LICENSE-BIZUDGothic.txt")?,
             executable: false,
         },
+        // Recall mode's sentence encoder, found beside the executable.
+        Packed {
+            path: "model/weights.npz".into(),
+            bytes: text("assets/model/weights.npz")?,
+            executable: false,
+        },
+        Packed {
+            path: "model/sp.model".into(),
+            bytes: text("assets/model/sp.model")?,
+            executable: false,
+        },
+        Packed {
+            path: "model/LICENSE".into(),
+            bytes: text("assets/model/LICENSE")?,
+            executable: false,
+        },
+        Packed {
+            path: "model/NOTICE".into(),
+            bytes: text("assets/model/NOTICE")?,
+            executable: false,
+        },
         Packed {
             // Its link to ../docs/1on1-guide.md still resolves from docs/.
             path: "docs/scenario-guide.md".into(),
@@ -294,6 +315,10 @@ fn check(archive: &Path) -> Result<()> {
         "LICENSE-BIZUDGothic.txt",
         "docs/scenario-guide.md",
         "docs/1on1-guide.md",
+        "model/weights.npz",
+        "model/sp.model",
+        "model/LICENSE",
+        "model/NOTICE",
     ] {
         if !top.join(expected).is_file() {
             return Err(format!("the archive has no {expected}"));
@@ -460,6 +485,25 @@ fn run_steps(kiku: &Kiku, top: &Path) -> Result<()> {
         &again,
     )?;
     kiku.run(&["check", "own"], true)?;
+
+    // Recall mode hears with the sentence encoder in model/ beside the
+    // binary (no notice that it fell back to the words alone).
+    let first_file = ron.iter().min().cloned().unwrap_or_default();
+    let heard = kiku.run(
+        &[
+            "hear",
+            &first_file.to_string_lossy(),
+            "--text",
+            "大丈夫、心配ないよ",
+            "--json",
+        ],
+        true,
+    )?;
+    expect(
+        stdout(&heard).contains("kiku.hear/1") && stderr(&heard).trim().is_empty(),
+        "`kiku hear` should hear with the model in model/ and print no notice",
+        &heard,
+    )?;
 
     // The facilitator's own scenario, in scenarios/ beside the binary.
     let first = ron.iter().min().cloned().unwrap_or_default();

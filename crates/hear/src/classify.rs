@@ -32,6 +32,10 @@ pub struct Guess {
     pub strength: Strength,
     /// For questions: whether a marker set the frame (else it is `Fact` by default).
     pub frame_marked: bool,
+    /// For questions: asked outright, with a question word, a polite
+    /// question ending (〜ですか) or an English question word or inverted
+    /// auxiliary, not only a rising 「〜感じ?」 that can be a reflection.
+    pub asks_outright: bool,
 }
 
 impl Guess {
@@ -40,6 +44,7 @@ impl Guess {
             act,
             strength: Strength::Strong,
             frame_marked: false,
+            asks_outright: false,
         }
     }
 
@@ -48,6 +53,7 @@ impl Guess {
             act,
             strength: Strength::Weak,
             frame_marked: false,
+            asks_outright: false,
         }
     }
 }
@@ -80,6 +86,86 @@ fn is_silence(raw: &str) -> bool {
         })
 }
 
+/// Words that hold a question word's letters but ask nothing: indefinites
+/// (「どこか」 somewhere, 「何か」 something), "always" (「いつも」), "while"
+/// (「言いつつ」), "nothing" (「何も」), "anything" (「何でも」).
+const JA_NOT_QWORDS: &[&str] = &[
+    "どこか",
+    "何か",
+    "なにか",
+    "いつか",
+    "誰か",
+    "だれか",
+    "なんか",
+    "どうか",
+    "なんとか",
+    "何とか",
+    "いつつ",
+    "いつも",
+    "いつでも",
+    "何も",
+    "なにも",
+    "何でも",
+    "なんでも",
+    "どこでも",
+    "誰でも",
+    "誰にも",
+    "だれにも",
+    "何より",
+    "なにより",
+    "どうせ",
+    "どうも",
+    "どうしても",
+    "どうにか",
+];
+
+/// `t` with the words of [`JA_NOT_QWORDS`] blanked out.
+fn without_indefinites(t: &str) -> String {
+    JA_NOT_QWORDS
+        .iter()
+        .fold(t.to_string(), |acc, p| acc.replace(p, "・"))
+}
+
+/// Question words that ask for one fact (when, who, where, which, how
+/// many): a question built on them alone is closed in MITI's sense.
+const JA_FACT_QWORDS: &[&str] = &[
+    "いつ",
+    "誰",
+    "だれ",
+    "どこ",
+    "どれ",
+    "どの",
+    "どっち",
+    "どちら",
+    "何人",
+    "何時",
+    "何回",
+    "何年",
+    "何日",
+    "何件",
+    "何社",
+    "いくら",
+    "いくつ",
+];
+
+/// Question words that open a question (what, how, why, what kind).
+const JA_OPEN_QWORDS: &[&str] = &[
+    "どんな",
+    "どう",
+    "どういう",
+    "何",
+    "なに",
+    "なん",
+    "なぜ",
+    "いかが",
+    "聞かせて",
+    "きかせて",
+    "教えて",
+    "おしえて",
+    "詳しく",
+    "くわしく",
+];
+
 const JA_QWORDS: &[&str] = &[
     "どんな",
     "どう",
@@ -103,7 +189,22 @@ const JA_QWORDS: &[&str] = &[
 ];
 
 fn classify_ja(raw: &str, folded: &str) -> Guess {
-    if is_silence(raw) || any(raw, &["沈黙", "黙って", "黙る", "待つ", "(待", "(間"]) {
+    if is_silence(raw)
+        || any(
+            raw,
+            &[
+                "沈黙",
+                "黙って",
+                "黙る",
+                "だまって",
+                "だまる",
+                "無言",
+                "待つ",
+                "(待",
+                "(間",
+            ],
+        )
+    {
         return Guess::strong(Act::Silence);
     }
     // Without spaces, with the question mark kept at the end only.
@@ -174,6 +275,12 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     ) {
         return Guess::strong(Act::AskPermission);
     }
+    if any(t, JA_ADVICE_FRAMES) {
+        return Guess::strong(Act::Advise);
+    }
+    if any(t, JA_INFORM_FRAMES) {
+        return Guess::strong(Act::Inform);
+    }
     if any(
         t,
         &["一緒に", "いっしょに", "ともに考え", "二人で", "ふたりで"],
@@ -220,8 +327,13 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             "私の時",
             "自分も昔",
             "自分の若い",
+            "うちも",
+            "実は私",
+            "私だって",
         ],
-    ) {
+    ) || any(t, &["私が", "僕が", "俺が", "おれが", "わたしが"])
+        && any(t, &["ときは", "時は", "頃は", "ころは", "ときも", "時も"])
+    {
         return Guess::strong(Act::SelfDisclose);
     }
     if any(
@@ -232,23 +344,29 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             "どこまで進",
             "本題",
             "それより",
-            "ところで",
             "仕事の話に",
             "業務の話",
+            "そういえば",
+            "確認させて",
         ],
-    ) || !asks
-        && any(
-            t,
-            &[
-                "案件",
-                "納期",
-                "締め切り",
-                "締切",
-                "すけじゅーる",
-                "来月の",
-                "今週の",
-            ],
-        )
+    ) || folded.split_whitespace().any(|w| w.starts_with("ところで"))
+        || !asks
+            && !ends_any(
+                t,
+                &["のかもね", "のかもしれない", "のかな", "んだね", "んですね"],
+            )
+            && any(
+                t,
+                &[
+                    "案件",
+                    "納期",
+                    "締め切り",
+                    "締切",
+                    "すけじゅーる",
+                    "来月の",
+                    "今週の",
+                ],
+            )
     {
         return Guess::strong(Act::RedirectToWork);
     }
@@ -292,12 +410,25 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             "だめです",
             "わがまま",
             "考えが甘",
+            "意味ない",
+            "意味がない",
+            "頭打ち",
+            "もったいない",
+            "ないとね",
+            "ないとだめ",
+            "とは言えない",
+            "とはいえない",
+            "されにくい",
         ],
     ) {
         return Guess::strong(Act::Judge);
     }
     let asks_if_ok = ends_any(t, &["大丈夫", "大丈夫です", "大丈夫だった"]) && asks
-        || ends_any(t, &["大丈夫ですか", "大丈夫か", "大丈夫かな"]);
+        || ends_any(t, &["大丈夫ですか", "大丈夫か", "大丈夫かな"])
+        || any(
+            &tq,
+            &["大丈夫?", "だいじょうぶ?", "大丈夫ですか", "大丈夫かな"],
+        );
     if !asks_if_ok
         && any(
             t,
@@ -322,26 +453,34 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
                 "さんならできる",
                 "さんなら大丈夫",
                 "きっとできる",
+                "だいじょうぶ",
+                "心配いら",
+                "心配しすぎ",
+                "気にしなくて",
+                "気にしないで",
+                "無理しないで",
+                "無理だけは",
+                "なくていいよ",
+                "なくていいから",
+                "なくていいです",
+                "なくていいって",
+                "そんなことない",
+                "そんなことには",
+                "そんなことありません",
+                "ふつうだよ",
+                "普通だよ",
+                "通用する",
+                "まちがいない",
+                "間違いない",
+                "できるって",
+                "変わってるよ",
             ],
         )
     {
         return Guess::strong(Act::Reassure);
     }
     // 「どこか」「何か」 are "somewhere", "something", not question words.
-    let plain = [
-        "どこか",
-        "何か",
-        "なにか",
-        "いつか",
-        "誰か",
-        "だれか",
-        "なんか",
-        "どうか",
-        "なんとか",
-        "何とか",
-    ]
-    .iter()
-    .fold(t.to_string(), |acc, p| acc.replace(p, "・"));
+    let plain = without_indefinites(t);
     let qword = any(&plain, JA_QWORDS);
     if !qword
         && any(
@@ -366,6 +505,26 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
                 "しよう",
                 "やろう",
                 "ましょう",
+                // The manager decides for the member: 「〜してもらうね」.
+                "てもらうね",
+                "てもらうよ",
+                "てもらおう",
+                "でもらおう",
+                "もらおうかな",
+                "てもらいます",
+                "お願いできる",
+                "お願いします",
+                "しとくね",
+                "しとくよ",
+                "とくね",
+                "とくから",
+                "てくれないかな",
+                "でくれないかな",
+                "掛け合う",
+                "かけあう",
+                "いこうか",
+                "よろしくね",
+                "よろしく頼",
             ],
         )
     {
@@ -402,6 +561,21 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
                 "やってみよう",
                 "てみてはどう",
                 "じゃだめ",
+                "ておくと",
+                "とくと",
+                "私だったら",
+                "僕だったら",
+                "俺だったら",
+                "わたしだったら",
+                "てほしいな",
+                "手はない",
+                "てみない",
+                "でみない",
+                "もらえたらな",
+                "が近道",
+                "一番の近道",
+                "てみようか",
+                "でみようか",
             ],
         )
         || any(&tq, &["たら?", "ば?", "ては?", "とか?"])
@@ -484,11 +658,27 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     {
         return Guess::strong(Act::Instruct);
     }
-    // 〜のかな without a question word wonders aloud: a reflection.
+    // 〜のかな without a question word wonders aloud: a reflection; so does
+    // 〜なのかな / 〜のかもね even around an embedded question
+    // (「どれだけ残るか、なのかな」), unless a question mark asks.
     let wonders = ends_any(
         t,
         &["のかな", "のかもしれない", "のかもね", "のかもしれませんね"],
-    ) && !qword;
+    ) && !qword
+        || !asks
+            && ends_any(
+                t,
+                &[
+                    "なのかな",
+                    "のかもね",
+                    "のかもしれない",
+                    "のかもしれませんね",
+                    "感じがする",
+                    "気がする",
+                    "感じかな",
+                    "ってことかな",
+                ],
+            );
     let formal_q = ends_any(
         t,
         &[
@@ -659,6 +849,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
         act: Act::SimpleReflection,
         strength: Strength::None,
         frame_marked: false,
+        asks_outright: false,
     }
 }
 
@@ -690,18 +881,18 @@ fn ja_question(t: &str, leading: bool) -> Guess {
                 "誰",
             ],
         );
-    let plain = [
-        "どこか",
-        "なにか",
-        "いつか",
-        "誰か",
-        "だれか",
-        "なんか",
-        "どうか",
-    ]
-    .iter()
-    .fold(t.to_string(), |acc, p| acc.replace(p, "・"));
-    let open = !leading && !something && any(&plain, JA_QWORDS);
+    // 「どのように」 asks how (open) although 「どの」 alone asks which.
+    let plain = without_indefinites(t)
+        .replace("どのように", "どう")
+        .replace("どのような", "どんな");
+    let no_fact_words = JA_FACT_QWORDS
+        .iter()
+        .fold(plain.clone(), |acc, p| acc.replace(p, "・"));
+    // 「どの作業に一番…」: asked for the most, a "which" asks the member to weigh.
+    let superlative = any(t, &["一番", "いちばん", "最も", "もっとも"]);
+    let open = !leading
+        && !something
+        && (any(&no_fact_words, JA_OPEN_QWORDS) || superlative && any(&plain, JA_FACT_QWORDS));
     let person = any(
         t,
         &[
@@ -738,6 +929,9 @@ fn ja_question(t: &str, leading: bool) -> Guess {
             "さん自身",
             "人生",
             "働き方",
+            "面白",
+            "おもしろ",
+            "生き生き",
         ],
     );
     let work = any(
@@ -764,6 +958,23 @@ fn ja_question(t: &str, leading: bool) -> Guess {
             "翻訳",
             "出力",
             "資料",
+            "会社",
+            "年収",
+            "返事",
+            "提案",
+            "基準",
+            "説明会",
+            "会議",
+            "案件",
+            "1on1",
+            "お店",
+            "数字",
+            "具体的にはなに",
+            "具体的に何",
+            "手間",
+            "評価",
+            "ぐれーど",
+            "グレード",
         ],
     );
     let focus = if work && !person {
@@ -771,30 +982,33 @@ fn ja_question(t: &str, leading: bool) -> Guess {
     } else {
         Focus::Person
     };
-    let (frame, marked) = if any(
-        t,
-        &[
-            "どんな自分",
-            "どんな人",
-            "どんな存在",
-            "どんな姿",
-            "どんなふうに見",
-            "どんな風に見",
-            "ありたい",
-            "在りたい",
-            "なりたい",
-            "でいたい",
-            "どういう人",
-            "どういう存在",
-            "どういう自分",
-            "理想の自分",
-            "理想の姿",
-            "どう見られ",
-            "どう思われ",
-            "あり方",
-            "在り方",
-        ],
-    ) {
+    // 「どんな仕事をしていたい?」 asks what to do, not who to be.
+    let doing_work = any(t, &["どんな仕事", "していたい", "仕事をしたい"]);
+    let (frame, marked) = if !doing_work
+        && any(
+            t,
+            &[
+                "どんな自分",
+                "どんな人",
+                "どんな存在",
+                "どんな姿",
+                "どんなふうに見",
+                "どんな風に見",
+                "ありたい",
+                "在りたい",
+                "なりたい",
+                "でいたい",
+                "どういう人",
+                "どういう存在",
+                "どういう自分",
+                "理想の自分",
+                "理想の姿",
+                "どう見られ",
+                "どう思われ",
+                "あり方",
+                "在り方",
+            ],
+        ) {
         (Frame::Being, true)
     } else if any(
         t,
@@ -834,8 +1048,6 @@ fn ja_question(t: &str, leading: bool) -> Guess {
             "面白かった",
             "おもしろかった",
             "誇り",
-            "どんなとき",
-            "どんな時",
             "よかったと",
             "充実",
             "価値",
@@ -866,6 +1078,9 @@ fn ja_question(t: &str, leading: bool) -> Guess {
             "どうしていき",
             "次の一歩",
             "何から",
+            "どんな仕事",
+            "していたい",
+            "仕事をしたい",
         ],
     ) {
         (Frame::Doing, true)
@@ -897,10 +1112,17 @@ fn ja_question(t: &str, leading: bool) -> Guess {
     } else {
         (Frame::Fact, false)
     };
+    let outright = any(&no_fact_words, JA_OPEN_QWORDS)
+        || any(&plain, JA_FACT_QWORDS)
+        || ends_any(
+            t,
+            &["ですか", "ますか", "でしょうか", "ましたか", "んですか"],
+        );
     Guess {
         act: question(open, focus, frame, leading, false),
         strength: Strength::Strong,
         frame_marked: marked,
+        asks_outright: outright,
     }
 }
 
@@ -929,7 +1151,66 @@ const EN_AUX: &[&str] = &[
     "won't", "wouldn't", "haven't", "didn't",
 ];
 
+/// Openers that frame what follows as a suggestion.
+const EN_ADVICE_FRAMES: &[&str] = &[
+    "one idea",
+    "only if you want",
+    "my suggestion",
+    "i'd suggest",
+    "i would suggest",
+    "i suggest",
+    "i recommend",
+    "why don't you",
+    "how about",
+    "what if we",
+    "what if you",
+];
+
+/// Openers that frame what follows as information.
+const EN_INFORM_FRAMES: &[&str] = &[
+    "just so you know",
+    "for your information",
+    " fyi",
+    "for reference",
+    "heads up",
+];
+
+/// Openers that frame what follows as a suggestion (Japanese).
+const JA_ADVICE_FRAMES: &[&str] = &[
+    "ひとつの案",
+    "一つの案",
+    "ひとつ提案",
+    "一つ提案",
+    "私の考えでいうと",
+    "私の考えを言うと",
+    "私だったら",
+    "僕だったら",
+    "俺だったら",
+    "わたしだったら",
+    "おすすめは",
+];
+
+/// Openers that frame what follows as information (Japanese).
+const JA_INFORM_FRAMES: &[&str] = &["参考までに", "ちなみに", "念のため", "お知らせ"];
+
+/// Words after a contrastive "but" that can carry the act on their own.
+const EN_MIN_AFTER_BUT: usize = 3;
+
 fn classify_en(raw: &str, folded: &str) -> Guess {
+    // "Everything's fine, sure. But your 'fine' sounds flat": what follows
+    // the contrast carries the act.
+    let lower = raw.to_lowercase();
+    if let Some(at) = lower.rfind("but ")
+        && (at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric())
+        && let Some(rest) = lower.get(at + "but ".len()..)
+        && rest.split_whitespace().count() >= EN_MIN_AFTER_BUT
+    {
+        return classify_en_clause(rest, &fold(rest));
+    }
+    classify_en_clause(raw, folded)
+}
+
+fn classify_en_clause(raw: &str, folded: &str) -> Guess {
     let lower = raw.to_lowercase();
     if is_silence(raw)
         || any(
@@ -943,6 +1224,12 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
                 "(stay quiet",
                 "stay quiet",
                 "(quiet",
+                "say nothing",
+                "says nothing",
+                "wait)",
+                " waits",
+                "and wait",
+                "silent",
             ],
         )
     {
@@ -989,6 +1276,14 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
     {
         return Guess::strong(Act::Repair);
     }
+    // An idea offered with autonomy around it is still advice; news offered
+    // "just so you know" is information, whatever else the reply adds.
+    if any(t, EN_ADVICE_FRAMES) {
+        return Guess::strong(Act::Advise);
+    }
+    if any(t, EN_INFORM_FRAMES) {
+        return Guess::strong(Act::Inform);
+    }
     if any(
         t,
         &[
@@ -1016,6 +1311,21 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
         ],
     ) {
         return Guess::strong(Act::AskPermission);
+    }
+    if any(
+        t,
+        &[
+            "put it together",
+            "pull it together",
+            "putting it together",
+            "pulling it together",
+            "to sum up",
+            "let me sum",
+            "let me recap",
+            "to recap",
+        ],
+    ) {
+        return Guess::strong(Act::Summarize);
     }
     if any(
         t,
@@ -1133,6 +1443,10 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
             "that's your problem",
             "as a professional",
             "stop complaining",
+            "no point",
+            "doesn't count",
+            "does not count",
+            "pointless",
         ],
     ) {
         return Guess::strong(Act::Judge);
@@ -1167,6 +1481,19 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
             "everything is fine",
             "all fine",
             "totally fine",
+            "no need to apologi",
+            "don't push yourself",
+            "of course you",
+            "doing great",
+            "doing fine",
+            "that's not true",
+            "not true at all",
+            "don't read too much",
+            "nothing to be",
+            "not embarrassing",
+            "you'll go far",
+            "you'll do great",
+            "you'd be great",
         ],
     ) {
         return Guess::strong(Act::Reassure);
@@ -1188,6 +1515,12 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
             " go and",
             "i need you to",
             "let's just",
+            "bring me",
+            "send me",
+            "i'll let them know",
+            "let me push",
+            "we'll fix",
+            "you're on the",
         ],
     ) {
         return Guess::strong(Act::Instruct);
@@ -1225,6 +1558,14 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
             "look into",
             "maybe you",
             "maybe look",
+            "would help",
+            "make more sense",
+            "what if we",
+            "should we",
+            "why don't we",
+            "give it a go",
+            "i'd love you to",
+            "fastest way",
         ],
     ) || starts(&["try"])
     {
@@ -1275,13 +1616,43 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
     let open_start = starts(EN_OPENERS);
     let aux_start = EN_AUX.contains(&first);
     if asks || open_start || aux_start || leading {
-        let open = !leading
-            && (open_start
-                || any(
-                    t,
-                    &[" what ", " how ", " when ", " which ", " where ", " who "],
-                ) && !aux_start);
-        return en_question(t, open, leading);
+        // "When", "who", "where", "which", "how many" ask for one fact: closed
+        // in MITI's sense, unless "what", "how" or "why" also opens it.
+        let fact_words = [
+            " how many ",
+            " how much ",
+            " how long ",
+            " how often ",
+            " when ",
+            " which ",
+            " where ",
+            " who ",
+            " whose ",
+        ];
+        let opening = fact_words
+            .iter()
+            .fold(t.to_string(), |acc, w| acc.replace(w, " · "));
+        let opens = any(
+            &opening,
+            &[" what ", " how ", " why ", " what's ", " how's "],
+        ) || starts(&[
+            "tell me",
+            "describe",
+            "walk me",
+            "talk me",
+            "say more",
+            "could you tell",
+            "can you tell",
+            "would you tell",
+            "help me understand",
+        ]);
+        // "When were you most glad...": asked for the most, a "when" asks
+        // the member to weigh their experience.
+        let superlative = any(t, &[" most ", " best ", " happiest ", " proudest "]);
+        let open = !leading && (opens || superlative && open_start) && (open_start || !aux_start);
+        let mut guess = en_question(t, open, leading);
+        guess.asks_outright = open_start || aux_start;
+        return guess;
     }
     if any(
         t,
@@ -1422,6 +1793,7 @@ fn classify_en(raw: &str, folded: &str) -> Guess {
         act: Act::SimpleReflection,
         strength: Strength::None,
         frame_marked: false,
+        asks_outright: false,
     }
 }
 
@@ -1477,6 +1849,18 @@ fn en_question(t: &str, open: bool, leading: bool) -> Guess {
             " schedule",
             " client",
             " report",
+            " shop",
+            "bottleneck",
+            " company",
+            " meeting",
+            " sprint",
+            " salary",
+            " update",
+            " app ",
+            "paperwork",
+            " grade",
+            " juniors",
+            " equipment",
         ],
     );
     let focus = if work && !person {
@@ -1484,27 +1868,38 @@ fn en_question(t: &str, open: bool, leading: bool) -> Guess {
     } else {
         Focus::Person
     };
-    let (frame, marked) = if any(
+    // "What kind of work do you want to do?" asks what to do, not who to be.
+    let doing = any(
         t,
         &[
-            "kind of person",
-            "who do you want to be",
-            "want to be",
-            "be known",
-            "like to be",
-            "hope to be",
-            "want to be seen",
-            "sort of person",
-            "kind of professional",
-            "kind of translator",
-            "kind of engineer",
-            "kind of manager",
-            "kind of leader",
-            "who you want",
-            "what kind of",
-            "remembered",
+            "want to do",
+            "like to do",
+            "be doing",
+            "get done",
+            "kind of work",
         ],
-    ) {
+    );
+    let (frame, marked) = if !doing
+        && any(
+            t,
+            &[
+                "kind of person",
+                "who do you want to be",
+                "want to be",
+                "be known",
+                "like to be",
+                "hope to be",
+                "want to be seen",
+                "sort of person",
+                "kind of professional",
+                "kind of translator",
+                "kind of engineer",
+                "kind of manager",
+                "kind of leader",
+                "who you want",
+                "remembered",
+            ],
+        ) {
         (Frame::Being, true)
     } else if any(
         t,
@@ -1562,6 +1957,9 @@ fn en_question(t: &str, open: bool, leading: bool) -> Guess {
             "your move",
             "like to try",
             "want to work on",
+            "be doing",
+            "get done",
+            "kind of work",
         ],
     ) {
         (Frame::Doing, true)
@@ -1590,6 +1988,7 @@ fn en_question(t: &str, open: bool, leading: bool) -> Guess {
         act: question(open, focus, frame, leading, false),
         strength: Strength::Strong,
         frame_marked: marked,
+        asks_outright: false,
     }
 }
 
@@ -1661,6 +2060,63 @@ mod tests {
             MoveClass::ChangeQuestion
         );
         assert_eq!(class("なんでできなかったの?"), MoveClass::SteeringQuestion);
+    }
+
+    #[test]
+    fn fact_words_ask_closed_unless_weighing() {
+        assert_eq!(class("返事っていつまで?"), MoveClass::ClosedQuestion);
+        assert_eq!(
+            class("Which of your peers are you closest to?"),
+            MoveClass::ClosedQuestion
+        );
+        assert_eq!(
+            class("When were you most glad to be doing this work?"),
+            MoveClass::ValuesQuestion
+        );
+        // 「言いつつ」 holds no question word.
+        assert_eq!(
+            class("特にないって言いつつ、どこかで引っかかってる感じかな"),
+            MoveClass::ComplexReflection
+        );
+    }
+
+    #[test]
+    fn framing_decides_between_acts() {
+        assert_eq!(
+            class("だいじょうぶだよ、心配いらないって"),
+            MoveClass::Reassure
+        );
+        assert_eq!(class("謝らなくていいよ"), MoveClass::Reassure);
+        assert_eq!(
+            class("じゃあ当面はサポートに回ってもらうね"),
+            MoveClass::Instruct
+        );
+        assert_eq!(class("(だまってうなずく)"), MoveClass::Silence);
+        assert_eq!(class("(nod and wait)"), MoveClass::Silence);
+        assert_eq!(
+            class("One idea, only if you want: write it up. Entirely up to you."),
+            MoveClass::Advise
+        );
+        assert_eq!(
+            class("Let me put it together: you started, and you kept going."),
+            MoveClass::Summarize
+        );
+        assert_eq!(
+            class("Everything's fine, sure. But it sounds like something is missing."),
+            MoveClass::ComplexReflection
+        );
+        assert_eq!(
+            class("What kind of work do you want to do?"),
+            MoveClass::DoingQuestion
+        );
+        assert_eq!(
+            class("3年後、どんな仕事をしていたい?"),
+            MoveClass::DoingQuestion
+        );
+        assert_eq!(
+            class("慣れてきたって、どういうところで感じる?"),
+            MoveClass::FeelingQuestion
+        );
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub struct Tally {
 /// The report: a tally per language.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// Why the sentence encoder was not used, if it was not.
+    pub lexical_only: Option<String>,
     /// By language code.
     pub langs: BTreeMap<String, Tally>,
     /// Files that could not be read.
@@ -201,6 +203,7 @@ pub fn evaluate(dir: &Path) -> Report {
     let (entries, errors) = read_dir(dir);
     let mut report = Report {
         errors,
+        lexical_only: crate::embed::shared().err(),
         ..Report::default()
     };
     let mut scenarios = Scenarios {
@@ -303,7 +306,10 @@ fn pct(n: usize, d: usize) -> String {
 
 /// The report as text.
 pub fn render(report: &Report, verbose: bool) -> String {
-    let mut out = String::new();
+    let mut out = match &report.lexical_only {
+        None => "signals: words, meaning (USE multilingual v3), act\n".to_string(),
+        Some(why) => format!("signals: words and act only ({why})\n"),
+    };
     for e in &report.errors {
         out.push_str(&format!("error: {e}\n"));
     }

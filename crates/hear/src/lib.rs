@@ -3,28 +3,39 @@
 //! match each authored line (both languages), with a confidence, and
 //! classifies the act of the words themselves.
 //!
-//! Offline and deterministic, no model download: two signals,
+//! Offline and deterministic, no download at run time: three signals,
 //! - lexical: IDF-weighted character n-grams (Japanese, after folding width
 //!   and katakana) or word and character n-grams (English) against each
 //!   choice's text in the typed reply's script ([`lexical`]);
+//! - meaning: USE multilingual v3 sentence embeddings, shipped in
+//!   `assets/model/` and run in pure Rust ([`embed`]); when the model is
+//!   missing or damaged, hearing goes on without it and
+//!   [`Hearer::notice`] says so;
 //! - the act: rules over sentence-final forms, question words and markers
-//!   ([`classify`]); a choice whose act agrees with the typed act scores more.
+//!   ([`classify`], [`echo`]); a choice whose act agrees with the typed act
+//!   scores more, one the words rule out scores less.
 //!
 //! A best score below [`THRESHOLD`] is heard as nothing (`choice: None`):
 //! the game then asks the trainee to pick among the top candidates.
 
 pub mod classify;
+pub mod echo;
+pub mod embed;
 pub mod eval;
 pub mod lexical;
 pub mod normalise;
 pub mod spell;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use kiku_core::Session;
-use kiku_core::act::{Act, Family, Focus, Question};
+use kiku_core::act::{Act, Family, Question};
 use kiku_core::scenario::Scenario;
 use kiku_core::text::Lang;
 
 use crate::classify::{Guess, Strength, classify};
+use crate::embed::Embedder;
 use crate::lexical::{Bag, Doc, Idf};
 use crate::normalise::Script;
 
@@ -38,6 +49,23 @@ const LEXICAL_SHARE: f32 = 0.6;
 /// A lexical similarity at or above this counts as a full match (typed
 /// paraphrases of long authored lines rarely share more).
 const LEXICAL_FULL: f32 = 0.45;
+
+/// With the sentence encoder: the share of the words...
+const EMBED_LEXICAL_SHARE: f32 = 0.4;
+/// ... and of the meaning (the rest from the act's agreement).
+const SEMANTIC_SHARE: f32 = 0.2;
+
+/// An embedding cosine at or below this says nothing...
+const SEMANTIC_FLOOR: f32 = 0.3;
+/// ... and one at or above this is a full match.
+const SEMANTIC_FULL: f32 = 0.8;
+
+/// A choice's score is multiplied by this when the typed words are a
+/// different kind of move in a way the words settle: a question whose
+/// marked frame differs (being vs doing), a question asked outright against
+/// a listening or partnership line, the member's own words said back
+/// against a complex reflection.
+const MISMATCH: f32 = 0.6;
 
 /// What was heard.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +90,14 @@ struct Prepared {
     /// The author's optional phrasings, by script.
     phrasings_ja: Vec<Doc>,
     phrasings_en: Vec<Doc>,
+    /// The texts to embed, by script: the authored line, then phrasings.
+    texts_ja: Vec<String>,
+    texts_en: Vec<String>,
 }
+
+/// Embeddings of the choices' texts, made when first needed: (choice
+/// index, script) -> one vector per text.
+type EmbeddingCache = Arc<Mutex<HashMap<(usize, Lang), Arc<Vec<Vec<f32>>>>>>;
 
 /// A scenario prepared for hearing: build it once per scenario (the game
 /// keeps one per session); [`Hearer::hear`] is then cheap.
@@ -71,11 +106,26 @@ pub struct Hearer {
     choices: Vec<Prepared>,
     idf_ja: Idf,
     idf_en: Idf,
+    /// The sentence encoder, or why it could not be loaded.
+    embedder: Result<Arc<Embedder>, String>,
+    cache: EmbeddingCache,
 }
 
 impl Hearer {
-    /// Prepares every choice of `scenario`.
+    /// Prepares every choice of `scenario`, with the shared sentence
+    /// encoder ([`embed::shared`]) when it loads; otherwise hearing uses
+    /// the words alone and [`Hearer::notice`] says why.
     pub fn new(scenario: &Scenario) -> Hearer {
+        Hearer::with_embedder(scenario, embed::shared())
+    }
+
+    /// Prepares `scenario` without the sentence encoder (words and acts only).
+    pub fn lexical(scenario: &Scenario) -> Hearer {
+        Hearer::with_embedder(scenario, Err("the sentence encoder is off".to_string()))
+    }
+
+    /// Prepares `scenario` with a given encoder, or the reason there is none.
+    pub fn with_embedder(scenario: &Scenario, embedder: Result<Arc<Embedder>, String>) -> Hearer {
         let texts: Vec<(&str, &kiku_core::scenario::Choice)> = scenario.choices().collect();
         let ja: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.ja)).collect();
         let en: Vec<Bag> = texts.iter().map(|(_, c)| Bag::of(&c.text.en)).collect();
@@ -91,13 +141,79 @@ impl Hearer {
                 en: Doc::new(en, &idf_en),
                 phrasings_ja: phrasings(c, Lang::Ja, &idf_ja),
                 phrasings_en: phrasings(c, Lang::En, &idf_en),
+                texts_ja: texts_in(c, Lang::Ja),
+                texts_en: texts_in(c, Lang::En),
             })
             .collect();
         Hearer {
             choices,
             idf_ja,
             idf_en,
+            embedder,
+            cache: EmbeddingCache::default(),
         }
+    }
+
+    /// Whether the sentence encoder is in use.
+    pub fn has_embedder(&self) -> bool {
+        self.embedder.is_ok()
+    }
+
+    /// A notice for the trainee when hearing runs without the sentence
+    /// encoder (its files missing or damaged), in `lang`; `None` when all
+    /// is well. The technical reason is [`Hearer::notice_detail`].
+    pub fn notice(&self, lang: Lang) -> Option<String> {
+        self.embedder.as_ref().err().map(|_| {
+            lang.pick(
+                "意味を聞き取るモデルを読み込めなかったため、言葉の一致だけで聞き取っています。",
+                "The meaning model could not be loaded, so replies are heard by their words only.",
+            )
+            .to_string()
+        })
+    }
+
+    /// Why the sentence encoder is not in use (a file and what is wrong
+    /// with it), or `None`.
+    pub fn notice_detail(&self) -> Option<&str> {
+        self.embedder.as_ref().err().map(String::as_str)
+    }
+
+    /// Embeds the lines of the choices available at `session`'s point, in
+    /// both languages, so that hearing the reply typed there does not
+    /// (about 60 ms on a 2-core machine; the game calls it when a menu
+    /// appears, while the trainee reads and types). Without the encoder it
+    /// does nothing. Hearing works without it; the first reply at a menu
+    /// then takes that time more.
+    pub fn prepare(&self, session: &Session) {
+        let Ok(embedder) = &self.embedder else {
+            return;
+        };
+        for id in session.available() {
+            if let Some(index) = self.choices.iter().position(|c| c.id == id) {
+                for script in Lang::ALL {
+                    self.embeddings(embedder, index, script);
+                }
+            }
+        }
+    }
+
+    /// The embeddings of choice `index`'s texts in `script`, made once.
+    fn embeddings(&self, embedder: &Embedder, index: usize, script: Lang) -> Arc<Vec<Vec<f32>>> {
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry((index, script))
+            .or_insert_with(|| {
+                let c = &self.choices[index];
+                let texts = match script {
+                    Lang::Ja => &c.texts_ja,
+                    Lang::En => &c.texts_en,
+                };
+                Arc::new(texts.iter().map(|t| embedder.embed(t)).collect())
+            })
+            .clone()
     }
 
     /// Hears `text` at the session's current point. `lang` is the
@@ -105,20 +221,44 @@ impl Hearer {
     /// written in, whatever `lang` says.
     pub fn hear(&self, session: &Session, text: &str, lang: Lang) -> Heard {
         let available = session.available();
-        let guess = classify(text);
+        let mut guess = classify(text);
         let script = match lexical::script_of(text) {
             Script::Japanese => Lang::Ja,
             Script::Latin if text.chars().any(char::is_alphabetic) => Lang::En,
             Script::Latin => lang,
         };
+        // The member's words at this point, to tell a simple reflection
+        // (their words back) from a complex one.
+        let member: String = session
+            .node()
+            .map(|n| {
+                n.lines
+                    .iter()
+                    .map(|l| l.text.get(script))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        let echo = guess.strength != Strength::Strong
+            && matches!(
+                guess.act,
+                Act::SimpleReflection | Act::ComplexReflection | Act::Empathize
+            )
+            && echo::is_echo(text, &member);
+        if echo {
+            guess.act = Act::SimpleReflection;
+            guess.strength = Strength::Weak;
+        }
         let typed = match script {
             Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
             Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
         };
+        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut scored: Vec<(String, f32, f32, &Act)> = available
             .iter()
-            .filter_map(|id| self.choices.iter().find(|c| c.id == *id))
-            .map(|c| {
+            .filter_map(|id| self.choices.iter().position(|c| c.id == *id))
+            .map(|index| {
+                let c = &self.choices[index];
                 let (authored, phrasings) = match script {
                     Lang::Ja => (&c.ja, &c.phrasings_ja),
                     Lang::En => (&c.en, &c.phrasings_en),
@@ -129,7 +269,24 @@ impl Hearer {
                     .fold(typed.similarity(authored), f32::max);
                 let lex = (raw / LEXICAL_FULL).min(1.0);
                 let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
-                let score = LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree;
+                let mut score = match &typed_embedding {
+                    Some((embedder, typed)) => {
+                        let cos = self
+                            .embeddings(embedder, index, script)
+                            .iter()
+                            .map(|e| embed::cosine(typed, e))
+                            .fold(-1.0, f32::max);
+                        let sem = ((cos - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
+                            .clamp(0.0, 1.0);
+                        EMBED_LEXICAL_SHARE * lex
+                            + SEMANTIC_SHARE * sem
+                            + (1.0 - EMBED_LEXICAL_SHARE - SEMANTIC_SHARE) * agree
+                    }
+                    None => LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree,
+                };
+                if mismatch(&guess, echo, &c.act) {
+                    score *= MISMATCH;
+                }
                 (c.id.clone(), score, lex, &c.act)
             })
             .collect();
@@ -143,7 +300,26 @@ impl Hearer {
             .first()
             .filter(|_| confidence >= THRESHOLD)
             .map(|s| s.0.clone());
-        let act = resolve_act(&guess, scored.first().map(|s| (s.2, s.3)));
+        let act = if echo {
+            Act::SimpleReflection
+        } else {
+            resolve_act(&guess, scored.first().map(|s| (s.2, s.3)), choice.is_some())
+        };
+        if std::env::var("EXP_DBG").is_ok() {
+            eprintln!(
+                "DBG\t{}\t{:?}\t{}\t{}\t{}\t{:.2}\t{:.2}",
+                text,
+                guess.strength,
+                spell::spell(&guess.act),
+                scored
+                    .first()
+                    .map(|s| spell::spell(s.3))
+                    .unwrap_or_default(),
+                choice.is_some(),
+                confidence,
+                scored.first().map_or(0.0, |s| s.2)
+            );
+        }
         Heard {
             choice,
             confidence,
@@ -157,6 +333,25 @@ impl Hearer {
 /// each call; keep a [`Hearer`] to hear many replies).
 pub fn hear(scenario: &Scenario, session: &Session, text: &str, lang: Lang) -> Heard {
     Hearer::new(scenario).hear(session, text, lang)
+}
+
+/// The texts of a choice in `lang`'s script: the authored line and the
+/// phrasings written in that script.
+fn texts_in(choice: &kiku_core::scenario::Choice, lang: Lang) -> Vec<String> {
+    let want = match lang {
+        Lang::Ja => Script::Japanese,
+        Lang::En => Script::Latin,
+    };
+    std::iter::once(choice.text.get(lang))
+        .chain(
+            choice
+                .phrasings
+                .iter()
+                .flat_map(|p| [p.ja.as_str(), p.en.as_str()]),
+        )
+        .filter(|t| !t.trim().is_empty() && lexical::script_of(t) == want)
+        .map(str::to_string)
+        .collect()
 }
 
 /// A choice's phrasings written in `lang`'s script (an author may write
@@ -248,37 +443,64 @@ fn question_agreement(t: &Question, a: &Question, frame_marked: bool) -> f32 {
     score.clamp(0.0, 1.0)
 }
 
-/// The act of the typed words: the rules' reading when a clear marker set
-/// it; a listening form or an unmarked reply takes the matched line's act
-/// when the words are close to it; a question whose frame no marker set
-/// borrows the matched question's frame and focus.
-fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>) -> Act {
+/// Whether the typed words are a different kind of move from `act` in a
+/// way the words themselves settle (see [`MISMATCH`]).
+fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
+    if echo {
+        return act.is_complex_reflection();
+    }
+    if guess.strength != Strength::Strong {
+        return false;
+    }
+    match (&guess.act, act) {
+        (Act::Question(t), Act::Question(a)) => {
+            guess.frame_marked && t.open && a.open && t.focus == a.focus && t.frame != a.frame
+        }
+        (Act::Question(_), a) => {
+            guess.asks_outright && matches!(a.family(), Family::Listening | Family::Partnership)
+        }
+        _ => false,
+    }
+}
+
+/// The act of the typed words. When they were heard as a choice, that
+/// choice's act is the best reading of what they do (a paraphrase does
+/// what its line does), except what the words settle themselves: a
+/// question keeps its own open or closed form, its leading or blaming,
+/// and any frame a marker set; a question asked outright is a question even
+/// when the line it meant is a listening one. Heard as nothing, the rules'
+/// reading stands, with a close line's act for words no marker read.
+fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
     // A match this close in the words says more than a soft marker.
     const CLOSE: f32 = 0.5;
     let Some((lex, matched)) = best else {
         return guess.act.clone();
     };
-    match (guess.strength, &guess.act, matched) {
-        (Strength::Strong, Act::Question(t), Act::Question(m))
-            if !guess.frame_marked && lex >= CLOSE =>
-        {
-            Act::Question(Question {
-                frame: m.frame,
-                focus: if t.focus == Focus::Person {
-                    m.focus
+    if heard {
+        return match (guess.strength, &guess.act, matched) {
+            (Strength::Strong, Act::Question(t), Act::Question(m)) => {
+                let (frame, focus) = if guess.frame_marked {
+                    (t.frame, t.focus)
                 } else {
-                    t.focus
-                },
-                follow_up: m.follow_up,
-                ..t.clone()
-            })
-        }
-        (Strength::Strong, Act::Question(t), Act::Question(m)) if lex >= CLOSE => {
-            Act::Question(Question {
-                follow_up: m.follow_up,
-                ..t.clone()
-            })
-        }
+                    (m.frame, m.focus)
+                };
+                Act::Question(Question {
+                    frame,
+                    focus,
+                    follow_up: m.follow_up,
+                    ..t.clone()
+                })
+            }
+            (Strength::Strong, Act::Question(_), m)
+                if guess.asks_outright
+                    && matches!(m.family(), Family::Listening | Family::Partnership) =>
+            {
+                guess.act.clone()
+            }
+            _ => matched.clone(),
+        };
+    }
+    match (guess.strength, &guess.act, matched) {
         (Strength::Strong, _, _) => guess.act.clone(),
         (Strength::Weak, typed, matched) if lex >= CLOSE && typed.family() == matched.family() => {
             matched.clone()
