@@ -216,6 +216,7 @@ fn kittest_not_what_i_meant_offers_the_next_two() {
             ],
         }),
         unclear: None,
+        notice: None,
     });
     let mut harness = conversation_harness(v, Lang::En);
     harness.run();
@@ -241,6 +242,7 @@ fn kittest_words_heard_as_nothing_offer_the_closest() {
     v.recall = Some(view::RecallView {
         heard: None,
         unclear: Some(("lovely weather".into(), closest.clone())),
+        notice: None,
     });
     let mut harness = conversation_harness(v, Lang::En);
     harness.run();

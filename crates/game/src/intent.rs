@@ -76,7 +76,11 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
         match intent {
             Intent::Open(screen) => to.next.set(*screen),
             Intent::Pick(index) => {
-                if scenario_at(&to.library, *index).is_some() {
+                if let Some(scenario) = scenario_at(&to.library, *index) {
+                    let (prior, notice) =
+                        crate::series::prior_for(&scenario, to.config.data_dir.as_deref());
+                    to.game.prior = prior;
+                    to.game.notices.extend(notice);
                     to.game.picked = Some(*index);
                     to.next.set(Screen::Briefing);
                 }
@@ -148,7 +152,24 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     let Some(scenario) = scenario_at(&to.library, entry) else {
         return;
     };
-    let session = kiku_core::Session::start(&scenario, to.config.seed.unwrap_or_else(fresh_seed));
+    let seed = to.config.seed.unwrap_or_else(fresh_seed);
+    // A follow-up starts from the prior read when it was picked (the same
+    // one again on Play again).
+    if scenario.follows.is_some()
+        && to
+            .game
+            .prior
+            .as_ref()
+            .is_none_or(|p| Some(&p.scenario) != scenario.follows.as_ref())
+    {
+        to.game.prior = crate::series::prior_for(&scenario, to.config.data_dir.as_deref()).0;
+    }
+    let prior = scenario
+        .follows
+        .is_some()
+        .then(|| to.game.prior.clone())
+        .flatten();
+    let session = kiku_core::Session::start_after(&scenario, seed, prior);
     let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
     typing.advance(0.0, to.settings.reading_speed);
     to.game.picked = Some(entry);
@@ -179,9 +200,14 @@ fn resume(to: &mut Target) {
     let replayed = found
         .ok_or_else(|| "the scenario is not here any more".to_string())
         .and_then(|(entry, scenario)| {
-            kiku_core::Session::replay(&scenario, saved.seed, &saved.choices)
-                .map(|session| (entry, session))
-                .map_err(|(at, e)| format!("reply {} no longer fits: {e}", at + 1))
+            kiku_core::Session::replay_after(
+                &scenario,
+                saved.seed,
+                saved.prior.clone(),
+                &saved.choices,
+            )
+            .map(|session| (entry, session))
+            .map_err(|(at, e)| format!("reply {} no longer fits: {e}", at + 1))
         });
     let (entry, session) = match replayed {
         Ok(found) => found,
@@ -210,6 +236,7 @@ fn resume(to: &mut Target) {
         ))
     });
     to.game.picked = Some(entry);
+    to.game.prior = play.session.prior().cloned();
     to.game.play = Some(play);
     to.game.debrief = None;
     to.game.suggestions = None;
@@ -351,6 +378,11 @@ fn said_one(to: &mut Target) {
     };
     play.typing = Typing::start(view::current_line_chars(&play.session, lang));
     play.typing.advance(0.0, speed);
+    // Recall mode: embed the next menu's lines now, while the member speaks,
+    // so hearing the reply typed there is quick.
+    if let Some(recall) = &play.recall {
+        recall.hearer.prepare(&play.session);
+    }
     if play.session.is_over() && play.score.is_none() {
         play.score = Some(Arc::new(kiku_core::score(
             play.session.scenario(),

@@ -18,6 +18,7 @@ pub mod intent;
 pub mod prefs;
 pub mod resume;
 pub mod screens;
+pub mod series;
 pub mod state;
 pub mod theme;
 pub mod view;

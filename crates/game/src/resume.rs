@@ -34,6 +34,9 @@ pub struct Unfinished {
     /// Chose or said it in their own words.
     #[serde(default)]
     pub mode: Mode,
+    /// A follow-up: how the earlier 1on1 went, as this one started from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<kiku_core::play::prior::Prior>,
     /// Recall mode: the typed words, one per turn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub said: Vec<Said>,
@@ -115,6 +118,7 @@ fn save(config: Res<Config>, mut game: ResMut<Game>, mut last: Local<SavedKey>) 
         seed: session.transcript().seed,
         choices,
         mode: play.mode(),
+        prior: session.prior().cloned(),
         said: said.to_vec(),
         saved_ms: kiku_core::record::now_ms(),
     });

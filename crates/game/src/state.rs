@@ -117,7 +117,11 @@ pub struct Play {
 impl Play {
     /// A new play of `session` in `mode` (recall mode prepares the ear).
     pub fn new(entry: usize, session: Session, typing: Typing, mode: Mode) -> Play {
-        let recall = (mode == Mode::Recall).then(|| Recall::new(session.scenario()));
+        let recall = (mode == Mode::Recall).then(|| {
+            let recall = Recall::new(session.scenario());
+            recall.hearer.prepare(&session);
+            recall
+        });
         Play {
             entry,
             session,
@@ -221,6 +225,9 @@ pub struct Game {
     /// A 1on1 left unfinished last time (quit or crash), offered on the
     /// title screen.
     pub resumable: Option<crate::resume::Unfinished>,
+    /// A follow-up was picked: how its earlier 1on1 went (the trainee's own
+    /// last record, else the authored default), read once on picking.
+    pub prior: Option<kiku_core::play::prior::Prior>,
 }
 
 /// The debrief's "what would have been better", which searches the graph.

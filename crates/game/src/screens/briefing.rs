@@ -36,9 +36,38 @@ fn draw_system(
     };
     let mut view = view::briefing(&scenario, settings.lang);
     view.mode = settings.mode;
+    view.recap = game
+        .prior
+        .as_ref()
+        .zip(scenario.earlier())
+        .filter(|_| scenario.follows.is_some())
+        .map(|(prior, earlier)| view::recap(prior, &earlier, settings.lang));
     theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, &view, settings.lang)
     })
+}
+
+/// A follow-up: last time, in the member's own words.
+fn recap_card(ui: &mut egui::Ui, r: &view::RecapView, name: &str, lang: Lang) {
+    theme::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            egui::RichText::new(match lang {
+                Lang::Ja => format!("前回の1on1「{}」", r.title),
+                Lang::En => format!("Last time: “{}”", r.title),
+            })
+            .strong()
+            .color(palette::ACCENT),
+        );
+        for line in &r.said {
+            ui.label(theme::prose(ui, format!("{name}: {line}")));
+        }
+        ui.label(theme::prose(ui, format!("{} — {}", r.ending.0, r.ending.1)));
+        ui.label(theme::prose(ui, &r.next_step).strong());
+        if let Some(assumed) = &r.assumed {
+            ui.label(theme::prose(ui, assumed).small().color(palette::MUTED));
+        }
+    });
 }
 
 /// How the trainee will reply: choose from the menu (recognition) or say
@@ -126,6 +155,10 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                             });
                         });
                     });
+                    if let Some(recap) = &b.recap {
+                        ui.add_space(10.0);
+                        recap_card(ui, recap, &b.name, lang);
+                    }
                     ui.add_space(10.0);
                     theme::card(ui, |ui| {
                         ui.set_width(ui.available_width());

@@ -399,6 +399,9 @@ fn heard_as(ui: &mut egui::Ui, h: &view::HeardView, turn: usize, lang: Lang) -> 
 /// replies to pick from.
 fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent> {
     let mut intent = None;
+    if let Some(notice) = &r.notice {
+        ui.label(egui::RichText::new(notice).small().color(palette::BAD));
+    }
     if let Some((typed, closest)) = &r.unclear {
         ui.label(
             theme::prose(

@@ -356,6 +356,34 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     }
     ui.add_space(12.0);
 
+    if let Some(series) = &d.across {
+        ui.label(
+            egui::RichText::new(match lang {
+                Lang::Ja => format!("{}さんのこれまで", d.name),
+                Lang::En => format!("{} across the series", d.name),
+            })
+            .heading(),
+        );
+        theme::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            for (title, stats) in &series.sessions {
+                ui.label(egui::RichText::new(title).strong());
+                ui.label(egui::RichText::new(stats).small().color(palette::MUTED));
+            }
+            if !series.motifs.is_empty() {
+                ui.add_space(6.0);
+                ui.label(
+                    egui::RichText::new(lang.pick("本人の言葉", "Her own words"))
+                        .strong()
+                        .color(palette::ACCENT),
+                );
+                for (words, where_) in &series.motifs {
+                    ui.label(theme::prose(ui, format!("{words} {where_}")));
+                }
+            }
+        });
+        ui.add_space(12.0);
+    }
     // Turn by turn.
     ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
     theme::card(ui, |ui| {

@@ -100,6 +100,7 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                 errors,
                 origin,
                 face,
+                follows,
             } => {
                 ui.horizontal_top(|ui| {
                     portrait::draw(ui, face, Mood::Neutral, PORTRAIT_TRUST, PORTRAIT_SIZE);
@@ -119,6 +120,19 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                         );
                     });
                 });
+                if let Some(earlier) = follows {
+                    ui.label(
+                        egui::RichText::new(match lang {
+                            Lang::Ja => format!(
+                                "シリーズ:「{earlier}」の続き。前回のあなたの1on1から続きます"
+                            ),
+                            Lang::En => format!(
+                                "Series: follows “{earlier}”, from how your 1on1 there went"
+                            ),
+                        })
+                        .color(palette::ACCENT),
+                    );
+                }
                 ui.label(theme::prose(ui, summary));
                 ui.label(egui::RichText::new(origin).small().color(palette::MUTED));
                 ui.horizontal(|ui| {

@@ -62,6 +62,8 @@ pub enum Card {
         /// How the member looks (the same member keeps one face across a
         /// series).
         face: face::Face,
+        /// A follow-up: the title of the 1on1 it follows.
+        follows: Option<String>,
     },
     /// A file that does not load.
     Broken {
@@ -99,6 +101,11 @@ pub fn cards(catalog: &Catalog, records: &BTreeMap<String, Record>, lang: Lang) 
                         Origin::File(path) => path.display().to_string(),
                     },
                     face: face::face(&s.persona, &s.briefing),
+                    follows: s.follows.as_ref().map(|_| {
+                        s.earlier()
+                            .map(|e| typeset(e.title.get(lang)))
+                            .unwrap_or_default()
+                    }),
                 }
             }
             None => Card::Broken {
@@ -132,6 +139,8 @@ pub struct Briefing {
     /// How the trainee will reply (the player's setting; the briefing
     /// switches it).
     pub mode: kiku_core::Mode,
+    /// A follow-up: last time, in the member's own words.
+    pub recap: Option<RecapView>,
     /// How the member looks.
     pub face: face::Face,
 }
@@ -147,7 +156,48 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
         briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
         mode: kiku_core::Mode::Choose,
+        recap: None,
         face: face::face(&s.persona, &s.briefing),
+    }
+}
+
+/// A follow-up's briefing: how the earlier 1on1 went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecapView {
+    /// The earlier 1on1's title.
+    pub title: String,
+    /// What the member said then that matters now, in her own words.
+    pub said: Vec<String>,
+    /// How it ended: title and words.
+    pub ending: (String, String),
+    /// Who chose the next step.
+    pub next_step: String,
+    /// Set when there is no record of the trainee's own: what is assumed.
+    pub assumed: Option<String>,
+}
+
+/// The recap of `prior` for a follow-up's briefing.
+pub fn recap(
+    prior: &kiku_core::play::prior::Prior,
+    earlier: &std::sync::Arc<Scenario>,
+    lang: Lang,
+) -> RecapView {
+    let r = prior.recap(earlier);
+    RecapView {
+        title: typeset(r.title.get(lang)),
+        said: r.said.iter().map(|l| typeset(l.line.get(lang))).collect(),
+        ending: (
+            typeset(r.ending_title.get(lang)),
+            typeset(r.ending_text.get(lang)),
+        ),
+        next_step: r.next_step.get(lang).to_string(),
+        assumed: r.assumed.then(|| {
+            lang.pick(
+                "あなたの前回の記録がないため、このように進んだと想定しています。先に前回の1on1を遊ぶと、その結果から続きます。",
+                "You have no record of the earlier 1on1 here, so this is assumed. Play the earlier one first and this 1on1 follows from how yours went.",
+            )
+            .to_string()
+        }),
     }
 }
 
@@ -217,6 +267,9 @@ pub struct RecallView {
     pub heard: Option<HeardView>,
     /// Words heard as no reply: the words, and the closest replies to pick.
     pub unclear: Option<(String, Vec<ChoiceView>)>,
+    /// Hearing runs without the meaning model (its files missing or
+    /// damaged): what the trainee should know.
+    pub notice: Option<String>,
 }
 
 /// How the last typed reply was heard.
@@ -337,7 +390,11 @@ pub fn recall(session: &Session, recall: &crate::state::Recall, lang: Lang) -> R
                 .collect(),
         )
     });
-    RecallView { heard, unclear }
+    RecallView {
+        heard,
+        unclear,
+        notice: recall.hearer.notice(lang),
+    }
 }
 
 /// How far the member's current line has appeared.
@@ -646,6 +703,86 @@ pub struct Debrief {
     pub seed: u64,
     /// True while better replies are still being worked out.
     pub pending: bool,
+    /// A follow-up played after the trainee's own earlier 1on1: the member
+    /// across the series.
+    pub across: Option<SeriesCard>,
+}
+
+/// The member across a series, for the debrief of a follow-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesCard {
+    /// Each 1on1: "title — ending kind" and the member's state at its start
+    /// and end ("trust 40 → 72 · …").
+    pub sessions: Vec<(String, String)>,
+    /// Each motif: its words, and where it was said and recalled.
+    pub motifs: Vec<(String, String)>,
+}
+
+/// The series card of a finished follow-up whose prior is the trainee's own
+/// record (`None` otherwise: nothing real to compare with).
+pub fn series_card(session: &Session, lang: Lang) -> Option<SeriesCard> {
+    use kiku_core::play::prior::PriorSource;
+    let prior = session.prior()?;
+    let PriorSource::Record { seed, choices } = &prior.source else {
+        return None;
+    };
+    let earlier = session.scenario().earlier()?;
+    let before = Session::replay(&earlier, *seed, choices).ok()?;
+    let view = kiku_core::play::series::series_view(&[
+        (&earlier, before.transcript()),
+        (session.scenario(), session.transcript()),
+    ]);
+    let stats = |a: &Stats, b: &Stats| {
+        Stat::ALL
+            .iter()
+            .map(|st| format!("{} {} → {}", st.label().get(lang), a.get(*st), b.get(*st)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let moment = |m: &kiku_core::play::series::Moment| match lang {
+        Lang::Ja => format!("{}回目の{}ターン目", m.session + 1, m.turn),
+        Lang::En => format!("1on1 {}, turn {}", m.session + 1, m.turn),
+    };
+    Some(SeriesCard {
+        sessions: view
+            .sessions
+            .iter()
+            .map(|s| {
+                let kind = s
+                    .kind
+                    .map(|k| k.label().get(lang).to_string())
+                    .unwrap_or_default();
+                (
+                    format!("{} — {kind}", typeset(s.title.get(lang))),
+                    stats(&s.start, &s.end),
+                )
+            })
+            .collect(),
+        motifs: view
+            .motifs
+            .iter()
+            .map(|m| {
+                let said = m.said.iter().map(moment).collect::<Vec<_>>().join(", ");
+                let recalled = m.recalled.iter().map(moment).collect::<Vec<_>>().join(", ");
+                let mut where_ = match lang {
+                    Lang::Ja => format!("本人が言った: {said}"),
+                    Lang::En => format!("said: {said}"),
+                };
+                if !recalled.is_empty() {
+                    where_.push_str(&match lang {
+                        Lang::Ja => format!(" / あなたが引用: {recalled}"),
+                        Lang::En => format!(" / you recalled it: {recalled}"),
+                    });
+                }
+                if m.recurs() {
+                    where_.push_str(
+                        lang.pick(" ・くり返し出た言葉(道しるべ)", " · it recurs: a signpost"),
+                    );
+                }
+                (format!("「{}」", m.words.get(lang)), where_)
+            })
+            .collect(),
+    })
 }
 
 fn reason_view(r: &kiku_core::score::Reason, lang: Lang) -> ReasonView {
@@ -773,6 +910,7 @@ pub fn debrief(
         ],
         seed: t.seed,
         pending: suggestions.is_none(),
+        across: series_card(session, lang),
     }
 }
 
