@@ -106,13 +106,13 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                     ui.vertical(|ui| {
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(title).heading().color(palette::ACCENT),
+                                theme::heading_prose(ui, title.as_str()).color(palette::ACCENT),
                             )
                             .wrap(),
                         );
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(format!("{member} · {difficulty}"))
+                                theme::prose(ui, format!("{member} · {difficulty}"))
                                     .color(palette::MUTED),
                             )
                             .wrap(),
