@@ -151,12 +151,26 @@ fn style(
     if *applied != Some(want) {
         if applied.is_none() {
             fonts::install(ctx);
+            configure_input(ctx);
         }
         fonts::apply_style(ctx, settings.text_scale);
         ctx.set_zoom_factor(zoom);
         *applied = Some(want);
     }
     Ok(())
+}
+
+/// A press and its release count as a click if at most this many seconds
+/// apart. egui's 0.8 s is measured between the frames that see the press
+/// and the release; the first frames of a screen can take longer than that
+/// on a software renderer (new glyphs, new layout), and a quick click whose
+/// release reached the next frame was then ignored (issue 13 #4). Nothing
+/// in Kiku tells a long press from a click.
+pub const MAX_CLICK_SECONDS: f64 = 10.0;
+
+/// Kiku's input options (see [`MAX_CLICK_SECONDS`]).
+pub fn configure_input(ctx: &egui::Context) {
+    ctx.options_mut(|o| o.input_options.max_click_duration = MAX_CLICK_SECONDS);
 }
 
 /// Errors of a broken scenario edit and notices, above every screen.
