@@ -73,11 +73,9 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                                 );
                                 ui.label(egui::RichText::new(&b.name).heading());
                                 ui.label(format!(
-                                    "{} · {} {}{}",
+                                    "{} · {}",
                                     b.role,
-                                    S::Years.get(lang),
-                                    b.years,
-                                    if lang == Lang::Ja { "年" } else { "" }
+                                    view::years_in_company(b.years, lang)
                                 ));
                                 ui.label(egui::RichText::new(&b.difficulty).color(palette::MUTED));
                                 ui.add_space(6.0);
