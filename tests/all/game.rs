@@ -562,6 +562,12 @@ fn end_to_end_screenshots_under_xvfb() {
         "4-conversation",
         "5-debrief",
         "6-settings",
+        "7-ranking",
+        "8-reload-error",
+        "9-small-select",
+        "9-small-briefing",
+        "9-small-conversation",
+        "9-small-settings",
     ];
     for lang in ["ja", "en"] {
         for screen in screens {

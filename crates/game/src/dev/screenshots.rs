@@ -1,6 +1,7 @@
 //! `kiku --screenshots DIR`: walks title, select, briefing, conversation
-//! mid-way (also as a facilitator previews it), debrief and settings in
-//! Japanese then English with the first playable scenario, saves one PNG per
+//! mid-way (also as a facilitator previews it), debrief, settings, ranking,
+//! the hot-reload error overlay, and select, briefing, conversation and
+//! settings in the smallest window (1024x600), in Japanese then English with the first playable scenario, saves one PNG per
 //! screen and language, and exits.
 
 use std::path::PathBuf;
@@ -38,7 +39,21 @@ enum Step {
     AwaitDebrief,
     /// The walk fails unless the game is on this screen.
     Expect(Screen),
+    /// Show the hot-reload error overlay with a sample error.
+    ReloadError,
+    /// Resize the window (logical pixels).
+    Size((f32, f32)),
 }
+
+/// The smallest window ([`crate::theme::MIN_SIZE`]).
+const SMALL_SIZE: (f32, f32) = crate::theme::MIN_SIZE;
+/// The window's usual size.
+const START_SIZE_F: (f32, f32) = (
+    crate::theme::START_SIZE.0 as f32,
+    crate::theme::START_SIZE.1 as f32,
+);
+/// The error the overlay shows in the walk (as `kiku check` words one).
+const SAMPLE_RELOAD_ERROR: &str = "scenarios/01_first_steps.ron:42:17: error: unknown node `open_qestion` (did you mean `open_question`?)";
 
 #[derive(Resource, Debug)]
 struct Walk {
@@ -80,6 +95,25 @@ fn steps() -> Vec<Step> {
             Step::Expect(Screen::Conversation),
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
+            Step::Send(Intent::Open(Screen::Leaderboard)),
+            Step::Shot("7-ranking"),
+            // A facilitator's broken edit, over the title.
+            Step::Send(Intent::Open(Screen::Title)),
+            Step::ReloadError,
+            Step::Shot("8-reload-error"),
+            Step::Send(Intent::DismissReload),
+            // The smallest window the game allows.
+            Step::Size(SMALL_SIZE),
+            Step::Send(Intent::Open(Screen::Select)),
+            Step::Shot("9-small-select"),
+            Step::Send(Intent::Pick(usize::MAX)),
+            Step::Shot("9-small-briefing"),
+            Step::Send(Intent::Begin),
+            Step::PlayTo(MID_WAY_TURNS),
+            Step::Shot("9-small-conversation"),
+            Step::Send(Intent::Open(Screen::Settings)),
+            Step::Shot("9-small-settings"),
+            Step::Size(START_SIZE_F),
         ]);
     }
     steps
@@ -106,7 +140,8 @@ pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {
 fn walk(
     mut commands: Commands,
     mut walk: ResMut<Walk>,
-    game: Res<Game>,
+    mut game: ResMut<Game>,
+    mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
     library: Res<Library>,
     settings: Res<Settings>,
     screen: Res<State<Screen>>,
@@ -198,6 +233,14 @@ fn walk(
                 );
                 exit.write(AppExit::error());
                 return;
+            }
+        }
+        Step::ReloadError => {
+            game.reload_errors = vec![SAMPLE_RELOAD_ERROR.to_string()];
+        }
+        Step::Size((width, height)) => {
+            for mut window in &mut windows {
+                window.resolution.set(width, height);
             }
         }
         Step::Shot(name) => {
