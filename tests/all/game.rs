@@ -565,6 +565,18 @@ fn end_to_end_screenshots_under_xvfb() {
         "4-conversation",
         "5-debrief",
         "6-settings",
+        "7-ranking",
+        "8-reload-error",
+        "9-small-select",
+        "9-small-briefing",
+        "9-small-conversation",
+        "9-small-settings",
+        "10-briefing-recall",
+        "10-recall-text-box",
+        "11-recall-heard-as",
+        "11-recall-heard-as-nothing",
+        "12-recall-debrief",
+        "13-follow-up-briefing",
     ];
     for lang in ["ja", "en"] {
         for screen in screens {

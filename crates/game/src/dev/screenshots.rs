@@ -1,6 +1,7 @@
 //! `kiku --screenshots DIR`: walks title, select, briefing, conversation
-//! mid-way (also as a facilitator previews it), debrief and settings in
-//! Japanese then English with the first playable scenario, saves one PNG per
+//! mid-way (also as a facilitator previews it), debrief, settings, ranking,
+//! the hot-reload error overlay, and select, briefing, conversation and
+//! settings in the smallest window (1024x600), in Japanese then English with the first playable scenario, saves one PNG per
 //! screen and language, and exits.
 
 use std::path::PathBuf;
@@ -32,13 +33,29 @@ enum Step {
     /// Reply until this many turns were played or the 1on1 is over.
     PlayTo(usize),
     Shot(&'static str),
+    /// Pick the scenario with this id (its briefing opens).
+    PickScenario(&'static str),
     /// Turn preview mode on or off.
     Preview(bool),
     /// Wait until the debrief's better replies are in.
     AwaitDebrief,
     /// The walk fails unless the game is on this screen.
     Expect(Screen),
+    /// Show the hot-reload error overlay with a sample error.
+    ReloadError,
+    /// Resize the window (logical pixels).
+    Size((f32, f32)),
 }
+
+/// The smallest window ([`crate::theme::MIN_SIZE`]).
+const SMALL_SIZE: (f32, f32) = crate::theme::MIN_SIZE;
+/// The window's usual size.
+const START_SIZE_F: (f32, f32) = (
+    crate::theme::START_SIZE.0 as f32,
+    crate::theme::START_SIZE.1 as f32,
+);
+/// The error the overlay shows in the walk (as `kiku check` words one).
+const SAMPLE_RELOAD_ERROR: &str = "scenarios/01_first_steps.ron:42:17: error: unknown node `open_qestion` (did you mean `open_question`?)";
 
 #[derive(Resource, Debug)]
 struct Walk {
@@ -80,29 +97,54 @@ fn steps() -> Vec<Step> {
             Step::Expect(Screen::Conversation),
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
+            Step::Send(Intent::Open(Screen::Leaderboard)),
+            Step::Shot("7-ranking"),
+            // A facilitator's broken edit, over the title.
+            Step::Send(Intent::Open(Screen::Title)),
+            Step::ReloadError,
+            Step::Shot("8-reload-error"),
+            Step::Send(Intent::DismissReload),
+            // The smallest window the game allows.
+            Step::Size(SMALL_SIZE),
+            Step::Send(Intent::Open(Screen::Select)),
+            Step::Shot("9-small-select"),
+            Step::Send(Intent::Pick(usize::MAX)),
+            Step::Shot("9-small-briefing"),
+            Step::Send(Intent::Begin),
+            Step::PlayTo(MID_WAY_TURNS),
+            Step::Shot("9-small-conversation"),
+            Step::Send(Intent::Open(Screen::Settings)),
+            Step::Shot("9-small-settings"),
+            Step::Size(START_SIZE_F),
             // Recall mode: the trainee says it in their own words.
             Step::Send(Intent::SetMode(kiku_core::Mode::Recall)),
             Step::Send(Intent::Pick(usize::MAX)),
-            Step::Shot("7-briefing-recall"),
+            Step::Shot("10-briefing-recall"),
             Step::Send(Intent::Begin),
-            Step::Shot("7-recall-text-box"),
+            Step::Shot("10-recall-text-box"),
             Step::Send(Intent::Say(
                 lang.pick(RECALL_WORDS.0, RECALL_WORDS.1).to_string(),
             )),
-            Step::Shot("8-recall-heard-as"),
+            Step::Shot("11-recall-heard-as"),
             Step::Send(Intent::Say(
                 lang.pick(OFF_MENU_WORDS.0, OFF_MENU_WORDS.1).to_string(),
             )),
-            Step::Shot("8-recall-heard-as-nothing"),
+            Step::Shot("11-recall-heard-as-nothing"),
             Step::PlayTo(MAX_TURNS),
             Step::Send(Intent::Finish),
             Step::AwaitDebrief,
-            Step::Shot("9-recall-debrief"),
+            Step::Shot("12-recall-debrief"),
             Step::Send(Intent::SetMode(kiku_core::Mode::Choose)),
+            // A series: the follow-up's briefing recaps last time.
+            Step::PickScenario(FOLLOW_UP),
+            Step::Shot("13-follow-up-briefing"),
         ]);
     }
     steps
 }
+
+/// The follow-up pictured (bundled; skipped when a folder replaced it away).
+const FOLLOW_UP: &str = "three_months_later";
 
 /// What the trainee types in the recall pictures: a reflection any member's
 /// opening invites (Japanese, English).
@@ -138,7 +180,8 @@ pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {
 fn walk(
     mut commands: Commands,
     mut walk: ResMut<Walk>,
-    game: Res<Game>,
+    mut game: ResMut<Game>,
+    mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
     library: Res<Library>,
     settings: Res<Settings>,
     screen: Res<State<Screen>>,
@@ -175,6 +218,23 @@ fn walk(
                 preview: false,
                 ..settings.0
             }));
+        }
+        Step::PickScenario(id) => {
+            let found = library
+                .catalog
+                .entries
+                .iter()
+                .position(|e| e.good.as_ref().is_some_and(|s| s.id == id));
+            match found {
+                Some(index) => {
+                    intents.write(Intent::Pick(index));
+                }
+                None => {
+                    error!("screenshot walk: no scenario `{id}`");
+                    exit.write(AppExit::error());
+                    return;
+                }
+            }
         }
         Step::Send(Intent::Pick(_)) => {
             let first = library.catalog.first_playable().unwrap_or(0);
@@ -230,6 +290,14 @@ fn walk(
                 );
                 exit.write(AppExit::error());
                 return;
+            }
+        }
+        Step::ReloadError => {
+            game.reload_errors = vec![SAMPLE_RELOAD_ERROR.to_string()];
+        }
+        Step::Size((width, height)) => {
+            for mut window in &mut windows {
+                window.resolution.set(width, height);
             }
         }
         Step::Shot(name) => {

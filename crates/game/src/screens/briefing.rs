@@ -112,8 +112,7 @@ fn mode_switch(ui: &mut egui::Ui, mode: Mode, lang: Lang) -> Option<Intent> {
 /// Draws the briefing.
 pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
     let mut intent = None;
-    // Enter starts the 1on1 (the start button may be below the fold at a
-    // large text size); Escape goes back.
+    // Enter starts the 1on1; Escape goes back.
     if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
         intent = Some(Intent::Begin);
     } else if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
@@ -127,12 +126,29 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
             ui.heading(format!("{} — {}", S::Briefing.get(lang), b.title));
         });
         ui.add_space(8.0);
+        // The start button stays in view below the text, whatever the
+        // window and text size (it was below the fold at A++).
+        egui::Panel::bottom("briefing_start")
+            .frame(
+                egui::Frame::new()
+                    .fill(palette::PAPER)
+                    .inner_margin(egui::Margin::symmetric(0, 10)),
+            )
+            .show_separator_line(false)
+            .show(ui, |ui| {
+                ui.vertical_centered(|ui| {
+                    if theme::primary(ui, S::Begin.get(lang)).clicked() {
+                        intent = Some(Intent::Begin);
+                    }
+                });
+            });
         egui::ScrollArea::vertical()
             .id_salt("briefing")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 theme::column(ui, 900.0, |ui| {
                     theme::card(ui, |ui| {
+                        ui.set_width(ui.available_width());
                         ui.horizontal_top(|ui| {
                             portrait::draw(ui, &b.face, Mood::Neutral, 50, 150.0);
                             ui.vertical(|ui| {
@@ -143,11 +159,9 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                                 );
                                 ui.label(egui::RichText::new(&b.name).heading());
                                 ui.label(format!(
-                                    "{} · {} {}{}",
+                                    "{} · {}",
                                     b.role,
-                                    S::Years.get(lang),
-                                    b.years,
-                                    if lang == Lang::Ja { "年" } else { "" }
+                                    view::years_in_company(b.years, lang)
                                 ));
                                 ui.label(egui::RichText::new(&b.difficulty).color(palette::MUTED));
                                 ui.add_space(6.0);
@@ -178,12 +192,6 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                     if let Some(i) = mode_switch(ui, b.mode, lang) {
                         intent = Some(i);
                     }
-                    ui.add_space(16.0);
-                    ui.vertical_centered(|ui| {
-                        if theme::primary(ui, S::Begin.get(lang)).clicked() {
-                            intent = Some(Intent::Begin);
-                        }
-                    });
                 });
             });
     });

@@ -107,13 +107,13 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                     ui.vertical(|ui| {
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(title).heading().color(palette::ACCENT),
+                                theme::heading_prose(ui, title.as_str()).color(palette::ACCENT),
                             )
                             .wrap(),
                         );
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(format!("{member} · {difficulty}"))
+                                theme::prose(ui, format!("{member} · {difficulty}"))
                                     .color(palette::MUTED),
                             )
                             .wrap(),
@@ -181,4 +181,73 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
         }
     });
     intent
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    /// A click whose press and release reach two frames more than egui's
+    /// 0.8 s apart (a slow first frame of the screen) still starts the 1on1
+    /// (issue 13 #4: two clicks right after opening select were ignored).
+    #[test]
+    fn a_click_spread_over_a_slow_frame_still_starts_the_1on1() {
+        let scenario = kiku_core::load::library::bundled()
+            .into_iter()
+            .find_map(|l| l.scenario)
+            .expect("a bundled scenario");
+        let card = Card::Playable {
+            index: 3,
+            title: "今のままでいいのかな".into(),
+            summary: "要約".into(),
+            member: "小野寺 葵".into(),
+            difficulty: "やさしい".into(),
+            best: None,
+            last: None,
+            errors: vec![],
+            origin: "同梱".into(),
+            face: view::face::face(&scenario.persona, &scenario.briefing),
+        };
+        for (configured, clicks) in [(false, false), (true, true)] {
+            let cards = vec![card.clone()];
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(1280.0, 720.0))
+                .with_step_dt(1.5)
+                .build_ui_state(
+                    move |ui, intent: &mut Option<Intent>| {
+                        if configured {
+                            theme::configure_input(ui.ctx());
+                        }
+                        if let Some(i) = draw(ui, &cards, Lang::Ja) {
+                            *intent = Some(i);
+                        }
+                    },
+                    None,
+                );
+            harness.run();
+            let at = harness.get_by_label(S::Play.get(Lang::Ja)).rect().center();
+            let at = egui::pos2(at.x as f32, at.y as f32);
+            let button = |pressed| egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            };
+            harness.event(egui::Event::PointerMoved(at));
+            harness.event(button(true));
+            harness.step();
+            // The release reaches the next frame, 1.5 s later.
+            harness.event(button(false));
+            harness.step();
+            harness.run();
+            assert_eq!(
+                harness.state() == &Some(Intent::Pick(3)),
+                clicks,
+                "configured: {configured}"
+            );
+        }
+    }
 }

@@ -91,6 +91,11 @@ const HEADING: f32 = 27.0;
 const BUTTON: f32 = 18.0;
 const SMALL: f32 = 14.0;
 const MONO: f32 = 15.0;
+/// Check box and radio button sizes at scale 1.0 (egui's 14, 8 and 4 were
+/// made for 12-point text).
+const ICON: f32 = 18.0;
+const ICON_INNER: f32 = 10.0;
+const ICON_SPACING: f32 = 6.0;
 
 /// Sets the text sizes for `scale` and Kiku's calm, light look.
 pub fn apply_style(ctx: &egui::Context, scale: f32) {
@@ -122,6 +127,10 @@ pub fn apply_style(ctx: &egui::Context, scale: f32) {
         .into();
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(14.0, 8.0);
+        // Check boxes and radio buttons grow with the text beside them.
+        style.spacing.icon_width = ICON * scale;
+        style.spacing.icon_width_inner = ICON_INNER * scale;
+        style.spacing.icon_spacing = ICON_SPACING * scale;
         style.visuals = super::palette::visuals();
     });
 }
@@ -147,5 +156,16 @@ mod tests {
             assert!(covers(c), "the bundled font has no glyph for {c:?}");
         }
         assert!(!covers('▍'));
+    }
+
+    #[test]
+    fn the_check_box_grows_with_the_text_size() {
+        let ctx = egui::Context::default();
+        apply_style(&ctx, 1.0);
+        let small = ctx.global_style().spacing.icon_width;
+        apply_style(&ctx, 1.5);
+        let large = ctx.global_style().spacing.icon_width;
+        assert_eq!(small, ICON);
+        assert!((large - ICON * 1.5).abs() < 1e-3, "{large}");
     }
 }

@@ -145,6 +145,17 @@ pub struct Briefing {
     pub face: face::Face,
 }
 
+/// Years in the company as a phrase: `在籍4年`, `13 years in the company`.
+pub fn years_in_company(years: u32, lang: Lang) -> String {
+    match (lang, years) {
+        (Lang::Ja, 0) => "在籍1年未満".to_string(),
+        (Lang::Ja, n) => format!("在籍{n}年"),
+        (Lang::En, 0) => "less than a year in the company".to_string(),
+        (Lang::En, 1) => "1 year in the company".to_string(),
+        (Lang::En, n) => format!("{n} years in the company"),
+    }
+}
+
 /// Builds the briefing.
 pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
     Briefing {
@@ -1001,7 +1012,16 @@ pub fn typeset(text: &str) -> String {
 
 #[cfg(test)]
 mod typeset_tests {
-    use super::typeset;
+    use super::{typeset, years_in_company};
+    use kiku_core::text::Lang;
+
+    #[test]
+    fn years_in_the_company_read_as_a_phrase() {
+        assert_eq!(years_in_company(13, Lang::En), "13 years in the company");
+        assert_eq!(years_in_company(1, Lang::En), "1 year in the company");
+        assert_eq!(years_in_company(4, Lang::Ja), "在籍4年");
+        assert_eq!(years_in_company(0, Lang::Ja), "在籍1年未満");
+    }
 
     #[test]
     fn straight_quotes_become_curly_pairs() {

@@ -37,8 +37,6 @@ pub enum S {
     Briefing,
     /// Briefing: who the member is.
     Member,
-    /// Briefing: years in the company.
-    Years,
     /// Briefing: what to aim for.
     Aim,
     /// Briefing: the aim, in a sentence.
@@ -155,7 +153,6 @@ impl S {
             S::Back => ("戻る", "Back"),
             S::Briefing => ("ブリーフィング", "Briefing"),
             S::Member => ("メンバー", "Member"),
-            S::Years => ("在籍年数", "Years in the company"),
             S::Aim => ("目指すこと", "What to aim for"),
             S::AimText => (
                 "助言の前に、まず聴く。「どうしたい?」より「どのような姿でありたいか」を問う。数カ月前と今、何が変わったかを一緒にたどる。",
