@@ -196,7 +196,12 @@ pub fn recap(
     let r = prior.recap(earlier);
     RecapView {
         title: typeset(r.title.get(lang)),
-        said: r.said.iter().map(|l| typeset(l.line.get(lang))).collect(),
+        // One line may voice several motifs: show it once.
+        said: {
+            let mut lines: Vec<String> = r.said.iter().map(|l| typeset(l.line.get(lang))).collect();
+            lines.dedup();
+            lines
+        },
         ending: (
             typeset(r.ending_title.get(lang)),
             typeset(r.ending_text.get(lang)),
