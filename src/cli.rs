@@ -144,6 +144,59 @@ struct ReplayArgs {
     /// Language of the text output: ja or en.
     #[arg(long, value_parser = parse_lang, default_value = "ja")]
     lang: Lang,
+    /// For a follow-up: the earlier 1on1, as a finished record (JSON written
+    /// by the game or `kiku replay --json`) or as SCENARIO:ID,ID,... (played
+    /// with --after-seed). Without it a follow-up plays under its default prior.
+    #[arg(long, value_name = "RECORD.json|SCENARIO:IDS")]
+    after: Option<String>,
+    /// The seed of the earlier 1on1 given as SCENARIO:IDS.
+    #[arg(long, default_value_t = 1, requires = "after")]
+    after_seed: u64,
+}
+
+/// The prior `--after` names for `follow_up`, or a message.
+fn after_prior(
+    follow_up: &kiku_core::Scenario,
+    after: &str,
+    after_seed: u64,
+) -> Result<kiku_core::play::prior::Prior, String> {
+    use kiku_core::play::prior::Prior;
+    let Some(follows) = follow_up.follows.clone() else {
+        return Err(format!(
+            "`{}` is not a follow-up (it has no `follows`), so --after does not apply",
+            follow_up.id
+        ));
+    };
+    let file = std::path::Path::new(after);
+    let (scenario, seed, choices, prior) = if file.is_file() {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{after}: {e}"))?;
+        let record = kiku_core::tools::series::EarlierRecord::parse(&text)
+            .map_err(|e| format!("{after}: {e}"))?;
+        (record.scenario, record.seed, record.choices, record.prior)
+    } else if let Some((scenario, ids)) = after.split_once(':') {
+        (
+            scenario.to_string(),
+            after_seed,
+            choice_ids(&ids.split(',').map(str::to_string).collect::<Vec<_>>()),
+            None,
+        )
+    } else {
+        return Err(format!(
+            "--after `{after}`: neither a record file nor SCENARIO:ID,ID,... (e.g. {follows}:op_reflect,ns_complex)"
+        ));
+    };
+    let earlier = match follow_up.earlier() {
+        Some(e) if e.id == scenario => e,
+        _ => load_one(std::path::Path::new(&scenario))
+            .map_err(|_| format!("the earlier scenario `{scenario}` does not load"))?,
+    };
+    if earlier.id != follows {
+        return Err(format!(
+            "--after is a 1on1 of `{}`, but `{}` follows `{follows}`",
+            earlier.id, follow_up.id
+        ));
+    }
+    Prior::from_choices(&earlier, seed, &choices, prior).map_err(|e| format!("--after: {e}"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -490,7 +543,17 @@ fn replay_cmd(args: &ReplayArgs) -> ExitCode {
         Err(code) => return code,
     };
     let choices = choice_ids(&args.choices);
-    match replay::replay(&scenario, args.seed, &choices) {
+    let prior = match &args.after {
+        None => None,
+        Some(after) => match after_prior(&scenario, after, args.after_seed) {
+            Ok(prior) => Some(prior),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    match replay::replay_after(&scenario, args.seed, prior, &choices) {
         Ok(report) => {
             if args.json {
                 emit(&format!(
@@ -514,6 +577,9 @@ fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if scenario.follows.is_some() {
+        return analyse_series_cmd(&scenario, seed, json);
+    }
     let analysis = analyse::analyse(&scenario, seed);
     if json {
         emit(&format!(
@@ -523,6 +589,44 @@ fn analyse_cmd(path: &std::path::Path, seed: u64, json: bool) -> ExitCode {
     } else {
         emit(&analyse::render_text(&analysis, &scenario));
     }
+    ExitCode::SUCCESS
+}
+
+/// `kiku analyse` of a follow-up: once per prior (the default, each named
+/// prior, and the priors real replays of the earlier scenario leave).
+fn analyse_series_cmd(
+    scenario: &std::sync::Arc<kiku_core::Scenario>,
+    seed: u64,
+    json: bool,
+) -> ExitCode {
+    let each = kiku_core::tools::series::analyse_each(scenario, seed);
+    if json {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&each).unwrap_or_default()
+        ));
+        return ExitCode::SUCCESS;
+    }
+    let mut out = format!(
+        "`{}` follows `{}`: analysed under {} prior(s)\n",
+        scenario.id,
+        scenario.follows.as_deref().unwrap_or_default(),
+        each.len()
+    );
+    for a in &each {
+        out.push_str(&format!(
+            "\n=== prior `{}`: {}\n    {}\n    start: trust {} / openness {} / clarity {}\n",
+            a.prior.id,
+            a.prior.title.en,
+            kiku_core::tools::series::describe(&a.prior.prior, Lang::En),
+            a.start.trust,
+            a.start.openness,
+            a.start.clarity
+        ));
+        let played = kiku_core::tools::series::under(scenario, &a.prior.prior);
+        out.push_str(&analyse::render_text(&a.analysis, &played));
+    }
+    emit(&out);
     ExitCode::SUCCESS
 }
 

@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use kiku_core::load::{self, Loaded};
 use kiku_core::scenario::{EndingKind, Scenario};
-use kiku_core::tools::analyse;
+use kiku_core::tools::{analyse, series};
 use kiku_core::{Session, Severity};
 use proptest::prelude::*;
 
 fn bundled() -> Vec<Loaded> {
-    load::load_all(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")])
+    let mut all = load::load_all(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")]);
+    load::series::link(&mut all);
+    all
 }
 
 fn bundled_scenarios() -> Vec<Arc<Scenario>> {
@@ -37,6 +39,64 @@ fn readme_example() -> String {
         + 7;
     let end = start + guide[start..].find("```").expect("example is closed");
     guide[start..end].to_string()
+}
+
+/// The guide's complete follow-up of its small example ("Series").
+fn readme_follow_up() -> String {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/README.md"))
+            .expect("scenarios/README.md exists");
+    let start = guide
+        .find("```ron\n// A complete small follow-up")
+        .expect("follow-up example in the guide")
+        + 7;
+    let end = start + guide[start..].find("```").expect("example is closed");
+    guide[start..end].to_string()
+}
+
+#[test]
+fn the_guides_follow_up_example_checks_and_remembers() {
+    use kiku_core::play::prior::Prior;
+    let mut all = vec![
+        load::load_str(Path::new("example.ron"), readme_example()),
+        load::load_str(Path::new("later.ron"), readme_follow_up()),
+    ];
+    load::series::link(&mut all);
+    for l in &all {
+        assert!(l.diagnostics.is_empty(), "{}", l.render());
+    }
+    let earlier = all[0].scenario.clone().unwrap();
+    let later = all[1].scenario.clone().unwrap();
+    assert_eq!(later.earlier().unwrap().id, earlier.id);
+    // Default prior: she said 「役に立っている実感」, so the recall is offered
+    // and taken up; the trap is not.
+    let s = Session::start(&later, 1);
+    assert_eq!(s.transcript().initial.trust, 50);
+    assert!(s.available().contains(&"recall_useful"));
+    assert!(!s.available().contains(&"recall_wrong"));
+    let s = Session::replay(&later, 1, &["recall_useful", "ask_change"]).unwrap();
+    assert!(s.transcript().turns[0].recall.as_ref().unwrap().taken_up);
+    assert_eq!(s.ending().map(|(id, _)| id), Some("found"));
+    // After a real polite small_example she never said it: the trap only.
+    let prior = Prior::from_choices(
+        &earlier,
+        1,
+        &["reflect_unsure".to_string(), "advise_training".to_string()],
+        None,
+    )
+    .unwrap();
+    assert_eq!(prior.ending, "polite");
+    let s = Session::start_after(&later, 1, Some(prior));
+    assert!(s.available().contains(&"recall_wrong"));
+    assert!(!s.available().contains(&"recall_useful"));
+    assert!(s.transcript().initial.trust < 50);
+    assert!(
+        s.line()
+            .unwrap()
+            .text
+            .en
+            .starts_with("…Sorry about last time")
+    );
 }
 
 fn example() -> Arc<Scenario> {
@@ -81,53 +141,80 @@ fn the_guides_example_is_valid_and_playable() {
     assert_eq!(session.ending().map(|(id, _)| id), Some("opened"));
 }
 
-/// Balance of every bundled scenario (the library issue's targets).
+/// Balance of every bundled scenario (the library issue's targets); a
+/// follow-up of a series under every prior: its default and named priors
+/// and those real replays of the earlier scenario leave.
 #[test]
 fn bundled_scenarios_are_balanced() {
+    let mut follow_ups = 0;
     for scenario in bundled_scenarios() {
-        let a = analyse::analyse(&scenario, 1);
-        let id = &scenario.id;
-        assert!(
-            a.best.score.overall >= 90,
-            "{id}: best path scores {} < 90: {:?}",
-            a.best.score.overall,
-            a.best.choices
-        );
-        let listen = a
-            .listen_first
-            .as_ref()
-            .unwrap_or_else(|| panic!("{id}: no listen-first path"));
-        assert!(
-            listen.score.overall >= 85,
-            "{id}: listen-first path scores {} < 85: {:?}",
-            listen.score.overall,
-            listen.choices
-        );
-        assert!(
-            a.advise_first.score.overall <= 40,
-            "{id}: advise-first path scores {} > 40: {:?}",
-            a.advise_first.score.overall,
-            a.advise_first.choices
-        );
-        for e in &a.endings {
-            assert!(e.paths > 0, "{id}: ending `{}` is never reached", e.id);
+        let analyses: Vec<(String, analyse::Analysis)> = if scenario.follows.is_some() {
+            follow_ups += 1;
+            let each = series::analyse_each(&scenario, 1);
+            let ids: Vec<&str> = each.iter().map(|a| a.prior.id.as_str()).collect();
+            // The default, the authored ways the earlier 1on1 can end, and
+            // at least one real replay.
+            assert!(ids.len() >= 5, "{}: priors {ids:?}", scenario.id);
+            assert!(ids.iter().any(|id| id.starts_with("replay:")), "{ids:?}");
+            each.into_iter()
+                .map(|a| {
+                    (
+                        format!("{} after `{}`", scenario.id, a.prior.id),
+                        a.analysis,
+                    )
+                })
+                .collect()
+        } else {
+            vec![(scenario.id.clone(), analyse::analyse(&scenario, 1))]
+        };
+        for (id, a) in analyses {
+            balanced(&scenario, &id, &a);
         }
-        assert!(a.dead_ends.is_empty(), "{id}: dead ends {:?}", a.dead_ends);
+    }
+    assert!(follow_ups >= 1, "no bundled follow-up was balance-tested");
+}
+
+fn balanced(scenario: &Scenario, id: &str, a: &analyse::Analysis) {
+    assert!(
+        a.best.score.overall >= 90,
+        "{id}: best path scores {} < 90: {:?}",
+        a.best.score.overall,
+        a.best.choices
+    );
+    let listen = a
+        .listen_first
+        .as_ref()
+        .unwrap_or_else(|| panic!("{id}: no listen-first path"));
+    assert!(
+        listen.score.overall >= 85,
+        "{id}: listen-first path scores {} < 85: {:?}",
+        listen.score.overall,
+        listen.choices
+    );
+    assert!(
+        a.advise_first.score.overall <= 40,
+        "{id}: advise-first path scores {} > 40: {:?}",
+        a.advise_first.score.overall,
+        a.advise_first.choices
+    );
+    for e in &a.endings {
+        assert!(e.paths > 0, "{id}: ending `{}` is never reached", e.id);
+    }
+    assert!(a.dead_ends.is_empty(), "{id}: dead ends {:?}", a.dead_ends);
+    assert!(
+        a.best.choices.len() >= 12,
+        "{id}: the best path has only {} decisions",
+        a.best.choices.len()
+    );
+    for kind in [
+        EndingKind::OpenedUp,
+        EndingKind::Polite,
+        EndingKind::ShutDown,
+    ] {
         assert!(
-            a.best.choices.len() >= 12,
-            "{id}: the best path has only {} decisions",
-            a.best.choices.len()
+            scenario.endings.values().any(|e| e.kind == kind),
+            "{id}: no {kind:?} ending"
         );
-        for kind in [
-            EndingKind::OpenedUp,
-            EndingKind::Polite,
-            EndingKind::ShutDown,
-        ] {
-            assert!(
-                scenario.endings.values().any(|e| e.kind == kind),
-                "{id}: no {kind:?} ending"
-            );
-        }
     }
 }
 
@@ -211,6 +298,152 @@ fn replay_json_is_stable() {
         );
         golden(name, &String::from_utf8(out.stdout).unwrap());
     }
+}
+
+/// Three real playthroughs of 01 first_steps (the judged paths' choices):
+/// she opens up and chooses her own step; advice after the unease leaves it
+/// polite; the manager assigns her at the end.
+const FIRST_STEPS_OPENED: &str = "op_reflect,ns_complex,pe_empathize,dk_complex,al_complex,ar_being,ba_complex,np_values,ss_complex,vw_complex,tn_change,ca_affirm,af_summary,aw_autonomy";
+const FIRST_STEPS_POLITE: &str =
+    "op_reflect,ns_complex,pe_empathize,dk_complex,al_complex,ar_fact,cs_advise";
+const FIRST_STEPS_DECIDED: &str = "op_reflect,ns_complex,pe_empathize,dk_complex,al_complex,ar_being,ba_complex,np_values,ss_complex,vw_complex,tn_change,ca_affirm,af_summary,aw_instruct";
+
+/// Issue 11: 07 three_months_later opens differently after three different
+/// real 01 playthroughs (golden text of `kiku replay --after`), with
+/// different recall choices on offer.
+#[test]
+fn the_follow_up_opens_differently_after_three_first_steps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let follow_up = root.join("scenarios/07_three_months_later.ron");
+    let earlier = root.join("scenarios/01_first_steps.ron");
+    let mut openings = Vec::new();
+    for (name, choices, after) in [
+        (
+            "07_after_opened_up.txt",
+            FIRST_STEPS_OPENED,
+            "ending `found_words` (opened up), next step Member",
+        ),
+        (
+            "07_after_polite.txt",
+            FIRST_STEPS_POLITE,
+            "ending `polite_thinking` (polite but closed), next step Nobody",
+        ),
+        (
+            "07_after_decided.txt",
+            FIRST_STEPS_DECIDED,
+            "ending `assigned` (polite but closed), next step Manager",
+        ),
+    ] {
+        let out = kiku(&[
+            "replay",
+            follow_up.to_str().unwrap(),
+            "--after",
+            &format!("{}:{choices}", earlier.display()),
+            "--lang",
+            "en",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(after), "{name}: {text}");
+        let opening = text
+            .lines()
+            .find(|l| l.starts_with("Member: "))
+            .expect("an opening line")
+            .to_string();
+        let recalls: Vec<String> = text
+            .lines()
+            .map(str::trim_start)
+            .filter(|l| l.starts_with("recall_") || l.starts_with("own_last_time"))
+            .map(|l| l.split(':').next().unwrap_or_default().to_string())
+            .collect();
+        openings.push((opening, recalls));
+        golden(name, &text);
+    }
+    for i in 0..openings.len() {
+        for j in i + 1..openings.len() {
+            assert_ne!(
+                openings[i].0, openings[j].0,
+                "the same opening after two different 01s"
+            );
+        }
+    }
+    // After opening up she said 「顔が見える」: the recall is offered; after
+    // the polite 01 she never did: only the misremembering trap is.
+    assert_eq!(openings[0].1, ["recall_face_open"]);
+    assert_eq!(openings[1].1, ["own_last_time", "recall_face_wrong"]);
+    assert_eq!(openings[2].1, ["own_last_time", "recall_face_open"]);
+}
+
+/// A follow-up's record carries its prior and replays to the same record;
+/// `--after RECORD.json` reads a record as `replay --json` writes it.
+#[test]
+fn a_follow_up_record_replays_under_its_prior() {
+    use kiku_core::Finished;
+    use kiku_core::play::prior::Prior;
+    let all = bundled_scenarios();
+    let first = all.iter().find(|s| s.id == "first_steps").unwrap();
+    let later = all.iter().find(|s| s.id == "three_months_later").unwrap();
+    let ids: Vec<String> = FIRST_STEPS_POLITE.split(',').map(str::to_string).collect();
+    let prior = Prior::from_choices(first, 3, &ids, None).unwrap();
+    assert_eq!(prior.ending, "polite_thinking");
+    assert!(!prior.voiced_motif("face"));
+    let session = Session::replay_after(
+        later,
+        5,
+        Some(prior.clone()),
+        &["recall_face_wrong", "mis_repair"],
+    )
+    .unwrap();
+    let turn = &session.transcript().turns[0];
+    assert!(
+        turn.recall
+            .as_ref()
+            .is_some_and(|r| r.misremembered && !r.taken_up)
+    );
+    let record = Finished::of(&session, 42);
+    assert_eq!(record.prior.as_ref(), Some(&prior));
+    let (_, again) = record.rescore(later).unwrap();
+    assert_eq!(again, record);
+    // Under the default prior the trap is not even offered.
+    assert!(Session::replay(later, 5, &["recall_face_wrong"]).is_err());
+    // The CLI reads the earlier 1on1 from a replay report.
+    let dir = tempdir();
+    let json = kiku(&[
+        "replay",
+        "first_steps",
+        "--choices",
+        FIRST_STEPS_POLITE,
+        "--seed",
+        "3",
+        "--json",
+    ]);
+    assert!(json.status.success());
+    let file = dir.join("first.json");
+    std::fs::write(&file, &json.stdout).unwrap();
+    let out = kiku(&[
+        "replay",
+        "three_months_later",
+        "--after",
+        file.to_str().unwrap(),
+        "--choices",
+        "recall_face_wrong",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["prior"]["ending"], "polite_thinking");
+    // A record of another scenario is refused with a message.
+    let out = kiku(&["replay", "three_months_later", "--after", "plateau:x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("follows `first_steps`"));
 }
 
 #[test]

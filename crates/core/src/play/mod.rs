@@ -3,4 +3,5 @@
 
 pub mod member;
 pub mod prior;
+pub mod series;
 pub mod session;

@@ -227,6 +227,117 @@ impl Prior {
     }
 }
 
+/// The briefing's recap of the earlier 1on1, in the member's own words.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Recap {
+    /// The earlier scenario's title.
+    pub title: Text,
+    /// How it ended (the ending's title).
+    pub ending_title: Text,
+    /// The ending's words (the member's last words, or what happened).
+    pub ending_text: Text,
+    /// The ending's kind, as a label.
+    pub kind: Option<EndingKind>,
+    /// Who chose the next step, as a sentence for the briefing.
+    pub next_step: Text,
+    /// The member's lines that voiced a motif, in the order she said them:
+    /// the very lines when the prior comes from a record, else the first
+    /// authored line voicing the motif.
+    pub said: Vec<RecapLine>,
+    /// True when the prior is an assumption (the default or a named prior),
+    /// not a record: the briefing should say so.
+    pub assumed: bool,
+}
+
+/// One motif in the recap: the words and the line that said them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecapLine {
+    /// The motif id.
+    pub motif: String,
+    /// The motif's words (「顔が見える」).
+    pub words: Text,
+    /// The member's whole line.
+    pub line: Text,
+}
+
+impl Prior {
+    /// The recap of last time for a follow-up's briefing, from `earlier`
+    /// (the scenario this prior is of): how it ended, who chose the next
+    /// step, and what the member said in her own words.
+    pub fn recap(&self, earlier: &Arc<Scenario>) -> Recap {
+        let ending = earlier.endings.get(&self.ending);
+        let next_step = match self.next_step {
+            NextStep::Member => Text::new(
+                "次の一歩は、本人が自分で決めた。",
+                "The member chose the next step herself.",
+            ),
+            NextStep::Manager => Text::new(
+                "次の一歩は、上司(あなた)が決めた。",
+                "The manager (you) decided the next step.",
+            ),
+            NextStep::Nobody => Text::new("次の一歩は決まらなかった。", "No next step was set."),
+        };
+        Recap {
+            title: earlier.title.clone(),
+            ending_title: ending.map(|e| e.title.clone()).unwrap_or_default(),
+            ending_text: ending.map(|e| e.text.clone()).unwrap_or_default(),
+            kind: self.kind,
+            next_step,
+            said: self.said_lines(earlier),
+            assumed: !matches!(self.source, PriorSource::Record { .. }),
+        }
+    }
+
+    fn said_lines(&self, earlier: &Arc<Scenario>) -> Vec<RecapLine> {
+        // From a record: replay it and take the very lines.
+        let mut lines: Vec<(String, Text)> = Vec::new();
+        if let PriorSource::Record { seed, choices } = &self.source
+            && let Ok(session) = Session::replay(earlier, *seed, choices)
+        {
+            let transcript = session.transcript();
+            let spoken = std::iter::once(&transcript.opening)
+                .chain(transcript.turns.iter().filter_map(|t| t.reply.as_ref()));
+            for s in spoken {
+                if let Some(line) = earlier
+                    .nodes
+                    .get(&s.node)
+                    .and_then(|n| n.lines.get(s.variant))
+                {
+                    for motif in &line.voices {
+                        if !lines.iter().any(|(m, _)| m == motif) {
+                            lines.push((motif.clone(), line.text.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        self.motifs
+            .iter()
+            .filter_map(|motif| {
+                let words = earlier.motif(motif)?.words.clone();
+                let line = lines
+                    .iter()
+                    .find(|(m, _)| m == motif)
+                    .map(|(_, t)| t.clone())
+                    .or_else(|| {
+                        earlier
+                            .nodes
+                            .values()
+                            .flat_map(|n| &n.lines)
+                            .find(|l| l.voices.contains(motif))
+                            .map(|l| l.text.clone())
+                    })
+                    .unwrap_or_else(|| words.clone());
+                Some(RecapLine {
+                    motif: motif.clone(),
+                    words,
+                    line,
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use crate::text::Text;
 mod change;
 mod listening;
 mod outcome;
+pub mod progress;
 mod questions;
 pub mod rules;
 

@@ -451,6 +451,14 @@ mod tests {
                 "Tracing change again later: {} once.",
                 signed(SECOND_ELICIT_CREDIT)
             ),
+            format!(
+                "reveals a deeper layer): {} once, on top of the steps above (the axis still stops at {AXIS_MAX}).",
+                signed(RECALL_TAKEN_UP_CREDIT)
+            ),
+            format!(
+                "(`misremembers: true`): trust {} at once",
+                signed(MISREMEMBER_TRUST_COST)
+            ),
             // Outcome.
             format!(
                 "{STATE_TRUST_PERCENT}% of trust + {STATE_OPENNESS_PERCENT}% of openness + \

@@ -344,7 +344,14 @@ impl Prepared {
         let mut refs = HashMap::new();
         for (_, choice) in scenario.choices() {
             let mut quotes = Vec::new();
-            for lang in Lang::ALL {
+            // A recall quotes the member's words from the earlier 1on1 of a
+            // series: not said in this one, and not meant to be.
+            let langs: &[Lang] = if choice.recalls.is_some() {
+                &[]
+            } else {
+                &Lang::ALL
+            };
+            for &lang in langs {
                 let text = match lang {
                     Lang::Ja => &choice.text.ja,
                     Lang::En => &choice.text.en,

@@ -6,4 +6,5 @@ pub mod calibrate;
 pub mod continuity;
 pub mod graph;
 pub mod replay;
+pub mod series;
 pub mod synthetic;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::act::Act;
-use crate::play::session::{Session, SessionError};
+use crate::play::prior::Prior;
+use crate::play::session::{Session, SessionError, Voicing};
 use crate::scenario::{EndingKind, Layer, Mood, Scenario, Stats};
 use crate::score::{Axis, Reason, Score, score};
 use crate::text::{Lang, Text};
@@ -46,6 +47,12 @@ pub struct Report {
     pub next_choices: Vec<ChoiceReport>,
     /// The score of the transcript so far.
     pub score: Score,
+    /// A follow-up's memory of the earlier 1on1 it was played after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<Prior>,
+    /// The motifs the member voiced, each with the turn it was first said.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub motifs: Vec<Voicing>,
 }
 
 /// A member line in the report.
@@ -114,7 +121,18 @@ pub fn replay(
     seed: u64,
     choices: &[String],
 ) -> Result<Report, (usize, SessionError)> {
-    let session = Session::replay(scenario, seed, choices)?;
+    replay_after(scenario, seed, None, choices)
+}
+
+/// [`replay`] of a follow-up after the earlier 1on1 `prior` (`None`: its
+/// default prior).
+pub fn replay_after(
+    scenario: &Arc<Scenario>,
+    seed: u64,
+    prior: Option<Prior>,
+    choices: &[String],
+) -> Result<Report, (usize, SessionError)> {
+    let session = Session::replay_after(scenario, seed, prior, choices)?;
     Ok(report(&session))
 }
 
@@ -194,6 +212,8 @@ pub fn report(session: &Session) -> Report {
             })
             .collect(),
         score,
+        prior: transcript.prior.clone(),
+        motifs: transcript.motifs.clone(),
     }
 }
 
@@ -214,6 +234,18 @@ pub fn render_text(report: &Report, lang: Lang) -> String {
         Lang::Ja => ("メンバー", "あなた"),
         Lang::En => ("Member", "You"),
     };
+    if let Some(prior) = &report.prior {
+        let label = match lang {
+            Lang::Ja => "前回",
+            Lang::En => "After",
+        };
+        let _ = writeln!(
+            out,
+            "{label}: `{}` {}\n",
+            prior.scenario,
+            crate::tools::series::describe(prior, lang)
+        );
+    }
     let _ = writeln!(out, "{member}: {}", report.opening.text.get(lang));
     for turn in &report.transcript {
         let _ = writeln!(
