@@ -155,6 +155,9 @@ struct Workshop {
 /// boards go to PostgreSQL, one database each (`kiku_bench_N`, made afresh).
 const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
 
+/// How long a bench connection may wait idle (the server's default is 10 s).
+const BENCH_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
 fn main() {
     let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
     let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
@@ -236,11 +239,13 @@ fn main() {
                     let mut admin =
                         postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
                             .expect("PostgreSQL");
-                    admin
-                        .batch_execute(&format!(
-                            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-                        ))
-                        .expect("a fresh database");
+                    // One statement each: DROP/CREATE DATABASE refuse a transaction.
+                    for statement in [
+                        format!("DROP DATABASE IF EXISTS {name}"),
+                        format!("CREATE DATABASE {name}"),
+                    ] {
+                        admin.batch_execute(&statement).expect("a fresh database");
+                    }
                     format!("{base}/{name}")
                 }
                 None => {
@@ -275,6 +280,9 @@ fn main() {
                     server::Limits {
                         max_per_ip: 0,
                         max_connections: clients + 64,
+                        // Connections are opened first and wait for their
+                        // turn: no idle timeout while thousands connect.
+                        header_timeout: BENCH_IDLE_TIMEOUT,
                         ..server::Limits::default()
                     },
                 )

@@ -811,19 +811,31 @@ impl BoardStore for PgStore {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     }
-                    let mut notes = client.notifications();
-                    // Wake now and then to notice a server that has stopped.
-                    let mut iter = notes.timeout_iter(RECONNECT_AFTER);
+                    // Changes made before this LISTEN (while starting or
+                    // reconnecting) sent no notice here: catch up once.
+                    if !on_change(true) {
+                        return;
+                    }
                     loop {
-                        match postgres::fallible_iterator::FallibleIterator::next(&mut iter) {
+                        // A fresh wait each time: a timed-out iterator
+                        // answers at once from then on.
+                        let next = postgres::fallible_iterator::FallibleIterator::next(
+                            &mut client.notifications().timeout_iter(RECONNECT_AFTER),
+                        );
+                        match next {
                             Ok(Some(_)) => {
                                 if !on_change(true) {
                                     return;
                                 }
                             }
+                            // Nothing for a while (or the connection ended):
+                            // still wanted?
                             Ok(None) => {
                                 if !on_change(false) {
                                     return;
+                                }
+                                if client.is_closed() {
+                                    break;
                                 }
                             }
                             Err(_) => break,
