@@ -211,6 +211,7 @@ fn main() {
                             seed: *seed,
                             choices: choices.clone(),
                             mode: kiku_core::Mode::Choose,
+                            prior: None,
                         })
                         .expect("json")
                     })

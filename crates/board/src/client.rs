@@ -131,6 +131,7 @@ pub fn submission(finished: &Finished, code: &str, nickname: &str) -> Submission
         seed: finished.seed,
         choices: finished.choices.clone(),
         mode: finished.mode,
+        prior: finished.prior.clone(),
     }
 }
 
@@ -778,6 +779,7 @@ mod tests {
             seed: 1,
             choices: vec!["a".into()],
             mode: kiku_core::Mode::Choose,
+            prior: None,
         };
         queue.push("127.0.0.1:9", sub.clone()).unwrap();
         let reopened = Queue::open(&path);

@@ -37,6 +37,11 @@ pub struct Submission {
     /// before recall mode assume) or `recall`. Each mode is ranked on its own.
     #[serde(default, skip_serializing_if = "is_choose")]
     pub mode: Mode,
+    /// A follow-up: how the earlier 1on1 went, as it was played. The server
+    /// trusts only its source: it replays the earlier record (or takes the
+    /// named or default prior) itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<kiku_core::play::prior::Prior>,
 }
 
 /// True for the default mode (left out of the JSON, which then reads as
@@ -643,6 +648,7 @@ mod tests {
             seed: 1,
             choices: vec![],
             mode: Mode::Choose,
+            prior: None,
         };
         assert!(!serde_json::to_string(&sub).unwrap().contains("mode"));
         sub.mode = Mode::Recall;

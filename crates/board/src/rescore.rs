@@ -1,6 +1,7 @@
 //! What a game submits and how the server checks it: validation of every
 //! field, then a replay with the core engine and the server's own score.
 
+use kiku_core::play::prior::{Prior, PriorSource};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -191,6 +192,42 @@ impl Scenarios {
     }
 }
 
+/// The prior a follow-up is replayed under: never the client's numbers,
+/// only its source, worked out again here (the earlier record replayed, or
+/// the scenario's named or default prior). `None` for a scenario that
+/// follows nothing or a submission without a prior (the default then).
+fn trusted_prior(scenario: &Scenario, claimed: Option<&Prior>) -> Result<Option<Prior>, Rejection> {
+    let Some(claimed) = claimed else {
+        return Ok(None);
+    };
+    if scenario.follows.is_none() {
+        return Ok(None);
+    }
+    let refused = |why: String| {
+        Rejection::new(
+            422,
+            RejectionKind::InvalidChoice,
+            format!("the earlier 1on1 this follow-up was played after: {why}"),
+        )
+    };
+    match &claimed.source {
+        PriorSource::Default => Ok(Prior::default_for(scenario)),
+        PriorSource::Named(id) => Prior::all_for(scenario)
+            .into_iter()
+            .find(|(named, _, _)| named == id)
+            .map(|(_, _, prior)| Some(prior))
+            .ok_or_else(|| refused(format!("no prior named `{}`", clip(id)))),
+        PriorSource::Record { seed, choices } => {
+            let earlier = scenario
+                .earlier()
+                .ok_or_else(|| refused("the earlier scenario is not on this server".into()))?;
+            Prior::from_choices(&earlier, *seed, choices, None)
+                .map(Some)
+                .map_err(|e| refused(e.to_string()))
+        }
+    }
+}
+
 /// Validates a submission (everything but the workshop code), replays it
 /// with the core engine and scores it: the [`Finished`] record of the
 /// server's own replay, as of `finished_ms`. Stores nothing.
@@ -263,9 +300,10 @@ pub fn rescore(
             ),
         ));
     }
+    let prior = trusted_prior(&known.scenario, sub.prior.as_ref())?;
     let (session, finished) =
-        Finished::replay(&known.scenario, sub.seed, &sub.choices, finished_ms).map_err(
-            |(index, e)| {
+        Finished::replay_after(&known.scenario, sub.seed, prior, &sub.choices, finished_ms)
+            .map_err(|(index, e)| {
                 Rejection::new(
                     422,
                     RejectionKind::InvalidChoice,
@@ -275,8 +313,7 @@ pub fn rescore(
                         clip(&sub.choices[index])
                     ),
                 )
-            },
-        )?;
+            })?;
     if !session.is_over() {
         return Err(Rejection::new(
             422,
@@ -349,6 +386,7 @@ mod tests {
             seed: 5,
             choices: choices.iter().map(|c| (*c).to_string()).collect(),
             mode: kiku_core::Mode::Choose,
+            prior: None,
         }
     }
 
@@ -365,6 +403,67 @@ mod tests {
         assert_eq!(new.finished, expected);
         assert_eq!(new.finished.content_hash, scenarios.infos()[0].hash);
         assert_eq!(new.finished.ending.as_deref(), Some("opened"));
+    }
+
+    /// Plays `scenario` (after `prior`) with seed 1, always the first
+    /// reply on offer, to its end.
+    fn played(scenario: &Arc<Scenario>, prior: Option<Prior>) -> kiku_core::Session {
+        let mut session = kiku_core::Session::start_after(scenario, 1, prior);
+        while !session.is_over() {
+            let id = session
+                .offered()
+                .into_iter()
+                .find(|o| o.enabled)
+                .unwrap()
+                .id;
+            session.choose(&id).unwrap();
+        }
+        session
+    }
+
+    #[test]
+    fn a_follow_up_is_rescored_under_the_prior_the_server_works_out_itself() {
+        let bundled = kiku_core::load::library::bundled_scenario;
+        let (first, follow_up) = (
+            bundled("first_steps").unwrap(),
+            bundled("three_months_later").unwrap(),
+        );
+        let earlier = played(&first, None);
+        let source = PriorSource::Record {
+            seed: 1,
+            choices: earlier.transcript().choice_ids(),
+        };
+        let real = Prior::from_session(&earlier, source).unwrap();
+        let session = played(&follow_up, Some(real.clone()));
+        let scenarios = Scenarios::new([Arc::clone(&follow_up)]);
+        let info = &scenarios.infos()[0];
+        let mut sub = Submission {
+            id: None,
+            code: "ABC".into(),
+            nickname: "ann".into(),
+            scenario: info.id.clone(),
+            hash: info.hash.clone(),
+            seed: 1,
+            choices: session.transcript().choice_ids(),
+            mode: kiku_core::Mode::Choose,
+            prior: Some(real.clone()),
+        };
+        // A forged prior (a warmer member) is not believed: only its source.
+        let mut forged = real.clone();
+        forged.stats.trust = 100;
+        sub.prior = Some(forged);
+        let new = rescore(&scenarios, &sub, 7).unwrap();
+        assert_eq!(new.finished.prior.as_ref(), Some(&real));
+        let (_, expected) =
+            Finished::replay_after(&follow_up, 1, Some(real), &sub.choices, 7).unwrap();
+        assert_eq!(new.finished.scores, expected.scores);
+        // A named prior the scenario does not have is refused.
+        let mut unknown = Prior::default_for(&follow_up).unwrap();
+        unknown.source = PriorSource::Named("nope".into());
+        sub.prior = Some(unknown);
+        let refused = rescore(&scenarios, &sub, 7).unwrap_err();
+        assert_eq!(refused.kind, RejectionKind::InvalidChoice);
+        assert!(refused.message.contains("nope"), "{}", refused.message);
     }
 
     #[test]
