@@ -52,6 +52,7 @@ fn submission(nickname: &str, choices: &[&str]) -> Submission {
         seed: 7,
         choices: choices.iter().map(|c| c.to_string()).collect(),
         mode: kiku_core::Mode::Choose,
+        prior: None,
     }
 }
 
