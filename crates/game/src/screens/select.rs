@@ -210,6 +210,7 @@ mod tests {
             errors: vec![],
             origin: "同梱".into(),
             face: view::face::face(&scenario.persona, &scenario.briefing),
+            follows: None,
         };
         for (configured, clicks) in [(false, false), (true, true)] {
             let cards = vec![card.clone()];
