@@ -212,10 +212,10 @@ fn store_suite(store: &mut dyn BoardStore) {
     first.submission = Some("sub-1".into());
     first
         .extra
-        .insert("prior".into(), json!({"entry": 1, "note": "続き"}));
+        .insert("future_field".into(), json!({"entry": 1, "note": "続き"}));
     let stored = store.insert(&first).unwrap();
     assert!(!stored.duplicate);
-    assert_eq!(stored.entry.extra["prior"]["note"], "続き");
+    assert_eq!(stored.entry.extra["future_field"]["note"], "続き");
     assert_eq!(stored.entry.finished, first.finished);
     let again = store.insert(&first).unwrap();
     assert!(again.duplicate);
@@ -280,7 +280,7 @@ fn store_suite(store: &mut dyn BoardStore) {
     );
     let all = store.entries().unwrap();
     assert_eq!(all.len(), 4);
-    assert_eq!(all[0].extra["prior"]["entry"], 1);
+    assert_eq!(all[0].extra["future_field"]["entry"], 1);
     assert_eq!(all[3].finished.mode, Mode::Recall);
     assert_eq!(store.count().unwrap(), 4);
 

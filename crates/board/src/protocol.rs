@@ -631,10 +631,10 @@ mod tests {
         recall.finished.mode = Mode::Recall;
         recall
             .extra
-            .insert("prior".into(), serde_json::json!({"entry": 3}));
+            .insert("future_field".into(), serde_json::json!({"entry": 3}));
         let json = serde_json::to_value(&recall).unwrap();
         assert_eq!(json["mode"], "recall");
-        assert_eq!(json["prior"]["entry"], 3);
+        assert_eq!(json["future_field"]["entry"], 3);
         assert_eq!(json["overall"], 78);
         let back: Entry = serde_json::from_value(json).unwrap();
         assert_eq!(back, recall);

@@ -1634,13 +1634,13 @@ mod tests {
         let mut new = entry("ann", "s1", 50, 1);
         new.submission = Some("one".into());
         let prior = serde_json::json!({"entry": 12, "note": "続き"});
-        new.extra.insert("prior".into(), prior.clone());
+        new.extra.insert("future_field".into(), prior.clone());
         // A field Finished knows is never taken from `extra`.
         new.extra.insert("overall".into(), serde_json::json!(100));
         let mut store = Store::open(&path).unwrap();
         let stored = store.insert(&new).unwrap().entry;
         assert_eq!(stored.extra.len(), 1);
-        assert_eq!(stored.extra["prior"], prior);
+        assert_eq!(stored.extra["future_field"], prior);
         assert_eq!(stored.finished, new.finished);
         // Through a rename and a reopen, on every read path.
         let JoinOutcome::Joined { .. } = store.join_player("ann", None).unwrap() else {
@@ -1650,18 +1650,18 @@ mod tests {
         drop(store);
         let mut store = Store::open(&path).unwrap();
         let again = store.entry(stored.id).unwrap().unwrap();
-        assert_eq!(again.extra["prior"], prior);
+        assert_eq!(again.extra["future_field"], prior);
         assert_eq!(again.nickname, "anne");
-        assert_eq!(store.entries().unwrap()[0].extra["prior"], prior);
+        assert_eq!(store.entries().unwrap()[0].extra["future_field"], prior);
         new.nickname = "anne".into();
         let duplicate = store.insert(&new).unwrap();
         assert!(duplicate.duplicate);
-        assert_eq!(duplicate.entry.extra["prior"], prior);
+        assert_eq!(duplicate.entry.extra["future_field"], prior);
         let json: String = store
             .conn
             .query_row("SELECT record FROM entries", [], |r| r.get(0))
             .unwrap();
-        assert!(json.contains(r#""prior":{"#), "{json}");
+        assert!(json.contains(r#""future_field":{"#), "{json}");
         assert!(json.contains(r#""overall":50"#), "{json}");
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
