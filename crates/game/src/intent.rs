@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use crate::finish::OneOnOneFinished;
 use crate::prefs::Prefs;
 use crate::state::{
-    Config, Game, Library, Play, Said, Screen, Settings, Settled, Unclear, scenario_at,
+    Config, Game, Library, Play, Recall, Said, Screen, Settings, Settled, Unclear, scenario_at,
 };
 use crate::view::{self, Typing};
 use kiku_core::Mode;
@@ -172,8 +172,14 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     let session = kiku_core::Session::start_after(&scenario, seed, prior);
     let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
     typing.advance(0.0, to.settings.reading_speed);
-    to.game.picked = Some(entry);
-    to.game.play = Some(Play::new(entry, session, typing, to.settings.mode));
+    let play = Play::new(entry, session, typing, to.settings.mode);
+    start_play(to, play);
+}
+
+/// Makes `play` the 1on1 being played and opens the conversation.
+fn start_play(to: &mut Target, play: Play) {
+    to.game.picked = Some(play.entry);
+    to.game.play = Some(play);
     to.game.debrief = None;
     to.game.suggestions = None;
     to.next.set(Screen::Conversation);
@@ -235,12 +241,8 @@ fn resume(to: &mut Target) {
             play.session.transcript(),
         ))
     });
-    to.game.picked = Some(entry);
     to.game.prior = play.session.prior().cloned();
-    to.game.play = Some(play);
-    to.game.debrief = None;
-    to.game.suggestions = None;
-    to.next.set(Screen::Conversation);
+    start_play(to, play);
 }
 
 /// Says reply `id` from the menu; when that ends the 1on1, scores it once
@@ -305,19 +307,29 @@ fn say(to: &mut Target, text: &str) {
         });
         return;
     };
-    let before = play.session.clone();
-    if play.session.choose(&id).is_err() {
-        return;
-    }
-    recall.unclear = None;
-    recall.before_last = Some(before);
-    recall.said.push(Said {
+    let said = Said {
         text: text.to_string(),
         act: heard.act,
         candidates,
         settled: Settled::Heard,
-    });
-    said_one(to);
+    };
+    if say_meant(&mut play.session, recall, &id, said) {
+        recall.unclear = None;
+        said_one(to);
+    }
+}
+
+/// Recall mode: says reply `id` for the words in `said`, keeping the
+/// session as it was so the reply can be taken back. False (and nothing
+/// changed) when `id` is not available.
+fn say_meant(session: &mut kiku_core::Session, recall: &mut Recall, id: &str, said: Said) -> bool {
+    let before = session.clone();
+    if session.choose(id).is_err() {
+        return false;
+    }
+    recall.before_last = Some(before);
+    recall.said.push(said);
+    true
 }
 
 /// Recall mode: the trainee meant reply `id` (see [`Intent::Mean`]).
@@ -331,19 +343,17 @@ fn mean(to: &mut Target, id: &str) {
     let Some(recall) = play.recall.as_mut() else {
         return;
     };
-    if let Some(unclear) = recall.unclear.take() {
-        let before = play.session.clone();
-        if play.session.choose(id).is_err() {
-            recall.unclear = Some(unclear);
-            return;
-        }
-        recall.before_last = Some(before);
-        recall.said.push(Said {
+    if let Some(unclear) = recall.unclear.clone() {
+        let said = Said {
             text: unclear.text,
             act: unclear.act,
             candidates: unclear.candidates,
             settled: Settled::Picked,
-        });
+        };
+        if !say_meant(&mut play.session, recall, id, said) {
+            return;
+        }
+        recall.unclear = None;
     } else {
         // Take the last reply back (the 1on1 may have ended on it; the
         // record is sent only once the trainee lets the last reply stand,

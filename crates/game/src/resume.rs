@@ -86,6 +86,10 @@ fn offer(config: Res<Config>, mut game: ResMut<Game>) {
 }
 
 fn save(config: Res<Config>, mut game: ResMut<Game>, mut last: Local<SavedKey>) {
+    // Nothing to compare while the game is untouched (most frames).
+    if !game.is_changed() {
+        return;
+    }
     let Some(dir) = &config.data_dir else {
         return;
     };

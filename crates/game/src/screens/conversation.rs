@@ -23,8 +23,9 @@ pub fn logic(app: &mut App) {
 /// Advances the member's line at reading speed (the drawing code asks for
 /// redraws only while it is still appearing).
 fn advance_typing(time: Res<Time>, mut game: ResMut<Game>, settings: Res<Settings>) {
-    if let Some(play) = game.play.as_mut()
-        && !play.typing.done()
+    // Read first: the game counts as changed only while a line appears.
+    if game.play.as_ref().is_some_and(|p| !p.typing.done())
+        && let Some(play) = game.play.as_mut()
     {
         play.typing
             .advance(time.delta_secs(), settings.reading_speed);
@@ -343,7 +344,7 @@ fn heard_as(ui: &mut egui::Ui, h: &view::HeardView, turn: usize, lang: Lang) -> 
                 .small()
                 .color(palette::MUTED),
         );
-        ui.label(theme::prose(ui, quote(&h.line, lang)));
+        ui.label(theme::prose(ui, view::quote(&h.line, lang)));
         ui.label(
             egui::RichText::new(format!("[{}]", h.act))
                 .small()
@@ -409,11 +410,11 @@ fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent
                 match lang {
                     Lang::Ja => format!(
                         "{}は、どの返答にも聞き取れませんでした。近いのはどれですか?それとも言い直しますか?",
-                        quote(typed, lang)
+                        view::quote(typed, lang)
                     ),
                     Lang::En => format!(
                         "Kiku could not hear {} as any reply. Did you mean one of these, or will you put it another way?",
-                        quote(typed, lang)
+                        view::quote(typed, lang)
                     ),
                 },
             )
@@ -477,14 +478,6 @@ fn say_box(ui: &mut egui::Ui, r: &view::RecallView, lang: Lang) -> Option<Intent
         .color(palette::MUTED),
     );
     intent
-}
-
-/// Quotes words the way each language does.
-fn quote(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("「{text}」"),
-        Lang::En => format!("“{text}”"),
-    }
 }
 
 fn bubble(

@@ -318,7 +318,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
             });
             ui.label(theme::prose(
                 ui,
-                format!("{}: {}", S::You.get(lang), quote(&c.you, lang)),
+                format!("{}: {}", S::You.get(lang), view::quote(&c.you, lang)),
             ));
             match &c.better {
                 Some(b) => {
@@ -330,7 +330,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                         );
                         act_badge(ui, &b.act);
                     });
-                    ui.label(theme::prose(ui, quote(&b.text, lang)).color(palette::GOOD));
+                    ui.label(theme::prose(ui, view::quote(&b.text, lang)).color(palette::GOOD));
                     ui.label(
                         egui::RichText::new(match lang {
                             Lang::Ja => format!(
@@ -411,7 +411,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
                         format!(
                             "{}: {}",
                             lang.pick("聞き取った返答", "Heard as"),
-                            quote(&t.you, lang)
+                            view::quote(&t.you, lang)
                         ),
                     )
                     .color(palette::MUTED),
@@ -419,7 +419,7 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
             } else {
                 ui.label(theme::prose(
                     ui,
-                    format!("{}: {}", S::You.get(lang), quote(&t.you, lang)),
+                    format!("{}: {}", S::You.get(lang), view::quote(&t.you, lang)),
                 ));
             }
             for r in &t.reasons {
@@ -463,7 +463,7 @@ fn said_words(ui: &mut egui::Ui, said: &view::SaidView, lang: Lang) {
         format!(
             "{}: {}",
             lang.pick("あなたの言葉", "Your words"),
-            quote(&said.text, lang)
+            view::quote(&said.text, lang)
         ),
     ));
     if let Some(act) = &said.other_act {
@@ -484,14 +484,6 @@ fn said_words(ui: &mut egui::Ui, said: &view::SaidView, lang: Lang) {
     }
     if let Some(how) = &said.settled {
         ui.label(egui::RichText::new(how).small().color(palette::MUTED));
-    }
-}
-
-/// Quotes what the trainee said, the way each language does.
-fn quote(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("「{text}」"),
-        Lang::En => format!("“{text}”"),
     }
 }
 

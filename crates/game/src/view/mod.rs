@@ -172,6 +172,14 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
     }
 }
 
+/// Quotes words the way each language does.
+pub fn quote(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("「{text}」"),
+        Lang::En => format!("“{text}”"),
+    }
+}
+
 /// A follow-up's briefing: how the earlier 1on1 went.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecapView {
@@ -357,6 +365,24 @@ pub fn show_said(conversation: &mut Conversation, said: &[crate::state::Said]) {
     }
 }
 
+/// The replies `ids` of `node`, numbered from 1, as recall mode offers them.
+fn candidates<'a>(
+    s: &Scenario,
+    node: &str,
+    ids: impl Iterator<Item = &'a String>,
+    lang: Lang,
+) -> Vec<ChoiceView> {
+    ids.enumerate()
+        .map(|(i, id)| ChoiceView {
+            number: i + 1,
+            id: id.clone(),
+            text: choice_text(s, node, id, lang),
+            enabled: true,
+            act: None,
+        })
+        .collect()
+}
+
 /// Recall mode's view of `play`'s state.
 pub fn recall(session: &Session, recall: &crate::state::Recall, lang: Lang) -> RecallView {
     let s = session.scenario();
@@ -370,20 +396,15 @@ pub fn recall(session: &Session, recall: &crate::state::Recall, lang: Lang) -> R
                 line: choice_text(s, &turn.node, &turn.choice, lang),
                 act: act_label(&turn.act, lang),
                 corrected: said.settled == crate::state::Settled::Corrected,
-                others: said
-                    .candidates
-                    .iter()
-                    .filter(|id| **id != turn.choice)
-                    .take(OTHER_CANDIDATES)
-                    .enumerate()
-                    .map(|(i, id)| ChoiceView {
-                        number: i + 1,
-                        id: id.clone(),
-                        text: choice_text(s, &turn.node, id, lang),
-                        enabled: true,
-                        act: None,
-                    })
-                    .collect(),
+                others: candidates(
+                    s,
+                    &turn.node,
+                    said.candidates
+                        .iter()
+                        .filter(|id| **id != turn.choice)
+                        .take(OTHER_CANDIDATES),
+                    lang,
+                ),
             })
         }
         _ => None,
@@ -392,18 +413,7 @@ pub fn recall(session: &Session, recall: &crate::state::Recall, lang: Lang) -> R
         let node = session.node_id().unwrap_or_default();
         (
             u.text.clone(),
-            u.candidates
-                .iter()
-                .take(UNCLEAR_CANDIDATES)
-                .enumerate()
-                .map(|(i, id)| ChoiceView {
-                    number: i + 1,
-                    id: id.clone(),
-                    text: choice_text(s, node, id, lang),
-                    enabled: true,
-                    act: None,
-                })
-                .collect(),
+            candidates(s, node, u.candidates.iter().take(UNCLEAR_CANDIDATES), lang),
         )
     });
     RecallView {
