@@ -73,6 +73,11 @@ pub struct WorkshopInfo {
     pub server: String,
     /// The scenarios, with the content hash the server expects.
     pub scenarios: Vec<ScenarioInfo>,
+    /// The mode every 1on1 of this workshop must be played in (the game
+    /// then offers no other; a submission in another mode is refused,
+    /// `wrong_mode`). Absent: either mode, each ranked on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// The request header that carries a player's secret token on
@@ -106,6 +111,9 @@ pub struct Joined {
     /// [`PLAYER_HEADER`] header. Whoever holds it submits as this nickname.
     #[serde(default)]
     pub player: String,
+    /// The mode this workshop requires, as in [`WorkshopInfo::mode`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// `GET /api/players` answer (facilitator): every nickname taken.

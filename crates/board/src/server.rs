@@ -973,6 +973,7 @@ async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
     Json(WorkshopInfo {
         server: "kiku".into(),
         scenarios: app.config.scenarios.infos(),
+        mode: None,
     })
 }
 
@@ -1022,6 +1023,7 @@ async fn join(
             taken,
             scenarios: app.config.scenarios.infos(),
             player: token,
+            mode: None,
         })),
         JoinOutcome::Taken(holder) => Err(name_taken(&nickname, &holder)),
     }
