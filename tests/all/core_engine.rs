@@ -446,6 +446,59 @@ fn a_follow_up_record_replays_under_its_prior() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("follows `first_steps`"));
 }
 
+/// Misremembering (quoting words she never said) is a misstep: owning it
+/// at once is a genuine repair, which earns part of its cost back and
+/// which she takes as one; insisting earns nothing back.
+#[test]
+fn a_misremembered_recall_is_a_misstep_a_repair_mends() {
+    use kiku_core::play::prior::Prior;
+    use kiku_core::score::Axis;
+    use kiku_core::score::score;
+    let all = bundled_scenarios();
+    let first = all.iter().find(|s| s.id == "first_steps").unwrap();
+    let later = all.iter().find(|s| s.id == "three_months_later").unwrap();
+    let ids: Vec<String> = FIRST_STEPS_POLITE.split(',').map(str::to_string).collect();
+    let prior = Prior::from_choices(first, 3, &ids, None).unwrap();
+    let play =
+        |choices: &[&str]| Session::replay_after(later, 5, Some(prior.clone()), choices).unwrap();
+    let repaired = play(&["recall_face_wrong", "mis_repair"]);
+    let insisted = play(&["recall_face_wrong", "mis_insist"]);
+    let turns = &repaired.transcript().turns;
+    assert!(turns[0].is_misstep(), "misremembering is a misstep");
+    assert!(!turns[1].is_misstep());
+    // The member takes the repair as genuine: trust goes up, not down.
+    let trust = |s: &Session| {
+        let t = &s.transcript().turns[1];
+        i64::from(t.after.trust) - i64::from(t.before.trust)
+    };
+    assert!(
+        trust(&repaired) > 0,
+        "trust after the repair: {}",
+        trust(&repaired)
+    );
+    // On listening, the misremembering costs, and the repair gives part back.
+    let r = score(later, repaired.transcript());
+    let cost: i32 = r
+        .turn_reasons(1)
+        .filter(|x| x.axis == Axis::Listening)
+        .map(|x| x.points)
+        .sum();
+    let back: i32 = r
+        .turn_reasons(2)
+        .filter(|x| x.axis == Axis::Listening)
+        .map(|x| x.points)
+        .sum();
+    assert!(cost < 0, "misremembering costs on listening: {cost}");
+    assert!(back > 0, "the repair gives part back: {back}");
+    let i = score(later, insisted.transcript());
+    assert!(
+        r.listening > i.listening,
+        "{} vs {}",
+        r.listening,
+        i.listening
+    );
+}
+
 #[test]
 fn replay_rejects_unknown_choices_clearly() {
     let dir = tempdir();

@@ -104,8 +104,9 @@ pub struct Voicing {
 
 impl Turn {
     /// A move that took the conversation from the member: a misstep whatever
-    /// the moment ([`Act::is_misstep`]), or advice or reassurance nobody
-    /// asked for. The member takes a repair right after one as genuine, and
+    /// the moment ([`Act::is_misstep`]), advice or reassurance nobody
+    /// asked for, or quoting words the member never said last time
+    /// (a misremembering recall). The member takes a repair right after one as genuine, and
     /// the listening axis charges for each.
     pub fn is_misstep(&self) -> bool {
         self.act.is_misstep()
@@ -113,6 +114,7 @@ impl Turn {
                 self.advice,
                 Some(AdviceKind::Premature | AdviceKind::Unasked)
             )
+            || self.recall.as_ref().is_some_and(|r| r.misremembered)
     }
 }
 

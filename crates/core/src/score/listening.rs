@@ -29,6 +29,15 @@ pub(super) fn after_disclosure(turns: &[Turn], i: usize) -> bool {
 /// the reason (principle named), or `None` for any other move.
 fn cost(turn: &Turn) -> Option<(i32, &'static str, &'static str)> {
     let act = &turn.act;
+    // Quoting words the member never said tells her last time was not
+    // listened to, whatever act carried the quote.
+    if turn.recall.as_ref().is_some_and(|r| r.misremembered) {
+        return Some((
+            MISREMEMBER_LISTENING,
+            "前回、相手が言っていないことを「言っていた」と引用した。覚え違いは「前回ちゃんと聴いていなかった」と伝わる。",
+            "You quoted words the member never said last time: misremembering tells her she was not really heard then.",
+        ));
+    }
     Some(match (act, turn.advice) {
         (_, Some(AdviceKind::Solicited | AdviceKind::Permitted)) => return None,
         (Act::Advise, Some(AdviceKind::Premature)) => (

@@ -98,6 +98,9 @@ pub const UNASKED_REASSURE: i32 = -10;
 pub const UNASKED_JUDGE: i32 = -20;
 /// Deciding for the member (instructing) after the unease was voiced.
 pub const UNASKED_INSTRUCT: i32 = -25;
+/// Quoting words from the earlier 1on1 that the member never said
+/// (`misremembers: true`): a misstep, which a repair next turn can mend.
+pub const MISREMEMBER_LISTENING: i32 = -10;
 /// Extra cost of such a move right after the member disclosed something
 /// new (after the opening), when it is repaired next turn: the repair
 /// gives the disclosure a second chance but does not give this back.
@@ -204,7 +207,7 @@ pub const NAMED_FOR_THEM_PENALTY: i32 = -5;
 pub const RECALL_TAKEN_UP_CREDIT: i32 = 10;
 
 /// Recalling what the member never said (`misremembers: true`) costs this
-/// much trust at once (the member's state, not a score axis).
+/// much trust at once (the member's state).
 pub const MISREMEMBER_TRUST_COST: i32 = -15;
 
 // ---------------------------------------------------------------------------
@@ -390,6 +393,10 @@ mod tests {
                 signed(REDIRECT_PENALTY),
                 signed(SELF_DISCLOSE_PENALTY),
                 signed(STEERING_LISTENING_PENALTY)
+            ),
+            format!(
+                "In a series, quoting words the member never said last time (a misremembering recall) {}: it is a misstep.",
+                signed(MISREMEMBER_LISTENING)
             ),
             format!("gives back {REPAIR_RETURNS_PERCENT}% of its cost"),
             format!(
