@@ -7,3 +7,5 @@ mod core_engine;
 mod game;
 #[cfg(feature = "gui")]
 mod recall_game;
+#[cfg(feature = "gui")]
+mod workshop_game;
