@@ -577,6 +577,11 @@ fn end_to_end_screenshots_under_xvfb() {
         "11-recall-heard-as-nothing",
         "12-recall-debrief",
         "13-follow-up-briefing",
+        "14-large-title",
+        "14-large-select",
+        "14-large-briefing",
+        "14-large-conversation",
+        "14-large-settings",
     ];
     for lang in ["ja", "en"] {
         for screen in screens {

@@ -7,3 +7,6 @@ mod core_engine;
 mod game;
 #[cfg(feature = "gui")]
 mod recall_game;
+mod scenario_content;
+#[cfg(feature = "gui")]
+mod workshop_game;

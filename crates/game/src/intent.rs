@@ -66,6 +66,7 @@ pub struct Target<'w> {
     library: Res<'w, Library>,
     settings: ResMut<'w, Settings>,
     config: Res<'w, Config>,
+    workshop: Res<'w, crate::workshop::Workshop>,
     finished: MessageWriter<'w, OneOnOneFinished>,
     exit: MessageWriter<'w, AppExit>,
 }
@@ -152,7 +153,13 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     let Some(scenario) = scenario_at(&to.library, entry) else {
         return;
     };
-    let seed = to.config.seed.unwrap_or_else(fresh_seed);
+    // A workshop that fixes the seed: everyone meets the same member (and
+    // the server refuses any other seed).
+    let seed = to
+        .workshop
+        .seed_for(&scenario.id)
+        .or(to.config.seed)
+        .unwrap_or_else(fresh_seed);
     // A follow-up starts from the prior read when it was picked (the same
     // one again on Play again).
     if scenario.follows.is_some()
@@ -172,7 +179,9 @@ fn begin(to: &mut Target, entry: Option<usize>) {
     let session = kiku_core::Session::start_after(&scenario, seed, prior);
     let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
     typing.advance(0.0, to.settings.reading_speed);
-    let play = Play::new(entry, session, typing, to.settings.mode);
+    // A workshop that requires a mode has it, whatever the setting says.
+    let mode = to.workshop.required_mode().unwrap_or(to.settings.mode);
+    let play = Play::new(entry, session, typing, mode);
     start_play(to, play);
 }
 

@@ -1,28 +1,37 @@
 //! The workshop the trainee joined: the join form and its thread, the
-//! saved `workshop.json`, and the link that sends finished 1on1s from the
-//! outbox (retrying while the server is away). The leaderboard screen draws
-//! it; [`crate::finish`] submits to it.
+//! saved `workshop.json` (with the seeds and the mode the workshop fixes,
+//! so they hold offline), the link that sends finished 1on1s from the
+//! outbox (retrying while the server is away), and the trainee's own rank
+//! on the 1on1 just finished, asked privately on a thread that wakes the
+//! game when it knows. The leaderboard screen draws it; [`crate::finish`]
+//! submits to it; the briefing and the debrief read it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use kiku_board::client::{self, Client, Link, SendError};
 use kiku_board::files;
+use kiku_board::protocol::{ScenarioInfo, WorkshopInfo};
 use kiku_board::rescore;
 use kiku_board::server::Joined;
 use kiku_board::store::Board;
-use kiku_core::Finished;
 use kiku_core::text::Lang;
+use kiku_core::{Finished, Mode};
 
 use crate::state::Config;
+pub use crate::view::rank::RankState;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<Workshop>()
-        .add_systems(Startup, start_link);
+        .add_systems(Startup, start_link)
+        .add_systems(Update, poll_answers.before(crate::intent::apply_intents));
 }
 
 /// The workshop the trainee joined (saved in `workshop.json`).
@@ -34,7 +43,133 @@ pub struct JoinedAs {
     pub code: String,
     /// The nickname, as the server will show it.
     pub nickname: String,
+    /// The seed the workshop fixes per scenario id, so everyone meets the
+    /// same member (kept here, so it holds offline after joining).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seeds: BTreeMap<String, u64>,
+    /// The reply mode the workshop requires, if it requires one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
+
+impl JoinedAs {
+    /// The seed the workshop fixes for `scenario` (`None`: any seed).
+    pub fn seed_for(&self, scenario: &str) -> Option<u64> {
+        self.seeds.get(scenario).copied()
+    }
+
+    /// Takes the workshop's terms as the server announced them.
+    pub fn take_terms(&mut self, scenarios: &[ScenarioInfo], mode: Option<Mode>) {
+        self.seeds = scenarios
+            .iter()
+            .filter_map(|s| Some((s.id.clone(), client::workshop_seed(scenarios, &s.id)?)))
+            .collect();
+        self.mode = mode;
+    }
+}
+
+/// Wakes the game from another thread: the game waits for input without a
+/// timeout, so an answer from the server would otherwise show only at the
+/// next mouse move. Does nothing without a window (tests).
+#[derive(Clone, Default)]
+pub struct Wake(Option<Arc<dyn Fn() + Send + Sync>>);
+
+impl Wake {
+    /// A waker that calls `wake`.
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> Wake {
+        Wake(Some(Arc::new(wake)))
+    }
+
+    /// Wakes the game (if there is one to wake).
+    pub fn wake(&self) {
+        if let Some(wake) = &self.0 {
+            wake();
+        }
+    }
+}
+
+impl std::fmt::Debug for Wake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Wake(on)"
+        } else {
+            "Wake(off)"
+        })
+    }
+}
+
+/// Which finished 1on1 a rank is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordKey {
+    /// The scenario id.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The choice ids.
+    pub choices: Vec<String>,
+    /// The reply mode.
+    pub mode: Mode,
+}
+
+impl RecordKey {
+    /// The key of `finished`.
+    pub fn of(finished: &Finished) -> RecordKey {
+        RecordKey {
+            scenario: finished.scenario.clone(),
+            seed: finished.seed,
+            choices: finished.choices.clone(),
+            mode: finished.mode,
+        }
+    }
+
+    /// The key of the finished 1on1 `session`, played in `mode`.
+    pub fn of_play(session: &kiku_core::Session, mode: Mode) -> RecordKey {
+        RecordKey {
+            scenario: session.scenario().id.clone(),
+            seed: session.transcript().seed,
+            choices: session.transcript().choice_ids(),
+            mode,
+        }
+    }
+
+    fn is(&self, finished: &Finished) -> bool {
+        *self == RecordKey::of(finished)
+    }
+}
+
+/// Asks for the rank of one finished 1on1 on a thread of its own; dropping
+/// it stops the thread.
+#[derive(Debug)]
+pub struct RankWatch {
+    /// The 1on1 asked about.
+    pub key: RecordKey,
+    state: Arc<Mutex<RankState>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl RankWatch {
+    /// What is known now.
+    pub fn state(&self) -> RankState {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Drop for RankWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// How often the rank thread looks at the link while the result is sent,
+/// and while it waits offline.
+const RANK_LOOK: Duration = Duration::from_millis(200);
+const RANK_LOOK_OFFLINE: Duration = Duration::from_secs(1);
+/// The rank thread gives up after this long (the result still goes out).
+const RANK_WATCH_LIMIT: Duration = Duration::from_secs(3600);
+/// Tries at asking the rank once the result is stored, and the pause
+/// between them.
+const RANK_TRIES: u32 = 3;
+const RANK_RETRY: Duration = Duration::from_secs(2);
 
 /// The join form's fields.
 #[derive(Clone, Debug, Default)]
@@ -62,7 +197,13 @@ pub struct Workshop {
     /// A warning from the server on joining (the nickname already has scores).
     pub join_note: Option<String>,
     joining: Option<Mutex<Receiver<JoinAnswer>>>,
-    link: Option<Link>,
+    /// The workshop's terms asked again on start (seeds, mode).
+    refreshing: Option<Mutex<Receiver<Result<WorkshopInfo, SendError>>>>,
+    link: Option<Arc<Link>>,
+    /// The rank of the last 1on1 sent (asked on a thread).
+    pub rank: Option<RankWatch>,
+    /// Wakes the game when an answer arrives.
+    pub wake: Wake,
     /// The local board (`None` until read; `Err` if unreadable).
     pub local: Option<Result<Board, String>>,
     /// Why recording the last 1on1 locally failed.
@@ -78,7 +219,17 @@ fn joined_path(dir: &Path) -> PathBuf {
     dir.join("workshop.json")
 }
 
-fn start_link(config: Res<Config>, mut workshop: ResMut<Workshop>) {
+fn start_link(
+    config: Res<Config>,
+    mut workshop: ResMut<Workshop>,
+    proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>,
+) {
+    if let Some(proxy) = proxy {
+        let proxy = (**proxy).clone();
+        workshop.wake = Wake::new(move || {
+            let _ = proxy.send_event(bevy::winit::WinitUserEvent::WakeUp);
+        });
+    }
     let Some(dir) = config.data_dir.clone() else {
         return;
     };
@@ -93,8 +244,69 @@ fn start_link(config: Res<Config>, mut workshop: ResMut<Workshop>) {
         };
     }
     // Submissions left from an earlier run go out as soon as they can.
-    workshop.link = Some(Link::start(&dir.join(OUTBOX)));
+    workshop.link = Some(Arc::new(Link::start(&dir.join(OUTBOX))));
     workshop.data_dir = Some(dir);
+    refresh_terms(&mut workshop);
+}
+
+/// Asks the joined workshop's terms again (the facilitator may have fixed
+/// seeds or a mode since): on a thread; what was saved holds meanwhile,
+/// and holds when the server is away.
+fn refresh_terms(workshop: &mut Workshop) {
+    let Some(joined) = &workshop.joined else {
+        return;
+    };
+    let Ok(client) = Client::new(&joined.server) else {
+        return;
+    };
+    let (tx, rx) = mpsc::channel();
+    let wake = workshop.wake.clone();
+    let spawned = std::thread::Builder::new()
+        .name("kiku-workshop-terms".into())
+        .spawn(move || {
+            let _ = tx.send(client.workshop());
+            wake.wake();
+        });
+    if spawned.is_ok() {
+        workshop.refreshing = Some(Mutex::new(rx));
+    }
+}
+
+/// Takes the answers the workshop's threads sent (a join, the terms).
+fn poll_answers(mut workshop: ResMut<Workshop>) {
+    // Read first: the resource counts as changed only when there is news.
+    if workshop.joining.is_some() {
+        poll_join(&mut workshop);
+    }
+    if workshop.refreshing.is_some() {
+        poll_terms(&mut workshop);
+    }
+}
+
+fn poll_terms(workshop: &mut Workshop) {
+    let received = match &workshop.refreshing {
+        Some(rx) => match rx.lock().map(|rx| rx.try_recv()) {
+            Ok(Ok(answer)) => Some(answer),
+            Ok(Err(TryRecvError::Empty)) => return,
+            _ => None,
+        },
+        None => return,
+    };
+    workshop.refreshing = None;
+    let Some(Ok(info)) = received else {
+        // Away or refused: the saved terms hold.
+        return;
+    };
+    let dir = workshop.data_dir.clone();
+    if let Some(joined) = workshop.joined.as_mut() {
+        let before = joined.clone();
+        joined.take_terms(&info.scenarios, info.mode);
+        if *joined != before
+            && let Some(dir) = dir
+        {
+            save_joined(&dir, Some(joined));
+        }
+    }
 }
 
 fn save_joined(dir: &Path, joined: Option<&JoinedAs>) {
@@ -113,18 +325,48 @@ fn save_joined(dir: &Path, joined: Option<&JoinedAs>) {
 }
 
 impl Workshop {
-    /// Sends a finished 1on1 to the joined workshop (through the outbox).
-    pub fn submit(&self, finished: &Finished) {
+    /// Sends a finished 1on1 to the joined workshop (through the outbox)
+    /// and starts asking for the trainee's own rank on it.
+    pub fn submit(&mut self, finished: &Finished) {
         if let (Some(joined), Some(link)) = (&self.joined, &self.link) {
+            let before = link.status();
             let submission = client::submission(finished, &joined.code, &joined.nickname);
             link.submit(&joined.server, submission);
+            self.rank = Some(watch_rank(
+                Arc::clone(link),
+                joined.clone(),
+                RecordKey::of(finished),
+                before,
+                self.wake.clone(),
+            ));
         }
+    }
+
+    /// The joined workshop's seed for `scenario`, if it fixes one.
+    pub fn seed_for(&self, scenario: &str) -> Option<u64> {
+        self.joined.as_ref()?.seed_for(scenario)
+    }
+
+    /// The reply mode the joined workshop requires, if any.
+    pub fn required_mode(&self) -> Option<Mode> {
+        self.joined.as_ref()?.mode
+    }
+
+    /// What is known of the rank of the finished 1on1 `key` (`None`: not
+    /// joined, or nothing asked about that 1on1).
+    pub fn rank_of(&self, key: &RecordKey) -> Option<RankState> {
+        self.joined.as_ref()?;
+        self.rank
+            .as_ref()
+            .filter(|w| w.key == *key)
+            .map(RankWatch::state)
     }
 
     /// Forgets the joined workshop.
     pub fn leave(&mut self) {
         self.joined = None;
         self.join_note = None;
+        self.rank = None;
         if let Some(dir) = &self.data_dir {
             save_joined(dir, None);
         }
@@ -139,7 +381,7 @@ impl Workshop {
 
     /// The link's status (nothing pending without a link).
     pub fn status(&self) -> client::LinkStatus {
-        self.link.as_ref().map(Link::status).unwrap_or_default()
+        self.link.as_deref().map(Link::status).unwrap_or_default()
     }
 
     /// True while a join is under way.
@@ -175,12 +417,16 @@ pub fn start_join(workshop: &mut Workshop, lang: Lang) {
         server: form.server.trim().to_string(),
         code: form.code.trim().to_uppercase(),
         nickname: form.nickname.trim().to_string(),
+        seeds: BTreeMap::new(),
+        mode: None,
     };
+    let wake = workshop.wake.clone();
     let spawned = std::thread::Builder::new()
         .name("kiku-join".into())
         .spawn(move || {
             let result = client.join(&wanted.code, &wanted.nickname);
             let _ = tx.send((wanted, result));
+            wake.wake();
         });
     match spawned {
         Ok(_) => workshop.joining = Some(Mutex::new(rx)),
@@ -204,6 +450,7 @@ pub fn poll_join(workshop: &mut Workshop) {
     match answer {
         Some((mut wanted, Ok(joined))) => {
             wanted.nickname = joined.nickname.clone();
+            wanted.take_terms(&joined.scenarios, joined.mode);
             workshop.join_note = joined.taken.then(|| {
                 format!(
                     "「{}」にはすでに記録があります。別の人なら名前を変えてください。 / \
@@ -215,8 +462,97 @@ pub fn poll_join(workshop: &mut Workshop) {
                 save_joined(dir, Some(&wanted));
             }
             workshop.joined = Some(wanted);
+            workshop.rank = None;
         }
         Some((_, Err(e))) => workshop.join_error = Some(e.to_string()),
         None => workshop.join_error = Some("the join was interrupted".into()),
     }
+}
+
+/// Starts the thread that asks for the rank of the 1on1 `key`, just handed
+/// to `link`: it waits until the link reports that very record stored (or
+/// queued, or refused), then asks the server privately
+/// ([`Client::my_rank`]) and wakes the game.
+fn watch_rank(
+    link: Arc<Link>,
+    joined: JoinedAs,
+    key: RecordKey,
+    before: client::LinkStatus,
+    wake: Wake,
+) -> RankWatch {
+    let state = Arc::new(Mutex::new(RankState::Sending));
+    let stop = Arc::new(AtomicBool::new(false));
+    let watch = RankWatch {
+        key: key.clone(),
+        state: Arc::clone(&state),
+        stop: Arc::clone(&stop),
+    };
+    let set = move |new: RankState| {
+        let mut now = state.lock().unwrap_or_else(|e| e.into_inner());
+        if *now != new {
+            *now = new;
+            drop(now);
+            wake.wake();
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("kiku-workshop-rank".into())
+        .spawn(move || {
+            let started = Instant::now();
+            let mut seen = before.version;
+            let mut offline = false;
+            loop {
+                if stop.load(Ordering::Relaxed) || started.elapsed() > RANK_WATCH_LIMIT {
+                    return;
+                }
+                let status = link.status();
+                if status.version != seen {
+                    seen = status.version;
+                    let stored = status
+                        .last_accepted
+                        .as_ref()
+                        .is_some_and(|a| key.is(&a.entry.finished));
+                    if stored {
+                        break;
+                    }
+                    if status.pending == 0 && status.rejected.len() > before.rejected.len() {
+                        let why = status.rejected.last().cloned().unwrap_or_default();
+                        set(RankState::Refused(why));
+                        return;
+                    }
+                    offline = status.pending > 0 && status.online == Some(false);
+                    if offline {
+                        set(RankState::Queued);
+                    }
+                }
+                std::thread::sleep(if offline {
+                    RANK_LOOK_OFFLINE
+                } else {
+                    RANK_LOOK
+                });
+            }
+            set(RankState::Sending);
+            for attempt in 1..=RANK_TRIES {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let asked = Client::new(&joined.server)
+                    .map_err(SendError::from)
+                    .and_then(|c| {
+                        c.my_rank(&joined.code, &joined.nickname, &key.scenario, key.mode)
+                    });
+                match asked {
+                    Ok(rank) => return set(RankState::Ranked(rank)),
+                    Err(e) if e.retryable() && attempt < RANK_TRIES => {
+                        std::thread::sleep(RANK_RETRY);
+                    }
+                    Err(e) if e.retryable() => return set(RankState::Unreachable),
+                    Err(e) => return set(RankState::Refused(e.to_string())),
+                }
+            }
+        });
+    if spawned.is_err() {
+        *watch.state.lock().unwrap_or_else(|e| e.into_inner()) = RankState::Unreachable;
+    }
+    watch
 }

@@ -45,6 +45,11 @@ enum Step {
     ReloadError,
     /// Resize the window (logical pixels).
     Size((f32, f32)),
+    /// Fill the ranking screen's own board with 1on1s played through the
+    /// core (screenshots save nothing, so the board is in memory).
+    LocalBoard,
+    /// Set the text size (one of [`crate::prefs::TEXT_SCALES`]).
+    TextScale(f32),
 }
 
 /// The smallest window ([`crate::theme::MIN_SIZE`]).
@@ -98,6 +103,7 @@ fn steps() -> Vec<Step> {
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("6-settings"),
             Step::Send(Intent::Open(Screen::Leaderboard)),
+            Step::LocalBoard,
             Step::Shot("7-ranking"),
             // A facilitator's broken edit, over the title.
             Step::Send(Intent::Open(Screen::Title)),
@@ -138,10 +144,28 @@ fn steps() -> Vec<Step> {
             // A series: the follow-up's briefing recaps last time.
             Step::PickScenario(FOLLOW_UP),
             Step::Shot("13-follow-up-briefing"),
+            // The largest text size (issue 13 #5: descenders once looked
+            // cut in titles, buttons, replies and settings).
+            Step::TextScale(LARGEST_TEXT),
+            Step::Send(Intent::Open(Screen::Title)),
+            Step::Shot("14-large-title"),
+            Step::Send(Intent::Open(Screen::Select)),
+            Step::Shot("14-large-select"),
+            Step::Send(Intent::Pick(usize::MAX)),
+            Step::Shot("14-large-briefing"),
+            Step::Send(Intent::Begin),
+            Step::PlayTo(MID_WAY_TURNS),
+            Step::Shot("14-large-conversation"),
+            Step::Send(Intent::Open(Screen::Settings)),
+            Step::Shot("14-large-settings"),
+            Step::TextScale(1.0),
         ]);
     }
     steps
 }
+
+/// The largest text size the settings offer.
+const LARGEST_TEXT: f32 = crate::prefs::TEXT_SCALES[crate::prefs::TEXT_SCALES.len() - 1];
 
 /// The follow-up pictured (bundled; skipped when a folder replaced it away).
 const FOLLOW_UP: &str = "three_months_later";
@@ -185,6 +209,7 @@ fn walk(
     library: Res<Library>,
     settings: Res<Settings>,
     screen: Res<State<Screen>>,
+    mut workshop: ResMut<crate::workshop::Workshop>,
     mut intents: MessageWriter<Intent>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -269,6 +294,12 @@ fn walk(
                 }
             }
         }
+        Step::TextScale(text_scale) => {
+            intents.write(Intent::SetPrefs(crate::prefs::Prefs {
+                text_scale,
+                ..settings.0
+            }));
+        }
         Step::Preview(preview) => {
             intents.write(Intent::SetPrefs(crate::prefs::Prefs {
                 preview,
@@ -295,6 +326,9 @@ fn walk(
         Step::ReloadError => {
             game.reload_errors = vec![SAMPLE_RELOAD_ERROR.to_string()];
         }
+        Step::LocalBoard => {
+            workshop.local = Some(played_board(&library));
+        }
         Step::Size((width, height)) => {
             for mut window in &mut windows {
                 window.resolution.set(width, height);
@@ -315,4 +349,99 @@ fn walk(
         }
     }
     walk.index += 1;
+}
+
+/// 1on1s on the board pictured: how many per scenario, on how many
+/// scenarios.
+const BOARD_PLAYS: usize = 4;
+const BOARD_SCENARIOS: usize = 3;
+/// When the first of them finished (2026-12-01 00:40 UTC: the local time
+/// shown differs from UTC by the time zone), and the time between them.
+const BOARD_FIRST_MS: i64 = 1_796_085_600_000;
+const BOARD_STEP_MS: i64 = 47 * 60 * 1000;
+
+/// A local board of real 1on1s: the first bundled scenarios, each played
+/// a few times through the core (the first reply each time, or straying
+/// once) and scored as the game scores them.
+fn played_board(library: &Library) -> Result<kiku_board::store::Board, String> {
+    use kiku_board::store::{NewEntry, Ranking, Store};
+    let mut store = Store::open_in_memory().map_err(|e| e.to_string())?;
+    let scenarios = library
+        .catalog
+        .entries
+        .iter()
+        .filter_map(|e| e.good.clone())
+        .filter(|s| s.follows.is_none())
+        .take(BOARD_SCENARIOS);
+    let mut finished_ms = BOARD_FIRST_MS;
+    for scenario in scenarios {
+        for play in 0..BOARD_PLAYS {
+            let mut session = kiku_core::Session::start(&scenario, SEED + play as u64);
+            while !session.is_over() && session.turn_count() < MAX_TURNS {
+                let enabled: Vec<_> = session
+                    .choices()
+                    .into_iter()
+                    .filter(|o| o.enabled)
+                    .collect();
+                // Play 0 takes the first reply on offer every time; each
+                // other play strays once, to the last reply, a little
+                // later in the 1on1 each time.
+                let turn = session.turn_count();
+                let at = if play > 0 && turn == 2 * play - 1 {
+                    enabled.len().saturating_sub(1)
+                } else {
+                    0
+                };
+                let Some(offer) = enabled.get(at) else { break };
+                if session.choose(&offer.id).is_err() {
+                    break;
+                }
+            }
+            if !session.is_over() {
+                continue;
+            }
+            let score = kiku_core::score(&scenario, session.transcript());
+            let finished = kiku_core::Finished::scored(&session, &score, finished_ms);
+            finished_ms += BOARD_STEP_MS;
+            store
+                .insert(&NewEntry::local(&finished))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    store
+        .board(crate::screens::leaderboard::TOP, Ranking::Attempts)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 13 #13: the ranking picture once showed an empty board. The
+    /// walk's board holds real, scored 1on1s of several scenarios, with
+    /// scores from careful to careless and local times.
+    #[test]
+    fn the_walks_board_has_played_rows_on_several_scenarios() {
+        let library = Library {
+            catalog: crate::catalog::Catalog::with_bundled(Vec::new()),
+            records: Default::default(),
+        };
+        let board = played_board(&library).expect("the board builds");
+        assert!(board.scenarios.len() >= 2, "{board:?}");
+        assert!(board.overall.len() >= 3);
+        for scenario in &board.scenarios {
+            assert!(scenario.rows.len() >= 2, "{}", scenario.id);
+        }
+        let points: Vec<u32> = board.overall.iter().map(|r| r.points).collect();
+        assert!(points[0] >= 80, "the careful play scores well: {points:?}");
+        assert!(
+            board
+                .scenarios
+                .iter()
+                .flat_map(|s| &s.rows)
+                .any(|r| r.points < 60),
+            "and a stray reply costs"
+        );
+        assert!(board.overall.iter().all(|r| r.created_ms >= BOARD_FIRST_MS));
+    }
 }

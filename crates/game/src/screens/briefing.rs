@@ -28,6 +28,7 @@ fn draw_system(
     settings: Res<Settings>,
     library: Res<Library>,
     game: Res<Game>,
+    workshop: Res<crate::workshop::Workshop>,
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let Some(scenario) = game.picked.and_then(|i| scenario_at(&library, i)) else {
@@ -35,7 +36,9 @@ fn draw_system(
         return Ok(());
     };
     let mut view = view::briefing(&scenario, settings.lang);
-    view.mode = settings.mode;
+    view.required_mode = workshop.required_mode();
+    view.mode = view.required_mode.unwrap_or(settings.mode);
+    view.workshop_seed = workshop.seed_for(&scenario.id);
     view.recap = game
         .prior
         .as_ref()
@@ -71,8 +74,8 @@ fn recap_card(ui: &mut egui::Ui, r: &view::RecapView, name: &str, lang: Lang) {
 }
 
 /// How the trainee will reply: choose from the menu (recognition) or say
-/// it in their own words (recall).
-fn mode_switch(ui: &mut egui::Ui, mode: Mode, lang: Lang) -> Option<Intent> {
+/// it in their own words (recall); fixed when the workshop requires a mode.
+fn mode_switch(ui: &mut egui::Ui, mode: Mode, fixed: bool, lang: Lang) -> Option<Intent> {
     let mut intent = None;
     theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -89,11 +92,29 @@ fn mode_switch(ui: &mut egui::Ui, mode: Mode, lang: Lang) -> Option<Intent> {
                     lang.pick("自分の言葉で言う", "Say it in your own words"),
                 ),
             ] {
-                if ui.selectable_label(mode == m, label).clicked() && mode != m {
+                let button = ui.add_enabled(
+                    !fixed || mode == m,
+                    egui::Button::selectable(mode == m, label),
+                );
+                if button.clicked() && mode != m && !fixed {
                     intent = Some(Intent::SetMode(m));
                 }
             }
         });
+        if fixed {
+            ui.label(
+                theme::prose(
+                    ui,
+                    match (mode, lang) {
+                        (Mode::Choose, Lang::Ja) => "このワークショップでは、全員が返答を選んで答えます(順位を同じ条件でくらべるため)。",
+                        (Mode::Recall, Lang::Ja) => "このワークショップでは、全員が自分の言葉で言います(順位を同じ条件でくらべるため)。",
+                        (Mode::Choose, Lang::En) => "This workshop has everyone choose a reply, so all ranks are on the same terms.",
+                        (Mode::Recall, Lang::En) => "This workshop has everyone say it in their own words, so all ranks are on the same terms.",
+                    },
+                )
+                .color(palette::ACCENT),
+            );
+        }
         let about = match mode {
             Mode::Choose => lang.pick(
                 "用意された3〜5つの返答から選びます。",
@@ -177,6 +198,19 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                     theme::card(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.label(theme::prose(ui, &b.briefing));
+                        if b.workshop_seed.is_some() {
+                            ui.add_space(6.0);
+                            ui.label(
+                                theme::prose(
+                                    ui,
+                                    lang.pick(
+                                        "ワークショップの指定で、参加者全員が同じ反応をするメンバーと話します。",
+                                        "The workshop fixes this 1on1: everyone meets the same member, who reacts the same way.",
+                                    ),
+                                )
+                                .color(palette::ACCENT),
+                            );
+                        }
                     });
                     ui.add_space(10.0);
                     theme::card(ui, |ui| {
@@ -189,7 +223,7 @@ pub fn draw(ui: &mut egui::Ui, b: &Briefing, lang: Lang) -> Option<Intent> {
                         ui.label(theme::prose(ui, S::AimText.get(lang)));
                     });
                     ui.add_space(10.0);
-                    if let Some(i) = mode_switch(ui, b.mode, lang) {
+                    if let Some(i) = mode_switch(ui, b.mode, b.required_mode.is_some(), lang) {
                         intent = Some(i);
                     }
                 });

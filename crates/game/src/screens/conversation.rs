@@ -75,6 +75,33 @@ const NUMBER_KEYS: [egui::Key; 9] = [
     egui::Key::Num9,
 ];
 
+/// A reply button's text: its number, its words and (in preview) its act,
+/// laid out at `width` with the Japanese line-breaking rules (the button
+/// takes the galley as it is).
+pub fn choice_galley(
+    ui: &egui::Ui,
+    choice: &view::ChoiceView,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut text = egui::text::LayoutJob::default();
+    let body = ui.style().text_styles[&egui::TextStyle::Button].clone();
+    let format = |font: egui::FontId, colour| egui::TextFormat {
+        line_height: Some(body.size * theme::LINE_HEIGHT),
+        ..egui::TextFormat::simple(font, colour)
+    };
+    text.append(
+        &format!("{}  ", choice.number),
+        0.0,
+        format(body.clone(), palette::ACCENT),
+    );
+    text.append(&choice.text, 0.0, format(body.clone(), palette::INK));
+    if let Some(act) = &choice.act {
+        let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
+        text.append(&format!("   [{act}]"), 0.0, format(small, palette::MUTED));
+    }
+    theme::kinsoku_galley(ui, text, width)
+}
+
 /// The caret after a line that is still appearing (a glyph the bundled font
 /// has; see `theme::fonts::covers`).
 pub const CARET: char = '│';
@@ -237,36 +264,8 @@ pub fn draw(ui: &mut egui::Ui, v: &Conversation, lang: Lang) -> Option<Intent> {
                     .max_height(full.height() * 0.55)
                     .show(ui, |ui| {
                         for choice in &v.choices {
-                            let mut text = egui::text::LayoutJob::default();
-                            let body = ui.style().text_styles[&egui::TextStyle::Button].clone();
-                            text.append(
-                                &format!("{}  ", choice.number),
-                                0.0,
-                                egui::TextFormat {
-                                    line_height: Some(body.size * theme::LINE_HEIGHT),
-                                    ..egui::TextFormat::simple(body.clone(), palette::ACCENT)
-                                },
-                            );
-                            text.append(
-                                &choice.text,
-                                0.0,
-                                egui::TextFormat {
-                                    line_height: Some(body.size * theme::LINE_HEIGHT),
-                                    ..egui::TextFormat::simple(body.clone(), palette::INK)
-                                },
-                            );
-                            if let Some(act) = &choice.act {
-                                let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
-                                text.append(
-                                    &format!("   [{act}]"),
-                                    0.0,
-                                    egui::TextFormat {
-                                        line_height: Some(body.size * theme::LINE_HEIGHT),
-                                        ..egui::TextFormat::simple(small, palette::MUTED)
-                                    },
-                                );
-                            }
-                            text.wrap.max_width = ui.available_width() - 30.0;
+                            let wrap = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
+                            let text = choice_galley(ui, choice, wrap);
                             let button = egui::Button::new(text)
                                 .min_size(egui::vec2(ui.available_width(), 0.0));
                             let response = ui.add_enabled(choice.enabled, button);
@@ -553,4 +552,82 @@ fn draw_preview(ui: &mut egui::Ui, p: &view::PreviewView, lang: Lang) {
             ui.label(egui::RichText::new(format!("・{layer}")).small());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::{NO_LINE_END, NO_LINE_START, fonts};
+
+    /// How many row breaks in `galley` break a Japanese line-breaking rule.
+    fn broken_rules(galley: &egui::Galley) -> usize {
+        galley
+            .rows
+            .windows(2)
+            .filter(|pair| {
+                let last = pair[0].glyphs.last().map(|g| g.chr);
+                let first = pair[1].glyphs.first().map(|g| g.chr);
+                !pair[0].ends_with_newline
+                    && (last.is_some_and(|c| NO_LINE_END.contains(c))
+                        || first.is_some_and(|c| NO_LINE_START.contains(c)))
+            })
+            .count()
+    }
+
+    /// Issue 13 #10: the reply buttons break lines by 禁則 as prose does
+    /// (egui's own wrapping left 「 at a row's end and ?」 alone on a row).
+    #[test]
+    fn reply_buttons_keep_the_japanese_line_breaking_rules() {
+        let ctx = egui::Context::default();
+        fonts::install(&ctx);
+        let choice = |text: &str, act: Option<&str>| view::ChoiceView {
+            number: 3,
+            id: "c".into(),
+            text: text.into(),
+            enabled: true,
+            act: act.map(str::to_string),
+        };
+        let replies = [
+            choice(
+                "「特にない」って言いながら、少し間があったね。「どのような姿でありたいか」、聞いてもいいかな?",
+                None,
+            ),
+            choice(
+                "数カ月前と今とで、「仕事の手ごたえ」は何か変わったか?それとも、変わらないか?",
+                Some("問い(変化)"),
+            ),
+        ];
+        let mut egui_alone_broke_a_rule = 0;
+        for scale in [1.0, 1.3] {
+            fonts::apply_style(&ctx, scale);
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                for c in &replies {
+                    for width in (140..=620).step_by(9) {
+                        let width = width as f32;
+                        let galley = choice_galley(ui, c, width);
+                        assert_eq!(broken_rules(&galley), 0, "at {width}: {}", galley.text());
+                        // Nothing lost or added but the moved breaks.
+                        let number = format!("{}  ", c.number);
+                        assert!(galley.text().replace('\n', "").starts_with(&number));
+                        assert!(galley.text().replace('\n', "").contains(&c.text));
+                        assert!(galley.size().x <= width + 0.5, "at {width}");
+                        // The same text as egui alone lays it out.
+                        let mut plain = egui::text::LayoutJob::default();
+                        let font = egui::TextStyle::Button.resolve(ui.style());
+                        plain.append(
+                            &format!("{number}{}", c.text),
+                            0.0,
+                            egui::TextFormat::simple(font, palette::INK),
+                        );
+                        plain.wrap.max_width = width;
+                        let plain = ui.fonts_mut(|f| f.layout_job(plain));
+                        egui_alone_broke_a_rule += broken_rules(&plain);
+                    }
+                }
+            });
+            output.textures_delta.clear();
+        }
+        // The test means something: egui alone breaks the rules here.
+        assert!(egui_alone_broke_a_rule > 0);
+    }
 }

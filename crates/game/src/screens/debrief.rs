@@ -25,10 +25,28 @@ pub fn logic(app: &mut App) {
 }
 
 /// Builds the debrief once per finished 1on1 and language, while on its
-/// screen; the better replies arrive from a thread and fill it in.
-fn refresh_debrief(screen: Res<State<Screen>>, settings: Res<Settings>, mut game: ResMut<Game>) {
+/// screen; the better replies arrive from a thread and fill it in, and so
+/// does the trainee's own place in the workshop (when joined).
+fn refresh_debrief(
+    screen: Res<State<Screen>>,
+    settings: Res<Settings>,
+    workshop: Res<crate::workshop::Workshop>,
+    mut game: ResMut<Game>,
+) {
     if *screen.get() != Screen::Debrief {
         return;
+    }
+    let rank = game
+        .play
+        .as_ref()
+        .filter(|p| p.recorded)
+        .and_then(|p| workshop.rank_of(&crate::workshop::RecordKey::of_play(&p.session, p.mode())))
+        .map(|state| view::rank::rank_view(&state, settings.lang));
+    // Read first: the game counts as changed only when the words change.
+    if game.debrief.as_ref().is_some_and(|(_, d)| d.rank != rank)
+        && let Some((_, debrief)) = game.debrief.as_mut()
+    {
+        debrief.rank = rank.clone();
     }
     let Some((session, score)) = game
         .play
@@ -83,6 +101,7 @@ fn refresh_debrief(screen: Res<State<Screen>>, settings: Res<Settings>, mut game
     if let Some(recall) = game.play.as_ref().and_then(|p| p.recall.as_ref()) {
         view::add_said(&mut debrief, &session, &recall.said, lang);
     }
+    debrief.rank = rank;
     game.debrief = Some((lang, debrief));
 }
 
@@ -245,6 +264,10 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         ending_card(ui);
     }
     ui.add_space(12.0);
+    if let Some(rank) = &d.rank {
+        rank_card(ui, rank, lang);
+        ui.add_space(12.0);
+    }
 
     // The member's state over the turns.
     theme::card(ui, |ui| {
@@ -453,6 +476,34 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         );
     });
     ui.add_space(24.0);
+}
+
+/// The trainee's own place in the workshop (never anybody else's).
+fn rank_card(ui: &mut egui::Ui, r: &view::rank::RankView, lang: Lang) {
+    theme::card(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            egui::RichText::new(lang.pick(
+                "ワークショップでのあなたの順位",
+                "Your place in the workshop",
+            ))
+            .color(palette::MUTED),
+        );
+        // No spinner while asking: it would redraw every frame; the answer
+        // wakes the game instead.
+        if let Some(rank) = &r.rank {
+            ui.label(
+                egui::RichText::new(rank)
+                    .size(36.0)
+                    .strong()
+                    .color(palette::ACCENT),
+            );
+        }
+        ui.label(theme::prose(ui, &r.text));
+        if let Some(detail) = &r.detail {
+            ui.label(theme::small_prose(ui, detail).color(palette::MUTED));
+        }
+    });
 }
 
 /// Recall mode: the trainee's own words, and a flag when they were another

@@ -19,7 +19,7 @@ use kiku_board::{local, rescore};
 use kiku_core::text::Lang;
 
 /// Rows per board on this screen.
-const TOP: u32 = 5;
+pub const TOP: u32 = 5;
 /// How often the screen redraws while something is under way.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -175,7 +175,8 @@ fn rows(ui: &mut egui::Ui, rows: &[Row], lang: Lang, title_of: Option<&dyn Fn(&s
             for row in rows {
                 ui.label(egui::RichText::new(format!("{}.", row.rank)).color(palette::MUTED));
                 ui.label(egui::RichText::new(row.points.to_string()).strong());
-                let when = local_time(row.created_ms);
+                // Date and time stay on one row when the line wraps.
+                let when = local_time(row.created_ms).replace(' ', "\u{a0}");
                 let detail = match (title_of, &row.scenario, &row.scores) {
                     (Some(title_of), Some(id), _) => format!("{} · {when}", title_of(id)),
                     (_, _, Some(s)) => format!(

@@ -455,6 +455,52 @@ pub fn kinsoku(ui: &egui::Ui, mut text: String, font: egui::FontId, width: f32) 
     text
 }
 
+/// `job` laid out at `width`, its breaks moved by the Japanese rules as in
+/// [`kinsoku`]: for text of several styles, such as a reply button's
+/// number and words (egui's own wrapping put 「 at a row's end there too).
+pub fn kinsoku_galley(
+    ui: &egui::Ui,
+    mut job: egui::text::LayoutJob,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    job.wrap.max_width = width;
+    for _ in 0..KINSOKU_PASSES {
+        let galley = ui.fonts_mut(|f| f.layout_job(job.clone()));
+        let rows: Vec<(usize, bool)> = galley
+            .rows
+            .iter()
+            .map(|r| (r.char_count_including_newline().0, r.ends_with_newline))
+            .collect();
+        let chars: Vec<char> = job.text.chars().collect();
+        match kinsoku_break(&chars, &rows) {
+            Some(at) => insert_newline(&mut job, at),
+            None => return galley,
+        }
+    }
+    ui.fonts_mut(|f| f.layout_job(job))
+}
+
+/// Puts a newline before character `at` of `job`, in the section that ends
+/// there (sections after it move on by one byte).
+fn insert_newline(job: &mut egui::text::LayoutJob, at: usize) {
+    let byte = job
+        .text
+        .char_indices()
+        .nth(at)
+        .map_or(job.text.len(), |(b, _)| b);
+    job.text.insert(byte, '\n');
+    for section in &mut job.sections {
+        let range = &mut section.byte_range;
+        if range.end.0 < byte {
+            continue;
+        }
+        if range.start.0 >= byte {
+            range.start.0 += 1;
+        }
+        range.end.0 += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

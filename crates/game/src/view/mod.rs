@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 pub mod face;
+pub mod rank;
 pub mod strings;
 
 use kiku_core::act::Act;
@@ -139,6 +140,11 @@ pub struct Briefing {
     /// How the trainee will reply (the player's setting; the briefing
     /// switches it).
     pub mode: kiku_core::Mode,
+    /// The joined workshop requires this mode: the switch is fixed to it.
+    pub required_mode: Option<kiku_core::Mode>,
+    /// The joined workshop fixes this 1on1's seed: everyone meets the same
+    /// member.
+    pub workshop_seed: Option<u64>,
     /// A follow-up: last time, in the member's own words.
     pub recap: Option<RecapView>,
     /// How the member looks.
@@ -167,6 +173,8 @@ pub fn briefing(s: &Scenario, lang: Lang) -> Briefing {
         briefing: typeset(s.briefing.get(lang)),
         difficulty: s.difficulty.label().get(lang).to_string(),
         mode: kiku_core::Mode::Choose,
+        required_mode: None,
+        workshop_seed: None,
         recap: None,
         face: face::face(&s.persona, &s.briefing),
     }
@@ -732,6 +740,8 @@ pub struct Debrief {
     /// A follow-up played after the trainee's own earlier 1on1: the member
     /// across the series.
     pub across: Option<SeriesCard>,
+    /// Joined a workshop: the trainee's own place there, privately.
+    pub rank: Option<rank::RankView>,
 }
 
 /// The member across a series, for the debrief of a follow-up.
@@ -937,6 +947,7 @@ pub fn debrief(
         seed: t.seed,
         pending: suggestions.is_none(),
         across: series_card(session, lang),
+        rank: None,
     }
 }
 
