@@ -577,6 +577,12 @@ fn end_to_end_screenshots_under_xvfb() {
         "11-recall-heard-as-nothing",
         "12-recall-debrief",
         "13-follow-up-briefing",
+        "14-history",
+        "14-history-other",
+        "14-small-history",
+        "15-follow-up-briefing-own",
+        "15-series-debrief",
+        "15-series-view",
     ];
     for lang in ["ja", "en"] {
         for screen in screens {

@@ -6,4 +6,6 @@ mod core_engine;
 #[cfg(feature = "gui")]
 mod game;
 #[cfg(feature = "gui")]
+mod history;
+#[cfg(feature = "gui")]
 mod recall_game;

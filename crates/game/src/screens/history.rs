@@ -8,7 +8,7 @@ use std::path::Path;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, Plot, PlotPoints, Points};
 
 use kiku_board::local;
 use kiku_board::store::Store;
@@ -173,7 +173,7 @@ fn draw_system(
 }
 
 /// Two columns from this width on.
-const WIDE: f32 = 900.0;
+const WIDE: f32 = 1100.0;
 
 /// Draws the history screen (`Err`: the board could not be read).
 pub fn draw(ui: &mut egui::Ui, view: Result<&HistoryView, &str>, lang: Lang) -> Option<Action> {
@@ -291,7 +291,7 @@ fn summary(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
             return;
         }
         ui.columns(3, |cols| {
-            one_attempt(&mut cols[0], h.first(), lang.pick("1回目", "First"), lang);
+            one_attempt(&mut cols[0], h.first(), lang.pick("最初", "First"), lang);
             one_attempt(&mut cols[1], h.best(), lang.pick("最高", "Best"), lang);
             one_attempt(&mut cols[2], h.latest(), lang.pick("最新", "Latest"), lang);
         });
@@ -335,9 +335,15 @@ fn trend(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
     theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(egui::RichText::new(lang.pick("回ごとの得点", "Scores, attempt by attempt")).strong());
+        super::series::key(
+            ui,
+            h.trend
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _))| (label.as_str(), TREND_COLOURS[i % TREND_COLOURS.len()], "━")),
+        );
         Plot::new(("history_trend", &h.id))
-            .height(220.0)
-            .legend(Legend::default().position(Corner::LeftBottom))
+            .height(200.0)
             .include_y(0.0)
             .include_y(100.0)
             .include_x(0.7)
@@ -439,6 +445,11 @@ fn talk(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
                         ui.end_row();
                     }
                 });
+            ui.label(
+                egui::RichText::new(history::talk_table_note(lang))
+                    .small()
+                    .color(palette::MUTED),
+            );
         }
     });
 }

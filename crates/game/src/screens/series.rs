@@ -3,7 +3,7 @@
 //! them and where the trainee recalled them) and the motifs listed.
 
 use bevy_egui::egui;
-use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text, VLine};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text, VLine};
 use kiku_core::text::Lang;
 
 use crate::theme::{self, palette};
@@ -19,7 +19,9 @@ const COLOURS: [egui::Color32; 3] = [
 const SAID: egui::Color32 = egui::Color32::from_rgb(0x7A, 0x55, 0x8C);
 /// Where the marks sit above the lines.
 const SAID_Y: f64 = 108.0;
-const RECALLED_Y: f64 = 118.0;
+const RECALLED_Y: f64 = 123.0;
+/// Where each 1on1's name sits.
+const LABEL_Y: f64 = 138.0;
 
 /// Draws the series card under a heading naming the member.
 pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
@@ -32,7 +34,8 @@ pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
     );
     theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
-        for s in &card.sessions {
+        let wide = ui.available_width() > WIDE;
+        let session = |ui: &mut egui::Ui, s: &crate::view::series::SessionRow| {
             ui.horizontal_wrapped(|ui| {
                 ui.label(
                     egui::RichText::new(match lang {
@@ -42,13 +45,52 @@ pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
                     .strong()
                     .color(palette::ACCENT),
                 );
-                ui.label(egui::RichText::new(format!("「{}」", s.title)).strong());
+                ui.label(egui::RichText::new(crate::view::quote(&s.title, lang)).strong());
                 ui.label(egui::RichText::new(&s.kind).color(palette::MUTED));
             });
             ui.label(egui::RichText::new(&s.stats).small().color(palette::MUTED));
+        };
+        if wide {
+            ui.columns(card.sessions.len().max(1), |cols| {
+                for (col, s) in cols.iter_mut().zip(&card.sessions) {
+                    session(col, s);
+                }
+            });
+        } else {
+            for s in &card.sessions {
+                session(ui, s);
+            }
         }
         ui.add_space(6.0);
-        chart(ui, card, lang);
+        if wide {
+            ui.columns(2, |cols| {
+                chart(&mut cols[0], card, lang);
+                motifs(&mut cols[1], card, lang);
+            });
+        } else {
+            chart(ui, card, lang);
+            motifs(ui, card, lang);
+        }
+    });
+}
+
+/// Chart and motifs side by side from this width on.
+const WIDE: f32 = 760.0;
+
+/// A key for a chart: each line's mark and label in its colour (drawn
+/// above the chart rather than over the lines).
+pub fn key<'a>(ui: &mut egui::Ui, items: impl IntoIterator<Item = (&'a str, egui::Color32, &'a str)>) {
+    ui.horizontal_wrapped(|ui| {
+        for (label, colour, mark) in items {
+            ui.label(egui::RichText::new(mark).strong().color(colour));
+            ui.label(egui::RichText::new(label).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+fn motifs(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
+    {
         if card.motifs.is_empty() {
             ui.label(
                 egui::RichText::new(lang.pick(
@@ -83,20 +125,37 @@ pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
             });
             ui.label(egui::RichText::new(&m.where_).small().color(palette::MUTED));
         }
-    });
+    }
 }
 
 fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
     let said_name = lang.pick("本人が言った", "she said it");
     let recalled_name = lang.pick("あなたが引用", "you recalled it");
+    key(
+        ui,
+        card.chart
+            .iter()
+            .enumerate()
+            .map(|(i, (label, _))| (label.as_str(), COLOURS[i % COLOURS.len()], "━"))
+            .chain([(said_name, SAID, "●"), (recalled_name, palette::GOOD, "◆")]),
+    );
     Plot::new("series_state")
-        .height(220.0)
-        .legend(Legend::default().position(Corner::RightBottom))
+        .height(200.0)
         .include_y(0.0)
-        .include_y(RECALLED_Y + 8.0)
+        .include_y(LABEL_Y + 4.0)
         .include_x(-0.5)
         .include_x(card.width + 0.5)
         .x_grid_spacer(super::debrief::turn_marks)
+        // Turns count within each 1on1.
+        .x_axis_formatter(|mark, _| {
+            card.sessions
+                .iter()
+                .rev()
+                .find(|s| mark.value >= s.x - 1e-9)
+                .map(|s| mark.value - s.x)
+                .filter(|turn| *turn <= card.turns_of(mark.value))
+                .map_or_else(String::new, |turn| format!("{turn:.0}"))
+        })
         .show_x(false)
         .allow_drag(false)
         .allow_zoom(false)
@@ -116,7 +175,7 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                 plot.text(
                     Text::new(
                         "",
-                        PlotPoint::new(s.x, RECALLED_Y + 6.0),
+                        PlotPoint::new(s.x, LABEL_Y),
                         egui::RichText::new(match lang {
                             Lang::Ja => format!("{}回目", s.number),
                             Lang::En => format!("1on1 {}", s.number),

@@ -290,13 +290,30 @@ fn advice(n: Option<usize>, lang: Lang) -> String {
     }
 }
 
+/// A table cell's mark for "no questions" ([`talk_heads`] explains it).
+pub const NO_QUESTIONS: &str = "—";
+
 fn talk_cells(t: &TalkMetrics, lang: Lang) -> [String; 4] {
     [
-        ratio(t.reflection_to_question, lang),
-        percent(t.open_share, lang),
-        percent(t.being_share, lang),
-        advice(t.turns_before_first_advice, lang),
+        t.reflection_to_question
+            .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{r:.1}")),
+        t.open_share
+            .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{:.0}%", r * 100.0)),
+        t.being_share
+            .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{:.0}%", r * 100.0)),
+        match (t.turns_before_first_advice, lang) {
+            (None, _) => lang.pick("なし", "none").to_string(),
+            (Some(n), _) => n.to_string(),
+        },
     ]
+}
+
+/// What the table's marks mean.
+pub fn talk_table_note(lang: Lang) -> &'static str {
+    lang.pick(
+        "— は質問なし。最初の助言まで: ターン数(なし = 最後まで助言しなかった)",
+        "— : no questions. Before advice: turns (none = never advised)",
+    )
 }
 
 /// The column heads of [`AttemptView::talk`].
@@ -309,17 +326,29 @@ pub fn talk_heads(lang: Lang) -> [&'static str; 4] {
     ]
 }
 
-/// Which way a measure moved: up, down or not at all (`None` when either
-/// side is missing).
-fn direction(first: Option<f64>, latest: Option<f64>) -> Option<std::cmp::Ordering> {
-    let (a, b) = (first?, latest?);
-    Some(if (b - a).abs() < 1e-9 {
-        std::cmp::Ordering::Equal
-    } else if b > a {
-        std::cmp::Ordering::Greater
-    } else {
-        std::cmp::Ordering::Less
-    })
+/// Which way a measure moved from the first attempt to the latest.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Moved {
+    Up,
+    Down,
+    Same,
+    /// No questions in the first attempt, some in the latest.
+    Started,
+    /// Questions in the first, none in the latest.
+    Stopped,
+    /// No questions in either.
+    Neither,
+}
+
+fn direction(first: Option<f64>, latest: Option<f64>) -> Moved {
+    match (first, latest) {
+        (None, None) => Moved::Neither,
+        (None, Some(_)) => Moved::Started,
+        (Some(_), None) => Moved::Stopped,
+        (Some(a), Some(b)) if (b - a).abs() < 1e-9 => Moved::Same,
+        (Some(a), Some(b)) if b > a => Moved::Up,
+        _ => Moved::Down,
+    }
 }
 
 fn talk_changes(
@@ -328,9 +357,8 @@ fn talk_changes(
     counted: usize,
     lang: Lang,
 ) -> Vec<TalkChange> {
-    use std::cmp::Ordering::{Equal, Greater, Less};
     let one = counted < 2;
-    let change = |dir: Option<std::cmp::Ordering>,
+    let change = |dir: Moved,
                   up: (&str, &str),
                   down: (&str, &str),
                   same: (&str, &str),
@@ -343,13 +371,27 @@ fn talk_changes(
                 ),
                 None,
             ),
-            (false, Some(Greater)) => (lang.pick(up.0, up.1), Some(up_is_better)),
-            (false, Some(Less)) => (lang.pick(down.0, down.1), Some(!up_is_better)),
-            (false, Some(Equal)) => (lang.pick(same.0, same.1), None),
-            (false, None) => (
+            (false, Moved::Up) => (lang.pick(up.0, up.1), Some(up_is_better)),
+            (false, Moved::Down) => (lang.pick(down.0, down.1), Some(!up_is_better)),
+            (false, Moved::Same) => (lang.pick(same.0, same.1), None),
+            (false, Moved::Started) => (
                 lang.pick(
-                    "どちらかの回で質問がなかったため、比べられません。",
-                    "One of the two attempts had no questions, so there is nothing to compare.",
+                    "1回目は質問をしていませんでした。今は問いかけも使っています。",
+                    "In your first attempt you asked no questions; now you ask them too.",
+                ),
+                Some(true),
+            ),
+            (false, Moved::Stopped) => (
+                lang.pick(
+                    "最新の回では質問をしていません。",
+                    "In your latest attempt you asked no questions.",
+                ),
+                None,
+            ),
+            (false, Moved::Neither) => (
+                lang.pick(
+                    "どちらの回でも質問をしていません。",
+                    "You asked no questions in either attempt.",
                 ),
                 None,
             ),
@@ -407,7 +449,11 @@ fn talk_changes(
     // Never advising counts as waiting the whole 1on1.
     let waited = |t: &TalkMetrics| t.turns_before_first_advice.unwrap_or(t.turns) as f64;
     let (m4, b4) = change(
-        direction(Some(waited(first)), Some(waited(latest))),
+        match direction(Some(waited(first)), Some(waited(latest))) {
+            // Asking questions is not the point here: waiting is.
+            Moved::Started | Moved::Stopped | Moved::Neither => Moved::Same,
+            moved => moved,
+        },
         (
             "助言するまでに、じっくり聴く時間が長くなりました。",
             "You now listen longer before giving advice.",
@@ -623,6 +669,17 @@ mod tests {
         let up = talk_changes(&base, &later, 2, Lang::En);
         assert!(up.iter().all(|c| c.better == Some(true)), "{up:?}");
         assert_eq!(up[3].latest, "never advised");
+        let none = TalkMetrics {
+            questions: 0,
+            reflection_to_question: None,
+            open_share: None,
+            being_share: None,
+            ..base
+        };
+        let started = talk_changes(&none, &later, 2, Lang::En);
+        assert_eq!(started[0].first, "no questions");
+        assert_eq!(started[0].better, Some(true));
+        assert!(started[0].meaning.contains("asked no questions"));
         let down = talk_changes(&later, &base, 2, Lang::Ja);
         assert!(down.iter().all(|c| c.better == Some(false)), "{down:?}");
         assert!(down[3].meaning.contains("早く"));

@@ -145,7 +145,7 @@ impl Series {
                     }
                     MotifRow {
                         mark: mark(k),
-                        words: format!("「{}」", typeset(m.words.get(lang))),
+                        words: super::quote(&typeset(m.words.get(lang)), lang),
                         where_,
                         recurs: m.recurs(),
                         said_at: m.said.iter().map(|s| self.x(s)).collect(),
@@ -178,6 +178,19 @@ pub struct SeriesCard {
     pub chart: Vec<(String, Vec<Vec<[f64; 2]>>)>,
     /// The chart's last x.
     pub width: f64,
+}
+
+impl SeriesCard {
+    /// How many turns the 1on1 at chart position `x` had.
+    pub fn turns_of(&self, x: f64) -> f64 {
+        let i = self
+            .sessions
+            .iter()
+            .rposition(|s| x >= s.x - 1e-9)
+            .unwrap_or(0);
+        let end = self.sessions.get(i + 1).map_or(self.width, |next| next.x - GAP);
+        end - self.sessions.get(i).map_or(0.0, |s| s.x)
+    }
 }
 
 /// One 1on1 of a series.
