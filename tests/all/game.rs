@@ -582,6 +582,12 @@ fn end_to_end_screenshots_under_xvfb() {
         "14-large-briefing",
         "14-large-conversation",
         "14-large-settings",
+        "14-history",
+        "14-history-other",
+        "14-small-history",
+        "15-follow-up-briefing-own",
+        "15-series-debrief",
+        "15-series-view",
     ];
     for lang in ["ja", "en"] {
         for screen in screens {

@@ -6,6 +6,8 @@ mod core_engine;
 #[cfg(feature = "gui")]
 mod game;
 #[cfg(feature = "gui")]
+mod history;
+#[cfg(feature = "gui")]
 mod recall_game;
 mod scenario_content;
 #[cfg(feature = "gui")]

@@ -355,3 +355,77 @@ fn kittest_the_title_offers_to_resume() {
     harness.run();
     assert_eq!(*harness.state(), Some(Intent::Resume));
 }
+
+/// Issue 11: a 1on1 cut off by a crash (the app dropped mid-way, its
+/// `unfinished.json` left behind) is resumed by clicking the title's offer
+/// under egui_kittest; the click's intent goes to the restarted game, which
+/// plays on from the same turn and records the 1on1 once.
+#[test]
+fn kittest_a_click_on_the_title_resumes_after_a_crash() {
+    let dir = temp_dir("resume-click");
+    let data = temp_dir("resume-click-data");
+    {
+        let mut app = headless(&dir, &data);
+        send(&mut app, Intent::Pick(0));
+        send(&mut app, Intent::Begin);
+        for id in ["feel", "reflect"] {
+            send(&mut app, Intent::SkipTyping);
+            send(&mut app, Intent::Choose(id.into()));
+        }
+        assert_eq!(turns(&app), ["feel", "reflect"]);
+        // Dropped without leaving: the crash.
+    }
+    assert!(kiku_game::resume::path_in(&data).exists());
+
+    let mut app = headless(&dir, &data);
+    assert_eq!(screen(&app), Screen::Title);
+    let offer = kiku_game::screens::title::Resumable::of(
+        app.world()
+            .resource::<Game>()
+            .resumable
+            .as_ref()
+            .expect("the restarted game offers the 1on1"),
+        Lang::En,
+    );
+    let mut harness = egui_kittest::Harness::new_ui_state(
+        move |ui, intent: &mut Option<Intent>| {
+            if let Some(i) = kiku_game::screens::title::draw(ui, Lang::En, Some(&offer)) {
+                *intent = Some(i);
+            }
+        },
+        None,
+    );
+    harness.run();
+    harness.get_by_label_contains("2 turns in");
+    harness.get_by_label("Resume it").click();
+    harness.run();
+    let clicked = harness.state().clone().expect("the click gives an intent");
+    assert_eq!(clicked, Intent::Resume);
+    send(&mut app, clicked);
+    assert_eq!(screen(&app), Screen::Conversation);
+    assert_eq!(turns(&app), ["feel", "reflect"]);
+    {
+        let game = app.world().resource::<Game>();
+        assert!(game.resumable.is_none());
+        assert_eq!(game.play.as_ref().unwrap().mode(), Mode::Choose);
+    }
+    // It plays on to the end and is recorded once; nothing is left to resume.
+    for id in ["values", "summary"] {
+        send(&mut app, Intent::SkipTyping);
+        send(&mut app, Intent::Choose(id.into()));
+    }
+    send(&mut app, Intent::Finish);
+    assert_eq!(screen(&app), Screen::Debrief);
+    assert!(kiku_game::resume::load(&data).unwrap().is_none());
+    let stored = kiku_board::store::Store::open(&kiku_board::local::path_in(&data))
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].finished.choices,
+        ["feel", "reflect", "values", "summary"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -55,6 +55,9 @@ pub enum Intent {
     DismissNotices,
     /// Leave the game.
     Quit,
+    /// Open the trainee's progress, on the scenario at this catalog index
+    /// (`None`: the one played last).
+    History(Option<usize>),
 }
 
 /// Everything an intent may change.
@@ -132,6 +135,12 @@ pub fn apply_intents(mut intents: MessageReader<Intent>, mut to: Target) {
             Intent::DismissNotices => to.game.notices.clear(),
             Intent::Quit => {
                 to.exit.write(AppExit::Success);
+            }
+            Intent::History(index) => {
+                to.game.history = index
+                    .and_then(|i| scenario_at(&to.library, i))
+                    .map(|s| s.id.clone());
+                to.next.set(Screen::History);
             }
         }
     }

@@ -60,6 +60,8 @@ pub enum Screen {
     Settings,
     /// The workshop leaderboard (its plugin lives in `leaderboard.rs`).
     Leaderboard,
+    /// The trainee's own progress over their attempts (`history.rs`).
+    History,
 }
 
 /// How the game was started.
@@ -228,6 +230,9 @@ pub struct Game {
     /// A follow-up was picked: how its earlier 1on1 went (the trainee's own
     /// last record, else the authored default), read once on picking.
     pub prior: Option<kiku_core::play::prior::Prior>,
+    /// The scenario id the history screen is asked to show (`None`: the
+    /// one played last).
+    pub history: Option<String>,
 }
 
 /// The debrief's "what would have been better", which searches the graph.

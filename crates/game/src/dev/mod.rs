@@ -2,4 +2,5 @@
 //! (`--screenshots`) and hot reload of edited scenario files.
 
 pub mod hot_reload;
+pub mod practice;
 pub mod screenshots;

@@ -2,7 +2,9 @@
 //! mid-way (also as a facilitator previews it), debrief, settings, ranking,
 //! the hot-reload error overlay, and select, briefing, conversation and
 //! settings in the smallest window (1024x600), in Japanese then English with the first playable scenario, saves one PNG per
-//! screen and language, and exits.
+//! screen and language, and exits. The history screen and a follow-up's
+//! series view show a trainee's weeks of practice ([`super::practice`]),
+//! played through kiku-core and kept in memory only.
 
 use std::path::PathBuf;
 
@@ -50,8 +52,19 @@ enum Step {
     LocalBoard,
     /// Set the text size (one of [`crate::prefs::TEXT_SCALES`]).
     TextScale(f32),
+    /// Fill the history screen with the practising trainee's attempts.
+    Practise,
+    /// Open the history screen on the scenario with this id.
+    HistoryOf(&'static str),
+    /// The picked follow-up starts after the practising trainee's latest
+    /// record of the earlier scenario (as if read from the local board).
+    PriorFromPractice,
+    /// Play the best path there is from here.
+    PlayBest,
 }
 
+/// A window tall enough to show a follow-up's series view below the score.
+const TALL_SIZE: (f32, f32) = (1280.0, 1400.0);
 /// The smallest window ([`crate::theme::MIN_SIZE`]).
 const SMALL_SIZE: (f32, f32) = crate::theme::MIN_SIZE;
 /// The window's usual size.
@@ -72,6 +85,8 @@ struct Walk {
     requested: usize,
     captured: usize,
     waited: u32,
+    /// [`Step::PlayBest`]'s path, worked out once.
+    best: Option<Vec<String>>,
 }
 
 fn steps() -> Vec<Step> {
@@ -159,6 +174,29 @@ fn steps() -> Vec<Step> {
             Step::Send(Intent::Open(Screen::Settings)),
             Step::Shot("14-large-settings"),
             Step::TextScale(1.0),
+            // The trainee's own progress, weeks of practice.
+            Step::Practise,
+            Step::Send(Intent::History(None)),
+            Step::Shot("14-history"),
+            Step::HistoryOf("ai_anxiety"),
+            Step::Shot("14-history-other"),
+            Step::Size(SMALL_SIZE),
+            Step::Shot("14-small-history"),
+            Step::Size(START_SIZE_F),
+            // The follow-up after the trainee's own 01: the series view.
+            Step::PickScenario(FOLLOW_UP),
+            Step::PriorFromPractice,
+            Step::Shot("15-follow-up-briefing-own"),
+            Step::Send(Intent::Begin),
+            Step::PlayBest,
+            Step::Send(Intent::Finish),
+            Step::AwaitDebrief,
+            Step::Shot("15-series-debrief"),
+            // The whole series view, as the trainee sees it scrolled down
+            // (a tall window shows it in one picture).
+            Step::Size(TALL_SIZE),
+            Step::Shot("15-series-view"),
+            Step::Size(START_SIZE_F),
         ]);
     }
     steps
@@ -195,6 +233,7 @@ pub fn plugin(dir: PathBuf) -> impl Fn(&mut App) {
                 requested: 0,
                 captured: 0,
                 waited: 0,
+                best: None,
             })
             .add_systems(Last, walk);
     }
@@ -212,6 +251,7 @@ fn walk(
     mut workshop: ResMut<crate::workshop::Workshop>,
     mut intents: MessageWriter<Intent>,
     mut exit: MessageWriter<AppExit>,
+    mut history: ResMut<crate::screens::history::History>,
 ) {
     if walk.captured < walk.requested {
         walk.waited += 1;
@@ -328,6 +368,70 @@ fn walk(
         }
         Step::LocalBoard => {
             workshop.local = Some(played_board(&library));
+        }
+        Step::Practise => {
+            let scenario_of = |id: &str| {
+                library
+                    .catalog
+                    .entries
+                    .iter()
+                    .filter_map(|e| e.good.as_ref())
+                    .find(|s| s.id == id)
+                    .cloned()
+            };
+            let records = super::practice::records(scenario_of);
+            history.set(crate::view::history::attempts(records, scenario_of));
+        }
+        Step::HistoryOf(id) => {
+            let index = library
+                .catalog
+                .entries
+                .iter()
+                .position(|e| e.good.as_ref().is_some_and(|s| s.id == id));
+            intents.write(Intent::History(index));
+        }
+        Step::PriorFromPractice => {
+            let scenario = game
+                .picked
+                .and_then(|i| crate::state::scenario_at(&library, i));
+            let earlier = scenario.as_ref().and_then(|s| s.earlier());
+            let record = history
+                .attempts
+                .as_ref()
+                .and_then(|a| a.as_ref().ok())
+                .and_then(|a| {
+                    a.iter()
+                        .map(|a| &a.finished)
+                        .filter(|f| earlier.as_ref().is_some_and(|e| e.id == f.scenario))
+                        .max_by_key(|f| f.finished_ms)
+                });
+            let prior = match (&scenario, &earlier, record) {
+                (Some(s), Some(e), Some(r)) => {
+                    kiku_core::play::prior::Prior::from_record(s, e, r).ok()
+                }
+                _ => None,
+            };
+            let Some(prior) = prior else {
+                error!("screenshot walk: no practice record to follow");
+                exit.write(AppExit::error());
+                return;
+            };
+            game.prior = Some(prior);
+        }
+        Step::PlayBest => {
+            if let Some(play) = &game.play
+                && !play.session.is_over()
+            {
+                let path = walk.best.get_or_insert_with(|| {
+                    kiku_core::tools::analyse::best_from(&play.session).choices
+                });
+                if let Some(id) = path.get(play.session.turn_count()) {
+                    intents.write(Intent::Choose(id.clone()));
+                    walk.settle = 1;
+                    return;
+                }
+            }
+            walk.best = None;
         }
         Step::Size((width, height)) => {
             for mut window in &mut windows {

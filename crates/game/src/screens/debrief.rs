@@ -32,6 +32,7 @@ fn refresh_debrief(
     settings: Res<Settings>,
     workshop: Res<crate::workshop::Workshop>,
     mut game: ResMut<Game>,
+    mut series: Local<SeriesOnce>,
 ) {
     if *screen.get() != Screen::Debrief {
         return;
@@ -102,7 +103,30 @@ fn refresh_debrief(
         view::add_said(&mut debrief, &session, &recall.said, lang);
     }
     debrief.rank = rank;
+    debrief.across = series.of(&session).map(|s| s.card(lang));
     game.debrief = Some((lang, debrief));
+}
+
+/// The series of the last finished follow-up, replayed once per 1on1 (the
+/// debrief is rebuilt on a language change and when the better replies
+/// arrive).
+#[derive(Default)]
+struct SeriesOnce {
+    /// Which 1on1 it is of: scenario, seed, choices.
+    key: Option<(String, u64, Vec<String>)>,
+    series: Option<view::series::Series>,
+}
+
+impl SeriesOnce {
+    fn of(&mut self, session: &kiku_core::Session) -> Option<&view::series::Series> {
+        let t = session.transcript();
+        let key = (session.scenario().id.clone(), t.seed, t.choice_ids());
+        if self.key.as_ref() != Some(&key) {
+            self.series = view::series::Series::of(session);
+            self.key = Some(key);
+        }
+        self.series.as_ref()
+    }
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -264,6 +288,12 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
         ending_card(ui);
     }
     ui.add_space(12.0);
+    // A follow-up: the member over the series, first (that is what the
+    // series is for).
+    if let Some(series) = &d.across {
+        super::series::draw(ui, series, &d.name, lang);
+        ui.add_space(12.0);
+    }
     if let Some(rank) = &d.rank {
         rank_card(ui, rank, lang);
         ui.add_space(12.0);
@@ -379,34 +409,6 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
     }
     ui.add_space(12.0);
 
-    if let Some(series) = &d.across {
-        ui.label(
-            egui::RichText::new(match lang {
-                Lang::Ja => format!("{}さんのこれまで", d.name),
-                Lang::En => format!("{} across the series", d.name),
-            })
-            .heading(),
-        );
-        theme::card(ui, |ui| {
-            ui.set_width(ui.available_width());
-            for (title, stats) in &series.sessions {
-                ui.label(egui::RichText::new(title).strong());
-                ui.label(egui::RichText::new(stats).small().color(palette::MUTED));
-            }
-            if !series.motifs.is_empty() {
-                ui.add_space(6.0);
-                ui.label(
-                    egui::RichText::new(lang.pick("本人の言葉", "Her own words"))
-                        .strong()
-                        .color(palette::ACCENT),
-                );
-                for (words, where_) in &series.motifs {
-                    ui.label(theme::prose(ui, format!("{words} {where_}")));
-                }
-            }
-        });
-        ui.add_space(12.0);
-    }
     // Turn by turn.
     ui.label(egui::RichText::new(S::TurnByTurn.get(lang)).heading());
     theme::card(ui, |ui| {

@@ -1,13 +1,16 @@
 //! The screens, one file and one plugin each: title, select, briefing,
-//! conversation, debrief, settings, leaderboard.
+//! conversation, debrief, settings, leaderboard, history (and the
+//! debrief's series view).
 
 use bevy::prelude::*;
 
 pub mod briefing;
 pub mod conversation;
 pub mod debrief;
+pub mod history;
 pub mod leaderboard;
 pub mod select;
+pub mod series;
 pub mod settings;
 pub mod title;
 
@@ -21,5 +24,6 @@ pub fn plugin(app: &mut App) {
         debrief::plugin,
         settings::plugin,
         leaderboard::plugin,
+        history::plugin,
     ));
 }

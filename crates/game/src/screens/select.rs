@@ -153,6 +153,10 @@ fn draw_card(ui: &mut egui::Ui, card: &Card, lang: Lang, width: f32) -> Option<I
                         if theme::primary(ui, S::Play.get(lang)).clicked() {
                             intent = Some(Intent::Pick(*index));
                         }
+                        // Played before: the trainee's own progress on it.
+                        if best.is_some() && ui.button(lang.pick("記録", "Progress")).clicked() {
+                            intent = Some(Intent::History(Some(*index)));
+                        }
                     });
                 });
                 for e in errors {

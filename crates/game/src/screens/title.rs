@@ -26,11 +26,7 @@ fn draw_system(
     mut intents: MessageWriter<Intent>,
 ) -> Result {
     let lang = settings.lang;
-    let resumable = game.resumable.as_ref().map(|u| Resumable {
-        title: u.title.get(lang).to_string(),
-        turns: u.choices.len(),
-        saved: crate::screens::leaderboard::local_time(u.saved_ms),
-    });
+    let resumable = game.resumable.as_ref().map(|u| Resumable::of(u, lang));
     theme::show_screen(&mut contexts, &mut intents, |ui| {
         draw(ui, lang, resumable.as_ref())
     })
@@ -45,6 +41,17 @@ pub struct Resumable {
     pub turns: usize,
     /// When it was last saved (local time).
     pub saved: String,
+}
+
+impl Resumable {
+    /// The offer for a saved 1on1 in progress, in `lang`.
+    pub fn of(u: &crate::resume::Unfinished, lang: Lang) -> Resumable {
+        Resumable {
+            title: u.title.get(lang).to_string(),
+            turns: u.choices.len(),
+            saved: crate::screens::leaderboard::local_time(u.saved_ms),
+        }
+    }
 }
 
 /// The offer to resume a 1on1 left unfinished.
@@ -106,6 +113,12 @@ pub fn draw(ui: &mut egui::Ui, lang: Lang, resumable: Option<&Resumable>) -> Opt
             }
             ui.add_space(10.0);
             let size = egui::vec2(180.0, 34.0);
+            if ui
+                .add(egui::Button::new(lang.pick("これまでの記録", "Your progress")).min_size(size))
+                .clicked()
+            {
+                intent = Some(Intent::History(None));
+            }
             if ui
                 .add(egui::Button::new(S::Settings.get(lang)).min_size(size))
                 .clicked()

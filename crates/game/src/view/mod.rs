@@ -5,8 +5,12 @@
 use std::sync::Arc;
 
 pub mod face;
+pub mod history;
 pub mod rank;
+pub mod series;
 pub mod strings;
+
+pub use series::SeriesCard;
 
 use kiku_core::act::Act;
 use kiku_core::play::session::{Session, Transcript};
@@ -738,87 +742,11 @@ pub struct Debrief {
     /// True while better replies are still being worked out.
     pub pending: bool,
     /// A follow-up played after the trainee's own earlier 1on1: the member
-    /// across the series.
+    /// across the series (filled in by the debrief's logic, which replays
+    /// the earlier 1on1 once: [`series::Series`]).
     pub across: Option<SeriesCard>,
     /// Joined a workshop: the trainee's own place there, privately.
     pub rank: Option<rank::RankView>,
-}
-
-/// The member across a series, for the debrief of a follow-up.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SeriesCard {
-    /// Each 1on1: "title — ending kind" and the member's state at its start
-    /// and end ("trust 40 → 72 · …").
-    pub sessions: Vec<(String, String)>,
-    /// Each motif: its words, and where it was said and recalled.
-    pub motifs: Vec<(String, String)>,
-}
-
-/// The series card of a finished follow-up whose prior is the trainee's own
-/// record (`None` otherwise: nothing real to compare with).
-pub fn series_card(session: &Session, lang: Lang) -> Option<SeriesCard> {
-    use kiku_core::play::prior::PriorSource;
-    let prior = session.prior()?;
-    let PriorSource::Record { seed, choices } = &prior.source else {
-        return None;
-    };
-    let earlier = session.scenario().earlier()?;
-    let before = Session::replay(&earlier, *seed, choices).ok()?;
-    let view = kiku_core::play::series::series_view(&[
-        (&earlier, before.transcript()),
-        (session.scenario(), session.transcript()),
-    ]);
-    let stats = |a: &Stats, b: &Stats| {
-        Stat::ALL
-            .iter()
-            .map(|st| format!("{} {} → {}", st.label().get(lang), a.get(*st), b.get(*st)))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    let moment = |m: &kiku_core::play::series::Moment| match lang {
-        Lang::Ja => format!("{}回目の{}ターン目", m.session + 1, m.turn),
-        Lang::En => format!("1on1 {}, turn {}", m.session + 1, m.turn),
-    };
-    Some(SeriesCard {
-        sessions: view
-            .sessions
-            .iter()
-            .map(|s| {
-                let kind = s
-                    .kind
-                    .map(|k| k.label().get(lang).to_string())
-                    .unwrap_or_default();
-                (
-                    format!("{} — {kind}", typeset(s.title.get(lang))),
-                    stats(&s.start, &s.end),
-                )
-            })
-            .collect(),
-        motifs: view
-            .motifs
-            .iter()
-            .map(|m| {
-                let said = m.said.iter().map(moment).collect::<Vec<_>>().join(", ");
-                let recalled = m.recalled.iter().map(moment).collect::<Vec<_>>().join(", ");
-                let mut where_ = match lang {
-                    Lang::Ja => format!("本人が言った: {said}"),
-                    Lang::En => format!("said: {said}"),
-                };
-                if !recalled.is_empty() {
-                    where_.push_str(&match lang {
-                        Lang::Ja => format!(" / あなたが引用: {recalled}"),
-                        Lang::En => format!(" / you recalled it: {recalled}"),
-                    });
-                }
-                if m.recurs() {
-                    where_.push_str(
-                        lang.pick(" ・くり返し出た言葉(道しるべ)", " · it recurs: a signpost"),
-                    );
-                }
-                (format!("「{}」", m.words.get(lang)), where_)
-            })
-            .collect(),
-    })
 }
 
 fn reason_view(r: &kiku_core::score::Reason, lang: Lang) -> ReasonView {
@@ -948,6 +876,7 @@ pub fn debrief(
         pending: suggestions.is_none(),
         across: series_card(session, lang),
         rank: None,
+        across: None,
     }
 }
 
