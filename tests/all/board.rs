@@ -385,6 +385,65 @@ fn the_facilitator_locks_joining_freezes_and_reveals() {
 }
 
 #[test]
+fn lock_freeze_and_the_required_mode_survive_a_restart() {
+    let dir = temp_dir("room-restart");
+    let db = dir.join("workshop.db");
+    let control = |server: &TestServer, action: &str| {
+        let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
+        let (status, state) =
+            request("POST", &server.url("/api/control"), Some(&body), Some(TOKEN));
+        assert_eq!(status, 200, "{state}");
+        state
+    };
+    {
+        let server = TestServer::start_with(Store::open(&db).unwrap(), None, "127.0.0.1:0");
+        let client = server.client();
+        client.submit(&submission("Ann", &WORST)).unwrap();
+        wait_for(|| {
+            let (_, board) = request("GET", &server.url("/api/board"), None, None);
+            (board["entries"] == 1).then_some(())
+        });
+        control(&server, "lock");
+        control(&server, "freeze");
+        let state = control(&server, "require_recall");
+        assert_eq!(
+            state,
+            json!({"locked": true, "frozen": true, "mode": "recall"})
+        );
+        let mut late = submission("Ann", &BEST);
+        late.mode = kiku_core::Mode::Recall;
+        client.submit(&late).unwrap();
+    }
+    let server = TestServer::start_with(Store::open(&db).unwrap(), None, "127.0.0.1:0");
+    let (status, state) = request("GET", &server.url("/api/control"), None, Some(TOKEN));
+    assert_eq!(status, 200);
+    assert_eq!(
+        state,
+        json!({"locked": true, "frozen": true, "mode": "recall"})
+    );
+    // Still frozen on the board it froze with; still locked; still recall.
+    let (_, board) = request("GET", &server.url("/api/board"), None, None);
+    assert_eq!((board["frozen"].as_bool(), board["entries"].as_u64()), (Some(true), Some(1)));
+    let client = server.client();
+    match client.join(CODE, "Newcomer") {
+        Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "joining_locked"),
+        other => panic!("a restart opened joining: {other:?}"),
+    }
+    assert_eq!(client.workshop().unwrap().mode, Some(kiku_core::Mode::Recall));
+    // Revealed after the restart: the live board, with the recall entry
+    // stored while frozen.
+    control(&server, "reveal");
+    let live = wait_for(|| {
+        let (_, board) = request("GET", &server.url("/api/board"), None, None);
+        (board["recall"]["entries"] == 1).then_some(board)
+    });
+    assert_eq!(live["entries"], 1);
+    assert!(live.get("frozen").is_none(), "{live}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_board_without_recall_entries_has_no_recall_board() {
     let server = TestServer::start(None);
     server.client().submit(&submission("Ann", &BEST)).unwrap();

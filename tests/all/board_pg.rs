@@ -403,6 +403,76 @@ fn server_suite(server: &TestServer) {
     );
     assert_eq!((status, kicked["removed"].as_u64()), (200, Some(2)));
     assert_eq!(entries(server).len(), 2);
+    required_mode_suite(server);
+}
+
+/// The facilitator's action `action` on the control page's API.
+fn control(server: &TestServer, action: &str) -> Value {
+    let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
+    let (status, state) = request("POST", &server.url("/api/control"), Some(&body), Some(TOKEN));
+    assert_eq!(status, 200, "{state}");
+    state
+}
+
+/// A workshop that requires recall mode says so to the games (workshop
+/// info and the join answer) and refuses a 1on1 played by choosing.
+fn required_mode_suite(server: &TestServer) {
+    let client = server.client();
+    assert_eq!(client.workshop().unwrap().mode, None);
+    assert_eq!(control(server, "require_recall")["mode"], "recall");
+    assert_eq!(client.workshop().unwrap().mode, Some(Mode::Recall));
+    let joined = client.join(CODE, "Mio").unwrap();
+    assert_eq!(joined.mode, Some(Mode::Recall));
+    let before = entries(server).len();
+    match client.submit(&submission("Mio", &BEST)) {
+        Err(SendError::Rejected {
+            status,
+            kind,
+            message,
+        }) => {
+            assert_eq!((status, kind.as_str()), (409, "wrong_mode"));
+            assert!(message.contains("recall mode"), "{message}");
+            assert!(message.contains("自分の言葉で言う"), "{message}");
+        }
+        other => panic!("a choose-mode 1on1 was taken by a recall workshop: {other:?}"),
+    }
+    assert_eq!(entries(server).len(), before);
+    let mut recalled = submission("Mio", &BEST);
+    recalled.mode = Mode::Recall;
+    assert_eq!(client.submit(&recalled).unwrap().entry.finished.mode, Mode::Recall);
+    // The JSON error format, as every other refusal.
+    let (status, body) = request_as(
+        "POST",
+        &server.url("/api/submissions"),
+        Some(&serde_json::to_vec(&submission("Mio", &BEST)).unwrap()),
+        None,
+        Some(&joined.player),
+    );
+    assert_eq!((status, body["kind"].as_str()), (409, Some("wrong_mode")));
+    assert!(body["error"].is_string(), "{body}");
+    // Choose only, then either again.
+    assert_eq!(control(server, "require_choose")["mode"], "choose");
+    assert_eq!(client.workshop().unwrap().mode, Some(Mode::Choose));
+    match client.submit(&Submission {
+        id: Some(client::new_submission_id()),
+        ..recalled.clone()
+    }) {
+        Err(SendError::Rejected { kind, message, .. }) => {
+            assert_eq!(kind, "wrong_mode");
+            assert!(message.contains("choose mode"), "{message}");
+        }
+        other => panic!("a recall 1on1 was taken by a choose workshop: {other:?}"),
+    }
+    client.submit(&submission("Mio", &BEST)).unwrap();
+    let state = control(server, "any_mode");
+    assert!(state.get("mode").is_none(), "{state}");
+    assert_eq!(client.workshop().unwrap().mode, None);
+    client
+        .submit(&Submission {
+            id: Some(client::new_submission_id()),
+            ..recalled
+        })
+        .unwrap();
 }
 
 #[test]
@@ -474,6 +544,46 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
         }
     };
     assert_eq!(board["overall"][1]["nickname"], "Kai");
+
+    // The room's state is the database's: locked, frozen, a required mode
+    // and a reveal on one server hold on the other.
+    let body = serde_json::to_vec(&json!({ "action": "lock" })).unwrap();
+    let (status, _) = request("POST", &here.url("/api/control"), Some(&body), Some(TOKEN));
+    assert_eq!(status, 200);
+    match other.join(&there.code, "Newcomer") {
+        Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "joining_locked"),
+        got => panic!("the other server let a new name into a locked room: {got:?}"),
+    }
+    control(&here, "require_recall");
+    let mode = wait_for(|| {
+        let mode = other.workshop().ok()?.mode;
+        mode.is_some().then_some(mode)
+    });
+    assert_eq!(mode, Some(Mode::Recall));
+    control(&here, "freeze");
+    let frozen = loop {
+        let board = projector.next_board();
+        if board["frozen"] == true {
+            break board;
+        }
+    };
+    assert_eq!(frozen["entries"], 2);
+    let mut late = submission("Kai", &BEST);
+    late.code = there.code.clone();
+    late.mode = Mode::Recall;
+    other.submit(&late).unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let (_, still) = request("GET", &format!("http://{}/api/board", there.addr), None, None);
+    assert_eq!((still["frozen"].as_bool(), still["entries"].as_u64()), (Some(true), Some(2)));
+    control(&here, "reveal");
+    let revealed = loop {
+        let board = projector.next_board();
+        if board["reveal"] == true {
+            break board;
+        }
+    };
+    assert_eq!(revealed["recall"]["entries"], 1);
+    assert!(revealed.get("frozen").is_none(), "{revealed}");
     drop(there);
     let _ = std::fs::remove_dir_all(scenarios);
 }

@@ -322,7 +322,9 @@ impl BoardStore for PgStore {
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.atomically(false, |c, _| {
+        // Announced: the room's state (lock, freeze, mode) lives here, and
+        // every server on the database follows it.
+        self.atomically(true, |c, _| {
             c.execute(
                 "INSERT INTO meta (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -49,6 +49,12 @@ pub struct ServeArgs {
     /// again). Default: as saved, else off.
     #[arg(long, value_name = "on|off")]
     pub same_member: Option<String>,
+    /// The reply mode every 1on1 must be played in: choose, recall, or
+    /// any (each ranked on its own); kept for later runs, and changeable
+    /// on the control page. The games are told; a submission in the other
+    /// mode is refused (`wrong_mode`). Default: as saved, else any.
+    #[arg(long, value_name = "choose|recall|any")]
+    pub mode: Option<String>,
     /// Open connections one IP address may hold (0: no cap per address;
     /// raise it when a whole room shares one NAT address).
     #[arg(long, value_name = "N", default_value_t = server::DEFAULT_MAX_PER_IP)]
@@ -156,6 +162,9 @@ pub enum ServeError {
     /// `--same-member` is neither on nor off.
     #[error("--same-member: `{0}`: give on or off")]
     SameMember(String),
+    /// `--mode` is not a reply mode.
+    #[error("--mode: `{0}`: give choose, recall or any")]
+    Mode(String),
     /// `--attempts` is not a rule.
     #[error("--attempts: `{0}`: give best, first or latest")]
     Attempts(String),
@@ -290,6 +299,14 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         }
         store.set_meta(SAME_MEMBER_KEY, &choice)?;
     }
+    if let Some(mode) = &args.mode {
+        let mode = mode.trim().to_ascii_lowercase();
+        let required = match mode.as_str() {
+            "any" => None,
+            name => Some(kiku_core::Mode::parse(name).ok_or(ServeError::Mode(mode.clone()))?),
+        };
+        server::set_required_mode(store.as_mut(), required)?;
+    }
     let same_member = store.meta(SAME_MEMBER_KEY)?.as_deref() == Some("on");
     let mut scenarios = scenarios;
     if same_member {
@@ -341,6 +358,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     let url = public_url(bound);
     let entries = store.count().unwrap_or(0);
     let rule = store.attempt_rule();
+    let mode = server::required_mode(store.as_mut())?;
 
     // Every connection is a file: raise the soft limit to the hard one
     // (commonly 1,024 soft) before sizing the connection caps.
@@ -395,6 +413,11 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             out,
             "  attempt counted:   {} (--attempts best|first|latest)",
             rule.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "  reply mode:        {} (--mode choose|recall|any)",
+            mode.map_or("any", kiku_core::Mode::as_str)
         );
         if let (Some(age), Some(n)) = (&args.retain, purged) {
             let _ = writeln!(
