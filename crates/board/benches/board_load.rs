@@ -258,6 +258,7 @@ fn main() {
                 }
             };
             let mut store = open_any(&db).expect("database");
+            store.use_workshop(&code(w)).expect("workshop");
             for c in (w..clients).step_by(workshops) {
                 store
                     .join_player(&format!("trainee {c}"), Some(&player(c)))

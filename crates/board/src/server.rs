@@ -207,8 +207,10 @@ pub fn start_with_limits(
 }
 
 /// Starts serving on `listener` with any [`BoardStore`] (SQLite or
-/// PostgreSQL; call within a tokio runtime). With PostgreSQL, changes made
-/// by other servers on the same database reach this one's projectors too.
+/// PostgreSQL; call within a tokio runtime): the workshop of
+/// `config.code` in that database (one database holds many, each under
+/// its code). With PostgreSQL, changes made by other servers to the same
+/// workshop reach this one's projectors too.
 pub fn start_with_store(
     listener: tokio::net::TcpListener,
     store: Box<dyn BoardStore>,
@@ -217,7 +219,7 @@ pub fn start_with_store(
 ) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let app = Arc::new(App::new(store, config, limits, stopped.clone()));
+    let app = Arc::new(App::new(store, config, limits, stopped.clone())?);
     // Other servers' changes: push the board again, until this one stops.
     let weak = Arc::downgrade(&app);
     let on_change = Box::new(move |changed: bool| {
@@ -592,7 +594,7 @@ impl App {
         config: Config,
         limits: Limits,
         stopped: watch::Receiver<bool>,
-    ) -> App {
+    ) -> std::io::Result<App> {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
@@ -600,10 +602,20 @@ impl App {
         // inside the async runtime that calls this.
         let first = std::thread::scope(|scope| {
             scope
-                .spawn(|| Ok((boards(store.as_mut())?, read_room(store.as_mut())?)))
+                .spawn(|| {
+                    store.use_workshop(&config.code)?;
+                    Ok((boards(store.as_mut())?, read_room(store.as_mut())?))
+                })
                 .join()
                 .unwrap_or_else(|_| Err(StoreError::Postgres("reading the board panicked".into())))
         });
+        if store.workshop() != config.code {
+            return Err(std::io::Error::other(format!(
+                "the workshop {} cannot be opened in the database: {}",
+                config.code,
+                first.err().map(|e| e.to_string()).unwrap_or_default()
+            )));
+        }
         let (first, (room, frozen)) = match first {
             Ok(read) => read,
             Err(e) => {
@@ -623,7 +635,7 @@ impl App {
             reveals_seen: room.reveals,
         };
         let (pushes, _) = broadcast::channel(16);
-        App {
+        Ok(App {
             db: Db::spawn(store),
             limiter,
             join_limiter,
@@ -636,7 +648,7 @@ impl App {
             limits,
             streams: Arc::new(Semaphore::new(limits.max_event_streams)),
             room: Mutex::new(room),
-        }
+        })
     }
 
     fn room(&self) -> std::sync::MutexGuard<'_, Room> {
