@@ -385,6 +385,65 @@ fn the_facilitator_locks_joining_freezes_and_reveals() {
 }
 
 #[test]
+fn lock_freeze_and_the_required_mode_survive_a_restart() {
+    let dir = temp_dir("room-restart");
+    let db = dir.join("workshop.db");
+    let control = |server: &TestServer, action: &str| {
+        let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
+        let (status, state) =
+            request("POST", &server.url("/api/control"), Some(&body), Some(TOKEN));
+        assert_eq!(status, 200, "{state}");
+        state
+    };
+    {
+        let server = TestServer::start_with(Store::open(&db).unwrap(), None, "127.0.0.1:0");
+        let client = server.client();
+        client.submit(&submission("Ann", &WORST)).unwrap();
+        wait_for(|| {
+            let (_, board) = request("GET", &server.url("/api/board"), None, None);
+            (board["entries"] == 1).then_some(())
+        });
+        control(&server, "lock");
+        control(&server, "freeze");
+        let state = control(&server, "require_recall");
+        assert_eq!(
+            state,
+            json!({"locked": true, "frozen": true, "mode": "recall"})
+        );
+        let mut late = submission("Ann", &BEST);
+        late.mode = kiku_core::Mode::Recall;
+        client.submit(&late).unwrap();
+    }
+    let server = TestServer::start_with(Store::open(&db).unwrap(), None, "127.0.0.1:0");
+    let (status, state) = request("GET", &server.url("/api/control"), None, Some(TOKEN));
+    assert_eq!(status, 200);
+    assert_eq!(
+        state,
+        json!({"locked": true, "frozen": true, "mode": "recall"})
+    );
+    // Still frozen on the board it froze with; still locked; still recall.
+    let (_, board) = request("GET", &server.url("/api/board"), None, None);
+    assert_eq!((board["frozen"].as_bool(), board["entries"].as_u64()), (Some(true), Some(1)));
+    let client = server.client();
+    match client.join(CODE, "Newcomer") {
+        Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "joining_locked"),
+        other => panic!("a restart opened joining: {other:?}"),
+    }
+    assert_eq!(client.workshop().unwrap().mode, Some(kiku_core::Mode::Recall));
+    // Revealed after the restart: the live board, with the recall entry
+    // stored while frozen.
+    control(&server, "reveal");
+    let live = wait_for(|| {
+        let (_, board) = request("GET", &server.url("/api/board"), None, None);
+        (board["recall"]["entries"] == 1).then_some(board)
+    });
+    assert_eq!(live["entries"], 1);
+    assert!(live.get("frozen").is_none(), "{live}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_board_without_recall_entries_has_no_recall_board() {
     let server = TestServer::start(None);
     server.client().submit(&submission("Ann", &BEST)).unwrap();
@@ -776,6 +835,8 @@ struct Spawned {
     addr: SocketAddr,
     token: String,
     code: String,
+    /// What it printed before listening.
+    said: String,
 }
 
 impl Drop for Spawned {
@@ -809,6 +870,7 @@ fn spawn_server_with(db: &Path, scenarios: &Path, args: &[&str]) -> Spawned {
         addr: SocketAddr::from(([0, 0, 0, 0], 0)),
         token: String::new(),
         code: String::new(),
+        said: String::new(),
     };
     let mut out = BufReader::new(spawned.child.stdout.take().unwrap());
     loop {
@@ -817,6 +879,7 @@ fn spawn_server_with(db: &Path, scenarios: &Path, args: &[&str]) -> Spawned {
             out.read_line(&mut line).unwrap() > 0,
             "kiku serve exited early"
         );
+        spawned.said.push_str(&line);
         let line = line.trim();
         if let Some(t) = line.strip_prefix("facilitator token:") {
             spawned.token = t.trim().to_string();
@@ -833,6 +896,86 @@ fn spawn_server_with(db: &Path, scenarios: &Path, args: &[&str]) -> Spawned {
             return spawned;
         }
     }
+}
+
+#[test]
+fn one_database_holds_many_workshops_and_retain_removes_idle_ones_whole() {
+    let dir = temp_dir("many-workshops");
+    std::fs::write(dir.join("s.ron"), SCENARIO_RON).unwrap();
+    let db = dir.join("org.db");
+    let join_and_submit = |server: &Spawned, nickname: &str| {
+        let client = Client::new(&server.addr.to_string()).unwrap();
+        client.join(&server.code, nickname).unwrap();
+        let mut sub = submission(nickname, &BEST);
+        sub.code = server.code.clone();
+        client.submit(&sub).unwrap();
+    };
+    let board = |server: &Spawned| {
+        let (_, board) = request("GET", &format!("http://{}/api/board", server.addr), None, None);
+        board
+    };
+    {
+        let alpha = spawn_server_with(&db, &dir, &["--code", "alpha1"]);
+        assert_eq!(alpha.code, "ALPHA1");
+        join_and_submit(&alpha, "Hana");
+        let beta = spawn_server_with(&db, &dir, &["--code", "BETA22"]);
+        assert_ne!(beta.token, alpha.token);
+        // Each its own: the same nickname, its own board.
+        join_and_submit(&beta, "Hana");
+        join_and_submit(&beta, "Kai");
+        let a = wait_for(|| Some(board(&alpha)).filter(|b| b["entries"] == 1));
+        let b = wait_for(|| Some(board(&beta)).filter(|b| b["entries"] == 2));
+        assert_eq!((a["code"].as_str(), b["code"].as_str()), (Some("ALPHA1"), Some("BETA22")));
+        // The wrong code for this server is refused, whatever the database holds.
+        let client = Client::new(&alpha.addr.to_string()).unwrap();
+        match client.join("BETA22", "Mio") {
+            Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "wrong_code"),
+            other => panic!("joined another workshop's code: {other:?}"),
+        }
+    }
+    // Without --code, a database of several workshops asks which.
+    let out = Command::new(env!("CARGO_BIN_EXE_kiku"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .arg("--scenarios")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("2 workshops (ALPHA1, BETA22): name one with --code"), "{said}");
+    // ALPHA1 has been idle for a day: `--retain 12h` removes it whole.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for table in ["entries", "players"] {
+        conn.execute(
+            &format!("UPDATE {table} SET created_ms = created_ms - 86400000 WHERE workshop = 'ALPHA1'"),
+            [],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "UPDATE workshops SET active_ms = active_ms - 86400000 WHERE code = 'ALPHA1'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let beta = spawn_server_with(&db, &dir, &["--code", "BETA22", "--retain", "12h"]);
+    assert!(
+        beta.said.contains("removed 1 workshop(s) with 1 entries"),
+        "{}",
+        beta.said
+    );
+    assert_eq!(board(&beta)["entries"], 2);
+    drop(beta);
+    let store = Store::open(&db).unwrap();
+    let codes: Vec<String> = store.workshops().unwrap().into_iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["BETA22"]);
+    // Its only workshop now: served without --code.
+    drop(store);
+    let again = spawn_server(&db, &dir);
+    assert_eq!(again.code, "BETA22");
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -1,16 +1,30 @@
 //! Load benchmark of the workshop servers: 5,000 trainees in 50 workshops
-//! (one server and SQLite file each, in this process) on loopback submit
-//! finished sessions of the bundled scenarios (random walks), which the
-//! servers replay, re-score and store (WAL, `synchronous=FULL`, group
-//! commit). Two phases: paced at the target rate (latency under the load
-//! an organisation is sized for) and flat out (the most the servers
-//! sustain). Prints throughput and latency percentiles of each.
+//! on loopback submit finished sessions of the bundled scenarios (random
+//! walks), which the servers replay, re-score and store. The servers run
+//! in server instances: child processes of this bench (this same program,
+//! started again), each serving its share of the workshops (one server and
+//! one writer connection per workshop, as `kiku serve --code` does).
+//!
+//! - SQLite (default): one instance; each workshop in its own file (WAL,
+//!   `synchronous=FULL`, group commit).
+//! - PostgreSQL (`KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT`): every
+//!   workshop in one database (`kiku_bench`, made afresh), over
+//!   `KIKU_BENCH_INSTANCES` instances (default 2).
+//!
+//! Phases: paced at the target rate (latency under the load an
+//! organisation is sized for), flat out (the most the servers sustain),
+//! and, with two instances or more, paced again while instance 1 is
+//! killed with SIGKILL halfway: every acknowledged submission must then be
+//! stored exactly once. Prints throughput and latency percentiles.
 //!
 //! Run: `cargo bench -p kiku-board --bench board_load`
 //! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_WORKSHOPS`, `KIKU_BENCH_PER_CLIENT`,
-//! `KIKU_BENCH_RATE` change the load).
+//! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load).
 
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,12 +122,16 @@ async fn read_response(stream: &TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 /// another (the `i`-th no earlier than `schedule(i)` when paced), returns
 /// each latency, counted from the scheduled time so a server that falls
 /// behind cannot hide it.
+/// Each body's latency, for the ones acknowledged (201) in order; when
+/// `may_die`, a connection that breaks (its server was killed) ends the
+/// client quietly instead of failing the bench.
 async fn client(
     stream: TcpStream,
     bodies: Vec<Vec<u8>>,
     start: tokio::time::Instant,
     pace: Option<(Duration, Duration)>,
     player: String,
+    may_die: bool,
 ) -> Vec<Duration> {
     let mut latencies = Vec::with_capacity(bodies.len());
     let mut buf = Vec::with_capacity(8192);
@@ -132,8 +150,15 @@ async fn client(
             }
             None => tokio::time::Instant::now(),
         };
-        write_all(&stream, &request).await.expect("send");
-        let status = read_response(&stream, &mut buf).await.expect("answer");
+        let answered = match write_all(&stream, &request).await {
+            Ok(()) => read_response(&stream, &mut buf).await,
+            Err(e) => Err(e),
+        };
+        let status = match answered {
+            Ok(status) => status,
+            Err(_) if may_die => return latencies,
+            Err(e) => panic!("submission {i}: {e}"),
+        };
         latencies.push(start.elapsed());
         assert_eq!(status, 201, "{}", String::from_utf8_lossy(&buf));
     }
@@ -141,34 +166,161 @@ async fn client(
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index.min(sorted.len() - 1)]
 }
 
-/// One workshop's server and its database (a file, or a PostgreSQL URL).
-struct Workshop {
-    server: server::Server,
-    db: String,
-}
-
-/// With `KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT` the workshops'
-/// boards go to PostgreSQL, one database each (`kiku_bench_N`, made afresh).
+/// With `KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT` every workshop's
+/// board goes to one PostgreSQL database, `kiku_bench` (made afresh).
 const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
+/// Set in a child process: it is a server instance, not the bench.
+const ROLE_ENV: &str = "KIKU_BENCH_INSTANCE";
+/// A server instance's database: a PostgreSQL URL, or a folder of SQLite files.
+const DB_ENV: &str = "KIKU_BENCH_DB";
+/// A server instance's workshops: codes separated by commas.
+const CODES_ENV: &str = "KIKU_BENCH_CODES";
 
 /// How long a bench connection may wait idle (the server's default is 10 s).
 const BENCH_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn main() {
-    let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
-    let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
-    let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
-    let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
+fn scenarios() -> Scenarios {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let (scenarios, failed) = Scenarios::load(std::slice::from_ref(&dir));
     assert!(
         failed.is_empty() && !scenarios.is_empty(),
         "bundled scenarios load"
     );
+    scenarios
+}
+
+/// The database of workshop `code` for a server instance.
+fn workshop_db(db: &str, code: &str) -> String {
+    if db.starts_with("postgres") {
+        db.to_string()
+    } else {
+        PathBuf::from(db)
+            .join(format!("{code}.db"))
+            .display()
+            .to_string()
+    }
+}
+
+/// A server instance (child process): serves its workshops on loopback,
+/// prints `CODE ADDRESS` for each and then `ready`, and stops when its
+/// standard input closes (or it is killed).
+fn instance() {
+    let db = std::env::var(DB_ENV).expect("database");
+    let codes = std::env::var(CODES_ENV).expect("codes");
+    let scenarios = scenarios();
+    let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
+    kiku_board::serve::raise_open_file_limit();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut servers = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for code in codes.split(',') {
+        let store = open_any(&workshop_db(&db, code)).expect("database");
+        let server = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            // Every bench client is on 127.0.0.1: no cap per address.
+            server::start_with_store(
+                listener,
+                store,
+                Config {
+                    code: code.to_string(),
+                    token: "bench".into(),
+                    join_url: "http://127.0.0.1/".into(),
+                    scenarios: scenarios.clone(),
+                    rate_limit: None,
+                },
+                server::Limits {
+                    max_per_ip: 0,
+                    max_connections: clients + 64,
+                    // Connections are opened first and wait for their
+                    // turn: no idle timeout while thousands connect.
+                    header_timeout: BENCH_IDLE_TIMEOUT,
+                    ..server::Limits::default()
+                },
+            )
+            .expect("server")
+        });
+        writeln!(out, "{code} {}", server.addr()).expect("stdout");
+        servers.push(server);
+    }
+    writeln!(out, "ready").expect("stdout");
+    out.flush().expect("stdout");
+    drop(out);
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    runtime.block_on(async {
+        for server in servers {
+            let _ = tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await;
+        }
+    });
+}
+
+/// A running server instance and its workshops' addresses.
+struct Instance {
+    child: Child,
+    addrs: Vec<(String, std::net::SocketAddr)>,
+}
+
+fn start_instance(db: &str, codes: &[String]) -> Instance {
+    let mut child = Command::new(std::env::current_exe().expect("this program"))
+        .env(ROLE_ENV, "1")
+        .env(DB_ENV, db)
+        .env(CODES_ENV, codes.join(","))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("a server instance");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut addrs = Vec::new();
+    loop {
+        let line = lines.next().expect("the instance started").expect("stdout");
+        if line == "ready" {
+            break;
+        }
+        let (code, addr) = line.split_once(' ').expect("CODE ADDRESS");
+        addrs.push((code.to_string(), addr.parse().expect("address")));
+    }
+    Instance { child, addrs }
+}
+
+impl Instance {
+    /// Closes its standard input and waits for it to shut down.
+    fn stop(mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn main() {
+    if std::env::var_os(ROLE_ENV).is_some() {
+        instance();
+        return;
+    }
+    let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
+    let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
+    let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
+    let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
+    let pg_base = std::env::var(POSTGRES_ENV)
+        .ok()
+        .map(|u| u.trim_end_matches('/').to_string());
+    let instances = if pg_base.is_some() {
+        env_number("KIKU_BENCH_INSTANCES", 2).clamp(1, workshops)
+    } else {
+        1
+    };
+    let scenarios = scenarios();
     let infos = scenarios.infos();
     // Every socket is a file on both ends.
     let open_files = kiku_board::serve::raise_open_file_limit();
@@ -195,6 +347,7 @@ fn main() {
         sessions.iter().map(|s| s.3.len()).sum::<usize>() as f64 / sessions.len() as f64;
     // Trainee `c` is in workshop `c % workshops`, whose code is `code(w)`.
     let code = |w: usize| format!("BENCH{w}");
+    let submission_id = |phase: &str, c: usize, i: usize| format!("{phase}-{c}-{i}");
     let bodies = |phase: &str| -> Vec<Vec<Vec<u8>>> {
         (0..clients)
             .map(|c| {
@@ -203,7 +356,7 @@ fn main() {
                         let (scenario, hash, seed, choices) =
                             &sessions[(c * per_client + i) % sessions.len()];
                         serde_json::to_vec(&Submission {
-                            id: Some(format!("{phase}-{c}-{i}")),
+                            id: Some(submission_id(phase, c, i)),
                             code: code(c % workshops),
                             nickname: format!("trainee {c}"),
                             scenario: scenario.clone(),
@@ -220,79 +373,58 @@ fn main() {
             .collect()
     };
 
-    let pg_base = std::env::var(POSTGRES_ENV)
-        .ok()
-        .map(|u| u.trim_end_matches('/').to_string());
+    // The databases, and every trainee joined to their workshop (with a
+    // token of the bench's choosing).
     let db_dir = std::env::temp_dir().join(format!("kiku-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&db_dir);
-    // Every trainee has joined their workshop (with a token of the bench's choosing).
-    let player = |c: usize| format!("bench-player-{c:019}");
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let running: Vec<Workshop> = (0..workshops)
-        .map(|w| {
-            let db = match &pg_base {
-                Some(base) => {
-                    let name = format!("kiku_bench_{w}");
-                    let mut admin =
-                        postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
-                            .expect("PostgreSQL");
-                    // One statement each: DROP/CREATE DATABASE refuse a transaction.
-                    for statement in [
-                        format!("DROP DATABASE IF EXISTS {name}"),
-                        format!("CREATE DATABASE {name}"),
-                    ] {
-                        admin.batch_execute(&statement).expect("a fresh database");
-                    }
-                    format!("{base}/{name}")
-                }
-                None => {
-                    std::fs::create_dir_all(&db_dir).expect("folder");
-                    db_dir
-                        .join(format!("workshop-{w}.db"))
-                        .display()
-                        .to_string()
-                }
-            };
-            let mut store = open_any(&db).expect("database");
-            for c in (w..clients).step_by(workshops) {
-                store
-                    .join_player(&format!("trainee {c}"), Some(&player(c)))
-                    .expect("join");
+    let db = match &pg_base {
+        Some(base) => {
+            let mut admin = postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
+                .expect("PostgreSQL");
+            // One statement each: DROP/CREATE DATABASE refuse a transaction.
+            for statement in [
+                "DROP DATABASE IF EXISTS kiku_bench",
+                "CREATE DATABASE kiku_bench",
+            ] {
+                admin.batch_execute(statement).expect("a fresh database");
             }
-            let server = server_rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                // Every bench client is on 127.0.0.1: no cap per address.
-                server::start_with_store(
-                    listener,
-                    store,
-                    Config {
-                        code: code(w),
-                        token: "bench".into(),
-                        join_url: "http://127.0.0.1/".into(),
-                        scenarios: scenarios.clone(),
-                        rate_limit: None,
-                    },
-                    server::Limits {
-                        max_per_ip: 0,
-                        max_connections: clients + 64,
-                        // Connections are opened first and wait for their
-                        // turn: no idle timeout while thousands connect.
-                        header_timeout: BENCH_IDLE_TIMEOUT,
-                        ..server::Limits::default()
-                    },
-                )
-                .expect("server")
-            });
-            Workshop { server, db }
-        })
-        .collect();
-    let addrs: Vec<_> = running.iter().map(|w| w.server.addr()).collect();
+            format!("{base}/kiku_bench")
+        }
+        None => {
+            std::fs::create_dir_all(&db_dir).expect("folder");
+            db_dir.display().to_string()
+        }
+    };
+    let player = |c: usize| format!("bench-player-{c:019}");
+    for w in 0..workshops {
+        let mut store = open_any(&workshop_db(&db, &code(w))).expect("database");
+        store.use_workshop(&code(w)).expect("workshop");
+        assert!(store.begin_batch());
+        for c in (w..clients).step_by(workshops) {
+            store
+                .join_player(&format!("trainee {c}"), Some(&player(c)))
+                .expect("join");
+        }
+        store.commit_batch().expect("joined");
+    }
+    // Workshop `w` is served by instance `w % instances`.
+    let start_all = || -> Vec<Instance> {
+        (0..instances)
+            .map(|i| {
+                let codes: Vec<String> = (i..workshops).step_by(instances).map(code).collect();
+                start_instance(&db, &codes)
+            })
+            .collect()
+    };
+    let mut running = start_all();
+    let addr_of = |running: &[Instance], w: usize| {
+        running[w % instances]
+            .addrs
+            .iter()
+            .find(|(c, _)| *c == code(w))
+            .expect("served")
+            .1
+    };
 
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -300,12 +432,12 @@ fn main() {
         .build()
         .expect("runtime");
     println!(
-        "board_load: {clients} trainees in {workshops} workshops (one server and {} each, \
-         group commit) x {per_client} submissions each, loopback, 2 phases",
+        "board_load: {clients} trainees in {workshops} workshops over {instances} server \
+         instance(s) ({}) x {per_client} submissions each, loopback",
         if pg_base.is_some() {
-            "PostgreSQL database"
+            "one PostgreSQL database, one writer connection per workshop, group commit"
         } else {
-            "SQLite file (synchronous=FULL)"
+            "one SQLite file per workshop, synchronous=FULL, group commit"
         }
     );
     println!(
@@ -313,8 +445,14 @@ fn main() {
         infos.len(),
         sessions.len()
     );
-    let mut total = 0;
-    for (phase, rate) in [("paced", Some(target_rate)), ("flat-out", None)] {
+    let mut phases: Vec<(&str, Option<f64>)> =
+        vec![("paced", Some(target_rate)), ("flat-out", None)];
+    if instances >= 2 {
+        phases.push(("kill", Some(target_rate)));
+    }
+    let mut acknowledged = 0;
+    let mut kill_acked: HashSet<String> = HashSet::new();
+    for (phase, rate) in phases {
         let work = bodies(phase);
         let pace = |c: usize| {
             rate.map(|r| {
@@ -322,8 +460,12 @@ fn main() {
                 (interval * c as u32 / clients as u32, interval)
             })
         };
+        let killing = phase == "kill";
         let mut started = Instant::now();
-        let mut latencies: Vec<Duration> = client_rt.block_on(async {
+        let addrs: Vec<_> = (0..workshops).map(|w| addr_of(&running, w)).collect();
+        let victim = killing.then(|| running[1].child.id());
+        let mut elapsed_at_kill = None;
+        let results: Vec<Vec<Duration>> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
             let mut streams = Vec::new();
             for c in 0..clients {
@@ -339,24 +481,49 @@ fn main() {
                 .into_iter()
                 .zip(streams)
                 .enumerate()
-                .map(|(c, (b, stream))| tokio::spawn(client(stream, b, start, pace(c), player(c))))
+                .map(|(c, (b, stream))| {
+                    tokio::spawn(client(stream, b, start, pace(c), player(c), killing))
+                })
                 .collect();
+            if let Some(pid) = victim {
+                // Halfway through the phase: SIGKILL, no warning.
+                let half = Duration::from_secs_f64(
+                    (clients * per_client) as f64 / rate.unwrap_or(1000.0) / 2.0,
+                );
+                tokio::time::sleep(half).await;
+                // SAFETY: kill(2) on our own child's pid.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                elapsed_at_kill = Some(started.elapsed());
+            }
             let mut all = Vec::new();
             for t in tasks {
-                all.extend(t.await.expect("client"));
+                all.push(t.await.expect("client"));
             }
             all
         });
         let elapsed = started.elapsed();
+        if killing {
+            // Each client's acknowledged ones are its first `n` (in order).
+            for (c, l) in results.iter().enumerate() {
+                for i in 0..l.len() {
+                    kill_acked.insert(submission_id(phase, c, i));
+                }
+            }
+        }
+        let mut latencies: Vec<Duration> = results.into_iter().flatten().collect();
         latencies.sort();
         let n = latencies.len();
-        total += n;
+        acknowledged += n;
         match rate {
+            Some(r) if killing => println!(
+                "  {phase} at {r:.0}/s offered, instance 1 killed (SIGKILL) after {:.1} s:",
+                elapsed_at_kill.unwrap_or_default().as_secs_f64()
+            ),
             Some(r) => println!("  {phase} at {r:.0}/s offered:"),
             None => println!("  {phase} (each client sends its next as soon as it has an answer):"),
         }
         println!(
-            "    {n} submissions re-scored and stored in {:.2} s: {:.0} submissions/s",
+            "    {n} submissions re-scored, stored and acknowledged in {:.2} s: {:.0} submissions/s",
             elapsed.as_secs_f64(),
             n as f64 / elapsed.as_secs_f64()
         );
@@ -365,22 +532,56 @@ fn main() {
             percentile(&latencies, 0.50).as_secs_f64() * 1e3,
             percentile(&latencies, 0.90).as_secs_f64() * 1e3,
             percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-            latencies[n - 1].as_secs_f64() * 1e3
+            latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
         );
     }
+    for instance in running.drain(..) {
+        instance.stop();
+    }
+    // Every acknowledged submission is stored, once (ids are unique per
+    // database; a retry would have answered the first entry).
     let mut stored = 0;
-    for w in running {
-        server_rt.block_on(async {
-            let _ = tokio::time::timeout(Duration::from_secs(5), w.server.shutdown()).await;
-        });
-        let mut store = open_any(&w.db).expect("database");
-        stored += store.count().expect("count");
+    let mut kill_stored: HashSet<String> = HashSet::new();
+    for w in 0..workshops {
+        let mut store = open_any(&workshop_db(&db, &code(w))).expect("database");
+        store.use_workshop(&code(w)).expect("workshop");
+        stored += store.count().expect("count") as usize;
         if pg_base.is_none() {
-            let file = Store::open(std::path::Path::new(&w.db)).expect("database");
+            let file = Store::open(std::path::Path::new(&workshop_db(&db, &code(w))))
+                .expect("database");
             assert_eq!(file.integrity_check().expect("check"), "ok");
         }
     }
-    assert_eq!(stored, total as u64);
-    println!("  stored: {stored} entries in {workshops} databases, every one acknowledged");
+    if pg_base.is_some() {
+        let mut client =
+            postgres::Client::connect(&db, postgres::NoTls).expect("PostgreSQL");
+        let duplicated: i64 = client
+            .query_one(
+                "SELECT COUNT(*) FROM (SELECT submission FROM entries
+                 GROUP BY submission HAVING COUNT(*) > 1) d",
+                &[],
+            )
+            .expect("count")
+            .get(0);
+        assert_eq!(duplicated, 0, "a submission stored twice");
+        for row in client
+            .query("SELECT submission FROM entries WHERE submission LIKE 'kill-%'", &[])
+            .expect("kill phase")
+        {
+            kill_stored.insert(row.get(0));
+        }
+    }
+    let lost: Vec<&String> = kill_acked.difference(&kill_stored).collect();
+    assert!(lost.is_empty(), "{} acknowledged submissions lost, e.g. {:?}", lost.len(), lost.first());
+    assert!(stored >= acknowledged, "acknowledged submissions missing");
+    let unacked = stored - acknowledged;
+    if instances < 2 {
+        assert_eq!(unacked, 0, "stored entries nobody submitted");
+    }
+    println!(
+        "  stored: {stored} entries, every one of the {acknowledged} acknowledged exactly once \
+         ({unacked} more were stored but their answer was lost with the killed instance)"
+    );
     let _ = std::fs::remove_dir_all(&db_dir);
 }
+

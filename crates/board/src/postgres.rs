@@ -25,8 +25,8 @@ use kiku_core::text::Text;
 
 use crate::store::{
     AttemptRule, Board, BoardStore, Entry, Inserted, JoinOutcome, NewEntry, Player, PlayerInfo,
-    Ranking, RenameOutcome, Row, ScenarioBoard, Standing, StoreError, now_ms, parse_record,
-    record_json,
+    Purged, Ranking, RenameOutcome, Row, ScenarioBoard, Standing, StoreError, WorkshopRow, now_ms,
+    parse_record, record_json,
 };
 
 /// The channel every change is announced on.
@@ -42,7 +42,7 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 /// The schema's history: migration `i` takes the database from version `i`
 /// to `i + 1`, each in one transaction. Never edit one that has shipped;
 /// add the next.
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 2] = ["
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -91,15 +91,71 @@ CREATE TABLE players (
 );
 CREATE INDEX players_by_skeleton_a ON players (skeleton_a);
 CREATE INDEX players_by_skeleton_b ON players (skeleton_b);
+", "
+-- Version 2: several workshops in one database, each under its code (the
+-- `workshop` column of every table). What the database held so far is the
+-- workshop of its saved code.
+CREATE TABLE workshops (
+    code       TEXT PRIMARY KEY,
+    created_ms BIGINT NOT NULL,
+    active_ms  BIGINT NOT NULL
+);
+INSERT INTO workshops (code, created_ms, active_ms)
+SELECT COALESCE((SELECT value FROM meta WHERE key = 'code'), ''),
+       (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT, (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT
+WHERE EXISTS (SELECT 1 FROM meta) OR EXISTS (SELECT 1 FROM entries)
+   OR EXISTS (SELECT 1 FROM players);
+ALTER TABLE meta ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+ALTER TABLE entries ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+ALTER TABLE best ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+ALTER TABLE totals ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+ALTER TABLE players ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+UPDATE meta SET workshop = (SELECT code FROM workshops);
+UPDATE entries SET workshop = (SELECT code FROM workshops);
+UPDATE best SET workshop = (SELECT code FROM workshops);
+UPDATE totals SET workshop = (SELECT code FROM workshops);
+UPDATE players SET workshop = (SELECT code FROM workshops);
+ALTER TABLE meta DROP CONSTRAINT meta_pkey;
+ALTER TABLE meta ADD PRIMARY KEY (workshop, key);
+ALTER TABLE best DROP CONSTRAINT best_pkey;
+ALTER TABLE best ADD PRIMARY KEY (workshop, scenario, mode, nickname);
+ALTER TABLE totals DROP CONSTRAINT totals_pkey;
+ALTER TABLE totals ADD PRIMARY KEY (workshop, mode, nickname);
+ALTER TABLE players DROP CONSTRAINT players_nickname_key;
+ALTER TABLE players DROP CONSTRAINT players_token_hash_key;
+ALTER TABLE players ADD UNIQUE (workshop, nickname);
+ALTER TABLE players ADD UNIQUE (workshop, token_hash);
+DROP INDEX entries_by_scenario;
+DROP INDEX entries_by_name;
+DROP INDEX best_by_score;
+DROP INDEX best_by_name;
+DROP INDEX totals_by_total;
+DROP INDEX players_by_skeleton_a;
+DROP INDEX players_by_skeleton_b;
+CREATE INDEX entries_in_workshop ON entries (workshop, scenario, mode, overall DESC, created_ms);
+CREATE INDEX entries_by_name ON entries (workshop, nickname);
+CREATE INDEX best_by_score ON best (workshop, scenario, mode, overall DESC, created_ms);
+CREATE INDEX best_by_name ON best (workshop, nickname);
+CREATE INDEX totals_by_total ON totals (workshop, mode, total DESC, reached);
+CREATE INDEX players_by_skeleton_a ON players (workshop, skeleton_a);
+CREATE INDEX players_by_skeleton_b ON players (workshop, skeleton_b);
 "];
 
-/// Recomputes one nickname's totals (one per mode) from `best`.
+/// Recomputes one nickname's totals (one per mode) from `best`, in
+/// workshop `$2`.
 const REFRESH_TOTAL: &str = "
-INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
-SELECT mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry) FROM best
-WHERE nickname = $1 GROUP BY mode, nickname
-ON CONFLICT (mode, nickname) DO UPDATE SET total = excluded.total,
+INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+SELECT workshop, mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry)
+FROM best WHERE workshop = $2 AND nickname = $1 GROUP BY workshop, mode, nickname
+ON CONFLICT (workshop, mode, nickname) DO UPDATE SET total = excluded.total,
     scenarios = excluded.scenarios, reached = excluded.reached, entry = excluded.entry";
+
+/// Every workshop and its last activity (see `store::WorkshopRow`).
+const WORKSHOPS_SQL: &str = "
+SELECT w.code, GREATEST(w.active_ms,
+    COALESCE((SELECT MAX(created_ms) FROM entries e WHERE e.workshop = w.code), 0),
+    COALESCE((SELECT MAX(created_ms) FROM players p WHERE p.workshop = w.code), 0)) AS active
+FROM workshops w ORDER BY active, w.code";
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
@@ -118,23 +174,34 @@ pub struct PgStore {
     client: Client,
     rule: AttemptRule,
     in_batch: bool,
+    /// The workshop worked on.
+    workshop: String,
 }
 
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/db`) and brings the
     /// schema up to date.
+    /// Works on the database's only workshop (from before version 2), or
+    /// `''` until [`BoardStore::use_workshop`] names one.
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
         let mut client = Client::connect(url, NoTls)?;
         migrate(&mut client)?;
-        let rule = client
-            .query_opt("SELECT value FROM meta WHERE key = 'attempt_rule'", &[])?
-            .and_then(|r| AttemptRule::parse(r.get::<_, &str>(0)))
-            .unwrap_or_default();
+        let codes: Vec<String> = client
+            .query("SELECT code FROM workshops ORDER BY code LIMIT 2", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let workshop = match codes.as_slice() {
+            [only] => only.clone(),
+            _ => String::new(),
+        };
+        let rule = saved_rule(&mut client, &workshop)?;
         Ok(PgStore {
             url: url.to_string(),
             client,
             rule,
             in_batch: false,
+            workshop,
         })
     }
 
@@ -143,7 +210,7 @@ impl PgStore {
     fn atomically<T>(
         &mut self,
         notify: bool,
-        f: impl FnOnce(&mut Client, AttemptRule) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut Client, AttemptRule, &str) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
@@ -155,10 +222,14 @@ impl PgStore {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
         self.client.batch_execute(begin)?;
-        let result = f(&mut self.client, self.rule).and_then(|value| {
+        let result = f(&mut self.client, self.rule, &self.workshop).and_then(|value| {
             if notify {
-                // Delivered to every listener when the transaction commits.
-                self.client.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
+                // Delivered to every listener when the transaction commits
+                // (once per transaction and workshop).
+                self.client.execute(
+                    "SELECT pg_notify($1, $2)",
+                    &[&CHANNEL, &self.workshop],
+                )?;
             }
             Ok(value)
         });
@@ -173,6 +244,13 @@ impl PgStore {
             }
         }
     }
+}
+
+/// The SQL of migration `i` (from schema version `i` to `i + 1`), for
+/// tests that build an older database.
+#[doc(hidden)]
+pub fn migration(i: usize) -> Option<&'static str> {
+    MIGRATIONS.get(i).copied()
 }
 
 /// Applies the migrations this database lacks, under an advisory lock.
@@ -199,6 +277,17 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The attempt rule saved for workshop `w` (the default if none).
+fn saved_rule(client: &mut Client, w: &str) -> Result<AttemptRule, StoreError> {
+    Ok(client
+        .query_opt(
+            "SELECT value FROM meta WHERE workshop = $1 AND key = 'attempt_rule'",
+            &[&w],
+        )?
+        .and_then(|r| AttemptRule::parse(r.get::<_, &str>(0)))
+        .unwrap_or_default())
+}
+
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
@@ -217,11 +306,12 @@ fn entry_of(row: &postgres::Row) -> Result<Entry, StoreError> {
     })
 }
 
-fn entry_by_id(client: &mut Client, id: i64) -> Result<Option<Entry>, StoreError> {
+/// Entry `id` if it is workshop `w`'s.
+fn entry_by_id(client: &mut Client, w: &str, id: i64) -> Result<Option<Entry>, StoreError> {
     client
         .query_opt(
-            "SELECT id, nickname, record FROM entries WHERE id = $1",
-            &[&id],
+            "SELECT id, nickname, record FROM entries WHERE id = $1 AND workshop = $2",
+            &[&id, &w],
         )?
         .map(|row| entry_of(&row))
         .transpose()
@@ -229,6 +319,7 @@ fn entry_by_id(client: &mut Client, id: i64) -> Result<Option<Entry>, StoreError
 
 fn standing(
     client: &mut Client,
+    w: &str,
     scenario: &str,
     mode: Mode,
     nickname: &str,
@@ -236,11 +327,12 @@ fn standing(
     let mode = mode.as_str();
     let row = client.query_one(
         "SELECT
-            (SELECT overall FROM best WHERE scenario = $1 AND mode = $3 AND nickname = $2),
-            (SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $3),
-            (SELECT total FROM totals WHERE mode = $3 AND nickname = $2),
-            (SELECT COUNT(*) FROM totals WHERE mode = $3)",
-        &[&scenario, &nickname, &mode],
+            (SELECT overall FROM best
+             WHERE workshop = $4 AND scenario = $1 AND mode = $3 AND nickname = $2),
+            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3),
+            (SELECT total FROM totals WHERE workshop = $4 AND mode = $3 AND nickname = $2),
+            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3)",
+        &[&scenario, &nickname, &mode, &w],
     )?;
     let best: i64 = row.get::<_, Option<i64>>(0).unwrap_or(0);
     let of: i64 = row.get(1);
@@ -248,9 +340,10 @@ fn standing(
     let overall_of: i64 = row.get(3);
     let above = client.query_one(
         "SELECT
-            (SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $2 AND overall > $3),
-            (SELECT COUNT(*) FROM totals WHERE mode = $2 AND total > $4)",
-        &[&scenario, &mode, &best, &total],
+            (SELECT COUNT(*) FROM best
+             WHERE workshop = $5 AND scenario = $1 AND mode = $2 AND overall > $3),
+            (SELECT COUNT(*) FROM totals WHERE workshop = $5 AND mode = $2 AND total > $4)",
+        &[&scenario, &mode, &best, &total, &w],
     )?;
     Ok(Standing {
         scenario_rank: to_u32(above.get::<_, i64>(0) + 1),
@@ -262,31 +355,39 @@ fn standing(
     })
 }
 
-fn has_entries(client: &mut Client, nickname: &str) -> Result<bool, StoreError> {
+fn has_entries(client: &mut Client, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(client
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM entries WHERE nickname = $1)",
-            &[&nickname],
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE workshop = $2 AND nickname = $1)",
+            &[&nickname, &w],
         )?
         .get(0))
 }
 
-/// Recomputes `best` and `totals` from `entries` under `rule`.
-fn rebuild_ranks(client: &mut Client, rule: AttemptRule) -> Result<(), StoreError> {
-    client.batch_execute(&format!(
-        "DELETE FROM best;
-         INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-         SELECT scenario, mode, nickname, id, overall, created_ms FROM (
-             SELECT scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER() OVER (
-                 PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
-             FROM entries) ranked
-         WHERE n = 1;
-         DELETE FROM totals;
-         INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
-         SELECT mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry)
-         FROM best GROUP BY mode, nickname;",
-        rule.order()
-    ))?;
+/// Recomputes workshop `w`'s `best` and `totals` from its `entries` under
+/// `rule`.
+fn rebuild_ranks(client: &mut Client, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
+    client.execute("DELETE FROM best WHERE workshop = $1", &[&w])?;
+    client.execute(
+        &format!(
+            "INSERT INTO best (workshop, scenario, mode, nickname, entry, overall, created_ms)
+             SELECT workshop, scenario, mode, nickname, id, overall, created_ms FROM (
+                 SELECT workshop, scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER()
+                     OVER (PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
+                 FROM entries WHERE workshop = $1) ranked
+             WHERE n = 1",
+            rule.order()
+        ),
+        &[&w],
+    )?;
+    client.execute("DELETE FROM totals WHERE workshop = $1", &[&w])?;
+    client.execute(
+        "INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+         SELECT workshop, mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms),
+             MAX(entry)
+         FROM best WHERE workshop = $1 GROUP BY workshop, mode, nickname",
+        &[&w],
+    )?;
     Ok(())
 }
 
@@ -317,16 +418,21 @@ impl BoardStore for PgStore {
     fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .client
-            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .query_opt(
+                "SELECT value FROM meta WHERE workshop = $2 AND key = $1",
+                &[&key, &self.workshop],
+            )?
             .map(|r| r.get(0)))
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.atomically(false, |c, _| {
+        // Announced: the room's state (lock, freeze, mode) lives here, and
+        // every server on the database follows it.
+        self.atomically(true, |c, _, w| {
             c.execute(
-                "INSERT INTO meta (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&key, &value],
+                "INSERT INTO meta (workshop, key, value) VALUES ($3, $1, $2)
+                 ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value",
+                &[&key, &value, &w],
             )?;
             Ok(())
         })
@@ -339,15 +445,17 @@ impl BoardStore for PgStore {
     ) -> Result<String, StoreError> {
         let value = make();
         // The first instance to write wins; every instance reads its value.
-        self.atomically(false, |c, _| {
+        self.atomically(false, |c, _, w| {
             c.execute(
-                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-                &[&key, &value],
+                "INSERT INTO meta (workshop, key, value) VALUES ($3, $1, $2)
+                 ON CONFLICT (workshop, key) DO NOTHING",
+                &[&key, &value, &w],
             )?;
-            Ok(
-                c.query_one("SELECT value FROM meta WHERE key = $1", &[&key])?
-                    .get(0),
-            )
+            Ok(c.query_one(
+                "SELECT value FROM meta WHERE workshop = $2 AND key = $1",
+                &[&key, &w],
+            )?
+            .get(0))
         })
     }
 
@@ -356,13 +464,13 @@ impl BoardStore for PgStore {
     }
 
     fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
-        self.atomically(true, |c, _| {
+        self.atomically(true, |c, _, w| {
             c.execute(
-                "INSERT INTO meta (key, value) VALUES ('attempt_rule', $1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&rule.as_str()],
+                "INSERT INTO meta (workshop, key, value) VALUES ($2, 'attempt_rule', $1)
+                 ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value",
+                &[&rule.as_str(), &w],
             )?;
-            rebuild_ranks(c, rule)
+            rebuild_ranks(c, w, rule)
         })?;
         self.rule = rule;
         Ok(())
@@ -382,17 +490,20 @@ impl BoardStore for PgStore {
     }
 
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
-        self.atomically(true, |c, rule| {
+        self.atomically(true, |c, rule, w| {
             if let Some(id) = &new.submission {
                 let existing = c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?;
                 if let Some(row) = existing {
-                    let entry = entry_by_id(c, row.get(0))?
-                        .ok_or_else(|| StoreError::Postgres("an entry vanished".into()))?;
+                    // Another workshop's id is someone else's too.
+                    let Some(entry) = entry_by_id(c, w, row.get(0))? else {
+                        return Err(StoreError::SubmissionTaken);
+                    };
                     if entry.nickname != new.nickname {
                         return Err(StoreError::SubmissionTaken);
                     }
                     let standing = standing(
                         c,
+                        w,
                         &entry.finished.scenario,
                         entry.finished.mode,
                         &entry.nickname,
@@ -409,8 +520,9 @@ impl BoardStore for PgStore {
             let overall = i64::from(f.scores.overall);
             let id: i64 = c
                 .query_one(
-                    "INSERT INTO entries (submission, nickname, scenario, mode, overall, created_ms, record)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    "INSERT INTO entries
+                         (submission, nickname, scenario, mode, overall, created_ms, record, workshop)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     &[
                         &new.submission,
                         &new.nickname,
@@ -419,13 +531,14 @@ impl BoardStore for PgStore {
                         &overall,
                         &f.finished_ms,
                         &record_json(f, &new.extra),
+                        &w,
                     ],
                 )?
                 .get(0);
             let improved = c.execute(
-                "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (scenario, mode, nickname) DO UPDATE SET
+                "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms, workshop)
+                 VALUES ($1, $2, $3, $4, $5, $6, $8)
+                 ON CONFLICT (workshop, scenario, mode, nickname) DO UPDATE SET
                      entry = excluded.entry, overall = excluded.overall,
                      created_ms = excluded.created_ms
                  WHERE $7 = 'latest' OR ($7 = 'best' AND excluded.overall > best.overall)",
@@ -437,13 +550,14 @@ impl BoardStore for PgStore {
                     &overall,
                     &f.finished_ms,
                     &rule.as_str(),
+                    &w,
                 ],
             )?;
             if improved > 0 {
-                c.execute(REFRESH_TOTAL, &[&new.nickname])?;
+                c.execute(REFRESH_TOTAL, &[&new.nickname, &w])?;
             }
-            let standing = standing(c, &f.scenario, f.mode, &new.nickname)?;
-            let entry = entry_by_id(c, id)?
+            let standing = standing(c, w, &f.scenario, f.mode, &new.nickname)?;
+            let entry = entry_by_id(c, w, id)?
                 .ok_or_else(|| StoreError::Postgres("an entry vanished".into()))?;
             Ok(Inserted {
                 entry,
@@ -458,12 +572,12 @@ impl BoardStore for PgStore {
         nickname: &str,
         token: Option<&str>,
     ) -> Result<JoinOutcome, StoreError> {
-        self.atomically(false, |c, _| {
+        self.atomically(false, |c, _, w| {
             let mut proposed = None;
             if let Some(token) = token {
                 let known = c.query_opt(
-                    "SELECT nickname, kicked FROM players WHERE token_hash = $1",
-                    &[&crate::store::token_hash(token)],
+                    "SELECT nickname, kicked FROM players WHERE workshop = $2 AND token_hash = $1",
+                    &[&crate::store::token_hash(token), &w],
                 )?;
                 if known.is_none() && crate::store::usable_token(token) {
                     proposed = Some(token.to_string());
@@ -474,7 +588,7 @@ impl BoardStore for PgStore {
                         if kicked {
                             return Ok(JoinOutcome::Taken(name));
                         }
-                        let taken = has_entries(c, &name)?;
+                        let taken = has_entries(c, w, &name)?;
                         return Ok(JoinOutcome::Joined {
                             nickname: name,
                             token: token.to_string(),
@@ -486,21 +600,23 @@ impl BoardStore for PgStore {
             let [a, b] = crate::nickname::skeletons(nickname);
             let alike = c.query(
                 "SELECT id, nickname, token_hash IS NULL, kicked FROM players
-                 WHERE skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2) ORDER BY id",
-                &[&a, &b],
+                 WHERE workshop = $3 AND (skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2))
+                 ORDER BY id",
+                &[&a, &b, &w],
             )?;
             let token = proposed.unwrap_or_else(|| crate::hex(&crate::random_bytes::<16>()));
             match alike.as_slice() {
                 [] => {
                     c.execute(
-                        "INSERT INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
-                         VALUES ($1, $2, $3, $4, $5)",
-                        &[&crate::store::token_hash(&token), &nickname, &a, &b, &now_ms()],
+                        "INSERT INTO players
+                             (token_hash, nickname, skeleton_a, skeleton_b, created_ms, workshop)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[&crate::store::token_hash(&token), &nickname, &a, &b, &now_ms(), &w],
                     )?;
                     Ok(JoinOutcome::Joined {
                         nickname: nickname.to_string(),
                         token,
-                        taken: has_entries(c, nickname)?,
+                        taken: has_entries(c, w, nickname)?,
                     })
                 }
                 [only]
@@ -515,7 +631,7 @@ impl BoardStore for PgStore {
                     Ok(JoinOutcome::Joined {
                         nickname: nickname.to_string(),
                         token,
-                        taken: has_entries(c, nickname)?,
+                        taken: has_entries(c, w, nickname)?,
                     })
                 }
                 [first, ..] => Ok(JoinOutcome::Taken(first.get(1))),
@@ -527,8 +643,8 @@ impl BoardStore for PgStore {
         Ok(self
             .client
             .query_opt(
-                "SELECT nickname, kicked FROM players WHERE token_hash = $1",
-                &[&crate::store::token_hash(token)],
+                "SELECT nickname, kicked FROM players WHERE workshop = $2 AND token_hash = $1",
+                &[&crate::store::token_hash(token), &self.workshop],
             )?
             .map(|r| Player {
                 nickname: r.get(0),
@@ -541,9 +657,10 @@ impl BoardStore for PgStore {
             .client
             .query(
                 "SELECT p.nickname, p.kicked, p.token_hash IS NOT NULL, p.created_ms,
-                        (SELECT COUNT(*) FROM entries e WHERE e.nickname = p.nickname)
-                 FROM players p ORDER BY p.id",
-                &[],
+                        (SELECT COUNT(*) FROM entries e
+                         WHERE e.workshop = p.workshop AND e.nickname = p.nickname)
+                 FROM players p WHERE p.workshop = $1 ORDER BY p.id",
+                &[&self.workshop],
             )?
             .iter()
             .map(|r| PlayerInfo {
@@ -557,17 +674,20 @@ impl BoardStore for PgStore {
     }
 
     fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
-        self.atomically(true, |c, _| {
-            let Some(row) = c.query_opt("SELECT id FROM players WHERE nickname = $1", &[&from])?
+        self.atomically(true, |c, _, w| {
+            let Some(row) = c.query_opt(
+                "SELECT id FROM players WHERE workshop = $2 AND nickname = $1",
+                &[&from, &w],
+            )?
             else {
                 return Ok(RenameOutcome::NoSuchPlayer);
             };
             let id: i64 = row.get(0);
             let [a, b] = crate::nickname::skeletons(to);
             if let Some(clash) = c.query_opt(
-                "SELECT nickname FROM players
-                 WHERE id <> $3 AND (skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2)) LIMIT 1",
-                &[&a, &b, &id],
+                "SELECT nickname FROM players WHERE workshop = $4
+                 AND id <> $3 AND (skeleton_a IN ($1, $2) OR skeleton_b IN ($1, $2)) LIMIT 1",
+                &[&a, &b, &id, &w],
             )? {
                 return Ok(RenameOutcome::Taken(clash.get(0)));
             }
@@ -576,31 +696,44 @@ impl BoardStore for PgStore {
                 &[&to, &a, &b, &id],
             )?;
             c.execute(
-                "UPDATE entries SET nickname = $1 WHERE nickname = $2",
-                &[&to, &from],
+                "UPDATE entries SET nickname = $1 WHERE workshop = $3 AND nickname = $2",
+                &[&to, &from, &w],
             )?;
             c.execute(
-                "UPDATE best SET nickname = $1 WHERE nickname = $2",
-                &[&to, &from],
+                "UPDATE best SET nickname = $1 WHERE workshop = $3 AND nickname = $2",
+                &[&to, &from, &w],
             )?;
-            c.execute("DELETE FROM totals WHERE nickname = $1", &[&from])?;
-            c.execute(REFRESH_TOTAL, &[&to])?;
+            c.execute(
+                "DELETE FROM totals WHERE workshop = $2 AND nickname = $1",
+                &[&from, &w],
+            )?;
+            c.execute(REFRESH_TOTAL, &[&to, &w])?;
             Ok(RenameOutcome::Renamed)
         })
     }
 
     fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
-        self.atomically(true, |c, _| {
+        self.atomically(true, |c, _, w| {
             let found = c.execute(
-                "UPDATE players SET kicked = TRUE, token_hash = NULL WHERE nickname = $1",
-                &[&nickname],
+                "UPDATE players SET kicked = TRUE, token_hash = NULL
+                 WHERE workshop = $2 AND nickname = $1",
+                &[&nickname, &w],
             )?;
             if found == 0 {
                 return Ok(None);
             }
-            let removed = c.execute("DELETE FROM entries WHERE nickname = $1", &[&nickname])?;
-            c.execute("DELETE FROM best WHERE nickname = $1", &[&nickname])?;
-            c.execute("DELETE FROM totals WHERE nickname = $1", &[&nickname])?;
+            let removed = c.execute(
+                "DELETE FROM entries WHERE workshop = $2 AND nickname = $1",
+                &[&nickname, &w],
+            )?;
+            c.execute(
+                "DELETE FROM best WHERE workshop = $2 AND nickname = $1",
+                &[&nickname, &w],
+            )?;
+            c.execute(
+                "DELETE FROM totals WHERE workshop = $2 AND nickname = $1",
+                &[&nickname, &w],
+            )?;
             Ok(Some(removed))
         })
     }
@@ -611,7 +744,7 @@ impl BoardStore for PgStore {
         mode: Mode,
         nickname: &str,
     ) -> Result<Standing, StoreError> {
-        standing(&mut self.client, scenario, mode, nickname)
+        standing(&mut self.client, &self.workshop, scenario, mode, nickname)
     }
 
     fn is_ranked(
@@ -621,16 +754,20 @@ impl BoardStore for PgStore {
         nickname: &str,
     ) -> Result<(bool, bool), StoreError> {
         let row = self.client.query_one(
-            "SELECT EXISTS (SELECT 1 FROM best WHERE scenario = $1 AND mode = $2 AND nickname = $3),
-                    EXISTS (SELECT 1 FROM totals WHERE mode = $2 AND nickname = $3)",
-            &[&scenario, &mode.as_str(), &nickname],
+            "SELECT EXISTS (SELECT 1 FROM best WHERE workshop = $4 AND scenario = $1
+                        AND mode = $2 AND nickname = $3),
+                    EXISTS (SELECT 1 FROM totals WHERE workshop = $4 AND mode = $2 AND nickname = $3)",
+            &[&scenario, &mode.as_str(), &nickname, &self.workshop],
         )?;
         Ok((row.get(0), row.get(1)))
     }
 
     fn entries(&mut self) -> Result<Vec<Entry>, StoreError> {
         self.client
-            .query("SELECT id, nickname, record FROM entries ORDER BY id", &[])?
+            .query(
+                "SELECT id, nickname, record FROM entries WHERE workshop = $1 ORDER BY id",
+                &[&self.workshop],
+            )?
             .iter()
             .map(entry_of)
             .collect()
@@ -639,14 +776,17 @@ impl BoardStore for PgStore {
     fn count(&mut self) -> Result<u64, StoreError> {
         let n: i64 = self
             .client
-            .query_one("SELECT COUNT(*) FROM entries", &[])?
+            .query_one(
+                "SELECT COUNT(*) FROM entries WHERE workshop = $1",
+                &[&self.workshop],
+            )?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
-        self.atomically(true, |c, rule| {
-            let Some(entry) = entry_by_id(c, id)? else {
+        self.atomically(true, |c, rule, w| {
+            let Some(entry) = entry_by_id(c, w, id)? else {
                 return Ok(None);
             };
             let (scenario, mode, nickname) = (
@@ -656,57 +796,112 @@ impl BoardStore for PgStore {
             );
             c.execute("DELETE FROM entries WHERE id = $1", &[&id])?;
             c.execute(
-                "DELETE FROM best WHERE scenario = $1 AND mode = $2 AND nickname = $3",
-                &[&scenario, &mode, &nickname],
+                "DELETE FROM best
+                 WHERE workshop = $4 AND scenario = $1 AND mode = $2 AND nickname = $3",
+                &[&scenario, &mode, &nickname, &w],
             )?;
             c.execute(
                 &format!(
-                    "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-                     SELECT scenario, mode, nickname, id, overall, created_ms FROM entries
-                     WHERE scenario = $1 AND mode = $2 AND nickname = $3
+                    "INSERT INTO best (workshop, scenario, mode, nickname, entry, overall, created_ms)
+                     SELECT workshop, scenario, mode, nickname, id, overall, created_ms FROM entries
+                     WHERE workshop = $4 AND scenario = $1 AND mode = $2 AND nickname = $3
                      ORDER BY {} LIMIT 1",
                     rule.order()
                 ),
-                &[&scenario, &mode, &nickname],
+                &[&scenario, &mode, &nickname, &w],
             )?;
-            c.execute("DELETE FROM totals WHERE nickname = $1", &[&nickname])?;
-            c.execute(REFRESH_TOTAL, &[&nickname])?;
+            c.execute(
+                "DELETE FROM totals WHERE workshop = $2 AND nickname = $1",
+                &[&nickname, &w],
+            )?;
+            c.execute(REFRESH_TOTAL, &[&nickname, &w])?;
             Ok(Some(entry))
         })
     }
 
     fn reset(&mut self) -> Result<u64, StoreError> {
-        self.atomically(true, |c, _| {
-            let n = c.execute("DELETE FROM entries", &[])?;
-            c.batch_execute("DELETE FROM best; DELETE FROM totals;")?;
+        self.atomically(true, |c, _, w| {
+            let n = c.execute("DELETE FROM entries WHERE workshop = $1", &[&w])?;
+            c.execute("DELETE FROM best WHERE workshop = $1", &[&w])?;
+            c.execute("DELETE FROM totals WHERE workshop = $1", &[&w])?;
             Ok(n)
         })
     }
 
-    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
-        self.atomically(true, |c, rule| {
-            let removed = c.execute("DELETE FROM entries WHERE created_ms < $1", &[&cutoff_ms])?;
-            c.execute(
-                "DELETE FROM players WHERE created_ms < $1
-                 AND nickname NOT IN (SELECT nickname FROM entries)",
-                &[&cutoff_ms],
-            )?;
-            if removed > 0 {
-                rebuild_ranks(c, rule)?;
+    fn use_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        self.client.execute(
+            "INSERT INTO workshops (code, created_ms, active_ms) VALUES ($1, $2, $2)
+             ON CONFLICT (code) DO UPDATE
+                 SET active_ms = GREATEST(workshops.active_ms, excluded.active_ms)",
+            &[&code, &now_ms()],
+        )?;
+        self.rule = saved_rule(&mut self.client, code)?;
+        self.workshop = code.to_string();
+        Ok(())
+    }
+
+    fn workshop(&self) -> &str {
+        &self.workshop
+    }
+
+    fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError> {
+        Ok(self
+            .client
+            .query(WORKSHOPS_SQL, &[])?
+            .iter()
+            .map(|r| WorkshopRow {
+                code: r.get(0),
+                active_ms: r.get(1),
+            })
+            .collect())
+    }
+
+    fn purge_workshops_before(&mut self, cutoff_ms: i64) -> Result<Purged, StoreError> {
+        let old: Vec<String> = self
+            .workshops()?
+            .into_iter()
+            .filter(|w| w.active_ms < cutoff_ms)
+            .map(|w| w.code)
+            .collect();
+        let purged = self.atomically(false, |c, _, _| {
+            let mut purged = Purged::default();
+            for code in old {
+                // Still old under the lock: a server may have started on it
+                // a moment ago.
+                let row = c.query_opt(
+                    "SELECT code FROM workshops WHERE code = $1 AND active_ms < $2 FOR UPDATE",
+                    &[&code, &cutoff_ms],
+                )?;
+                if row.is_none() {
+                    continue;
+                }
+                purged.entries += c.execute("DELETE FROM entries WHERE workshop = $1", &[&code])?;
+                for table in ["best", "totals", "players", "meta"] {
+                    c.execute(&format!("DELETE FROM {table} WHERE workshop = $1"), &[&code])?;
+                }
+                c.execute("DELETE FROM workshops WHERE code = $1", &[&code])?;
+                c.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &code])?;
+                purged.workshops.push(code);
             }
-            Ok(removed)
-        })
+            Ok(purged)
+        })?;
+        if purged.workshops.contains(&self.workshop) {
+            self.rule = AttemptRule::default();
+        }
+        Ok(purged)
     }
 
     fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
         let mode = mode.as_str();
         let limit = i64::from(limit);
+        let w = self.workshop.as_str();
         let c = &mut self.client;
         let titled = c.query(
             "SELECT scenario, record FROM entries
-             WHERE id IN (SELECT MAX(id) FROM entries WHERE mode = $1 GROUP BY scenario)
+             WHERE id IN (SELECT MAX(id) FROM entries WHERE workshop = $2 AND mode = $1
+                          GROUP BY scenario)
              ORDER BY scenario",
-            &[&mode],
+            &[&mode, &w],
         )?;
         let mut scenarios = Vec::new();
         for row in titled {
@@ -717,23 +912,24 @@ impl BoardStore for PgStore {
             let (sql, count_sql) = match ranking {
                 Ranking::BestPerName => (
                     "SELECT e.id, e.nickname, e.record FROM best b JOIN entries e ON e.id = b.entry
-                     WHERE b.scenario = $1 AND b.mode = $2
+                     WHERE b.workshop = $4 AND b.scenario = $1 AND b.mode = $2
                      ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT $3",
-                    "SELECT COUNT(*) FROM best WHERE scenario = $1 AND mode = $2",
+                    "SELECT COUNT(*) FROM best WHERE workshop = $3 AND scenario = $1 AND mode = $2",
                 ),
                 Ranking::Attempts => (
                     "SELECT e.id, e.nickname, e.record FROM entries e
-                     WHERE e.scenario = $1 AND e.mode = $2
+                     WHERE e.workshop = $4 AND e.scenario = $1 AND e.mode = $2
                      ORDER BY e.overall DESC, e.created_ms, e.id LIMIT $3",
-                    "SELECT COUNT(*) FROM entries WHERE scenario = $1 AND mode = $2",
+                    "SELECT COUNT(*) FROM entries
+                     WHERE workshop = $3 AND scenario = $1 AND mode = $2",
                 ),
             };
             let entries: Vec<Entry> = c
-                .query(sql, &[&id, &mode, &limit])?
+                .query(sql, &[&id, &mode, &limit, &w])?
                 .iter()
                 .map(entry_of)
                 .collect::<Result<_, _>>()?;
-            let ranked: i64 = c.query_one(count_sql, &[&id, &mode])?.get(0);
+            let ranked: i64 = c.query_one(count_sql, &[&id, &mode, &w])?.get(0);
             scenarios.push(ScenarioBoard {
                 id,
                 title,
@@ -742,15 +938,18 @@ impl BoardStore for PgStore {
             });
         }
         let entries: i64 = c
-            .query_one("SELECT COUNT(*) FROM entries WHERE mode = $1", &[&mode])?
+            .query_one(
+                "SELECT COUNT(*) FROM entries WHERE workshop = $2 AND mode = $1",
+                &[&mode, &w],
+            )?
             .get(0);
         let (overall, ranked) = match ranking {
             Ranking::Attempts => {
                 let top: Vec<Entry> = c
                     .query(
-                        "SELECT id, nickname, record FROM entries WHERE mode = $1
+                        "SELECT id, nickname, record FROM entries WHERE workshop = $3 AND mode = $1
                          ORDER BY overall DESC, created_ms, id LIMIT $2",
-                        &[&mode, &limit],
+                        &[&mode, &limit, &w],
                     )?
                     .iter()
                     .map(entry_of)
@@ -759,9 +958,10 @@ impl BoardStore for PgStore {
             }
             Ranking::BestPerName => {
                 let rows = c.query(
-                    "SELECT nickname, total, scenarios, reached, entry FROM totals WHERE mode = $1
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals
+                     WHERE workshop = $3 AND mode = $1
                      ORDER BY total DESC, reached, nickname LIMIT $2",
-                    &[&mode, &limit],
+                    &[&mode, &limit, &w],
                 )?;
                 let points: Vec<u32> = rows.iter().map(|r| to_u32(r.get(1))).collect();
                 let overall = ranks(&points)
@@ -779,7 +979,10 @@ impl BoardStore for PgStore {
                     })
                     .collect();
                 let ranked: i64 = c
-                    .query_one("SELECT COUNT(*) FROM totals WHERE mode = $1", &[&mode])?
+                    .query_one(
+                        "SELECT COUNT(*) FROM totals WHERE workshop = $2 AND mode = $1",
+                        &[&mode, &w],
+                    )?
                     .get(0);
                 (overall, ranked)
             }
@@ -794,6 +997,7 @@ impl BoardStore for PgStore {
 
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         let url = self.url.clone();
+        let workshop = self.workshop.clone();
         std::thread::Builder::new()
             .name("kiku-board-listen".into())
             .spawn(move || {
@@ -823,6 +1027,8 @@ impl BoardStore for PgStore {
                             &mut client.notifications().timeout_iter(RECONNECT_AFTER),
                         );
                         match next {
+                            // Another workshop's change: not this board's.
+                            Ok(Some(notice)) if notice.payload() != workshop => {}
                             Ok(Some(_)) => {
                                 if !on_change(true) {
                                     return;

@@ -202,6 +202,15 @@ pub enum ControlAction {
     Freeze,
     /// Show the live board again, with a top-3 podium.
     Reveal,
+    /// Every 1on1 must be played in choose mode (others: `wrong_mode`).
+    #[serde(rename = "require_choose")]
+    RequireChoose,
+    /// Every 1on1 must be played in recall mode (others: `wrong_mode`).
+    #[serde(rename = "require_recall")]
+    RequireRecall,
+    /// Either mode, each ranked on its own.
+    #[serde(rename = "any_mode")]
+    AnyMode,
 }
 
 /// `GET`/`POST /api/control` answer: the room's state.
@@ -211,6 +220,9 @@ pub struct ControlState {
     pub locked: bool,
     /// The projector's board is frozen.
     pub frozen: bool,
+    /// The reply mode every 1on1 must be played in (absent: either).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// `POST /api/submissions` answer.
@@ -373,11 +385,14 @@ pub enum RejectionKind {
     WrongSeed,
     /// The facilitator has locked joining: no new nicknames (403).
     JoiningLocked,
+    /// The workshop requires one reply mode and the submission was played
+    /// in the other (409).
+    WrongMode,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 27] = [
+    pub const ALL: [RejectionKind; 28] = [
         RejectionKind::BadNickname,
         RejectionKind::WrongCode,
         RejectionKind::MalformedJson,
@@ -405,6 +420,7 @@ impl RejectionKind {
         RejectionKind::NoPlayer,
         RejectionKind::WrongSeed,
         RejectionKind::JoiningLocked,
+        RejectionKind::WrongMode,
     ];
 
     /// The kind as it goes on the wire, e.g. `bad_nickname`.
@@ -437,6 +453,7 @@ impl RejectionKind {
             RejectionKind::NoPlayer => "no_player",
             RejectionKind::WrongSeed => "wrong_seed",
             RejectionKind::JoiningLocked => "joining_locked",
+            RejectionKind::WrongMode => "wrong_mode",
         }
     }
 }
@@ -738,6 +755,7 @@ mod tests {
             "no_player",
             "wrong_seed",
             "joining_locked",
+            "wrong_mode",
         ];
         assert_eq!(RejectionKind::ALL.len(), expected.len());
         for (kind, text) in RejectionKind::ALL.into_iter().zip(expected) {
@@ -780,7 +798,8 @@ mod tests {
                 | RejectionKind::NicknameTaken
                 | RejectionKind::NoPlayer
                 | RejectionKind::WrongSeed
-                | RejectionKind::JoiningLocked => {}
+                | RejectionKind::JoiningLocked
+                | RejectionKind::WrongMode => {}
             }
         }
         assert_eq!(

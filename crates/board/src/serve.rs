@@ -30,8 +30,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
     /// The workshop code trainees type to join (3-12 letters or digits,
-    /// e.g. TOKYO1); kept for later runs. Default: the saved code, else a
-    /// fresh random one.
+    /// e.g. TOKYO1). One database holds many workshops, each under its
+    /// code: this server serves this one (made if new). Default: the
+    /// database's only workshop, else a fresh random code.
     #[arg(long)]
     pub code: Option<String>,
     /// Submissions per trainee: BURST/PER_MINUTE (e.g. 30/30) or `off`
@@ -49,18 +50,27 @@ pub struct ServeArgs {
     /// again). Default: as saved, else off.
     #[arg(long, value_name = "on|off")]
     pub same_member: Option<String>,
+    /// The reply mode every 1on1 must be played in: choose, recall, or
+    /// any (each ranked on its own); kept for later runs, and changeable
+    /// on the control page. The games are told; a submission in the other
+    /// mode is refused (`wrong_mode`). Default: as saved, else any.
+    #[arg(long, value_name = "choose|recall|any")]
+    pub mode: Option<String>,
     /// Open connections one IP address may hold (0: no cap per address;
     /// raise it when a whole room shares one NAT address).
     #[arg(long, value_name = "N", default_value_t = server::DEFAULT_MAX_PER_IP)]
     pub max_per_ip: usize,
-    /// Privacy: remove entries older than this (e.g. 30d or 12h), and
-    /// players with nothing left, at start and every hour. Default: keep.
+    /// Privacy: remove whole workshops (entries, players, code, token and
+    /// state) idle for longer than this (e.g. 30d or 12h), at start and
+    /// every 10 minutes. A running server keeps its own workshop active.
+    /// Default: keep.
     #[arg(long, value_name = "AGE")]
     pub retain: Option<String>,
 }
 
-/// How often `--retain` purges while the server runs.
-const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How often a running server renews its workshop's activity (so no
+/// `--retain` purges it) and, with `--retain`, purges idle workshops.
+const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 /// Milliseconds in an hour.
 const HOUR_MS: i64 = 3_600_000;
 /// Hours in a day.
@@ -156,12 +166,18 @@ pub enum ServeError {
     /// `--same-member` is neither on nor off.
     #[error("--same-member: `{0}`: give on or off")]
     SameMember(String),
+    /// `--mode` is not a reply mode.
+    #[error("--mode: `{0}`: give choose, recall or any")]
+    Mode(String),
     /// `--attempts` is not a rule.
     #[error("--attempts: `{0}`: give best, first or latest")]
     Attempts(String),
     /// `--code` is not a workshop code.
     #[error("--code: {0}")]
     Code(#[source] CodeError),
+    /// The database holds several workshops and `--code` named none.
+    #[error("this database holds {} workshops ({}): name one with --code", .0.len(), .0.join(", "))]
+    WhichWorkshop(Vec<String>),
     /// Reading or writing the code or token failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -271,11 +287,33 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         source,
     })?;
     // The code and token live in the database: a restarted server keeps
-    // its workshop, and trainees need not join again.
-    if let Some(chosen) = &args.code {
-        let chosen = parse_code(chosen).map_err(ServeError::Code)?;
-        store.set_meta("code", &chosen)?;
-    }
+    // its workshop, and trainees need not join again. One database holds
+    // many workshops, each under its code.
+    let code = match &args.code {
+        Some(chosen) => parse_code(chosen).map_err(ServeError::Code)?,
+        None => {
+            let named: Vec<String> = store
+                .workshops()?
+                .into_iter()
+                .map(|w| w.code)
+                .filter(|c| !c.is_empty())
+                .collect();
+            match named.as_slice() {
+                [] => new_code(),
+                [only] => only.clone(),
+                _ => return Err(ServeError::WhichWorkshop(named)),
+            }
+        }
+    };
+    let retain = args.retain.as_deref().map(parse_retain).transpose()?;
+    // Purged before this server claims its workshop: an idle one of its
+    // own goes too, and starts afresh.
+    let purged = match retain {
+        Some(age) => Some(store.purge_workshops_before(crate::store::now_ms() - age)?),
+        None => None,
+    };
+    store.use_workshop(&code)?;
+    store.set_meta("code", &code)?;
     if let Some(rule) = &args.attempts {
         let rule = AttemptRule::parse(rule.trim())
             .ok_or_else(|| ServeError::Attempts(rule.trim().to_string()))?;
@@ -289,6 +327,14 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             return Err(ServeError::SameMember(choice));
         }
         store.set_meta(SAME_MEMBER_KEY, &choice)?;
+    }
+    if let Some(mode) = &args.mode {
+        let mode = mode.trim().to_ascii_lowercase();
+        let required = match mode.as_str() {
+            "any" => None,
+            name => Some(kiku_core::Mode::parse(name).ok_or(ServeError::Mode(mode.clone()))?),
+        };
+        server::set_required_mode(store.as_mut(), required)?;
     }
     let same_member = store.meta(SAME_MEMBER_KEY)?.as_deref() == Some("on");
     let mut scenarios = scenarios;
@@ -310,26 +356,30 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             return Err(e.into());
         }
     }
-    let retain = args.retain.as_deref().map(parse_retain).transpose()?;
-    let mut purged = None;
-    if let Some(age) = retain {
-        purged = Some(store.purge_before(crate::store::now_ms() - age)?);
-        // While the server runs, its own connection purges every hour.
-        let path = db_name.clone();
+    {
+        // While the server runs, a connection of its own renews the
+        // workshop's activity and purges idle ones.
+        let (path, code) = (db_name.clone(), code.clone());
         std::thread::Builder::new()
             .name("kiku-board-retain".into())
             .spawn(move || {
                 loop {
-                    std::thread::sleep(PURGE_EVERY);
-                    let result = open_any(&path)
-                        .and_then(|mut s| s.purge_before(crate::store::now_ms() - age));
+                    std::thread::sleep(RENEW_EVERY);
+                    let result = open_any(&path).and_then(|mut s| {
+                        s.use_workshop(&code)?;
+                        match retain {
+                            Some(age) => s
+                                .purge_workshops_before(crate::store::now_ms() - age)
+                                .map(drop),
+                            None => Ok(()),
+                        }
+                    });
                     if let Err(e) = result {
-                        eprintln!("warning: --retain could not purge: {e}");
+                        eprintln!("warning: renewing the workshop or --retain failed: {e}");
                     }
                 }
             })?;
     }
-    let code = store.meta_or_insert("code", &mut new_code)?;
     let token = store.meta_or_insert("token", &mut new_token)?;
     let listener =
         std::net::TcpListener::bind(&args.bind).map_err(|source| ServeError::Listen {
@@ -341,6 +391,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     let url = public_url(bound);
     let entries = store.count().unwrap_or(0);
     let rule = store.attempt_rule();
+    let mode = server::required_mode(store.as_mut())?;
 
     // Every connection is a file: raise the soft limit to the hard one
     // (commonly 1,024 soft) before sizing the connection caps.
@@ -396,11 +447,19 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
             "  attempt counted:   {} (--attempts best|first|latest)",
             rule.as_str()
         );
-        if let (Some(age), Some(n)) = (&args.retain, purged) {
+        let _ = writeln!(
+            out,
+            "  reply mode:        {} (--mode choose|recall|any)",
+            mode.map_or("any", kiku_core::Mode::as_str)
+        );
+        if let (Some(age), Some(purged)) = (&args.retain, &purged) {
             let _ = writeln!(
                 out,
-                "  retention:         {} (removed {n} older entries; again every hour)",
-                age.trim()
+                "  retention:         {} idle (removed {} workshop(s) with {} entries; \
+                 again every 10 minutes)",
+                age.trim(),
+                purged.workshops.len(),
+                purged.entries
             );
         }
         let _ = writeln!(
@@ -607,7 +666,7 @@ mod tests {
         };
         assert_eq!(
             open.to_string(),
-            "w.db: the leaderboard database has schema version 9; this Kiku knows 2"
+            "w.db: the leaderboard database has schema version 9; this Kiku knows 3"
         );
     }
 

@@ -207,8 +207,10 @@ pub fn start_with_limits(
 }
 
 /// Starts serving on `listener` with any [`BoardStore`] (SQLite or
-/// PostgreSQL; call within a tokio runtime). With PostgreSQL, changes made
-/// by other servers on the same database reach this one's projectors too.
+/// PostgreSQL; call within a tokio runtime): the workshop of
+/// `config.code` in that database (one database holds many, each under
+/// its code). With PostgreSQL, changes made by other servers to the same
+/// workshop reach this one's projectors too.
 pub fn start_with_store(
     listener: tokio::net::TcpListener,
     store: Box<dyn BoardStore>,
@@ -217,7 +219,7 @@ pub fn start_with_store(
 ) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let app = Arc::new(App::new(store, config, limits, stopped.clone()));
+    let app = Arc::new(App::new(store, config, limits, stopped.clone())?);
     // Other servers' changes: push the board again, until this one stops.
     let weak = Arc::downgrade(&app);
     let on_change = Box::new(move |changed: bool| {
@@ -510,12 +512,80 @@ struct App {
     room: Mutex<Room>,
 }
 
-/// The room's state, kept in memory (a restarted server opens joining and
-/// shows the live board).
+/// The room's state as this server last read it from the database (where
+/// it lives, so it survives a restart and every server on a PostgreSQL
+/// database sees it), and how many reveals it has shown.
 #[derive(Debug, Default)]
 struct Room {
     state: ControlState,
-    reveal_next: bool,
+    reveals_seen: u64,
+}
+
+/// The `meta` key of the room's state ([`StoredRoom`] as JSON).
+const ROOM_KEY: &str = "room";
+/// The `meta` key of the board the projectors froze with ([`PublicBoard`]
+/// as JSON), while the room is frozen.
+const FROZEN_BOARD_KEY: &str = "frozen_board";
+
+/// What the facilitator has done to the room, as stored: lock, freeze, the
+/// required reply mode, and how many times the board has been revealed
+/// (each server shows the podium once for every new reveal).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(default)]
+struct StoredRoom {
+    locked: bool,
+    frozen: bool,
+    mode: Option<Mode>,
+    reveals: u64,
+}
+
+impl StoredRoom {
+    fn state(self) -> ControlState {
+        ControlState {
+            locked: self.locked,
+            frozen: self.frozen,
+            mode: self.mode,
+        }
+    }
+}
+
+/// The room's state from the database (the default if never set, or if
+/// it cannot be read), and the frozen board when it is frozen.
+fn read_room(store: &mut dyn BoardStore) -> Result<(StoredRoom, Option<String>), StoreError> {
+    let room: StoredRoom = match store.meta(ROOM_KEY)? {
+        Some(json) => serde_json::from_str(&json).unwrap_or_else(|e| {
+            eprintln!("warning: the stored room state cannot be read ({e}); starting afresh");
+            StoredRoom::default()
+        }),
+        None => StoredRoom::default(),
+    };
+    let frozen = if room.frozen {
+        store.meta(FROZEN_BOARD_KEY)?
+    } else {
+        None
+    };
+    Ok((room, frozen))
+}
+
+fn write_room(store: &mut dyn BoardStore, room: &StoredRoom) -> Result<(), StoreError> {
+    let json = serde_json::to_string(room).unwrap_or_default();
+    store.set_meta(ROOM_KEY, &json)
+}
+
+/// The reply mode the workshop in `store` requires (`None`: either).
+pub fn required_mode(store: &mut dyn BoardStore) -> Result<Option<Mode>, StoreError> {
+    Ok(read_room(store)?.0.mode)
+}
+
+/// Sets the reply mode the workshop in `store` requires (`kiku serve
+/// --mode`; `None`: either), keeping the rest of the room's state.
+pub fn set_required_mode(
+    store: &mut dyn BoardStore,
+    mode: Option<Mode>,
+) -> Result<(), StoreError> {
+    let (mut room, _) = read_room(store)?;
+    room.mode = mode;
+    write_room(store, &room)
 }
 
 impl App {
@@ -524,7 +594,7 @@ impl App {
         config: Config,
         limits: Limits,
         stopped: watch::Receiver<bool>,
-    ) -> App {
+    ) -> std::io::Result<App> {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         // The first page load gets a real board, not an empty one.
@@ -532,21 +602,40 @@ impl App {
         // inside the async runtime that calls this.
         let first = std::thread::scope(|scope| {
             scope
-                .spawn(|| boards(store.as_mut()))
+                .spawn(|| {
+                    store.use_workshop(&config.code)?;
+                    Ok((boards(store.as_mut())?, read_room(store.as_mut())?))
+                })
                 .join()
                 .unwrap_or_else(|_| Err(StoreError::Postgres("reading the board panicked".into())))
         });
-        let first = match first {
-            Ok(boards) => boards,
+        if store.workshop() != config.code {
+            return Err(std::io::Error::other(format!(
+                "the workshop {} cannot be opened in the database: {}",
+                config.code,
+                first.err().map(|e| e.to_string()).unwrap_or_default()
+            )));
+        }
+        let (first, (room, frozen)) = match first {
+            Ok(read) => read,
             Err(e) => {
                 eprintln!("warning: could not read the board: {e}");
                 Default::default()
             }
         };
-        let first =
-            serde_json::to_string(&public_board(&config, first, Vec::new())).unwrap_or_default();
+        // A restarted server keeps the room as the facilitator left it:
+        // still frozen on the same board, and no podium shown again.
+        let first = match frozen.and_then(|json| frozen_board(&config, &json)) {
+            Some(frozen) => frozen,
+            None => public_board(&config, first, Vec::new()),
+        };
+        let first = serde_json::to_string(&first).unwrap_or_default();
+        let room = Room {
+            state: room.state(),
+            reveals_seen: room.reveals,
+        };
         let (pushes, _) = broadcast::channel(16);
-        App {
+        Ok(App {
             db: Db::spawn(store),
             limiter,
             join_limiter,
@@ -558,8 +647,8 @@ impl App {
             config,
             limits,
             streams: Arc::new(Semaphore::new(limits.max_event_streams)),
-            room: Mutex::new(Room::default()),
-        }
+            room: Mutex::new(room),
+        })
     }
 
     fn room(&self) -> std::sync::MutexGuard<'_, Room> {
@@ -702,6 +791,18 @@ fn public_board(config: &Config, (board, recall): (Board, Board), fresh: Vec<i64
     }
 }
 
+/// The frozen board as stored (perhaps by another server), with this
+/// server's code and address.
+fn frozen_board(config: &Config, json: &str) -> Option<PublicBoard> {
+    let mut board: PublicBoard = serde_json::from_str(json).ok()?;
+    board.code = config.code.clone();
+    board.join = config.join_url.clone();
+    board.frozen = true;
+    board.fresh.clear();
+    board.reveal = false;
+    Some(board)
+}
+
 /// Recomputes and pushes the board after changes, at most once per
 /// [`PUBLISH_DELAY`].
 async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
@@ -711,8 +812,12 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
             _ = stopped.wait_for(|s| *s) => return,
         }
         tokio::time::sleep(PUBLISH_DELAY).await;
-        let board = match app.db.call(|s| boards(s)).await {
-            Ok(Ok(board)) => board,
+        let read = app
+            .db
+            .call(|s| -> Result<_, StoreError> { Ok((boards(s)?, read_room(s)?)) })
+            .await;
+        let (board, (room, frozen)) = match read {
+            Ok(Ok(read)) => read,
             Ok(Err(e)) => {
                 eprintln!("warning: could not read the board: {e}");
                 continue;
@@ -721,13 +826,24 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
         };
         let fresh = std::mem::take(&mut *app.fresh.lock().unwrap_or_else(|e| e.into_inner()));
         let mut public = public_board(&app.config, board, fresh);
-        {
-            let mut room = app.room();
-            // Frozen: the projectors keep the board they froze with.
-            if room.state.frozen {
-                continue;
+        let newly_frozen = {
+            let mut seen = app.room();
+            let newly_frozen = room.frozen && !seen.state.frozen;
+            seen.state = room.state();
+            // A reveal made here or on another server: the podium, once.
+            public.reveal = room.reveals > seen.reveals_seen;
+            seen.reveals_seen = room.reveals;
+            newly_frozen
+        };
+        // Frozen: the projectors keep the board they froze with (frozen on
+        // another server: the one it stored).
+        if room.frozen {
+            if newly_frozen
+                && let Some(board) = frozen.and_then(|json| frozen_board(&app.config, &json))
+            {
+                app.show(&board);
             }
-            public.reveal = std::mem::take(&mut room.reveal_next);
+            continue;
         }
         app.show(&public);
     }
@@ -973,7 +1089,7 @@ async fn workshop(State(app): State<Arc<App>>) -> Json<WorkshopInfo> {
     Json(WorkshopInfo {
         server: "kiku".into(),
         scenarios: app.config.scenarios.infos(),
-        mode: None,
+        mode: app.room().state.mode,
     })
 }
 
@@ -989,21 +1105,23 @@ async fn join(
     let nickname = rescore::check_nickname(&request.nickname)?;
     let name = nickname.clone();
     let given = request.player.filter(|t| !t.is_empty() && t.len() <= 128);
-    let locked = app.room().state.locked;
-    let outcome = app
+    let (outcome, mode) = app
         .db
-        .call(move |s| -> Result<Option<JoinOutcome>, StoreError> {
+        .call(move |s| -> Result<(Option<JoinOutcome>, Option<Mode>), StoreError> {
+            // Read here, not from memory: another server on the same
+            // database may have locked joining a moment ago.
+            let (room, _) = read_room(s)?;
             // Locked: only a player coming back with their own token.
-            if locked {
+            if room.locked {
                 let back = match given.as_deref() {
                     Some(token) => s.player(token)?,
                     None => None,
                 };
                 if !matches!(back, Some(Player { nickname, kicked: false }) if nickname == name) {
-                    return Ok(None);
+                    return Ok((None, room.mode));
                 }
             }
-            s.join_player(&name, given.as_deref()).map(Some)
+            Ok((Some(s.join_player(&name, given.as_deref())?), room.mode))
         })
         .await??;
     let Some(outcome) = outcome else {
@@ -1023,7 +1141,7 @@ async fn join(
             taken,
             scenarios: app.config.scenarios.infos(),
             player: token,
-            mode: None,
+            mode,
         })),
         JoinOutcome::Taken(holder) => Err(name_taken(&nickname, &holder)),
     }
@@ -1061,6 +1179,24 @@ fn player_token(headers: &HeaderMap) -> Result<String, ApiError> {
         })
 }
 
+/// The refusal of a submission played in the mode the workshop does not
+/// allow.
+fn wrong_mode(required: Mode) -> ApiError {
+    let message = match required {
+        Mode::Recall => {
+            "このワークショップでは「自分の言葉で言う」で返答します。その返答のしかたで、\
+             もう一度1on1をしてください / this workshop is played in recall mode \
+             (say it in your own words): play the 1on1 again in that mode"
+        }
+        Mode::Choose => {
+            "このワークショップでは「選んで答える」で返答します。その返答のしかたで、\
+             もう一度1on1をしてください / this workshop is played in choose mode \
+             (choose a reply): play the 1on1 again in that mode"
+        }
+    };
+    ApiError::new(StatusCode::CONFLICT, RejectionKind::WrongMode, message)
+}
+
 fn bad_player(message: &str) -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
@@ -1084,6 +1220,10 @@ async fn submit(
     app.limit(peer)?;
     let submission: Submission = parse_body(&headers, body)?;
     app.check_code(&submission.code)?;
+    let required = app.room().state.mode;
+    if let Some(required) = required.filter(|m| *m != submission.mode) {
+        return Err(wrong_mode(required));
+    }
     let mut new = rescore::rescore(&app.config.scenarios, &submission, now_ms())?;
     let token = player_token(&headers)?;
     let inserted = app
@@ -1238,7 +1378,9 @@ async fn control_state(
     TokenParam(query): TokenParam,
 ) -> Result<Json<ControlState>, ApiError> {
     app.authorize(&headers, &query)?;
-    Ok(Json(app.room().state))
+    // From the database: another server on it may have changed the room.
+    let (room, _) = app.db.call(|s| read_room(s)).await??;
+    Ok(Json(room.state()))
 }
 
 /// The facilitator locks or opens joining, freezes the projector's board or
@@ -1251,34 +1393,68 @@ async fn control(
 ) -> Result<Json<ControlState>, ApiError> {
     app.authorize(&headers, &query)?;
     let request: ControlRequest = parse_body(&headers, body)?;
-    let mut frozen_board = None;
-    let state = {
-        let mut room = app.room();
-        match request.action {
-            ControlAction::Lock => room.state.locked = true,
-            ControlAction::Unlock => room.state.locked = false,
-            ControlAction::Freeze if !room.state.frozen => {
-                let mut board: PublicBoard = serde_json::from_str(&app.snapshot())
-                    .map_err(|e| ApiError::internal(format!("the board cannot be read: {e}")))?;
-                room.state.frozen = true;
-                board.frozen = true;
-                board.fresh.clear();
-                frozen_board = Some(board);
-            }
-            ControlAction::Freeze => {}
-            ControlAction::Reveal => {
-                room.state.frozen = false;
-                room.reveal_next = true;
-            }
+    let action = request.action;
+    // The board the projectors freeze with: the one they show now.
+    let frozen_board = match action {
+        ControlAction::Freeze => {
+            let mut board: PublicBoard = serde_json::from_str(&app.snapshot())
+                .map_err(|e| ApiError::internal(format!("the board cannot be read: {e}")))?;
+            board.frozen = true;
+            board.fresh.clear();
+            Some(board)
         }
-        room.state
+        _ => None,
     };
-    match frozen_board {
-        Some(board) => app.show(&board),
-        None if request.action == ControlAction::Reveal => app.changed(None),
-        None => {}
+    let frozen_json = frozen_board
+        .as_ref()
+        .map(|b| serde_json::to_string(b).unwrap_or_default());
+    // Read, changed and written on the database thread, so two servers on
+    // one database (or two facilitators) never undo each other's change.
+    let (before, after) = app
+        .db
+        .call(move |s| -> Result<(StoredRoom, StoredRoom), StoreError> {
+            let (before, _) = read_room(s)?;
+            let mut room = before;
+            match action {
+                ControlAction::Lock => room.locked = true,
+                ControlAction::Unlock => room.locked = false,
+                ControlAction::Freeze => {
+                    if !room.frozen
+                        && let Some(json) = &frozen_json
+                    {
+                        s.set_meta(FROZEN_BOARD_KEY, json)?;
+                    }
+                    room.frozen = true;
+                }
+                ControlAction::Reveal => {
+                    room.frozen = false;
+                    room.reveals += 1;
+                }
+                ControlAction::RequireChoose => room.mode = Some(Mode::Choose),
+                ControlAction::RequireRecall => room.mode = Some(Mode::Recall),
+                ControlAction::AnyMode => room.mode = None,
+            }
+            if room != before {
+                write_room(s, &room)?;
+            }
+            Ok((before, room))
+        })
+        .await??;
+    {
+        let mut seen = app.room();
+        seen.state.locked = after.locked;
+        seen.state.mode = after.mode;
+        if after.frozen && !before.frozen {
+            seen.state.frozen = true;
+        }
     }
-    Ok(Json(state))
+    match frozen_board {
+        Some(board) if !before.frozen => app.show(&board),
+        // The publisher shows the podium (here and on every other server).
+        _ if action == ControlAction::Reveal => app.changed(None),
+        _ => {}
+    }
+    Ok(Json(after.state()))
 }
 
 async fn reset(

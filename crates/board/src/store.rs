@@ -125,16 +125,97 @@ CREATE TABLE totals (
 CREATE INDEX totals_by_total ON totals (mode, total DESC, reached);
 ";
 
+/// Version 3: several workshops in one database, each under its code (the
+/// `workshop` column of every table; `''` is the trainee's own board).
+/// What a file held so far is the workshop of its saved code. `best` and
+/// `totals` are derived: emptied here and rebuilt per workshop after the
+/// migration, under that workshop's attempt rule.
+const SCHEMA_V3: &str = "
+CREATE TABLE workshops (
+    code       TEXT PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    active_ms  INTEGER NOT NULL
+);
+INSERT INTO workshops (code, created_ms, active_ms)
+SELECT COALESCE((SELECT value FROM meta WHERE key = 'code'), ''),
+       CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+       CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+WHERE EXISTS (SELECT 1 FROM meta) OR EXISTS (SELECT 1 FROM entries)
+   OR EXISTS (SELECT 1 FROM players);
+CREATE TABLE meta_v3 (
+    workshop TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (workshop, key)
+);
+INSERT INTO meta_v3 (workshop, key, value)
+SELECT (SELECT code FROM workshops), key, value FROM meta;
+DROP TABLE meta;
+ALTER TABLE meta_v3 RENAME TO meta;
+ALTER TABLE entries ADD COLUMN workshop TEXT NOT NULL DEFAULT '';
+UPDATE entries SET workshop = (SELECT code FROM workshops);
+DROP INDEX IF EXISTS entries_by_scenario;
+DROP INDEX IF EXISTS entries_by_overall;
+DROP INDEX IF EXISTS entries_by_mode;
+CREATE INDEX entries_in_workshop ON entries (workshop, scenario, mode, overall DESC, created_ms);
+CREATE INDEX entries_by_name ON entries (workshop, nickname);
+DROP TABLE best;
+CREATE TABLE best (
+    workshop   TEXT NOT NULL,
+    scenario   TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    nickname   TEXT NOT NULL,
+    entry      INTEGER NOT NULL,
+    overall    INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (workshop, scenario, mode, nickname)
+);
+CREATE INDEX best_by_score ON best (workshop, scenario, mode, overall DESC, created_ms);
+CREATE INDEX best_by_name ON best (workshop, nickname);
+DROP TABLE totals;
+CREATE TABLE totals (
+    workshop  TEXT NOT NULL,
+    mode      TEXT NOT NULL,
+    nickname  TEXT NOT NULL,
+    total     INTEGER NOT NULL,
+    scenarios INTEGER NOT NULL,
+    reached   INTEGER NOT NULL,
+    entry     INTEGER NOT NULL,
+    PRIMARY KEY (workshop, mode, nickname)
+);
+CREATE INDEX totals_by_total ON totals (workshop, mode, total DESC, reached);
+CREATE TABLE players_v3 (
+    id         INTEGER PRIMARY KEY,
+    workshop   TEXT NOT NULL,
+    token_hash TEXT,
+    nickname   TEXT NOT NULL,
+    skeleton_a TEXT NOT NULL,
+    skeleton_b TEXT NOT NULL,
+    kicked     INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL,
+    UNIQUE (workshop, nickname),
+    UNIQUE (workshop, token_hash)
+);
+INSERT INTO players_v3 (id, workshop, token_hash, nickname, skeleton_a, skeleton_b, kicked, created_ms)
+SELECT id, (SELECT code FROM workshops), token_hash, nickname, skeleton_a, skeleton_b, kicked, created_ms
+FROM players;
+DROP TABLE players;
+ALTER TABLE players_v3 RENAME TO players;
+CREATE INDEX players_by_skeleton_a ON players (workshop, skeleton_a);
+CREATE INDEX players_by_skeleton_b ON players (workshop, skeleton_b);
+";
+
 /// The schema's history: migration `i` takes a file from version `i` to
 /// `i + 1`, each in one transaction. Never edit one that has shipped; add
 /// the next.
-const MIGRATIONS: [&str; 2] = [SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS: [&str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
-/// Recomputes one nickname's totals (one per mode) from `best`.
+/// Recomputes one nickname's totals (one per mode) from `best`, in
+/// workshop `?2`.
 const REFRESH_TOTAL: &str = "
-INSERT OR REPLACE INTO totals (mode, nickname, total, scenarios, reached, entry)
-SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
-WHERE nickname = ?1 GROUP BY mode, nickname";
+INSERT OR REPLACE INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+SELECT workshop, mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry) FROM best
+WHERE workshop = ?2 AND nickname = ?1 GROUP BY mode, nickname";
 
 /// A database error, in words.
 #[derive(Debug, thiserror::Error)]
@@ -430,12 +511,32 @@ pub(crate) fn token_hash(token: &str) -> String {
     crate::hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn has_entries(conn: &Connection, nickname: &str) -> Result<bool, StoreError> {
+fn has_entries(conn: &Connection, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM entries WHERE nickname = ?1)",
-        [nickname],
+        "SELECT EXISTS (SELECT 1 FROM entries WHERE workshop = ?2 AND nickname = ?1)",
+        [nickname, w],
         |r| r.get(0),
     )?)
+}
+
+/// A workshop in a database, as `--retain` and `kiku serve` see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkshopRow {
+    /// Its code (`''`: a trainee's own board).
+    pub code: String,
+    /// Its last activity (ms since the epoch): its newest entry or player,
+    /// or the latest start of a server for it (a running server renews it
+    /// every hour).
+    pub active_ms: i64,
+}
+
+/// What [`BoardStore::purge_workshops_before`] removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// The workshops removed, by code.
+    pub workshops: Vec<String>,
+    /// Their entries removed, in all.
+    pub entries: u64,
 }
 
 /// What the workshop server needs of a board's database: the embedded
@@ -502,8 +603,17 @@ pub trait BoardStore: Send {
     fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError>;
     /// Removes every entry.
     fn reset(&mut self) -> Result<u64, StoreError>;
-    /// Removes entries stored before `cutoff_ms` and idle players.
-    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError>;
+    /// From now on, works on the workshop `code` (registered if new, and
+    /// its activity renewed): several workshops share one database, each
+    /// under its code.
+    fn use_workshop(&mut self, code: &str) -> Result<(), StoreError>;
+    /// The workshop worked on.
+    fn workshop(&self) -> &str;
+    /// Every workshop in the database, oldest activity first.
+    fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError>;
+    /// Privacy: removes every workshop whose last activity is before
+    /// `cutoff_ms`, whole: its entries, players, code, token and state.
+    fn purge_workshops_before(&mut self, cutoff_ms: i64) -> Result<Purged, StoreError>;
     /// The top `limit` rows of one mode's board.
     fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError>;
     /// Calls `on_change(true)` whenever another server on the same database
@@ -591,8 +701,17 @@ impl BoardStore for Store {
     fn reset(&mut self) -> Result<u64, StoreError> {
         Store::reset(self)
     }
-    fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
-        Store::purge_before(self, cutoff_ms)
+    fn use_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        Store::use_workshop(self, code)
+    }
+    fn workshop(&self) -> &str {
+        &self.workshop
+    }
+    fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError> {
+        Store::workshops(self)
+    }
+    fn purge_workshops_before(&mut self, cutoff_ms: i64) -> Result<Purged, StoreError> {
+        Store::purge_workshops_before(self, cutoff_ms)
     }
     fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
         Store::board_in(self, limit, ranking, mode)
@@ -609,11 +728,14 @@ pub fn open_any(db: &str) -> Result<Box<dyn BoardStore>, StoreError> {
     }
 }
 
-/// The leaderboard database.
+/// The leaderboard database: one workshop of it at a time (see
+/// [`Store::use_workshop`]).
 pub struct Store {
     conn: Connection,
     /// Which attempt counts (kept in `meta` as [`ATTEMPT_RULE_KEY`]).
     rule: AttemptRule,
+    /// The workshop worked on (`''`: a trainee's own board).
+    workshop: String,
 }
 
 /// The `meta` key that holds the workshop's [`AttemptRule`].
@@ -709,22 +831,37 @@ impl Store {
         // Derived data: rebuilt on every open, so it can never drift.
         in_transaction(
             "DELETE FROM totals;
-             INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
-             SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
-             FROM best GROUP BY mode, nickname;",
+             INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+             SELECT workshop, mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+             FROM best GROUP BY workshop, mode, nickname;",
         )?;
-        let rule: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [ATTEMPT_RULE_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let rule = rule
-            .as_deref()
-            .and_then(AttemptRule::parse)
-            .unwrap_or_default();
-        let store = Store { conn, rule };
+        let codes: Vec<String> = conn
+            .prepare("SELECT code FROM workshops ORDER BY code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if first < 3 {
+            // Version 3 emptied `best`: rank each workshop again by its rule.
+            for code in &codes {
+                let rule = saved_rule(&conn, code)?;
+                conn.execute_batch("BEGIN")?;
+                rebuild_ranks(&conn, code, rule).inspect_err(|_| {
+                    let _ = conn.execute_batch("ROLLBACK");
+                })?;
+                conn.execute_batch("COMMIT")?;
+            }
+        }
+        // The workshop a file held before version 3 (or a trainee's own
+        // board, `''`) until told otherwise.
+        let workshop = match codes.as_slice() {
+            [only] => only.clone(),
+            _ => String::new(),
+        };
+        let rule = saved_rule(&conn, &workshop)?;
+        let store = Store {
+            conn,
+            rule,
+            workshop,
+        };
         store.adopt_old_nicknames().map_err(|e| match e {
             StoreError::Sqlite(e) => StoreError::Foreign(short(&e)),
             other => other,
@@ -732,22 +869,81 @@ impl Store {
         Ok(store)
     }
 
+    /// From now on, works on the workshop `code` (registered if new, and
+    /// its activity renewed). Every query is of that workshop alone.
+    pub fn use_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        let now = now_ms();
+        self.conn.execute(
+            "INSERT INTO workshops (code, created_ms, active_ms) VALUES (?1, ?2, ?2)
+             ON CONFLICT (code) DO UPDATE SET active_ms = MAX(active_ms, excluded.active_ms)",
+            params![code, now],
+        )?;
+        self.rule = saved_rule(&self.conn, code)?;
+        self.workshop = code.to_string();
+        Ok(())
+    }
+
+    /// The workshop worked on (`''`: a trainee's own board).
+    pub fn workshop(&self) -> &str {
+        &self.workshop
+    }
+
+    /// Every workshop in the file, oldest activity first.
+    pub fn workshops(&self) -> Result<Vec<WorkshopRow>, StoreError> {
+        let mut stmt = self.conn.prepare(WORKSHOPS_SQL)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(WorkshopRow {
+                code: r.get(0)?,
+                active_ms: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Privacy: removes every workshop whose last activity is before
+    /// `cutoff_ms`, whole (entries, players, code, token and state).
+    pub fn purge_workshops_before(&mut self, cutoff_ms: i64) -> Result<Purged, StoreError> {
+        let old: Vec<String> = self
+            .workshops()?
+            .into_iter()
+            .filter(|w| w.active_ms < cutoff_ms)
+            .map(|w| w.code)
+            .collect();
+        let tx = self.conn.savepoint()?;
+        let mut purged = Purged::default();
+        for code in old {
+            purged.entries += tx.execute("DELETE FROM entries WHERE workshop = ?1", [&code])? as u64;
+            for table in ["best", "totals", "players", "meta"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE workshop = ?1"), [&code])?;
+            }
+            tx.execute("DELETE FROM workshops WHERE code = ?1", [&code])?;
+            purged.workshops.push(code);
+        }
+        tx.commit()?;
+        if purged.workshops.contains(&self.workshop) {
+            self.rule = AttemptRule::default();
+        }
+        Ok(purged)
+    }
+
     /// Nicknames with entries but no player (stored before tokens) become
     /// players without a token: the first join with that exact name claims it.
     fn adopt_old_nicknames(&self) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT nickname FROM entries
-             WHERE nickname <> '' AND nickname NOT IN (SELECT nickname FROM players)",
+            "SELECT DISTINCT workshop, nickname FROM entries e
+             WHERE nickname <> '' AND NOT EXISTS (SELECT 1 FROM players p
+                 WHERE p.workshop = e.workshop AND p.nickname = e.nickname)",
         )?;
-        let names: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
+        let names: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        for name in names {
+        for (workshop, name) in names {
             let [a, b] = crate::nickname::skeletons(&name);
             self.conn.execute(
-                "INSERT OR IGNORE INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
-                 VALUES (NULL, ?1, ?2, ?3, ?4)",
-                params![name, a, b, now_ms()],
+                "INSERT OR IGNORE INTO players
+                     (workshop, token_hash, nickname, skeleton_a, skeleton_b, created_ms)
+                 VALUES (?5, NULL, ?1, ?2, ?3, ?4)",
+                params![name, a, b, now_ms(), workshop],
             )?;
         }
         Ok(())
@@ -763,29 +959,34 @@ impl Store {
     pub fn set_attempt_rule(&mut self, rule: AttemptRule) -> Result<(), StoreError> {
         let tx = self.conn.savepoint()?;
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [ATTEMPT_RULE_KEY, rule.as_str()],
+            "INSERT INTO meta (workshop, key, value) VALUES (?3, ?1, ?2)
+             ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value",
+            [ATTEMPT_RULE_KEY, rule.as_str(), &self.workshop],
         )?;
-        rebuild_ranks(&tx, rule)?;
+        rebuild_ranks(&tx, &self.workshop, rule)?;
         tx.commit()?;
         self.rule = rule;
         Ok(())
     }
 
-    /// Privacy: removes every entry stored before `cutoff_ms`, and every
-    /// player who joined before it and has no entry left (their nickname
-    /// goes too). Returns the entries removed.
+    /// Removes every entry of this workshop stored before `cutoff_ms`, and
+    /// every player who joined before it and has no entry left (their
+    /// nickname goes too). Returns the entries removed. (`kiku serve
+    /// --retain` removes whole workshops: [`Store::purge_workshops_before`].)
     pub fn purge_before(&mut self, cutoff_ms: i64) -> Result<u64, StoreError> {
         let tx = self.conn.savepoint()?;
-        let removed = tx.execute("DELETE FROM entries WHERE created_ms < ?1", [cutoff_ms])?;
+        let w = self.workshop.as_str();
+        let removed = tx.execute(
+            "DELETE FROM entries WHERE workshop = ?2 AND created_ms < ?1",
+            params![cutoff_ms, w],
+        )?;
         tx.execute(
-            "DELETE FROM players WHERE created_ms < ?1
-             AND nickname NOT IN (SELECT nickname FROM entries)",
-            [cutoff_ms],
+            "DELETE FROM players WHERE workshop = ?2 AND created_ms < ?1
+             AND nickname NOT IN (SELECT nickname FROM entries WHERE workshop = ?2)",
+            params![cutoff_ms, w],
         )?;
         if removed > 0 {
-            rebuild_ranks(&tx, self.rule)?;
+            rebuild_ranks(&tx, w, self.rule)?;
         }
         tx.commit()?;
         Ok(removed as u64)
@@ -834,16 +1035,20 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE workshop = ?2 AND key = ?1",
+                [key, &self.workshop],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     /// Sets a value in the key-value table.
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
+            "INSERT INTO meta (workshop, key, value) VALUES (?3, ?1, ?2)
+             ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value",
+            [key, value, &self.workshop],
         )?;
         Ok(())
     }
@@ -867,20 +1072,24 @@ impl Store {
     /// the first entry.
     pub fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
         let tx = self.conn.savepoint()?;
+        let w = self.workshop.as_str();
         if let Some(id) = &new.submission {
-            let existing: Option<i64> = tx
-                .query_row("SELECT id FROM entries WHERE submission = ?1", [id], |r| {
-                    r.get(0)
-                })
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, workshop FROM entries WHERE submission = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
-            if let Some(existing) = existing {
+            if let Some((existing, workshop)) = existing {
                 let entry = entry_by_id(&tx, existing)?;
                 // Someone else's id: refused, and nothing of theirs shown.
-                if entry.nickname != new.nickname {
+                if entry.nickname != new.nickname || workshop != w {
                     return Err(StoreError::SubmissionTaken);
                 }
                 let standing = standing(
                     &tx,
+                    w,
                     &entry.finished.scenario,
                     entry.finished.mode,
                     &entry.nickname,
@@ -901,8 +1110,9 @@ impl Store {
         tx.execute(
             "INSERT INTO entries (submission, nickname, scenario, title_ja, title_en, content_hash,
                  seed, choices, ending, overall, listening, questions, change, outcome, created_ms,
-                 mode, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 mode, record, workshop)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)",
             params![
                 new.submission,
                 new.nickname,
@@ -921,31 +1131,34 @@ impl Store {
                 created_ms,
                 mode,
                 record_json(f, &new.extra),
+                w,
             ],
         )?;
         let id = tx.last_insert_rowid();
         // Keep the attempt that counts per (scenario, mode, nickname): the
         // best (ties keep the earlier), the first, or the latest.
-        let improved = tx.execute(
-            "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (scenario, mode, nickname) DO UPDATE SET
+        let improved = tx.prepare_cached(
+            "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms, workshop)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8)
+             ON CONFLICT (workshop, scenario, mode, nickname) DO UPDATE SET
                  entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
              WHERE ?7 = 'latest' OR (?7 = 'best' AND excluded.overall > best.overall)",
-            params![
-                f.scenario,
-                mode,
-                new.nickname,
-                id,
-                s.overall,
-                created_ms,
-                self.rule.as_str()
-            ],
-        )?;
+        )?
+        .execute(params![
+            f.scenario,
+            mode,
+            new.nickname,
+            id,
+            s.overall,
+            created_ms,
+            self.rule.as_str(),
+            w
+        ])?;
         if improved > 0 {
-            tx.prepare_cached(REFRESH_TOTAL)?.execute([&new.nickname])?;
+            tx.prepare_cached(REFRESH_TOTAL)?
+                .execute([new.nickname.as_str(), w])?;
         }
-        let standing = standing(&tx, &f.scenario, f.mode, &new.nickname)?;
+        let standing = standing(&tx, w, &f.scenario, f.mode, &new.nickname)?;
         let entry = entry_by_id(&tx, id)?;
         tx.commit()?;
         Ok(Inserted {
@@ -963,14 +1176,15 @@ impl Store {
         token: Option<&str>,
     ) -> Result<JoinOutcome, StoreError> {
         let tx = self.conn.savepoint()?;
+        let w = self.workshop.as_str();
         // A client may propose its own token (so a join whose answer was
         // lost can be repeated); taken only when nobody holds it.
         let mut proposed = None;
         if let Some(token) = token {
             let known: Option<(String, bool)> = tx
                 .query_row(
-                    "SELECT nickname, kicked FROM players WHERE token_hash = ?1",
-                    [token_hash(token)],
+                    "SELECT nickname, kicked FROM players WHERE workshop = ?2 AND token_hash = ?1",
+                    [token_hash(token).as_str(), w],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -983,7 +1197,7 @@ impl Store {
                 if kicked {
                     return Ok(JoinOutcome::Taken(name));
                 }
-                let taken = has_entries(&tx, &name)?;
+                let taken = has_entries(&tx, w, &name)?;
                 return Ok(JoinOutcome::Joined {
                     nickname: name,
                     token: token.to_string(),
@@ -994,11 +1208,11 @@ impl Store {
         let [a, b] = crate::nickname::skeletons(nickname);
         let mut stmt = tx.prepare_cached(
             "SELECT id, nickname, token_hash IS NULL, kicked FROM players
-             WHERE skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2)
+             WHERE workshop = ?3 AND (skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2))
              ORDER BY id",
         )?;
         let alike: Vec<(i64, String, bool, bool)> = stmt
-            .query_map([&a, &b], |r| {
+            .query_map([a.as_str(), b.as_str(), w], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
@@ -1007,14 +1221,15 @@ impl Store {
         let outcome = match alike.as_slice() {
             [] => {
                 tx.execute(
-                    "INSERT INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![token_hash(&token), nickname, a, b, now_ms()],
+                    "INSERT INTO players
+                         (token_hash, nickname, skeleton_a, skeleton_b, created_ms, workshop)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![token_hash(&token), nickname, a, b, now_ms(), w],
                 )?;
                 JoinOutcome::Joined {
                     nickname: nickname.to_string(),
                     token,
-                    taken: has_entries(&tx, nickname)?,
+                    taken: has_entries(&tx, w, nickname)?,
                 }
             }
             // A name from before tokens, typed exactly: the first to join claims it.
@@ -1026,7 +1241,7 @@ impl Store {
                 JoinOutcome::Joined {
                     nickname: name.clone(),
                     token,
-                    taken: has_entries(&tx, name)?,
+                    taken: has_entries(&tx, w, name)?,
                 }
             }
             [(_, name, ..), ..] => JoinOutcome::Taken(name.clone()),
@@ -1039,9 +1254,11 @@ impl Store {
     pub fn player(&self, token: &str) -> Result<Option<Player>, StoreError> {
         Ok(self
             .conn
+            .prepare_cached(
+                "SELECT nickname, kicked FROM players WHERE workshop = ?2 AND token_hash = ?1",
+            )?
             .query_row(
-                "SELECT nickname, kicked FROM players WHERE token_hash = ?1",
-                [token_hash(token)],
+                [token_hash(token).as_str(), &self.workshop],
                 |r| {
                     Ok(Player {
                         nickname: r.get(0)?,
@@ -1056,10 +1273,11 @@ impl Store {
     pub fn players(&self) -> Result<Vec<PlayerInfo>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT p.nickname, p.kicked, p.token_hash IS NOT NULL, p.created_ms,
-                    (SELECT COUNT(*) FROM entries e WHERE e.nickname = p.nickname)
-             FROM players p ORDER BY p.id",
+                    (SELECT COUNT(*) FROM entries e
+                     WHERE e.workshop = p.workshop AND e.nickname = p.nickname)
+             FROM players p WHERE p.workshop = ?1 ORDER BY p.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([&self.workshop], |r| {
             Ok(PlayerInfo {
                 nickname: r.get(0)?,
                 kicked: r.get(1)?,
@@ -1075,10 +1293,13 @@ impl Store {
     /// checked already; it may not look like another player's name.
     pub fn rename_player(&mut self, from: &str, to: &str) -> Result<RenameOutcome, StoreError> {
         let tx = self.conn.savepoint()?;
+        let w = self.workshop.as_str();
         let id: Option<i64> = tx
-            .query_row("SELECT id FROM players WHERE nickname = ?1", [from], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM players WHERE workshop = ?2 AND nickname = ?1",
+                [from, w],
+                |r| r.get(0),
+            )
             .optional()?;
         let Some(id) = id else {
             return Ok(RenameOutcome::NoSuchPlayer);
@@ -1086,9 +1307,9 @@ impl Store {
         let [a, b] = crate::nickname::skeletons(to);
         let clash: Option<String> = tx
             .query_row(
-                "SELECT nickname FROM players
-                 WHERE id <> ?3 AND (skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2))",
-                params![a, b, id],
+                "SELECT nickname FROM players WHERE workshop = ?4
+                 AND id <> ?3 AND (skeleton_a IN (?1, ?2) OR skeleton_b IN (?1, ?2))",
+                params![a, b, id, w],
                 |r| r.get(0),
             )
             .optional()?;
@@ -1100,15 +1321,18 @@ impl Store {
             params![to, a, b, id],
         )?;
         tx.execute(
-            "UPDATE entries SET nickname = ?1 WHERE nickname = ?2",
-            [to, from],
+            "UPDATE entries SET nickname = ?1 WHERE workshop = ?3 AND nickname = ?2",
+            [to, from, w],
         )?;
         tx.execute(
-            "UPDATE best SET nickname = ?1 WHERE nickname = ?2",
-            [to, from],
+            "UPDATE best SET nickname = ?1 WHERE workshop = ?3 AND nickname = ?2",
+            [to, from, w],
         )?;
-        tx.execute("DELETE FROM totals WHERE nickname = ?1", [from])?;
-        tx.execute(REFRESH_TOTAL, [to])?;
+        tx.execute(
+            "DELETE FROM totals WHERE workshop = ?2 AND nickname = ?1",
+            [from, w],
+        )?;
+        tx.execute(REFRESH_TOTAL, [to, w])?;
         tx.commit()?;
         Ok(RenameOutcome::Renamed)
     }
@@ -1118,16 +1342,24 @@ impl Store {
     /// entries removed, or `None` if there is no such player.
     pub fn kick_player(&mut self, nickname: &str) -> Result<Option<u64>, StoreError> {
         let tx = self.conn.savepoint()?;
+        let w = self.workshop.as_str();
         let found = tx.execute(
-            "UPDATE players SET kicked = 1, token_hash = NULL WHERE nickname = ?1",
-            [nickname],
+            "UPDATE players SET kicked = 1, token_hash = NULL WHERE workshop = ?2 AND nickname = ?1",
+            [nickname, w],
         )?;
         if found == 0 {
             return Ok(None);
         }
-        let removed = tx.execute("DELETE FROM entries WHERE nickname = ?1", [nickname])?;
-        tx.execute("DELETE FROM best WHERE nickname = ?1", [nickname])?;
-        tx.execute("DELETE FROM totals WHERE nickname = ?1", [nickname])?;
+        let mut removed = 0;
+        for table in ["entries", "best", "totals"] {
+            let n = tx.execute(
+                &format!("DELETE FROM {table} WHERE workshop = ?2 AND nickname = ?1"),
+                [nickname, w],
+            )?;
+            if table == "entries" {
+                removed = n;
+            }
+        }
         tx.commit()?;
         Ok(Some(removed as u64))
     }
@@ -1140,7 +1372,7 @@ impl Store {
         mode: Mode,
         nickname: &str,
     ) -> Result<Standing, StoreError> {
-        standing(&self.conn, scenario, mode, nickname)
+        standing(&self.conn, &self.workshop, scenario, mode, nickname)
     }
 
     /// True when `nickname` has an entry on `scenario` in `mode`, and true
@@ -1152,17 +1384,18 @@ impl Store {
         nickname: &str,
     ) -> Result<(bool, bool), StoreError> {
         Ok(self.conn.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM best WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3),
-                    EXISTS (SELECT 1 FROM totals WHERE mode = ?2 AND nickname = ?3)",
+            "SELECT EXISTS (SELECT 1 FROM best WHERE workshop = ?4 AND scenario = ?1
+                        AND mode = ?2 AND nickname = ?3),
+                    EXISTS (SELECT 1 FROM totals WHERE workshop = ?4 AND mode = ?2 AND nickname = ?3)",
         )?
-        .query_row([scenario, mode.as_str(), nickname], |r| {
+        .query_row([scenario, mode.as_str(), nickname, &self.workshop], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?)
     }
 
     /// One entry.
     pub fn entry(&self, id: i64) -> Result<Option<Entry>, StoreError> {
-        match entry_by_id(&self.conn, id) {
+        match entry_in(&self.conn, &self.workshop, id) {
             Ok(entry) => Ok(Some(entry)),
             Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => Ok(None),
             Err(e) => Err(e),
@@ -1172,26 +1405,28 @@ impl Store {
     /// Every entry, oldest first.
     pub fn entries(&self) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries e ORDER BY e.id"
+            "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.workshop = ?1 ORDER BY e.id"
         ))?;
-        let rows = stmt.query_map([], entry_from_row)?;
+        let rows = stmt.query_map([&self.workshop], entry_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// True when `nickname` has at least one entry.
     pub fn has_nickname(&self, nickname: &str) -> Result<bool, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM best WHERE nickname = ?1)",
-            [nickname],
+            "SELECT EXISTS (SELECT 1 FROM best WHERE workshop = ?2 AND nickname = ?1)",
+            [nickname, &self.workshop],
             |r| r.get(0),
         )?)
     }
 
     /// How many entries are stored.
     pub fn count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM entries WHERE workshop = ?1",
+            [&self.workshop],
+            |r| r.get(0),
+        )?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -1199,7 +1434,8 @@ impl Store {
     /// there was no such entry.
     pub fn remove(&mut self, id: i64) -> Result<Option<Entry>, StoreError> {
         let tx = self.conn.savepoint()?;
-        let entry = match entry_by_id(&tx, id) {
+        let w = self.workshop.as_str();
+        let entry = match entry_in(&tx, w, id) {
             Ok(entry) => entry,
             Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => return Ok(None),
             Err(e) => return Err(e),
@@ -1209,23 +1445,27 @@ impl Store {
             entry.finished.scenario.as_str(),
             entry.finished.mode.as_str(),
             entry.nickname.as_str(),
+            w,
         ];
         tx.execute(
-            "DELETE FROM best WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3",
+            "DELETE FROM best WHERE workshop = ?4 AND scenario = ?1 AND mode = ?2 AND nickname = ?3",
             key,
         )?;
         tx.execute(
             &format!(
-                "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-                 SELECT scenario, mode, nickname, id, overall, created_ms FROM entries
-                 WHERE scenario = ?1 AND mode = ?2 AND nickname = ?3
+                "INSERT INTO best (workshop, scenario, mode, nickname, entry, overall, created_ms)
+                 SELECT workshop, scenario, mode, nickname, id, overall, created_ms FROM entries
+                 WHERE workshop = ?4 AND scenario = ?1 AND mode = ?2 AND nickname = ?3
                  ORDER BY {} LIMIT 1",
                 self.rule.order()
             ),
             key,
         )?;
-        tx.execute("DELETE FROM totals WHERE nickname = ?1", [&entry.nickname])?;
-        tx.execute(REFRESH_TOTAL, [&entry.nickname])?;
+        tx.execute(
+            "DELETE FROM totals WHERE workshop = ?2 AND nickname = ?1",
+            [entry.nickname.as_str(), w],
+        )?;
+        tx.execute(REFRESH_TOTAL, [entry.nickname.as_str(), w])?;
         tx.commit()?;
         Ok(Some(entry))
     }
@@ -1234,9 +1474,10 @@ impl Store {
     /// workshop code and token.
     pub fn reset(&mut self) -> Result<u64, StoreError> {
         let tx = self.conn.savepoint()?;
-        let n = tx.execute("DELETE FROM entries", [])?;
-        tx.execute("DELETE FROM best", [])?;
-        tx.execute("DELETE FROM totals", [])?;
+        let w = self.workshop.as_str();
+        let n = tx.execute("DELETE FROM entries WHERE workshop = ?1", [w])?;
+        tx.execute("DELETE FROM best WHERE workshop = ?1", [w])?;
+        tx.execute("DELETE FROM totals WHERE workshop = ?1", [w])?;
         tx.commit()?;
         Ok(n as u64)
     }
@@ -1254,11 +1495,12 @@ impl Store {
         let mut scenarios = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT scenario, title_ja, title_en FROM entries
-             WHERE id IN (SELECT MAX(id) FROM entries WHERE mode = ?1 GROUP BY scenario)
+             WHERE id IN (SELECT MAX(id) FROM entries WHERE workshop = ?2 AND mode = ?1
+                          GROUP BY scenario)
              ORDER BY scenario",
         )?;
         let ids: Vec<(String, Text)> = stmt
-            .query_map([mode_name], |r| {
+            .query_map([mode_name, &self.workshop], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
@@ -1278,11 +1520,13 @@ impl Store {
             Ok(self
                 .conn
                 .prepare_cached(sql)?
-                .query_row([mode_name], |r| r.get(0))?)
+                .query_row([mode_name, &self.workshop], |r| r.get(0))?)
         };
-        let entries = count("SELECT COUNT(*) FROM entries WHERE mode = ?1")?;
+        let entries = count("SELECT COUNT(*) FROM entries WHERE workshop = ?2 AND mode = ?1")?;
         let ranked = match ranking {
-            Ranking::BestPerName => count("SELECT COUNT(*) FROM totals WHERE mode = ?1")?,
+            Ranking::BestPerName => {
+                count("SELECT COUNT(*) FROM totals WHERE workshop = ?2 AND mode = ?1")?
+            }
             Ranking::Attempts => entries,
         };
         Ok(Board {
@@ -1304,28 +1548,29 @@ impl Store {
             Ranking::BestPerName => (
                 format!(
                     "SELECT {ENTRY_COLUMNS} FROM best b JOIN entries e ON e.id = b.entry
-                     WHERE b.scenario = ?1 AND b.mode = ?2
+                     WHERE b.workshop = ?4 AND b.scenario = ?1 AND b.mode = ?2
                      ORDER BY b.overall DESC, b.created_ms, b.entry LIMIT ?3"
                 ),
-                "SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?2",
+                "SELECT COUNT(*) FROM best WHERE workshop = ?3 AND scenario = ?1 AND mode = ?2",
             ),
             Ranking::Attempts => (
                 format!(
                     "SELECT {ENTRY_COLUMNS} FROM entries e
-                     WHERE e.scenario = ?1 AND e.mode = ?2
+                     WHERE e.workshop = ?4 AND e.scenario = ?1 AND e.mode = ?2
                      ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?3"
                 ),
-                "SELECT COUNT(*) FROM entries WHERE scenario = ?1 AND mode = ?2",
+                "SELECT COUNT(*) FROM entries WHERE workshop = ?3 AND scenario = ?1 AND mode = ?2",
             ),
         };
+        let w = self.workshop.as_str();
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let entries: Vec<Entry> = stmt
-            .query_map(params![scenario, mode, limit], entry_from_row)?
+            .query_map(params![scenario, mode, limit, w], entry_from_row)?
             .collect::<Result<_, _>>()?;
         let ranked: i64 = self
             .conn
             .prepare_cached(count_sql)?
-            .query_row([scenario, mode], |r| r.get(0))?;
+            .query_row([scenario, mode, w], |r| r.get(0))?;
         let rows = ranks(entries.iter().map(|e| e.finished.scores.overall))
             .zip(entries)
             .map(|(rank, e)| Row::of(rank, e))
@@ -1342,11 +1587,11 @@ impl Store {
         match ranking {
             Ranking::Attempts => {
                 let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.mode = ?1
+                    "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.workshop = ?3 AND e.mode = ?1
                      ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?2"
                 ))?;
                 let entries: Vec<Entry> = stmt
-                    .query_map(params![mode, limit], entry_from_row)?
+                    .query_map(params![mode, limit, self.workshop], entry_from_row)?
                     .collect::<Result<_, _>>()?;
                 Ok(ranks(entries.iter().map(|e| e.finished.scores.overall))
                     .zip(entries)
@@ -1356,11 +1601,12 @@ impl Store {
             Ranking::BestPerName => {
                 // Ties go to whoever reached the total first.
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT nickname, total, scenarios, reached, entry FROM totals WHERE mode = ?1
+                    "SELECT nickname, total, scenarios, reached, entry FROM totals
+                     WHERE workshop = ?3 AND mode = ?1
                      ORDER BY total DESC, reached, nickname LIMIT ?2",
                 )?;
                 let rows: Vec<(String, i64, i64, i64, i64)> = stmt
-                    .query_map(params![mode, limit], |r| {
+                    .query_map(params![mode, limit, self.workshop], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })?
                     .collect::<Result<_, _>>()?;
@@ -1382,24 +1628,54 @@ impl Store {
     }
 }
 
-/// Recomputes `best` and `totals` from `entries` under `rule`.
-fn rebuild_ranks(conn: &Connection, rule: AttemptRule) -> Result<(), StoreError> {
-    conn.execute_batch(&format!(
-        "DELETE FROM best;
-         INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms)
-         SELECT scenario, mode, nickname, id, overall, created_ms FROM (
-             SELECT scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER() OVER (
-                 PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
-             FROM entries)
-         WHERE n = 1;
-         DELETE FROM totals;
-         INSERT INTO totals (mode, nickname, total, scenarios, reached, entry)
-         SELECT mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
-         FROM best GROUP BY mode, nickname;",
-        rule.order()
-    ))?;
+/// Recomputes workshop `w`'s `best` and `totals` from its `entries` under
+/// `rule`.
+fn rebuild_ranks(conn: &Connection, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM best WHERE workshop = ?1", [w])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO best (workshop, scenario, mode, nickname, entry, overall, created_ms)
+             SELECT workshop, scenario, mode, nickname, id, overall, created_ms FROM (
+                 SELECT workshop, scenario, mode, nickname, id, overall, created_ms, ROW_NUMBER()
+                     OVER (PARTITION BY scenario, mode, nickname ORDER BY {}) AS n
+                 FROM entries WHERE workshop = ?1)
+             WHERE n = 1",
+            rule.order()
+        ),
+        [w],
+    )?;
+    conn.execute("DELETE FROM totals WHERE workshop = ?1", [w])?;
+    conn.execute(
+        "INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+         SELECT workshop, mode, nickname, SUM(overall), COUNT(*), MAX(created_ms), MAX(entry)
+         FROM best WHERE workshop = ?1 GROUP BY mode, nickname",
+        [w],
+    )?;
     Ok(())
 }
+
+/// The attempt rule saved for workshop `w` (the default if none).
+fn saved_rule(conn: &Connection, w: &str) -> Result<AttemptRule, StoreError> {
+    let rule: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE workshop = ?2 AND key = ?1",
+            [ATTEMPT_RULE_KEY, w],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(rule
+        .as_deref()
+        .and_then(AttemptRule::parse)
+        .unwrap_or_default())
+}
+
+/// Every workshop and its last activity: the latest of a server starting
+/// on it, its newest entry and its newest player (both stores).
+pub(crate) const WORKSHOPS_SQL: &str = "
+SELECT w.code, MAX(w.active_ms,
+    COALESCE((SELECT MAX(created_ms) FROM entries e WHERE e.workshop = w.code), 0),
+    COALESCE((SELECT MAX(created_ms) FROM players p WHERE p.workshop = w.code), 0)) AS active
+FROM workshops w ORDER BY active, w.code";
 
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
@@ -1477,8 +1753,17 @@ fn entry_by_id(conn: &Connection, id: i64) -> Result<Entry, StoreError> {
     Ok(stmt.query_row([id], entry_from_row)?)
 }
 
+/// Entry `id` if it is workshop `w`'s.
+fn entry_in(conn: &Connection, w: &str, id: i64) -> Result<Entry, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?1 AND e.workshop = ?2"
+    ))?;
+    Ok(stmt.query_row(params![id, w], entry_from_row)?)
+}
+
 fn standing(
     conn: &Connection,
+    w: &str,
     scenario: &str,
     mode: Mode,
     nickname: &str,
@@ -1486,24 +1771,28 @@ fn standing(
     let mode = mode.as_str();
     let mut stmt = conn.prepare_cached(
         "SELECT
-            (SELECT overall FROM best WHERE scenario = ?1 AND mode = ?3 AND nickname = ?2),
-            (SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?3),
-            (SELECT COALESCE(total, 0) FROM totals WHERE mode = ?3 AND nickname = ?2),
-            (SELECT COUNT(*) FROM totals WHERE mode = ?3)",
+            (SELECT overall FROM best
+             WHERE workshop = ?4 AND scenario = ?1 AND mode = ?3 AND nickname = ?2),
+            (SELECT COUNT(*) FROM best WHERE workshop = ?4 AND scenario = ?1 AND mode = ?3),
+            (SELECT COALESCE(total, 0) FROM totals
+             WHERE workshop = ?4 AND mode = ?3 AND nickname = ?2),
+            (SELECT COUNT(*) FROM totals WHERE workshop = ?4 AND mode = ?3)",
     )?;
     let (best, of, total, overall_of): (Option<i64>, i64, Option<i64>, i64) = stmt
-        .query_row([scenario, nickname, mode], |r| {
+        .query_row([scenario, nickname, mode, w], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     let best = best.unwrap_or(0);
     let total = total.unwrap_or(0);
     let mut above = conn.prepare_cached(
-        "SELECT COUNT(*) FROM best WHERE scenario = ?1 AND mode = ?3 AND overall > ?2",
+        "SELECT COUNT(*) FROM best
+         WHERE workshop = ?4 AND scenario = ?1 AND mode = ?3 AND overall > ?2",
     )?;
-    let scenario_above: i64 = above.query_row(params![scenario, best, mode], |r| r.get(0))?;
-    let mut above_total =
-        conn.prepare_cached("SELECT COUNT(*) FROM totals WHERE mode = ?2 AND total > ?1")?;
-    let overall_above: i64 = above_total.query_row(params![total, mode], |r| r.get(0))?;
+    let scenario_above: i64 = above.query_row(params![scenario, best, mode, w], |r| r.get(0))?;
+    let mut above_total = conn.prepare_cached(
+        "SELECT COUNT(*) FROM totals WHERE workshop = ?3 AND mode = ?2 AND total > ?1",
+    )?;
+    let overall_above: i64 = above_total.query_row(params![total, mode, w], |r| r.get(0))?;
     Ok(Standing {
         scenario_rank: to_u32(scenario_above + 1),
         scenario_of: to_u32(of),
@@ -1723,6 +2012,60 @@ mod tests {
         // Opening again changes nothing.
         let store = Store::open(&path).unwrap();
         assert_eq!(store.count().unwrap(), 4);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_version_2_workshop_file_becomes_its_codes_workshop() {
+        let dir = std::env::temp_dir().join(format!("kiku-migrate3-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v2.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(SCHEMA_V1).unwrap();
+        conn.execute_batch(SCHEMA_V2).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO meta VALUES ('code', 'TOKYO1'), ('token', 'secret'),
+                 ('attempt_rule', 'first');
+             INSERT INTO players (token_hash, nickname, skeleton_a, skeleton_b, created_ms)
+             VALUES ('h', 'ann', 'ann', 'ann', 1);",
+        )
+        .unwrap();
+        for (overall, at) in [(50, 1), (90, 2)] {
+            conn.execute(
+                "INSERT INTO entries (nickname, scenario, title_ja, title_en, content_hash, seed,
+                     choices, ending, overall, listening, questions, change, outcome, created_ms)
+                 VALUES ('ann', 's1', '題', 'T', 'h', 7, '[\"a\"]', 'end', ?1, 1, 2, 3, 4, ?2)",
+                params![overall, at],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.workshop(), "TOKYO1");
+        assert_eq!(store.meta("token").unwrap().as_deref(), Some("secret"));
+        // Ranked again by the workshop's own rule: her first attempt.
+        assert_eq!(store.attempt_rule(), AttemptRule::First);
+        let board = store.board(10, Ranking::BestPerName).unwrap();
+        assert_eq!(board.overall[0].points, 50);
+        assert_eq!(store.players().unwrap().len(), 1);
+        // Another workshop in the same file is apart.
+        store.use_workshop("OSAKA2").unwrap();
+        assert_eq!(store.count().unwrap(), 0);
+        assert_eq!(store.meta("token").unwrap(), None);
+        assert_eq!(store.attempt_rule(), AttemptRule::Best);
+        store.insert(&entry("ann", "s1", 70, 3)).unwrap();
+        let codes: Vec<String> = store.workshops().unwrap().into_iter().map(|w| w.code).collect();
+        assert_eq!(codes.len(), 2);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        // Two workshops: none is picked for the caller.
+        assert_eq!(store.workshop(), "");
+        store.use_workshop("TOKYO1").unwrap();
+        assert_eq!(store.count().unwrap(), 2);
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
     }
