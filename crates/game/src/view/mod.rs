@@ -874,7 +874,6 @@ pub fn debrief(
         ],
         seed: t.seed,
         pending: suggestions.is_none(),
-        across: series_card(session, lang),
         rank: None,
         across: None,
     }
