@@ -390,8 +390,12 @@ fn lock_freeze_and_the_required_mode_survive_a_restart() {
     let db = dir.join("workshop.db");
     let control = |server: &TestServer, action: &str| {
         let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
-        let (status, state) =
-            request("POST", &server.url("/api/control"), Some(&body), Some(TOKEN));
+        let (status, state) = request(
+            "POST",
+            &server.url("/api/control"),
+            Some(&body),
+            Some(TOKEN),
+        );
         assert_eq!(status, 200, "{state}");
         state
     };
@@ -423,13 +427,19 @@ fn lock_freeze_and_the_required_mode_survive_a_restart() {
     );
     // Still frozen on the board it froze with; still locked; still recall.
     let (_, board) = request("GET", &server.url("/api/board"), None, None);
-    assert_eq!((board["frozen"].as_bool(), board["entries"].as_u64()), (Some(true), Some(1)));
+    assert_eq!(
+        (board["frozen"].as_bool(), board["entries"].as_u64()),
+        (Some(true), Some(1))
+    );
     let client = server.client();
     match client.join(CODE, "Newcomer") {
         Err(SendError::Rejected { kind, .. }) => assert_eq!(kind, "joining_locked"),
         other => panic!("a restart opened joining: {other:?}"),
     }
-    assert_eq!(client.workshop().unwrap().mode, Some(kiku_core::Mode::Recall));
+    assert_eq!(
+        client.workshop().unwrap().mode,
+        Some(kiku_core::Mode::Recall)
+    );
     // Revealed after the restart: the live board, with the recall entry
     // stored while frozen.
     control(&server, "reveal");
@@ -911,7 +921,12 @@ fn one_database_holds_many_workshops_and_retain_removes_idle_ones_whole() {
         client.submit(&sub).unwrap();
     };
     let board = |server: &Spawned| {
-        let (_, board) = request("GET", &format!("http://{}/api/board", server.addr), None, None);
+        let (_, board) = request(
+            "GET",
+            &format!("http://{}/api/board", server.addr),
+            None,
+            None,
+        );
         board
     };
     {
@@ -925,7 +940,10 @@ fn one_database_holds_many_workshops_and_retain_removes_idle_ones_whole() {
         join_and_submit(&beta, "Kai");
         let a = wait_for(|| Some(board(&alpha)).filter(|b| b["entries"] == 1));
         let b = wait_for(|| Some(board(&beta)).filter(|b| b["entries"] == 2));
-        assert_eq!((a["code"].as_str(), b["code"].as_str()), (Some("ALPHA1"), Some("BETA22")));
+        assert_eq!(
+            (a["code"].as_str(), b["code"].as_str()),
+            (Some("ALPHA1"), Some("BETA22"))
+        );
         // The wrong code for this server is refused, whatever the database holds.
         let client = Client::new(&alpha.addr.to_string()).unwrap();
         match client.join("BETA22", "Mio") {
@@ -943,12 +961,17 @@ fn one_database_holds_many_workshops_and_retain_removes_idle_ones_whole() {
         .unwrap();
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("2 workshops (ALPHA1, BETA22): name one with --code"), "{said}");
+    assert!(
+        said.contains("2 workshops (ALPHA1, BETA22): name one with --code"),
+        "{said}"
+    );
     // ALPHA1 has been idle for a day: `--retain 12h` removes it whole.
     let conn = rusqlite::Connection::open(&db).unwrap();
     for table in ["entries", "players"] {
         conn.execute(
-            &format!("UPDATE {table} SET created_ms = created_ms - 86400000 WHERE workshop = 'ALPHA1'"),
+            &format!(
+                "UPDATE {table} SET created_ms = created_ms - 86400000 WHERE workshop = 'ALPHA1'"
+            ),
             [],
         )
         .unwrap();
@@ -968,7 +991,12 @@ fn one_database_holds_many_workshops_and_retain_removes_idle_ones_whole() {
     assert_eq!(board(&beta)["entries"], 2);
     drop(beta);
     let store = Store::open(&db).unwrap();
-    let codes: Vec<String> = store.workshops().unwrap().into_iter().map(|w| w.code).collect();
+    let codes: Vec<String> = store
+        .workshops()
+        .unwrap()
+        .into_iter()
+        .map(|w| w.code)
+        .collect();
     assert_eq!(codes, ["BETA22"]);
     // Its only workshop now: served without --code.
     drop(store);

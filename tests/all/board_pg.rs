@@ -390,7 +390,10 @@ fn workshops_suite(store: &mut dyn BoardStore) {
     let here = store
         .insert(&new_entry("ann", &WORST, Mode::Choose, cutoff + 10))
         .unwrap();
-    assert_eq!((here.standing.scenario_rank, here.standing.scenario_of), (1, 1));
+    assert_eq!(
+        (here.standing.scenario_rank, here.standing.scenario_of),
+        (1, 1)
+    );
     let board = store
         .board_in(10, Ranking::BestPerName, Mode::Choose)
         .unwrap();
@@ -411,7 +414,13 @@ fn workshops_suite(store: &mut dyn BoardStore) {
     assert_eq!(store.meta("token").unwrap(), None);
     assert!(store.players().unwrap().is_empty());
     // Nothing idle now.
-    assert!(store.purge_workshops_before(cutoff).unwrap().workshops.is_empty());
+    assert!(
+        store
+            .purge_workshops_before(cutoff)
+            .unwrap()
+            .workshops
+            .is_empty()
+    );
 }
 
 /// The server suite: joining, re-scoring, duplicates, modes, a private
@@ -467,7 +476,12 @@ fn server_suite(server: &TestServer) {
 /// The facilitator's action `action` on the control page's API.
 fn control(server: &TestServer, action: &str) -> Value {
     let body = serde_json::to_vec(&json!({ "action": action })).unwrap();
-    let (status, state) = request("POST", &server.url("/api/control"), Some(&body), Some(TOKEN));
+    let (status, state) = request(
+        "POST",
+        &server.url("/api/control"),
+        Some(&body),
+        Some(TOKEN),
+    );
     assert_eq!(status, 200, "{state}");
     state
 }
@@ -497,7 +511,10 @@ fn required_mode_suite(server: &TestServer) {
     assert_eq!(entries(server).len(), before);
     let mut recalled = submission("Mio", &BEST);
     recalled.mode = Mode::Recall;
-    assert_eq!(client.submit(&recalled).unwrap().entry.finished.mode, Mode::Recall);
+    assert_eq!(
+        client.submit(&recalled).unwrap().entry.finished.mode,
+        Mode::Recall
+    );
     // The JSON error format, as every other refusal.
     let (status, body) = request_as(
         "POST",
@@ -578,7 +595,10 @@ fn a_postgresql_database_of_one_workshop_becomes_that_workshop() {
     drop(raw);
     let mut store = PgStore::connect(&url).unwrap();
     assert_eq!(store.workshop(), "LEGACY");
-    assert_eq!(store.meta("token").unwrap().as_deref(), Some("the old token"));
+    assert_eq!(
+        store.meta("token").unwrap().as_deref(),
+        Some("the old token")
+    );
     assert_eq!(store.count().unwrap(), 1);
     let board = store
         .board_in(10, Ranking::BestPerName, Mode::Choose)
@@ -652,7 +672,10 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
         Some(&body),
         None,
     );
-    assert_eq!((status, refused["kind"].as_str()), (409, Some("nickname_taken")));
+    assert_eq!(
+        (status, refused["kind"].as_str()),
+        (409, Some("nickname_taken"))
+    );
     let mut sub = submission("Kai", &WORST);
     sub.code = there.code.clone();
     other.submit(&sub).unwrap();
@@ -693,8 +716,16 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
     late.mode = Mode::Recall;
     other.submit(&late).unwrap();
     std::thread::sleep(Duration::from_millis(600));
-    let (_, still) = request("GET", &format!("http://{}/api/board", there.addr), None, None);
-    assert_eq!((still["frozen"].as_bool(), still["entries"].as_u64()), (Some(true), Some(2)));
+    let (_, still) = request(
+        "GET",
+        &format!("http://{}/api/board", there.addr),
+        None,
+        None,
+    );
+    assert_eq!(
+        (still["frozen"].as_bool(), still["entries"].as_u64()),
+        (Some(true), Some(2))
+    );
     control(&here, "reveal");
     let revealed = loop {
         let board = projector.next_board();
@@ -716,7 +747,10 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
     let mut sub = submission("Hana", &WORST);
     sub.code = "OTHER9".into();
     let stored = client3.submit(&sub).unwrap();
-    assert_eq!((stored.standing.scenario_of, stored.standing.overall_of), (1, 1));
+    assert_eq!(
+        (stored.standing.scenario_of, stored.standing.overall_of),
+        (1, 1)
+    );
     let own = loop {
         let board = third_projector.next_board();
         if board["entries"] == 1 {

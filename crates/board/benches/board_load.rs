@@ -266,6 +266,32 @@ fn instance() {
     });
 }
 
+/// CPU time (user + system) a process has used, from `/proc/PID/stat`
+/// (`None` off Linux or once it is gone).
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Busy and total CPU time of the whole machine, from `/proc/stat`.
+fn machine_secs() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu: Vec<f64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let total: f64 = cpu.iter().sum();
+    let idle = cpu.get(3)? + cpu.get(4)?;
+    Some(((total - idle) / 100.0, total / 100.0))
+}
+
 /// A running server instance and its workshops' addresses.
 struct Instance {
     child: Child,
@@ -345,6 +371,26 @@ fn main() {
     assert!(!sessions.is_empty(), "random walks finish");
     let mean_turns =
         sessions.iter().map(|s| s.3.len()).sum::<usize>() as f64 / sessions.len() as f64;
+    // The CPU cost of re-scoring alone (one core, no HTTP, no database).
+    let sample: Vec<Submission> = sessions
+        .iter()
+        .map(|(scenario, hash, seed, choices)| Submission {
+            id: None,
+            code: "BENCH0".into(),
+            nickname: "trainee".into(),
+            scenario: scenario.clone(),
+            hash: hash.clone(),
+            seed: *seed,
+            choices: choices.clone(),
+            mode: kiku_core::Mode::Choose,
+            prior: None,
+        })
+        .collect();
+    let timer = Instant::now();
+    for sub in &sample {
+        kiku_board::rescore::rescore(&scenarios, sub, 0).expect("re-scored");
+    }
+    let rescore_us = timer.elapsed().as_secs_f64() * 1e6 / sample.len() as f64;
     // Trainee `c` is in workshop `c % workshops`, whose code is `code(w)`.
     let code = |w: usize| format!("BENCH{w}");
     let submission_id = |phase: &str, c: usize, i: usize| format!("{phase}-{c}-{i}");
@@ -441,7 +487,8 @@ fn main() {
         }
     );
     println!(
-        "  scenarios: {} bundled, {} distinct finished sessions, {mean_turns:.1} choices each on average",
+        "  scenarios: {} bundled, {} distinct finished sessions, {mean_turns:.1} choices each on \
+         average; re-scoring one alone takes {rescore_us:.0} µs of one core",
         infos.len(),
         sessions.len()
     );
@@ -464,6 +511,12 @@ fn main() {
         let mut started = Instant::now();
         let addrs: Vec<_> = (0..workshops).map(|w| addr_of(&running, w)).collect();
         let victim = killing.then(|| running[1].child.id());
+        let pids: Vec<u32> = running.iter().map(|i| i.child.id()).collect();
+        let cpu_before = (
+            cpu_secs(std::process::id()),
+            pids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>(),
+            machine_secs(),
+        );
         let mut elapsed_at_kill = None;
         let results: Vec<Vec<Duration>> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
@@ -502,6 +555,11 @@ fn main() {
             all
         });
         let elapsed = started.elapsed();
+        let cpu_after = (
+            cpu_secs(std::process::id()),
+            pids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>(),
+            machine_secs(),
+        );
         if killing {
             // Each client's acknowledged ones are its first `n` (in order).
             for (c, l) in results.iter().enumerate() {
@@ -534,6 +592,22 @@ fn main() {
             percentile(&latencies, 0.99).as_secs_f64() * 1e3,
             latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
         );
+        // Where the two cores went (connecting included; the killed
+        // instance's time stops counting when it dies).
+        if let (Some(c0), Some(c1), Some((b0, t0)), Some((b1, t1))) =
+            (cpu_before.0, cpu_after.0, cpu_before.2, cpu_after.2)
+        {
+            let servers = cpu_after.1 - cpu_before.1;
+            let bench = c1 - c0;
+            let busy = b1 - b0;
+            println!(
+                "    CPU: server instances {servers:.1} s ({:.0} µs per submission), bench clients \
+                 {bench:.1} s, everything else on the machine {:.1} s; busy {busy:.1} s of {:.1} s",
+                servers / n.max(1) as f64 * 1e6,
+                (busy - servers - bench).max(0.0),
+                t1 - t0
+            );
+        }
     }
     for instance in running.drain(..) {
         instance.stop();
@@ -547,14 +621,13 @@ fn main() {
         store.use_workshop(&code(w)).expect("workshop");
         stored += store.count().expect("count") as usize;
         if pg_base.is_none() {
-            let file = Store::open(std::path::Path::new(&workshop_db(&db, &code(w))))
-                .expect("database");
+            let file =
+                Store::open(std::path::Path::new(&workshop_db(&db, &code(w)))).expect("database");
             assert_eq!(file.integrity_check().expect("check"), "ok");
         }
     }
     if pg_base.is_some() {
-        let mut client =
-            postgres::Client::connect(&db, postgres::NoTls).expect("PostgreSQL");
+        let mut client = postgres::Client::connect(&db, postgres::NoTls).expect("PostgreSQL");
         let duplicated: i64 = client
             .query_one(
                 "SELECT COUNT(*) FROM (SELECT submission FROM entries
@@ -565,14 +638,22 @@ fn main() {
             .get(0);
         assert_eq!(duplicated, 0, "a submission stored twice");
         for row in client
-            .query("SELECT submission FROM entries WHERE submission LIKE 'kill-%'", &[])
+            .query(
+                "SELECT submission FROM entries WHERE submission LIKE 'kill-%'",
+                &[],
+            )
             .expect("kill phase")
         {
             kill_stored.insert(row.get(0));
         }
     }
     let lost: Vec<&String> = kill_acked.difference(&kill_stored).collect();
-    assert!(lost.is_empty(), "{} acknowledged submissions lost, e.g. {:?}", lost.len(), lost.first());
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged submissions lost, e.g. {:?}",
+        lost.len(),
+        lost.first()
+    );
     assert!(stored >= acknowledged, "acknowledged submissions missing");
     let unacked = stored - acknowledged;
     if instances < 2 {
@@ -584,4 +665,3 @@ fn main() {
     );
     let _ = std::fs::remove_dir_all(&db_dir);
 }
-

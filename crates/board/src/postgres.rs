@@ -42,7 +42,8 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 /// The schema's history: migration `i` takes the database from version `i`
 /// to `i + 1`, each in one transaction. Never edit one that has shipped;
 /// add the next.
-const MIGRATIONS: [&str; 2] = ["
+const MIGRATIONS: [&str; 2] = [
+    "
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -91,7 +92,8 @@ CREATE TABLE players (
 );
 CREATE INDEX players_by_skeleton_a ON players (skeleton_a);
 CREATE INDEX players_by_skeleton_b ON players (skeleton_b);
-", "
+",
+    "
 -- Version 2: several workshops in one database, each under its code (the
 -- `workshop` column of every table). What the database held so far is the
 -- workshop of its saved code.
@@ -139,7 +141,8 @@ CREATE INDEX best_by_name ON best (workshop, nickname);
 CREATE INDEX totals_by_total ON totals (workshop, mode, total DESC, reached);
 CREATE INDEX players_by_skeleton_a ON players (workshop, skeleton_a);
 CREATE INDEX players_by_skeleton_b ON players (workshop, skeleton_b);
-"];
+",
+];
 
 /// Recomputes one nickname's totals (one per mode) from `best`, in
 /// workshop `$2`.
@@ -226,10 +229,8 @@ impl PgStore {
             if notify {
                 // Delivered to every listener when the transaction commits
                 // (once per transaction and workshop).
-                self.client.execute(
-                    "SELECT pg_notify($1, $2)",
-                    &[&CHANNEL, &self.workshop],
-                )?;
+                self.client
+                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &self.workshop])?;
             }
             Ok(value)
         });
@@ -611,7 +612,14 @@ impl BoardStore for PgStore {
                         "INSERT INTO players
                              (token_hash, nickname, skeleton_a, skeleton_b, created_ms, workshop)
                          VALUES ($1, $2, $3, $4, $5, $6)",
-                        &[&crate::store::token_hash(&token), &nickname, &a, &b, &now_ms(), &w],
+                        &[
+                            &crate::store::token_hash(&token),
+                            &nickname,
+                            &a,
+                            &b,
+                            &now_ms(),
+                            &w,
+                        ],
                     )?;
                     Ok(JoinOutcome::Joined {
                         nickname: nickname.to_string(),
@@ -877,7 +885,10 @@ impl BoardStore for PgStore {
                 }
                 purged.entries += c.execute("DELETE FROM entries WHERE workshop = $1", &[&code])?;
                 for table in ["best", "totals", "players", "meta"] {
-                    c.execute(&format!("DELETE FROM {table} WHERE workshop = $1"), &[&code])?;
+                    c.execute(
+                        &format!("DELETE FROM {table} WHERE workshop = $1"),
+                        &[&code],
+                    )?;
                 }
                 c.execute("DELETE FROM workshops WHERE code = $1", &[&code])?;
                 c.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &code])?;

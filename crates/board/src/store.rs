@@ -912,7 +912,8 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let mut purged = Purged::default();
         for code in old {
-            purged.entries += tx.execute("DELETE FROM entries WHERE workshop = ?1", [&code])? as u64;
+            purged.entries +=
+                tx.execute("DELETE FROM entries WHERE workshop = ?1", [&code])? as u64;
             for table in ["best", "totals", "players", "meta"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE workshop = ?1"), [&code])?;
             }
@@ -1257,15 +1258,12 @@ impl Store {
             .prepare_cached(
                 "SELECT nickname, kicked FROM players WHERE workshop = ?2 AND token_hash = ?1",
             )?
-            .query_row(
-                [token_hash(token).as_str(), &self.workshop],
-                |r| {
-                    Ok(Player {
-                        nickname: r.get(0)?,
-                        kicked: r.get(1)?,
-                    })
-                },
-            )
+            .query_row([token_hash(token).as_str(), &self.workshop], |r| {
+                Ok(Player {
+                    nickname: r.get(0)?,
+                    kicked: r.get(1)?,
+                })
+            })
             .optional()?)
     }
 
@@ -1564,18 +1562,14 @@ impl Store {
         };
         let w = self.workshop.as_str();
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let entries: Vec<Entry> = stmt
-            .query_map(params![scenario, mode, limit, w], entry_from_row)?
+        let rows: Vec<Row> = stmt
+            .query_map(params![scenario, mode, limit, w], board_row)?
             .collect::<Result<_, _>>()?;
         let ranked: i64 = self
             .conn
             .prepare_cached(count_sql)?
             .query_row([scenario, mode, w], |r| r.get(0))?;
-        let rows = ranks(entries.iter().map(|e| e.finished.scores.overall))
-            .zip(entries)
-            .map(|(rank, e)| Row::of(rank, e))
-            .collect();
-        Ok((rows, u32::try_from(ranked).unwrap_or(u32::MAX)))
+        Ok((ranked_rows(rows), u32::try_from(ranked).unwrap_or(u32::MAX)))
     }
 
     fn overall_rows(
@@ -1590,13 +1584,10 @@ impl Store {
                     "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.workshop = ?3 AND e.mode = ?1
                      ORDER BY e.overall DESC, e.created_ms, e.id LIMIT ?2"
                 ))?;
-                let entries: Vec<Entry> = stmt
-                    .query_map(params![mode, limit, self.workshop], entry_from_row)?
+                let rows: Vec<Row> = stmt
+                    .query_map(params![mode, limit, self.workshop], board_row)?
                     .collect::<Result<_, _>>()?;
-                Ok(ranks(entries.iter().map(|e| e.finished.scores.overall))
-                    .zip(entries)
-                    .map(|(rank, e)| Row::of(rank, e))
-                    .collect())
+                Ok(ranked_rows(rows))
             }
             Ranking::BestPerName => {
                 // Ties go to whoever reached the total first.
@@ -1744,6 +1735,38 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         },
         extra: Extra::new(),
     })
+}
+
+/// A board row (rank still 0) from [`ENTRY_COLUMNS`], read from the ranked
+/// columns alone: a board is rebuilt after every burst of submissions, and
+/// parsing each row's whole record would cost more than the query.
+fn board_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let scores = Scores {
+        overall: r.get(9)?,
+        listening: r.get(10)?,
+        questions: r.get(11)?,
+        change: r.get(12)?,
+        outcome: r.get(13)?,
+    };
+    Ok(Row {
+        rank: 0,
+        entry: r.get(0)?,
+        nickname: r.get(1)?,
+        scenario: Some(r.get(2)?),
+        points: scores.overall,
+        scores: Some(scores),
+        scenarios: 1,
+        created_ms: r.get(14)?,
+    })
+}
+
+/// `rows`, sorted high to low, with their competition ranks.
+fn ranked_rows(mut rows: Vec<Row>) -> Vec<Row> {
+    let ranked = ranks(rows.iter().map(|r| r.points));
+    for (row, rank) in rows.iter_mut().zip(ranked) {
+        row.rank = rank;
+    }
+    rows
 }
 
 fn entry_by_id(conn: &Connection, id: i64) -> Result<Entry, StoreError> {
@@ -2057,7 +2080,12 @@ mod tests {
         assert_eq!(store.meta("token").unwrap(), None);
         assert_eq!(store.attempt_rule(), AttemptRule::Best);
         store.insert(&entry("ann", "s1", 70, 3)).unwrap();
-        let codes: Vec<String> = store.workshops().unwrap().into_iter().map(|w| w.code).collect();
+        let codes: Vec<String> = store
+            .workshops()
+            .unwrap()
+            .into_iter()
+            .map(|w| w.code)
+            .collect();
         assert_eq!(codes.len(), 2);
         assert_eq!(store.integrity_check().unwrap(), "ok");
         drop(store);
