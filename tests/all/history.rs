@@ -25,7 +25,11 @@ fn play_through(app: &mut kiku_game::bevy::prelude::App, last: bool) {
         if session.is_over() {
             break;
         }
-        let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
+        let offers: Vec<_> = session
+            .choices()
+            .into_iter()
+            .filter(|o| o.enabled)
+            .collect();
         let pick = if last { offers.last() } else { offers.first() };
         let id = pick.expect("a reply on offer").id.clone();
         send(app, Intent::Choose(id));
@@ -108,7 +112,11 @@ fn a_corrupt_board_is_a_clear_message_not_a_panic() {
     std::fs::write(&path, b"this is not a database, it was cut off mid-wr").unwrap();
     let library = app.world().resource::<Library>();
     let message = history::load(&data, library).unwrap_err();
-    assert!(message.en.contains(&path.display().to_string()), "{}", message.en);
+    assert!(
+        message.en.contains(&path.display().to_string()),
+        "{}",
+        message.en
+    );
     assert!(message.ja.contains("読めませんでした"));
     // The file is left as it was, for the trainee (or support) to look at.
     assert!(std::fs::read(&path).unwrap().starts_with(b"this is not"));
@@ -132,8 +140,16 @@ fn sample_attempts(n: usize) -> Vec<kiku_game::view::history::Attempt> {
         .map(|k| {
             let mut session = kiku_core::Session::start(&s, k as u64 + 1);
             while !session.is_over() {
-                let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
-                let pick = if k % 2 == 0 { offers.last() } else { offers.first() };
+                let offers: Vec<_> = session
+                    .choices()
+                    .into_iter()
+                    .filter(|o| o.enabled)
+                    .collect();
+                let pick = if k % 2 == 0 {
+                    offers.last()
+                } else {
+                    offers.first()
+                };
                 session.choose(&pick.unwrap().id.clone()).unwrap();
             }
             let mut f = kiku_core::Finished::of(&session, 86_400_000 * (k as i64 + 1));
@@ -185,13 +201,21 @@ fn kittest_many_attempts_compare_first_best_latest_and_switch_scenarios() {
     let v = view_of(&attempts, &order, Some("game_sample"), Lang::En, &when);
     let mut h = harness(Ok(v), Lang::En);
     h.run();
-    for head in ["First", "Best", "Latest", "Every attempt", "Scores, attempt by attempt"] {
+    for head in [
+        "First",
+        "Best",
+        "Latest",
+        "Every attempt",
+        "Scores, attempt by attempt",
+    ] {
         h.get_by_label(head);
     }
     h.get_by_label("Sample (3)");
     // Every attempt is listed with when it was played and how.
     for k in 1..=3 {
-        h.get_all_by_label(&format!("at {}", 86_400_000 * k)).next().unwrap();
+        h.get_all_by_label(&format!("at {}", 86_400_000 * k))
+            .next()
+            .unwrap();
     }
     h.get_all_by_label("own words").next().unwrap();
     h.get_by_label("A retired scenario (1)").click();

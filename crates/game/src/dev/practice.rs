@@ -164,7 +164,10 @@ mod tests {
             .collect();
         let of = |id: &str| bundled.iter().find(|s| s.id == id).cloned();
         let records = records(of);
-        assert_eq!(records.len(), PLAN.iter().map(|(_, s)| s.len()).sum::<usize>());
+        assert_eq!(
+            records.len(),
+            PLAN.iter().map(|(_, s)| s.len()).sum::<usize>()
+        );
         for (id, _) in PLAN {
             let mine: Vec<_> = records.iter().filter(|r| r.scenario == id).collect();
             let (first, last) = (mine[0], mine[mine.len() - 1]);

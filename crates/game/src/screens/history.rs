@@ -231,7 +231,8 @@ pub fn draw(ui: &mut egui::Ui, view: Result<&HistoryView, &str>, lang: Lang) -> 
                     ),
                 ));
                 ui.add_space(8.0);
-                if theme::primary(ui, lang.pick("シナリオを選ぶ", "Choose a scenario")).clicked() {
+                if theme::primary(ui, lang.pick("シナリオを選ぶ", "Choose a scenario")).clicked()
+                {
                     action = Some(Action::Go(Intent::Open(Screen::Select)));
                 }
             });
@@ -316,7 +317,11 @@ fn one_attempt(ui: &mut egui::Ui, a: &AttemptView, head: &str, lang: Lang) {
         );
     });
     ui.label(egui::RichText::new(&a.when).small());
-    ui.label(egui::RichText::new(&a.mode_label).small().color(palette::MUTED));
+    ui.label(
+        egui::RichText::new(&a.mode_label)
+            .small()
+            .color(palette::MUTED),
+    );
     for (label, value) in history::axis_labels(lang).iter().zip(a.axes) {
         ui.label(egui::RichText::new(format!("{label} {value}")).small());
     }
@@ -334,13 +339,14 @@ const TREND_COLOURS: [egui::Color32; 5] = [
 fn trend(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
     theme::card(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(egui::RichText::new(lang.pick("回ごとの得点", "Scores, attempt by attempt")).strong());
+        ui.label(
+            egui::RichText::new(lang.pick("回ごとの得点", "Scores, attempt by attempt")).strong(),
+        );
         super::series::key(
             ui,
-            h.trend
-                .iter()
-                .enumerate()
-                .map(|(i, (label, _))| (label.as_str(), TREND_COLOURS[i % TREND_COLOURS.len()], "━")),
+            h.trend.iter().enumerate().map(|(i, (label, _))| {
+                (label.as_str(), TREND_COLOURS[i % TREND_COLOURS.len()], "━")
+            }),
         );
         Plot::new(("history_trend", &h.id))
             .height(200.0)

@@ -20,8 +20,9 @@ const SAID: egui::Color32 = egui::Color32::from_rgb(0x7A, 0x55, 0x8C);
 /// Where the marks sit above the lines.
 const SAID_Y: f64 = 108.0;
 const RECALLED_Y: f64 = 123.0;
-/// Where each 1on1's name sits.
-const LABEL_Y: f64 = 138.0;
+/// Where each 1on1's name sits (bottom left of its part, below the lines'
+/// start).
+const LABEL_Y: f64 = 2.0;
 
 /// Draws the series card under a heading naming the member.
 pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
@@ -79,7 +80,10 @@ const WIDE: f32 = 760.0;
 
 /// A key for a chart: each line's mark and label in its colour (drawn
 /// above the chart rather than over the lines).
-pub fn key<'a>(ui: &mut egui::Ui, items: impl IntoIterator<Item = (&'a str, egui::Color32, &'a str)>) {
+pub fn key<'a>(
+    ui: &mut egui::Ui,
+    items: impl IntoIterator<Item = (&'a str, egui::Color32, &'a str)>,
+) {
     ui.horizontal_wrapped(|ui| {
         for (label, colour, mark) in items {
             ui.label(egui::RichText::new(mark).strong().color(colour));
@@ -103,9 +107,12 @@ fn motifs(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
         }
         ui.add_space(6.0);
         ui.label(
-            egui::RichText::new(lang.pick("本人の言葉と、それが出たとき", "Her own words, and when they came up"))
-                .strong()
-                .color(SAID),
+            egui::RichText::new(lang.pick(
+                "本人の言葉と、それが出たとき",
+                "Her own words, and when they came up",
+            ))
+            .strong()
+            .color(SAID),
         );
         for m in &card.motifs {
             ui.horizontal_wrapped(|ui| {
@@ -113,10 +120,9 @@ fn motifs(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                 ui.label(theme::prose(ui, &m.words).strong());
                 if m.recurs {
                     ui.label(
-                        egui::RichText::new(lang.pick(
-                            " くり返し出た言葉(道しるべ) ",
-                            " it recurs: a signpost ",
-                        ))
+                        egui::RichText::new(
+                            lang.pick(" くり返し出た言葉(道しるべ) ", " it recurs: a signpost "),
+                        )
                         .small()
                         .background_color(egui::Color32::from_rgb(0xEF, 0xE6, 0xF3))
                         .color(SAID),
@@ -142,7 +148,7 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
     Plot::new("series_state")
         .height(200.0)
         .include_y(0.0)
-        .include_y(LABEL_Y + 4.0)
+        .include_y(RECALLED_Y + 6.0)
         .include_x(-0.5)
         .include_x(card.width + 0.5)
         .x_grid_spacer(super::debrief::turn_marks)
@@ -182,7 +188,7 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                         })
                         .color(palette::MUTED),
                     )
-                    .anchor(egui::Align2::LEFT_CENTER),
+                    .anchor(egui::Align2::LEFT_BOTTOM),
                 );
             }
             for (i, (label, runs)) in card.chart.iter().enumerate() {
@@ -195,12 +201,11 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                 }
             }
             for m in &card.motifs {
-                for (at, y, name) in m
-                    .said_at
-                    .iter()
-                    .map(|x| (*x, SAID_Y, said_name))
-                    .chain(m.recalled_at.iter().map(|x| (*x, RECALLED_Y, recalled_name)))
-                {
+                for (at, y, name) in m.said_at.iter().map(|x| (*x, SAID_Y, said_name)).chain(
+                    m.recalled_at
+                        .iter()
+                        .map(|x| (*x, RECALLED_Y, recalled_name)),
+                ) {
                     let recalled = y == RECALLED_Y;
                     plot.points(
                         Points::new(name, vec![[at, y]])

@@ -297,10 +297,14 @@ fn talk_cells(t: &TalkMetrics, lang: Lang) -> [String; 4] {
     [
         t.reflection_to_question
             .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{r:.1}")),
-        t.open_share
-            .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{:.0}%", r * 100.0)),
-        t.being_share
-            .map_or_else(|| NO_QUESTIONS.to_string(), |r| format!("{:.0}%", r * 100.0)),
+        t.open_share.map_or_else(
+            || NO_QUESTIONS.to_string(),
+            |r| format!("{:.0}%", r * 100.0),
+        ),
+        t.being_share.map_or_else(
+            || NO_QUESTIONS.to_string(),
+            |r| format!("{:.0}%", r * 100.0),
+        ),
         match (t.turns_before_first_advice, lang) {
             (None, _) => lang.pick("なし", "none").to_string(),
             (Some(n), _) => n.to_string(),
@@ -488,7 +492,10 @@ fn talk_changes(
             ratio(first.reflection_to_question, lang),
             ratio(latest.reflection_to_question, lang),
         ),
-        (percent(first.open_share, lang), percent(latest.open_share, lang)),
+        (
+            percent(first.open_share, lang),
+            percent(latest.open_share, lang),
+        ),
         (
             percent(first.being_share, lang),
             percent(latest.being_share, lang),
@@ -531,7 +538,11 @@ mod tests {
     ) -> Finished {
         let mut session = Session::start(s, seed);
         while !session.is_over() {
-            let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
+            let offers: Vec<_> = session
+                .choices()
+                .into_iter()
+                .filter(|o| o.enabled)
+                .collect();
             session.choose(&pick(&offers)).unwrap();
         }
         let mut f = Finished::of(&session, at_ms);
@@ -612,11 +623,14 @@ mod tests {
         let t3 = talk_metrics(c.rescore(&s).unwrap().0.transcript());
         assert_eq!(h.talk[0].first, ratio(t1.reflection_to_question, Lang::Ja));
         assert_eq!(h.talk[0].latest, ratio(t3.reflection_to_question, Lang::Ja));
-        assert_eq!(h.trend[0].1, vec![
-            [1.0, f64::from(a.scores.overall)],
-            [2.0, f64::from(b.scores.overall)],
-            [3.0, f64::from(c.scores.overall)],
-        ]);
+        assert_eq!(
+            h.trend[0].1,
+            vec![
+                [1.0, f64::from(a.scores.overall)],
+                [2.0, f64::from(b.scores.overall)],
+                [3.0, f64::from(c.scores.overall)],
+            ]
+        );
     }
 
     #[test]

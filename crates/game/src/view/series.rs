@@ -40,10 +40,7 @@ impl Series {
         let before = Session::replay(&earlier, *seed, choices).ok()?;
         let sessions = vec![
             (earlier, before.transcript().clone()),
-            (
-                Arc::clone(session.scenario()),
-                session.transcript().clone(),
-            ),
+            (Arc::clone(session.scenario()), session.transcript().clone()),
         ];
         let view = series_view(
             &sessions
@@ -188,7 +185,10 @@ impl SeriesCard {
             .iter()
             .rposition(|s| x >= s.x - 1e-9)
             .unwrap_or(0);
-        let end = self.sessions.get(i + 1).map_or(self.width, |next| next.x - GAP);
+        let end = self
+            .sessions
+            .get(i + 1)
+            .map_or(self.width, |next| next.x - GAP);
         end - self.sessions.get(i).map_or(0.0, |s| s.x)
     }
 }
@@ -242,11 +242,12 @@ mod tests {
     /// `prefer` likes, else the first.
     fn play(mut session: Session, prefer: impl Fn(&kiku_core::Act) -> bool) -> Session {
         while !session.is_over() {
-            let offers: Vec<_> = session.choices().into_iter().filter(|o| o.enabled).collect();
-            let pick = offers
-                .iter()
-                .find(|o| prefer(&o.act))
-                .unwrap_or(&offers[0]);
+            let offers: Vec<_> = session
+                .choices()
+                .into_iter()
+                .filter(|o| o.enabled)
+                .collect();
+            let pick = offers.iter().find(|o| prefer(&o.act)).unwrap_or(&offers[0]);
             session.choose(&pick.id.clone()).unwrap();
         }
         session
@@ -275,9 +276,21 @@ mod tests {
             assert_eq!(runs[0].len(), earlier.turn_count() + 1);
             assert_eq!(runs[1].len(), later.turn_count() + 1);
         }
-        assert_eq!(card.width, (earlier.turn_count() + later.turn_count()) as f64 + GAP);
+        assert_eq!(
+            card.width,
+            (earlier.turn_count() + later.turn_count()) as f64 + GAP
+        );
+        // The chart's turn labels count within each 1on1.
+        assert_eq!(card.turns_of(0.0), earlier.turn_count() as f64);
+        assert_eq!(
+            card.turns_of(card.sessions[1].x + 1.0),
+            later.turn_count() as f64
+        );
         // Her words of the first 1on1 are there, placed in it.
-        assert!(!earlier.transcript().motifs.is_empty(), "the path voices a motif");
+        assert!(
+            !earlier.transcript().motifs.is_empty(),
+            "the path voices a motif"
+        );
         let m = &card.motifs[0];
         assert_eq!(m.mark, "①");
         assert!(m.said_at[0] <= earlier.turn_count() as f64);
@@ -289,9 +302,10 @@ mod tests {
     #[test]
     fn no_series_under_an_assumed_prior() {
         let follow = bundled("three_months_later");
-        let later = play(Session::start_after(&follow, 5, Prior::default_for(&follow)), |_| {
-            false
-        });
+        let later = play(
+            Session::start_after(&follow, 5, Prior::default_for(&follow)),
+            |_| false,
+        );
         assert!(Series::of(&later).is_none());
     }
 }
