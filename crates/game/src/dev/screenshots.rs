@@ -61,10 +61,16 @@ enum Step {
     PriorFromPractice,
     /// Play the best path there is from here.
     PlayBest,
+    /// Scroll the screen down by this many points (the mouse wheel over
+    /// the middle of the window).
+    Scroll(f32),
 }
 
-/// A window tall enough to show a follow-up's series view below the score.
-const TALL_SIZE: (f32, f32) = (1280.0, 1400.0);
+/// How far down the debrief the series view is (points): the score and
+/// ending cards above it.
+const SERIES_SCROLL: f32 = 330.0;
+/// Frames for a scroll to come to rest (egui animates it).
+const SCROLL_FRAMES: u32 = 60;
 /// The smallest window ([`crate::theme::MIN_SIZE`]).
 const SMALL_SIZE: (f32, f32) = crate::theme::MIN_SIZE;
 /// The window's usual size.
@@ -192,11 +198,9 @@ fn steps() -> Vec<Step> {
             Step::Send(Intent::Finish),
             Step::AwaitDebrief,
             Step::Shot("15-series-debrief"),
-            // The whole series view, as the trainee sees it scrolled down
-            // (a tall window shows it in one picture).
-            Step::Size(TALL_SIZE),
+            // The series view, as the trainee sees it scrolled down.
+            Step::Scroll(SERIES_SCROLL),
             Step::Shot("15-series-view"),
-            Step::Size(START_SIZE_F),
         ]);
     }
     steps
@@ -252,6 +256,8 @@ fn walk(
     mut intents: MessageWriter<Intent>,
     mut exit: MessageWriter<AppExit>,
     mut history: ResMut<crate::screens::history::History>,
+    egui_context: Query<Entity, With<bevy_egui::PrimaryEguiContext>>,
+    mut egui_input: MessageWriter<bevy_egui::input::EguiInputEvent>,
 ) {
     if walk.captured < walk.requested {
         walk.waited += 1;
@@ -432,6 +438,26 @@ fn walk(
                 }
             }
             walk.best = None;
+        }
+        Step::Scroll(points) => {
+            let middle = windows
+                .iter()
+                .next()
+                .map(|w| bevy_egui::egui::pos2(w.width() / 2.0, w.height() / 2.0));
+            if let (Ok(context), Some(middle)) = (egui_context.single(), middle) {
+                for event in [
+                    bevy_egui::egui::Event::PointerMoved(middle),
+                    bevy_egui::egui::Event::MouseWheel {
+                        unit: bevy_egui::egui::MouseWheelUnit::Point,
+                        delta: bevy_egui::egui::vec2(0.0, -points),
+                        modifiers: bevy_egui::egui::Modifiers::NONE,
+                        phase: bevy_egui::egui::TouchPhase::Move,
+                    },
+                ] {
+                    egui_input.write(bevy_egui::input::EguiInputEvent { context, event });
+                }
+            }
+            walk.settle = SCROLL_FRAMES;
         }
         Step::Size((width, height)) => {
             for mut window in &mut windows {

@@ -20,8 +20,9 @@ const SAID: egui::Color32 = egui::Color32::from_rgb(0x7A, 0x55, 0x8C);
 /// Where the marks sit above the lines.
 const SAID_Y: f64 = 108.0;
 const RECALLED_Y: f64 = 123.0;
-/// Where each 1on1's name sits.
-const LABEL_Y: f64 = 138.0;
+/// Where each 1on1's name sits (bottom left of its part, below the lines'
+/// start).
+const LABEL_Y: f64 = 2.0;
 
 /// Draws the series card under a heading naming the member.
 pub fn draw(ui: &mut egui::Ui, card: &SeriesCard, name: &str, lang: Lang) {
@@ -147,7 +148,7 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
     Plot::new("series_state")
         .height(200.0)
         .include_y(0.0)
-        .include_y(LABEL_Y + 4.0)
+        .include_y(RECALLED_Y + 6.0)
         .include_x(-0.5)
         .include_x(card.width + 0.5)
         .x_grid_spacer(super::debrief::turn_marks)
@@ -187,7 +188,7 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                         })
                         .color(palette::MUTED),
                     )
-                    .anchor(egui::Align2::LEFT_CENTER),
+                    .anchor(egui::Align2::LEFT_BOTTOM),
                 );
             }
             for (i, (label, runs)) in card.chart.iter().enumerate() {

@@ -280,6 +280,12 @@ mod tests {
             card.width,
             (earlier.turn_count() + later.turn_count()) as f64 + GAP
         );
+        // The chart's turn labels count within each 1on1.
+        assert_eq!(card.turns_of(0.0), earlier.turn_count() as f64);
+        assert_eq!(
+            card.turns_of(card.sessions[1].x + 1.0),
+            later.turn_count() as f64
+        );
         // Her words of the first 1on1 are there, placed in it.
         assert!(
             !earlier.transcript().motifs.is_empty(),
