@@ -13,7 +13,7 @@
 
 use kiku_core::act::{Act, Focus, Frame, Question};
 
-use crate::normalise::{Script, compact, fold, script};
+use crate::normalise::{Script, compact, fold, is_kanji, kanji_forms, script};
 
 /// How sure the rules are of the act.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -125,6 +125,10 @@ struct Reply<'a> {
     typed: &'a str,
     /// What [`Cue::Any`] reads.
     text: String,
+    /// The same in the spelling authored lines use
+    /// ([`crate::normalise::kanji_forms`]), also read by [`Cue::Any`] and
+    /// [`Cue::Ends`] (Japanese; empty for English).
+    alt: String,
     /// What [`Cue::Marked`] reads.
     marked: String,
     /// Space-separated chunks (Japanese) or words (English).
@@ -138,8 +142,17 @@ struct Reply<'a> {
 impl Reply<'_> {
     fn holds(&self, cue: &Cue) -> bool {
         match cue {
-            Cue::Any(ps) => any(&self.text, ps),
-            Cue::Ends(ps) => ends_any(&self.text, ps),
+            Cue::Any(ps) => {
+                any(&self.text, ps)
+                    || !self.alt.is_empty()
+                        && ps.iter().any(|p| {
+                            self.alt.contains(p)
+                                || dropped_particle(p).is_some_and(|d| self.alt.contains(&d))
+                        })
+            }
+            Cue::Ends(ps) => {
+                ends_any(&self.text, ps) || !self.alt.is_empty() && ends_any(&self.alt, ps)
+            }
             Cue::Marked(ps) => any(&self.marked, ps),
             Cue::Typed(ps) => any(self.typed, ps),
             Cue::ChunkOpens(ps) => self
@@ -164,6 +177,24 @@ impl Reply<'_> {
             .find(|r| self.holds(&r.cue))
             .map(|r| Guess::new(r.act.clone(), r.strength))
     }
+}
+
+/// A Japanese pattern with its object or subject particle between two
+/// kanji dropped, as casual typing drops it (「腰を折」 → 「腰折」), or
+/// `None` when it has no such particle.
+fn dropped_particle(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let at = chars
+        .windows(3)
+        .position(|w| matches!(w[1], 'を' | 'が') && is_kanji(w[0]) && is_kanji(w[2]))?;
+    Some(
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at + 1)
+            .map(|(_, c)| c)
+            .collect(),
+    )
 }
 
 /// Classifies the act of `text` (Japanese or English, by its script).
@@ -231,13 +262,30 @@ const JA_NOT_QWORDS: &[&str] = &[
     "どうも",
     "どうしても",
     "どうにか",
+    "どうしようもな",
+    "どうでもい",
+    "どうぞ",
+    "どうやら",
+    "何とも",
+    "なんとも",
+    "なんだか",
+    "何だか",
+    "なんとなく",
+    "何となく",
+    "何度も",
+    "何回も",
+    "いつまでも",
+    "どれも",
+    "どこも",
+    "誰も",
+    "だれも",
 ];
 
 /// `t` with the words of [`JA_NOT_QWORDS`] blanked out.
 fn without_indefinites(t: &str) -> String {
-    JA_NOT_QWORDS
-        .iter()
-        .fold(t.to_string(), |acc, p| acc.replace(p, "・"))
+    // 「何から」 is "from what", not 「何か」 "something".
+    let t = t.replace("なにから", "何・").replace("何から", "何・");
+    JA_NOT_QWORDS.iter().fold(t, |acc, p| acc.replace(p, "・"))
 }
 
 /// Question words that ask for one fact (when, who, where, which, how
@@ -278,6 +326,8 @@ const JA_OPEN_QWORDS: &[&str] = &[
     "おしえて",
     "詳しく",
     "くわしく",
+    "聞きたい",
+    "知りたい",
 ];
 
 const JA_QWORDS: &[&str] = &[
@@ -492,6 +542,7 @@ const JA_JUDGE: &[&str] = &[
     "とは言えない",
     "とはいえない",
     "されにくい",
+    "なきゃだめ",
 ];
 /// 「大丈夫?」 asks whether all is well: a question, not reassurance.
 const JA_ASKS_IF_OK: Cue = Cue::Either(&[
@@ -589,7 +640,7 @@ const JA_INSTRUCT: &[&str] = &[
     "よろしく頼",
 ];
 /// 「〜したら」「〜すれば」: advice left hanging.
-const JA_ADVICE_ENDINGS: &[&str] = &["たら", "てみたら", "ば", "てみては", "では"];
+const JA_ADVICE_ENDINGS: &[&str] = &["たら", "てみたら", "ば", "てみては", "では", "れば"];
 /// Advice and suggestion markers.
 const JA_ADVICE: &[&str] = &[
     "たらどう",
@@ -627,6 +678,11 @@ const JA_ADVICE: &[&str] = &[
     "わたしだったら",
     "てほしいな",
     "手はない",
+    "のがいい",
+    "のもいい",
+    "のもあり",
+    "もありだと",
+    "いいんじゃない",
     "てみない",
     "でみない",
     "もらえたらな",
@@ -677,7 +733,14 @@ const JA_DIRECTING: &[Rule] = &[
         ]),
     ),
     strong(BLAMING, Cue::All(&[Cue::Any(JA_WHY), Cue::Any(JA_FAILED)])),
-    strong(Act::Judge, Cue::Any(JA_JUDGE)),
+    // 「〜しないと」「〜しなきゃ」 left hanging: "you must", a lecture.
+    strong(
+        Act::Judge,
+        Cue::Either(&[
+            Cue::Any(JA_JUDGE),
+            Cue::Ends(&["ないと", "なきゃ", "なくちゃ"]),
+        ]),
+    ),
     strong(
         Act::Reassure,
         Cue::All(&[Cue::Not(&JA_ASKS_IF_OK), Cue::Any(JA_REASSURE)]),
@@ -691,7 +754,7 @@ const JA_DIRECTING: &[Rule] = &[
         Cue::Either(&[
             Cue::All(&[
                 Cue::Ends(JA_ADVICE_ENDINGS),
-                Cue::Either(&[Cue::Asks, Cue::Ends(&["たら"])]),
+                Cue::Either(&[Cue::Asks, Cue::Ends(&["たら", "れば"])]),
             ]),
             Cue::Any(JA_ADVICE),
             Cue::Marked(JA_ADVICE_ASKED),
@@ -701,6 +764,10 @@ const JA_DIRECTING: &[Rule] = &[
 
 /// Nods: a short reply of nothing but these is an acknowledgement.
 const JA_NODS: &[&str] = &[
+    "そうだったんですね",
+    "そうだったんですか",
+    "そうだったんだね",
+    "そうだったんだ",
     "そうなんですね",
     "そうなんだね",
     "そうなんだ",
@@ -731,6 +798,10 @@ const JA_REQUEST: &[&str] = &[
     "おしえて",
     "詳しく",
     "くわしく",
+    "聞きたい",
+    "知りたい",
+    "話してみて",
+    "話してほしい",
 ];
 /// 「〜見てね」「〜お願い」: telling, softly.
 const JA_SOFT_INSTRUCT: &[&str] = &[
@@ -783,6 +854,8 @@ const JA_LEADING: Cue = Cue::Either(&[
 /// 〜なのかな / 〜のかもね even around an embedded question
 /// (「どれだけ残るか、なのかな」), unless a question mark asks.
 const JA_WONDERS: Cue = Cue::Either(&[
+    // 「〜ってこと?」 checks an understanding: a reflection, even asked.
+    Cue::Ends(&["ってこと", "ということ", "ってことかな", "ってことだね"]),
     Cue::All(&[
         Cue::Ends(&["のかな", "のかもしれない", "のかもね", "のかもしれませんね"]),
         Cue::Not(&Cue::QWord),
@@ -801,6 +874,26 @@ const JA_WONDERS: Cue = Cue::Either(&[
         ]),
     ]),
 ]);
+
+/// Embedded questions (「何をしたいのか分からない」): the question word asks
+/// nothing of the listener.
+const JA_EMBEDDED: &[&str] = &[
+    "のか",
+    "か分から",
+    "か分かん",
+    "かわから",
+    "かわかん",
+    "か決め",
+    "か迷",
+    "か考え",
+    "かどうか",
+    "かなって",
+    "かなと",
+];
+/// Sentence endings of a statement: a question word before them does not ask.
+const JA_STATEMENT_ENDS: &[&str] = &[
+    "ね", "よ", "んだ", "です", "ます", "だ", "けど", "から", "し", "な", "わ", "さ",
+];
 
 /// Polite question endings: a question even without a question word.
 const JA_POLITE_Q: &[&str] = &["ですか", "ますか", "でしょうか", "ましたか", "んですか"];
@@ -825,6 +918,8 @@ const JA_AFFIRM: &[&str] = &[
     "すごく助か",
     "よく頑張",
     "頑張ってき",
+    "頑張った",
+    "よくやっ",
     "頑張ってる",
     "頑張っている",
     "努力",
@@ -946,7 +1041,12 @@ const JA_LISTENING: &[Rule] = &[
     ),
     weak(
         Act::ComplexReflection,
-        Cue::Either(&[JA_WONDERS, Cue::Any(JA_COMPLEX)]),
+        Cue::Either(&[
+            JA_WONDERS,
+            Cue::Any(JA_COMPLEX),
+            // 「〜んだ」「〜のね」: the speaker's understanding, said back.
+            Cue::Ends(&["んだ", "んだな", "のね"]),
+        ]),
     ),
     weak(
         Act::SimpleReflection,
@@ -964,6 +1064,7 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
         marked: folded.chars().filter(|c| !c.is_whitespace()).collect(),
         words: folded.split_whitespace().map(str::to_string).collect(),
         qword,
+        alt: kanji_forms(&t),
         text: t,
     };
     let t = reply.text.as_str();
@@ -983,12 +1084,19 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
         return guess;
     }
     let leading = reply.holds(&JA_LEADING);
+    // Typed without a question mark, a question word still asks, unless
+    // it sits in an embedded question (「何をしたいのか分からない」) or the
+    // sentence ends as a statement (「〜んだね」「〜だよ」).
+    let casual = qword
+        && !JA_EMBEDDED.iter().any(|e| t.contains(e) && !t.ends_with(e))
+        && !ends_any(t, JA_STATEMENT_ENDS);
     let is_question = !reply.holds(&JA_WONDERS)
         && (reply.asks
+            || casual
             || reply.holds(&Cue::Any(JA_REQUEST))
             || (ends_any(t, JA_FORMAL_Q) && (qword || ends_any(t, JA_POLITE_Q))));
     if is_question || leading {
-        return ja_question(t, leading);
+        return ja_question(t, &reply.alt, leading);
     }
     reply
         .first(JA_LISTENING)
@@ -1045,6 +1153,10 @@ const JA_PERSON: &[&str] = &[
     "面白",
     "おもしろ",
     "生き生き",
+    "気にな",
+    "悩",
+    "迷っ",
+    "困っ",
 ];
 /// The question is about the work.
 const JA_WORK: &[&str] = &[
@@ -1103,6 +1215,8 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "どんな風に見",
             "ありたい",
             "在りたい",
+            "なっていたい",
+            "どうなりたい",
             "なりたい",
             "でいたい",
             "どういう人",
@@ -1171,6 +1285,8 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "何がしたい",
             "なにしたい",
             "何したい",
+            "てみたい",
+            "でみたい",
             "やりたい",
             "どうする",
             "どうしよう",
@@ -1209,13 +1325,20 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "いやだ",
             "落ち込",
             "疲れ",
+            "気にな",
+            "悩",
+            "迷っ",
+            "困っ",
         ],
     ),
 ];
 
-fn ja_question(t: &str, leading: bool) -> Guess {
+fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
+    // Markers are read in the typed spelling and in the authored one.
+    let has = |ps: &[&str]| any(t, ps) || any(alt, ps);
     // 「何かある?」 asks yes or no.
-    let something = any(t, &["何か", "なにか", "何が気に"]) && !any(t, JA_SOMETHING_OPENS);
+    let from_what = t.replace("なにから", "").replace("何から", "");
+    let something = any(&from_what, &["何か", "なにか", "何が気に"]) && !any(t, JA_SOMETHING_OPENS);
     // 「どのように」 asks how (open) although 「どの」 alone asks which.
     let plain = without_indefinites(t)
         .replace("どのように", "どう")
@@ -1228,16 +1351,16 @@ fn ja_question(t: &str, leading: bool) -> Guess {
     let open = !leading
         && !something
         && (any(&no_fact_words, JA_OPEN_QWORDS) || superlative && any(&plain, JA_FACT_QWORDS));
-    let focus = if any(t, JA_WORK) && !any(t, JA_PERSON) {
+    let focus = if has(JA_WORK) && !has(JA_PERSON) {
         Focus::Work
     } else {
         Focus::Person
     };
-    let doing_work = any(t, JA_DOING_WORK);
+    let doing_work = has(JA_DOING_WORK);
     let frame = JA_FRAMES
         .iter()
         .filter(|(f, _)| !(doing_work && *f == Frame::Being))
-        .find(|(_, markers)| any(t, markers))
+        .find(|(_, markers)| has(markers))
         .map(|(f, _)| *f);
     let outright = any(&no_fact_words, JA_OPEN_QWORDS)
         || any(&plain, JA_FACT_QWORDS)
@@ -1836,6 +1959,7 @@ fn classify_en_clause(raw: &str, folded: &str) -> Guess {
         typed: &lower,
         text: format!(" {} ", words.join(" ")),
         marked: String::new(),
+        alt: String::new(),
         asks: raw.trim_end().ends_with(['?', '？']),
         qword: false,
         words,
