@@ -85,6 +85,7 @@ enum Cue {
     QWord,
     /// At most this many words (English).
     AtMostWords(usize),
+
     /// Nothing but dots, brackets and spaces (a typed silence).
     Blank,
     /// Every cue holds.
@@ -308,6 +309,21 @@ const JA_FACT_QWORDS: &[&str] = &[
     "何社",
     "いくら",
     "いくつ",
+    "どれくらい",
+    "どのくらい",
+    "どれぐらい",
+    "どのぐらい",
+    "何割",
+    "何項目",
+    "何時間",
+    "何個",
+    "何枚",
+    "何歳",
+    "何分",
+    "何度",
+    "何か月",
+    "何週",
+    "何名",
 ];
 
 /// Question words that open a question (what, how, why, what kind).
@@ -350,6 +366,12 @@ const JA_QWORDS: &[&str] = &[
     "おしえて",
     "詳しく",
     "くわしく",
+    "いくつ",
+    "いくら",
+    "どれくらい",
+    "どのくらい",
+    "どれぐらい",
+    "どのぐらい",
 ];
 
 /// Stage directions of a silence, as typed.
@@ -368,6 +390,7 @@ const JA_SILENCE: &[&str] = &[
 const JA_APOLOGY: &[&str] = &[
     "ごめん",
     "すみません",
+    "すいません",
     "すまない",
     "申し訳",
     "悪かった",
@@ -387,6 +410,16 @@ const JA_REPAIR_WHAT: &[&str] = &[
     "続き",
     "聞かせて",
     "話して",
+    "教えて",
+    "続けて",
+    "ちゃって",
+    "ちゃった",
+    "ちゃいました",
+    "じゃって",
+    "じゃった",
+    "てしまって",
+    "てしまった",
+    "てしまいました",
 ];
 /// Owning a misstep without the apology word.
 const JA_REPAIR_ALONE: &[&str] = &[
@@ -475,6 +508,28 @@ const JA_SELF: &[&str] = &[
 /// 「私が」 ... 「〜ときは」: the manager's own time.
 const JA_I_SUBJECT: &[&str] = &["私が", "僕が", "俺が", "おれが", "わたしが"];
 const JA_WHEN_TOPIC: &[&str] = &["ときは", "時は", "頃は", "ころは", "ときも", "時も"];
+/// Hearsay endings.
+const JA_HEARSAY: &[&str] = &[
+    "らしいよ",
+    "らしいです",
+    "らしいですよ",
+    "らしい",
+    "そうです",
+    "そうですよ",
+    "そうだよ",
+    "って聞いた",
+    "って聞きました",
+    "とのことです",
+];
+/// Announcing a summary (「まとめさせて」).
+const JA_SUMMARY_FRAMES: &[&str] = &[
+    "まとめさせ",
+    "整理させ",
+    "まとめてみる",
+    "まとめてみて",
+    "まとめると",
+    "整理すると",
+];
 /// Back to progress and tasks.
 const JA_REDIRECT: &[&str] = &[
     "進捗",
@@ -596,6 +651,11 @@ const JA_REASSURE: &[&str] = &[
     "間違いない",
     "できるって",
     "変わってるよ",
+    "なくてもいい",
+    "なくても大丈夫",
+    "全然いい",
+    "ぜんぜんいい",
+    "でもいいよ",
 ];
 /// Telling the member what to do.
 const JA_INSTRUCT: &[&str] = &[
@@ -641,6 +701,19 @@ const JA_INSTRUCT: &[&str] = &[
 ];
 /// 「〜したら」「〜すれば」: advice left hanging.
 const JA_ADVICE_ENDINGS: &[&str] = &["たら", "てみたら", "ば", "てみては", "では", "れば"];
+/// Volitional forms asked (「〜しようか」): proposals.
+const JA_VOLITIONAL_Q: &[&str] = &[
+    "ようか",
+    "おうか",
+    "こうか",
+    "ごうか",
+    "ろうか",
+    "とうか",
+    "ぼうか",
+    "もうか",
+    "のうか",
+    "ぞうか",
+];
 /// Advice and suggestion markers.
 const JA_ADVICE: &[&str] = &[
     "たらどう",
@@ -663,8 +736,6 @@ const JA_ADVICE: &[&str] = &[
     "はどう?",
     "とかどう",
     "てみれば",
-    "らしいよ",
-    "らしいですよ",
     "試してみ",
     "してみよう",
     "やってみよう",
@@ -720,6 +791,9 @@ const JA_DIRECTING: &[Rule] = &[
             Cue::All(&[Cue::Any(JA_I_SUBJECT), Cue::Any(JA_WHEN_TOPIC)]),
         ]),
     ),
+    // Hearsay (「〜らしいよ」「〜そうです」) passes on what the manager heard.
+    strong(Act::Inform, Cue::Ends(JA_HEARSAY)),
+    strong(Act::Summarize, Cue::Any(JA_SUMMARY_FRAMES)),
     strong(
         Act::RedirectToWork,
         Cue::Either(&[
@@ -728,6 +802,7 @@ const JA_DIRECTING: &[Rule] = &[
             Cue::All(&[
                 Cue::Not(&Cue::Asks),
                 Cue::Not(&Cue::Ends(JA_REFLECTIVE_ENDINGS)),
+                Cue::Not(&Cue::Any(JA_AFFIRM)),
                 Cue::Any(JA_WORK_ITEMS),
             ]),
         ]),
@@ -744,6 +819,39 @@ const JA_DIRECTING: &[Rule] = &[
     strong(
         Act::Reassure,
         Cue::All(&[Cue::Not(&JA_ASKS_IF_OK), Cue::Any(JA_REASSURE)]),
+    ),
+    // 「〜ずらそうか」「〜してみようか」: a proposal, not an order.
+    strong(
+        Act::Advise,
+        Cue::All(&[
+            Cue::Ends(JA_VOLITIONAL_Q),
+            Cue::Not(&Cue::Ends(&[
+                "だろうか",
+                "でしょうか",
+                "どうか",
+                "そうか",
+                "そっか",
+            ])),
+        ]),
+    ),
+    // Verbs in す: 「ずらそうか」「話そうか」 (not the nod 「そうか」).
+    strong(
+        Act::Advise,
+        Cue::Ends(&[
+            "らそうか",
+            "つそうか",
+            "話そうか",
+            "出そうか",
+            "試そうか",
+            "残そうか",
+            "渡そうか",
+            "戻そうか",
+            "直そうか",
+            "移そうか",
+            "回そうか",
+            "減そうか",
+            "増やそうか",
+        ]),
     ),
     strong(
         Act::Instruct,
@@ -803,6 +911,21 @@ const JA_REQUEST: &[&str] = &[
     "話してみて",
     "話してほしい",
 ];
+/// Requests that end the reply.
+const JA_REQUEST_ENDED: &[&str] = &["聞かせて", "きかせて", "教えて", "おしえて"];
+
+/// Whether `t` asks the member to tell (「聞かせて」「教えてください」),
+/// not reports telling (「教えてる」「言い聞かせてる」).
+fn asks_to_tell(t: &str) -> bool {
+    JA_REQUEST.iter().any(|r| {
+        t.match_indices(r).any(|(at, _)| {
+            let after = &t[at + r.len()..];
+            !after.starts_with(['る', 'た', 'い', 'お'])
+                && !(r.ends_with('て') && t[..at].ends_with('い'))
+        })
+    })
+}
+
 /// 「〜見てね」「〜お願い」: telling, softly.
 const JA_SOFT_INSTRUCT: &[&str] = &[
     "てね",
@@ -825,7 +948,7 @@ const JA_SHORT: &[Rule] = &[
         Act::Instruct,
         Cue::All(&[
             Cue::Not(&Cue::QWord),
-            Cue::Not(&Cue::Any(JA_REQUEST)),
+            Cue::Not(&Cue::Any(JA_REQUEST_ENDED)),
             Cue::Not(&Cue::Asks),
             Cue::Ends(JA_SOFT_INSTRUCT),
         ]),
@@ -892,7 +1015,21 @@ const JA_EMBEDDED: &[&str] = &[
 ];
 /// Sentence endings of a statement: a question word before them does not ask.
 const JA_STATEMENT_ENDS: &[&str] = &[
-    "ね", "よ", "んだ", "です", "ます", "だ", "けど", "から", "し", "な", "わ", "さ",
+    "ね",
+    "よ",
+    "んだ",
+    "です",
+    "ます",
+    "だ",
+    "けど",
+    "だから",
+    "るから",
+    "いから",
+    "たから",
+    "し",
+    "な",
+    "わ",
+    "さ",
 ];
 
 /// Polite question endings: a question even without a question word.
@@ -937,6 +1074,10 @@ const JA_AFFIRM: &[&str] = &[
     "見事",
     "誇りに思",
     "尊敬",
+    "おめでとう",
+    "成長した",
+    "成長してる",
+    "成長している",
 ];
 /// How a programme or rule works.
 const JA_INFORM: &[&str] = &[
@@ -1092,11 +1233,24 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
         && !ends_any(t, JA_STATEMENT_ENDS);
     let is_question = !reply.holds(&JA_WONDERS)
         && (reply.asks
+            || ends_any(t, &["っけ"])
             || casual
-            || reply.holds(&Cue::Any(JA_REQUEST))
+            || asks_to_tell(t)
             || (ends_any(t, JA_FORMAL_Q) && (qword || ends_any(t, JA_POLITE_Q))));
     if is_question || leading {
-        return ja_question(t, &reply.alt, leading);
+        // The question's attributes come from its own sentence: a
+        // preamble (「前回〜って話してたよね。」) sets no frame.
+        let last = raw
+            .split(['。', '!', '！', '?', '？', '\n'])
+            .map(|s| compact(&fold(s)).into_iter().collect::<String>())
+            .rfind(|s| s.chars().count() >= 2)
+            .unwrap_or_else(|| t.to_string());
+        let q = if ja_question_cues(&last) {
+            last.as_str()
+        } else {
+            t
+        };
+        return ja_question(q, &kanji_forms(q), leading);
     }
     reply
         .first(JA_LISTENING)
@@ -1250,6 +1404,11 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "これまでと",
             "前は",
             "変わり",
+            "比べ",
+            "違って",
+            "違う",
+            "あの頃",
+            "当時",
         ],
     ),
     (
@@ -1301,6 +1460,9 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "どんな仕事",
             "していたい",
             "仕事をしたい",
+            "ていきたい",
+            "でいきたい",
+            "したい",
         ],
     ),
     (
@@ -1329,9 +1491,18 @@ const JA_FRAMES: &[(Frame, &[&str])] = &[
             "悩",
             "迷っ",
             "困っ",
+            "思った",
         ],
     ),
 ];
+
+/// Whether a sentence holds a question's own cues (a question word or a
+/// question ending), so that its attributes can be read from it alone.
+fn ja_question_cues(sentence: &str) -> bool {
+    any(&without_indefinites(sentence), JA_QWORDS)
+        || ends_any(sentence, JA_FORMAL_Q)
+        || ends_any(sentence, &["ある", "あった", "いる", "たい", "る", "た"])
+}
 
 fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
     // Markers are read in the typed spelling and in the authored one.
@@ -1351,7 +1522,9 @@ fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
     let open = !leading
         && !something
         && (any(&no_fact_words, JA_OPEN_QWORDS) || superlative && any(&plain, JA_FACT_QWORDS));
-    let focus = if has(JA_WORK) && !has(JA_PERSON) {
+    // What the member wants, values or feels is about the member.
+    let wants = has(&["たい"]);
+    let focus = if has(JA_WORK) && !has(JA_PERSON) && !wants {
         Focus::Work
     } else {
         Focus::Person
@@ -1438,6 +1611,8 @@ const EN_SILENCE: &[&str] = &[
     " waits",
     "and wait",
     "silent",
+    "wait quietly",
+    "just wait",
 ];
 const EN_APOLOGY: &[&str] = &[" sorry", " apologi", " my bad"];
 /// ... for cutting in or deciding for the member, or with an invitation
@@ -1507,6 +1682,8 @@ const EN_TOGETHER: &[&str] = &[
     "work it out with",
     "figure it out with",
     "let's explore",
+    "let's both",
+    "both of us",
 ];
 /// "It's your call".
 const EN_AUTONOMY: &[&str] = &[
@@ -1639,6 +1816,10 @@ const EN_REASSURE: &[&str] = &[
     "you'll go far",
     "you'll do great",
     "you'd be great",
+    "between us",
+    "don't compare yourself",
+    "it's allowed",
+    "of course it's",
 ];
 /// Telling the member what to do.
 const EN_INSTRUCT: &[&str] = &[
@@ -1726,6 +1907,12 @@ const EN_NODS: &[&str] = &[
     " yes ",
 ];
 
+/// A question opened by a question word and asked.
+const EN_WH_ASKS: Cue = Cue::All(&[
+    Cue::Opens(&["what", "how", "who", "when", "where", "which", "why"]),
+    Cue::Asks,
+]);
+
 /// Directing and partnership moves, read before the question form (so
 /// that advice asked as a question is advice).
 const EN_DIRECTING: &[Rule] = &[
@@ -1752,11 +1939,22 @@ const EN_DIRECTING: &[Rule] = &[
     strong(Act::RedirectToWork, Cue::Any(EN_REDIRECT)),
     strong(BLAMING, Cue::Any(EN_BLAMING)),
     strong(Act::Judge, Cue::Any(EN_JUDGE)),
-    strong(Act::Reassure, Cue::Any(EN_REASSURE)),
-    strong(Act::Instruct, Cue::Any(EN_INSTRUCT)),
+    // A wh-question asks the member's view even with "should" or "fine"
+    // in it ("What do you think you should do?").
+    strong(
+        Act::Reassure,
+        Cue::All(&[Cue::Not(&EN_WH_ASKS), Cue::Any(EN_REASSURE)]),
+    ),
+    strong(
+        Act::Instruct,
+        Cue::All(&[Cue::Not(&EN_WH_ASKS), Cue::Any(EN_INSTRUCT)]),
+    ),
     strong(
         Act::Advise,
-        Cue::Either(&[Cue::Any(EN_ADVICE), Cue::Opens(&["try"])]),
+        Cue::All(&[
+            Cue::Not(&EN_WH_ASKS),
+            Cue::Either(&[Cue::Any(EN_ADVICE), Cue::Opens(&["try"])]),
+        ]),
     ),
     strong(
         Act::Acknowledge,
@@ -1787,6 +1985,9 @@ const EN_FACT_WORDS: &[&str] = &[
     " where ",
     " who ",
     " whose ",
+    " how far ",
+    " how big ",
+    " how old ",
 ];
 /// Requests to tell more.
 const EN_REQUESTS: &[&str] = &[
@@ -1987,6 +2188,15 @@ fn classify_en_clause(raw: &str, folded: &str) -> Guess {
         let superlative = any(t, &[" most ", " best ", " happiest ", " proudest "]);
         let open = !leading && (opens || superlative && open_start) && (open_start || !aux_start);
         let mut guess = en_question(t, open, leading);
+        // "Who do you want to be?": a "who" that asks the member to weigh
+        // who they are is open.
+        if let Act::Question(q) = &mut guess.act
+            && open_start
+            && !leading
+            && matches!(q.frame, Frame::Being | Frame::Values)
+        {
+            q.open = true;
+        }
         guess.asks_outright = open_start || aux_start;
         return guess;
     }
@@ -2144,6 +2354,10 @@ const EN_FRAMES: &[(Frame, &[&str])] = &[
             "be doing",
             "get done",
             "kind of work",
+            " want",
+            " wanna",
+            "would you like",
+            "leaning",
         ],
     ),
     (
@@ -2161,6 +2375,8 @@ const EN_FRAMES: &[(Frame, &[&str])] = &[
             "bother",
             "scared",
             "afraid",
+            "scare",
+            "gut",
         ],
     ),
 ];
