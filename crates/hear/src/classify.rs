@@ -286,7 +286,22 @@ const JA_NOT_QWORDS: &[&str] = &[
 fn without_indefinites(t: &str) -> String {
     // 「何から」 is "from what", not 「何か」 "something".
     let t = t.replace("なにから", "何・").replace("何から", "何・");
-    JA_NOT_QWORDS.iter().fold(t, |acc, p| acc.replace(p, "・"))
+    // 「方針なんで」 after a noun is "because", not "why".
+    let mut because = String::with_capacity(t.len());
+    let mut rest = t.as_str();
+    while let Some(at) = rest.find("なんで") {
+        let noun = rest[..at]
+            .chars()
+            .last()
+            .is_some_and(|c| is_kanji(c) || c == 'ー');
+        because.push_str(&rest[..at]);
+        because.push_str(if noun { "・" } else { "なんで" });
+        rest = &rest[at + "なんで".len()..];
+    }
+    because.push_str(rest);
+    JA_NOT_QWORDS
+        .iter()
+        .fold(because, |acc, p| acc.replace(p, "・"))
 }
 
 /// Question words that ask for one fact (when, who, where, which, how
@@ -344,6 +359,25 @@ const JA_OPEN_QWORDS: &[&str] = &[
     "くわしく",
     "聞きたい",
     "知りたい",
+];
+
+/// Question words proper (what, how, why, when, who, where, which, how much).
+const JA_ASKING_WORDS: &[&str] = &[
+    "どんな",
+    "どう",
+    "何",
+    "なに",
+    "なん",
+    "いつ",
+    "どこ",
+    "誰",
+    "だれ",
+    "なぜ",
+    "どれ",
+    "どの",
+    "いかが",
+    "いくつ",
+    "いくら",
 ];
 
 const JA_QWORDS: &[&str] = &[
@@ -678,6 +712,7 @@ const JA_INSTRUCT: &[&str] = &[
     "しよう",
     "やろう",
     "ましょう",
+    "ましょ",
     // The manager decides for the member: 「〜してもらうね」.
     "てもらうね",
     "てもらうよ",
@@ -722,6 +757,8 @@ const JA_ADVICE: &[&str] = &[
     "ばいい",
     "ばいいのに",
     "ほうがいい",
+    "ほうがよ",
+    "方がよ",
     "方がいい",
     "べき",
     "おすすめ",
@@ -1228,7 +1265,8 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     // Typed without a question mark, a question word still asks, unless
     // it sits in an embedded question (「何をしたいのか分からない」) or the
     // sentence ends as a statement (「〜んだね」「〜だよ」).
-    let casual = qword
+    // Requests (「教えて」) are not question words here: 「教えてるし」.
+    let casual = any(&without_indefinites(t), JA_ASKING_WORDS)
         && !JA_EMBEDDED.iter().any(|e| t.contains(e) && !t.ends_with(e))
         && !ends_any(t, JA_STATEMENT_ENDS);
     let is_question = !reply.holds(&JA_WONDERS)
@@ -1535,9 +1573,12 @@ fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
         .filter(|(f, _)| !(doing_work && *f == Frame::Being))
         .find(|(_, markers)| has(markers))
         .map(|(f, _)| *f);
+    // 〜の? and 〜っけ are question endings in their own right; a rising
+    // 「〜感じ?」 may still be a reflection.
     let outright = any(&no_fact_words, JA_OPEN_QWORDS)
         || any(&plain, JA_FACT_QWORDS)
-        || ends_any(t, JA_POLITE_Q);
+        || ends_any(t, JA_POLITE_Q)
+        || ends_any(t, &["の", "のか", "っけ"]);
     Guess {
         act: question(open, focus, frame.unwrap_or(Frame::Fact), leading, false),
         strength: Strength::Strong,
@@ -1884,6 +1925,9 @@ const EN_ADVICE: &[&str] = &[
     "give it a go",
     "i'd love you to",
     "fastest way",
+    "would it help to",
+    "would it be worth",
+    "might it help",
 ];
 /// Nods (in a reply of at most four words).
 const EN_NODS: &[&str] = &[
@@ -1949,6 +1993,8 @@ const EN_DIRECTING: &[Rule] = &[
         Act::Instruct,
         Cue::All(&[Cue::Not(&EN_WH_ASKS), Cue::Any(EN_INSTRUCT)]),
     ),
+    // "Maybe give it more time?": a tentative suggestion.
+    strong(Act::Advise, Cue::All(&[Cue::Opens(&["maybe"]), Cue::Asks])),
     strong(
         Act::Advise,
         Cue::All(&[
@@ -2175,7 +2221,13 @@ fn classify_en_clause(raw: &str, folded: &str) -> Guess {
         .words
         .first()
         .is_some_and(|w| EN_AUX.contains(&w.as_str()));
-    if reply.asks || open_start || aux_start || leading {
+    // "So you ...?", "..., right?": a reflection said with a rising tone.
+    let rising_reflection = reply.asks
+        && !open_start
+        && !aux_start
+        && !leading
+        && (reply.holds(&Cue::Opens(&["so"])) || t.ends_with(" right ") || t.ends_with(" huh "));
+    if (reply.asks || open_start || aux_start || leading) && !rising_reflection {
         let opening = EN_FACT_WORDS
             .iter()
             .fold(t.to_string(), |acc, w| acc.replace(w, " · "));
