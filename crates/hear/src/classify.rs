@@ -184,6 +184,9 @@ impl Reply<'_> {
 /// kanji dropped, as casual typing drops it (「腰を折」 → 「腰折」), or
 /// `None` when it has no such particle.
 fn dropped_particle(pattern: &str) -> Option<String> {
+    if !pattern.contains(['を', 'が']) {
+        return None;
+    }
     let chars: Vec<char> = pattern.chars().collect();
     let at = chars
         .windows(3)
@@ -2226,7 +2229,9 @@ fn classify_en_clause(raw: &str, folded: &str) -> Guess {
         && !open_start
         && !aux_start
         && !leading
-        && (reply.holds(&Cue::Opens(&["so"])) || t.ends_with(" right ") || t.ends_with(" huh "));
+        && (reply.holds(&Cue::Opens(&["so you", "so you're", "so your", "so it's"]))
+            || t.ends_with(" right ")
+            || t.ends_with(" huh "));
     if (reply.asks || open_start || aux_start || leading) && !rising_reflection {
         let opening = EN_FACT_WORDS
             .iter()
@@ -2238,12 +2243,21 @@ fn classify_en_clause(raw: &str, folded: &str) -> Guess {
         // "When were you most glad...": asked for the most, a "when" asks
         // the member to weigh their experience.
         let superlative = any(t, &[" most ", " best ", " happiest ", " proudest "]);
-        let open = !leading && (opens || superlative && open_start) && (open_start || !aux_start);
+        // A question word after a preamble ("In five years, who...").
+        let wh = open_start
+            || any(
+                t,
+                &[
+                    " what ", " how ", " when ", " who ", " which ", " where ", " why ",
+                ],
+            );
+        let open = !leading && (opens || superlative && wh) && (open_start || !aux_start);
         let mut guess = en_question(t, open, leading);
         // "Who do you want to be?": a "who" that asks the member to weigh
         // who they are is open.
         if let Act::Question(q) = &mut guess.act
-            && open_start
+            && wh
+            && !aux_start
             && !leading
             && matches!(q.frame, Frame::Being | Frame::Values)
         {
@@ -2386,6 +2400,7 @@ const EN_FRAMES: &[(Frame, &[&str])] = &[
             "glad",
             "look up to",
             "care about",
+            "worth it",
         ],
     ),
     (
@@ -2410,6 +2425,8 @@ const EN_FRAMES: &[(Frame, &[&str])] = &[
             " wanna",
             "would you like",
             "leaning",
+            "should do",
+            "could do",
         ],
     ),
     (
@@ -2595,5 +2612,70 @@ mod tests {
         assert_eq!(class("That must be frustrating."), MoveClass::Empathize);
         assert_eq!(class("Are you anxious?"), MoveClass::ClosedQuestion);
         assert_eq!(class("It's your call."), MoveClass::EmphasizeAutonomy);
+    }
+
+    #[test]
+    fn grammar_over_phrasing() {
+        // 〜ってこと? checks an understanding; 〜の? asks.
+        assert_eq!(
+            class("つまり評価されてないって感じてるってこと?"),
+            MoveClass::ComplexReflection
+        );
+        assert_eq!(class("評価が気になってるの?"), MoveClass::ClosedQuestion);
+        // A question word asks without a question mark, unless embedded.
+        assert_eq!(class("半年前と比べてどう"), MoveClass::ChangeQuestion);
+        assert_eq!(class("次に何をやってみたい"), MoveClass::DoingQuestion);
+        assert_eq!(
+            class("何をしたいのか分からないんだね"),
+            MoveClass::ComplexReflection
+        );
+        assert_eq!(
+            class("件数の目標っていくつでしたっけ"),
+            MoveClass::ClosedQuestion
+        );
+        // Kana for kanji, dropped particles.
+        assert_eq!(class("がんばってきたんだね"), MoveClass::Affirm);
+        assert_eq!(class("ごめんね話の腰折っちゃって"), MoveClass::Repair);
+        assert_eq!(
+            class("すいません、軽いこと言っちゃいました。つづき聞かせてください"),
+            MoveClass::Repair
+        );
+        // Advice left hanging or proposed; hearsay informs.
+        assert_eq!(class("上司に相談すれば"), MoveClass::Advise);
+        assert_eq!(class("打ち合わせ、朝にずらそうか?"), MoveClass::Advise);
+        assert_eq!(
+            class("まずは上司に相談してみるのがいいんじゃないかな"),
+            MoveClass::Advise
+        );
+        assert_eq!(class("人事が来月から始めるらしいよ"), MoveClass::Inform);
+        assert_eq!(class("プロなんだからしっかりしないと"), MoveClass::Judge);
+        // 「方針なんで」 is "because"; 「教えてるし」 asks nothing.
+        assert_eq!(
+            class("まあ会社の方針なんで、まずはなれていきましょ"),
+            MoveClass::Instruct
+        );
+        assert_eq!(
+            class("後輩にも教えてるし、ほんと成長したよね"),
+            MoveClass::Affirm
+        );
+        // The question's own sentence sets its frame, not the preamble.
+        assert_eq!(
+            class("前は人でいたいって話してたよね。この3ヶ月で何が変わった?"),
+            MoveClass::ChangeQuestion
+        );
+        // English: a wh-question with "should" asks; "maybe...?" suggests.
+        assert_eq!(
+            class("What do you think you should do?"),
+            MoveClass::DoingQuestion
+        );
+        assert_eq!(class("Maybe give it more time?"), MoveClass::Advise);
+        assert_eq!(
+            class("In five years, who do you want to be?"),
+            MoveClass::BeingQuestion
+        );
+        assert_eq!(
+            class("So you feel left behind, and it's more than the tool?"),
+            MoveClass::ComplexReflection
+        );
     }
 }
