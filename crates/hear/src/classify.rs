@@ -960,8 +960,10 @@ fn asks_to_tell(t: &str) -> bool {
     JA_REQUEST.iter().any(|r| {
         t.match_indices(r).any(|(at, _)| {
             let after = &t[at + r.len()..];
-            !after.starts_with(['る', 'た', 'い', 'お'])
-                && !(r.ends_with('て') && t[..at].ends_with('い'))
+            // 「教えてる」「教えた」 report; 「言い聞かせて」 is not asked.
+            let reports = after.starts_with(['る', 'た', 'い', 'お']);
+            let told_oneself = r.ends_with('て') && t[..at].ends_with('い');
+            !(reports || told_oneself)
         })
     })
 }
