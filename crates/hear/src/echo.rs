@@ -4,11 +4,11 @@
 //! words (「怖いんだね」 after 「怖いんです」) is simple whatever its
 //! ending, so it is not heard as an authored complex reflection.
 
-use crate::normalise::{Script, compact, fold, script, stem, words};
+use crate::normalise::{Script, compact, fold, kanji_forms, script, stem, words};
 
 /// At most this many characters (Japanese) of the reply's own content,
 /// once the nod and the reflection ending are taken off.
-const MAX_JA_CONTENT: usize = 14;
+const MAX_JA_CONTENT: usize = 22;
 
 /// At most this many content words (English).
 const MAX_EN_CONTENT: usize = 7;
@@ -56,7 +56,7 @@ const EN_FILLERS: &[&str] = &[
 pub fn is_echo(typed: &str, member: &str) -> bool {
     let (typed, member) = (fold(typed), fold(member));
     match script(&typed) {
-        Script::Japanese => ja_echo(&typed, &member),
+        Script::Japanese => ja_echo(&kanji_forms(&typed), &kanji_forms(&member)),
         Script::Latin => en_echo(&typed, &member),
     }
 }

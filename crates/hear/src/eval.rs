@@ -51,6 +51,10 @@ pub struct Entry {
     /// The seed the prefix is played with (default 1).
     #[serde(default)]
     pub seed: Option<u64>,
+    /// What kind of reply it is, if the corpus says: `para` (a paraphrase
+    /// of the intended choice), `near` (a near-miss) or `off` (off-menu).
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// A file with a note on who wrote it: `{"note": "...", "entries": [...]}`.
@@ -111,6 +115,26 @@ pub struct Tally {
     pub misses: Vec<(String, String, String)>,
     /// Wrong acts: (text, intended, heard).
     pub act_misses: Vec<(String, String, String)>,
+    /// The same counts per kind of reply (`para`, `near`, `off`, or
+    /// `-` when the entry says none), without confusion or misses.
+    pub kinds: BTreeMap<String, KindTally>,
+}
+
+/// The counts for one kind of reply.
+#[derive(Clone, Debug, Default)]
+pub struct KindTally {
+    /// Entries with an intended choice.
+    pub on_menu: usize,
+    /// ... heard as that choice.
+    pub top1: usize,
+    /// Entries with an act.
+    pub with_act: usize,
+    /// ... heard as that kind of move.
+    pub act_right: usize,
+    /// Entries with no intended choice.
+    pub off_menu: usize,
+    /// ... heard as nothing or with low confidence.
+    pub off_menu_right: usize,
 }
 
 /// The report: a tally per language.
@@ -238,11 +262,17 @@ pub fn evaluate(dir: &Path) -> Report {
             }
         };
         let heard = hearer.hear(&session, &entry.text, lang);
+        let kind = tally
+            .kinds
+            .entry(entry.kind.clone().unwrap_or_else(|| "-".to_string()))
+            .or_default();
         match &entry.intended {
             Some(intended) => {
                 tally.on_menu += 1;
+                kind.on_menu += 1;
                 if heard.choice.as_deref() == Some(intended) {
                     tally.top1 += 1;
+                    kind.top1 += 1;
                 } else {
                     tally.misses.push((
                         entry.text.clone(),
@@ -266,16 +296,20 @@ pub fn evaluate(dir: &Path) -> Report {
             }
             None => {
                 tally.off_menu += 1;
+                kind.off_menu += 1;
                 if heard.choice.is_none() || heard.confidence < THRESHOLD {
                     tally.off_menu_right += 1;
+                    kind.off_menu_right += 1;
                 }
             }
         }
         if let Some(gold) = entry.act.as_deref().and_then(spell::parse) {
             tally.with_act += 1;
+            kind.with_act += 1;
             let (g, h) = (gold.class(), heard.act.class());
             if g == h {
                 tally.act_right += 1;
+                kind.act_right += 1;
             } else {
                 tally.act_misses.push((
                     entry.text.clone(),
@@ -304,6 +338,15 @@ fn pct(n: usize, d: usize) -> String {
     }
 }
 
+/// A percentage with its counts, compact, or `-` when there is nothing to count.
+fn short_pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.0}% {n}/{d}", 100.0 * n as f64 / d as f64)
+    }
+}
+
 /// The report as text.
 pub fn render(report: &Report, verbose: bool) -> String {
     let mut out = match &report.lexical_only {
@@ -328,6 +371,18 @@ pub fn render(report: &Report, verbose: bool) -> String {
             "off-menu heard as null or < {THRESHOLD}: {}\n",
             pct(t.off_menu_right, t.off_menu)
         ));
+        if t.kinds.len() > 1 || t.kinds.keys().any(|k| k != "-") {
+            out.push_str("by kind           top-1         act           off-menu null\n");
+            for (name, k) in &t.kinds {
+                out.push_str(&format!(
+                    "  {name:<6} {:>4}  {:<13} {:<13} {}\n",
+                    k.on_menu + k.off_menu,
+                    short_pct(k.top1, k.on_menu),
+                    short_pct(k.act_right, k.with_act),
+                    short_pct(k.off_menu_right, k.off_menu)
+                ));
+            }
+        }
         for s in &t.skipped {
             out.push_str(&format!("skipped: {s}\n"));
         }

@@ -40,20 +40,41 @@ use crate::lexical::{Bag, Doc, Idf};
 use crate::normalise::Script;
 
 /// Below this confidence the reply is heard as no choice (off-menu).
-pub const THRESHOLD: f32 = 0.35;
+pub const THRESHOLD: f32 = 0.3;
 
 /// The share of a candidate's score that comes from the words (the rest
-/// from the act's agreement).
+/// from the act's agreement), without the sentence encoder.
 const LEXICAL_SHARE: f32 = 0.6;
 
 /// A lexical similarity at or above this counts as a full match (typed
 /// paraphrases of long authored lines rarely share more).
 const LEXICAL_FULL: f32 = 0.45;
 
-/// With the sentence encoder: the share of the words...
-const EMBED_LEXICAL_SHARE: f32 = 0.4;
-/// ... and of the meaning (the rest from the act's agreement).
-const SEMANTIC_SHARE: f32 = 0.2;
+/// With the sentence encoder, the shares of a candidate's score that come
+/// from the words, the meaning and the act's agreement, by the script the
+/// reply is typed in.
+#[derive(Clone, Copy, Debug)]
+struct Shares {
+    lexical: f32,
+    semantic: f32,
+    act: f32,
+}
+
+/// Japanese paraphrases share few characters with the authored line
+/// (kana for kanji, other verbs, other word order), so meaning weighs most
+/// and the character n-grams least.
+const SHARES_JA: Shares = Shares {
+    lexical: 0.2,
+    semantic: 0.55,
+    act: 0.25,
+};
+
+/// English paraphrases keep more of the authored words.
+const SHARES_EN: Shares = Shares {
+    lexical: 0.3,
+    semantic: 0.4,
+    act: 0.3,
+};
 
 /// An embedding cosine at or below this says nothing...
 const SEMANTIC_FLOOR: f32 = 0.3;
@@ -62,8 +83,8 @@ const SEMANTIC_FULL: f32 = 0.8;
 
 /// A choice's score is multiplied by this when the typed words are a
 /// different kind of move in a way the words settle: a question whose
-/// marked frame differs (being vs doing), a question asked outright against
-/// a listening or partnership line, the member's own words said back
+/// marked frame differs (being vs doing), a question asked outright (not
+/// leading) against a line that is no question, the member's own words said back
 /// against a complex reflection.
 const MISMATCH: f32 = 0.6;
 
@@ -278,12 +299,22 @@ impl Hearer {
                             .fold(-1.0, f32::max);
                         let sem = ((cos - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
                             .clamp(0.0, 1.0);
-                        EMBED_LEXICAL_SHARE * lex
-                            + SEMANTIC_SHARE * sem
-                            + (1.0 - EMBED_LEXICAL_SHARE - SEMANTIC_SHARE) * agree
+                        let shares = match script {
+                            Lang::Ja => SHARES_JA,
+                            Lang::En => SHARES_EN,
+                        };
+                        shares.lexical * lex + shares.semantic * sem + shares.act * agree
                     }
                     None => LEXICAL_SHARE * lex + (1.0 - LEXICAL_SHARE) * agree,
                 };
+                // A typed silence has no words to compare: it means the
+                // menu's silence, if there is one.
+                if guess.strength == Strength::Strong
+                    && guess.act == Act::Silence
+                    && c.act == Act::Silence
+                {
+                    score = 1.0;
+                }
                 if mismatch(&guess, echo, &c.act) {
                     score *= MISMATCH;
                 }
@@ -305,21 +336,6 @@ impl Hearer {
         } else {
             resolve_act(&guess, scored.first().map(|s| (s.2, s.3)), choice.is_some())
         };
-        if std::env::var("EXP_DBG").is_ok() {
-            eprintln!(
-                "DBG\t{}\t{:?}\t{}\t{}\t{}\t{:.2}\t{:.2}",
-                text,
-                guess.strength,
-                spell::spell(&guess.act),
-                scored
-                    .first()
-                    .map(|s| spell::spell(s.3))
-                    .unwrap_or_default(),
-                choice.is_some(),
-                confidence,
-                scored.first().map_or(0.0, |s| s.2)
-            );
-        }
         Heard {
             choice,
             confidence,
@@ -456,9 +472,9 @@ fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
         (Act::Question(t), Act::Question(a)) => {
             guess.frame_marked && t.open && a.open && t.focus == a.focus && t.frame != a.frame
         }
-        (Act::Question(_), a) => {
-            guess.asks_outright && matches!(a.family(), Family::Listening | Family::Partnership)
-        }
+        // A question asked outright is not a statement, whatever the
+        // statement does (advice asked as a question reads as advice).
+        (Act::Question(q), _) => guess.asks_outright && !q.leading,
         _ => false,
     }
 }
@@ -467,8 +483,8 @@ fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
 /// choice's act is the best reading of what they do (a paraphrase does
 /// what its line does), except what the words settle themselves: a
 /// question keeps its own open or closed form, its leading or blaming,
-/// and any frame a marker set; a question asked outright is a question even
-/// when the line it meant is a listening one. Heard as nothing, the rules'
+/// and any frame a marker set; a question asked outright (not leading) is a
+/// question even when the line it meant is none. Heard as nothing, the rules'
 /// reading stands, with a close line's act for words no marker read.
 fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
     // A match this close in the words says more than a soft marker.
@@ -491,10 +507,7 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
                     ..t.clone()
                 })
             }
-            (Strength::Strong, Act::Question(_), m)
-                if guess.asks_outright
-                    && matches!(m.family(), Family::Listening | Family::Partnership) =>
-            {
+            (Strength::Strong, Act::Question(q), _) if guess.asks_outright && !q.leading => {
                 guess.act.clone()
             }
             _ => matched.clone(),

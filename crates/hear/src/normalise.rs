@@ -56,6 +56,122 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Words commonly typed in kana (folded: hiragana) with the kanji
+/// spelling that authored lines use, so that 「きもちがわかる」 meets
+/// 「気持ちが分かる」. Only whole words or stems long enough not to occur
+/// inside unrelated words; a longer entry comes before any entry it
+/// contains.
+const KANA_WORDS: &[(&str, &str)] = &[
+    ("がんば", "頑張"),
+    ("わかる", "分かる"),
+    ("わかっ", "分かっ"),
+    ("わから", "分から"),
+    ("わかり", "分かり"),
+    ("きもち", "気持ち"),
+    ("しごと", "仕事"),
+    ("ふあん", "不安"),
+    ("しんぱい", "心配"),
+    ("たいへん", "大変"),
+    ("だいじょうぶ", "大丈夫"),
+    ("かんじ", "感じ"),
+    ("おもっ", "思っ"),
+    ("おもう", "思う"),
+    ("おもわ", "思わ"),
+    ("じぶん", "自分"),
+    ("しょうらい", "将来"),
+    ("いっしょ", "一緒"),
+    ("たのし", "楽し"),
+    ("うれし", "嬉し"),
+    ("こわい", "怖い"),
+    ("こわく", "怖く"),
+    ("くやし", "悔し"),
+    ("あせっ", "焦っ"),
+    ("あせる", "焦る"),
+    ("あせり", "焦り"),
+    ("なやん", "悩ん"),
+    ("なやみ", "悩み"),
+    ("なやま", "悩ま"),
+    ("まよっ", "迷っ"),
+    ("まよい", "迷い"),
+    ("こまっ", "困っ"),
+    ("ひょうか", "評価"),
+    ("せいちょう", "成長"),
+    ("かわっ", "変わっ"),
+    ("かわる", "変わる"),
+    ("へんか", "変化"),
+    ("だいじ", "大事"),
+    ("たいせつ", "大切"),
+    ("むり", "無理"),
+    ("しっぱい", "失敗"),
+    ("じょうし", "上司"),
+    ("かいしゃ", "会社"),
+    ("てんしょく", "転職"),
+    ("はなして", "話して"),
+    ("はなした", "話した"),
+    ("はなしを", "話を"),
+    ("はなしが", "話が"),
+    ("はなしは", "話は"),
+    ("はなせ", "話せ"),
+    ("はなす", "話す"),
+    ("きかせ", "聞かせ"),
+    ("きこえ", "聞こえ"),
+    ("つづき", "続き"),
+    ("つづけ", "続け"),
+    ("きめて", "決めて"),
+    ("きめる", "決める"),
+    ("きめた", "決めた"),
+    ("くらべ", "比べ"),
+    ("ちがっ", "違っ"),
+    ("ちがう", "違う"),
+    ("きいて", "聞いて"),
+    ("きいた", "聞いた"),
+    ("おしえ", "教え"),
+    ("ほんとう", "本当"),
+    ("ほんとに", "本当に"),
+    ("ほんとは", "本当は"),
+    ("しんちょく", "進捗"),
+    ("もくひょう", "目標"),
+    ("さいきん", "最近"),
+    ("かげつまえ", "か月前"),
+    ("ねんまえ", "年前"),
+    ("月まえ", "月前"),
+    ("年まえ", "年前"),
+    ("いぜん", "以前"),
+    ("いまの", "今の"),
+    ("いまは", "今は"),
+    ("いまと", "今と"),
+    ("りそう", "理想"),
+    ("かんしゃ", "感謝"),
+    ("たすか", "助か"),
+    ("たよりに", "頼りに"),
+    ("やくわり", "役割"),
+    ("けいけん", "経験"),
+    ("ちから", "力"),
+    ("きたい", "期待"),
+    ("じしん", "自信"),
+];
+
+/// A folded Japanese text in the spelling authored lines use: small
+/// vowels typed for emphasis after kana dropped (「すごぉい」 is
+/// 「すごい」), the month counters 「ヶ月」「カ月」「ケ月」 as 「か月」, and
+/// common words typed in kana in their kanji spelling ([`KANA_WORDS`]).
+pub fn kanji_forms(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        let emphasis = matches!(c, 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ')
+            && out.chars().last().is_some_and(|p| matches!(p, 'あ'..='ん'));
+        if !emphasis {
+            out.push(c);
+        }
+    }
+    for month in ["ゖ月", "ヶ月", "け月", "ゕ月", "ヵ月"] {
+        out = out.replace(month, "か月");
+    }
+    KANA_WORDS
+        .iter()
+        .fold(out, |acc, (kana, kanji)| acc.replace(kana, kanji))
+}
+
 /// A folded text with all spaces and question marks removed (for Japanese
 /// n-grams: Japanese has no word spaces).
 pub fn compact(folded: &str) -> Vec<char> {
@@ -103,7 +219,7 @@ pub fn grams(text: &str) -> Vec<(String, f32)> {
     let mut out = Vec::new();
     match script(&folded) {
         Script::Japanese => {
-            let chars = compact(&folded);
+            let chars = compact(&kanji_forms(&folded));
             for c in &chars {
                 if is_kanji(*c) {
                     out.push((format!("1{c}"), 0.5));
@@ -149,6 +265,15 @@ mod tests {
         assert_eq!(fold("ＫＰＩ？"), "kpi?");
         assert_eq!(fold("モヤモヤ"), "もやもや");
         assert_eq!(fold("ﾓﾔﾓﾔ"), "もやもや");
+    }
+
+    #[test]
+    fn kana_words_meet_their_kanji() {
+        assert_eq!(kanji_forms(&fold("きもちがわかる")), "気持ちが分かる");
+        assert_eq!(kanji_forms(&fold("3ヶ月まえと")), "3か月前と");
+        assert_eq!(kanji_forms(&fold("すごぉい")), "すごい");
+        // Katakana words keep their letters.
+        assert_eq!(kanji_forms(&fold("ツール")), "つーる");
     }
 
     #[test]
