@@ -650,3 +650,28 @@ fn kittest_leaving_mid_1on1_asks_first() {
     harness.run();
     assert_eq!(*harness.state(), Some(Intent::Leave));
 }
+
+/// Issue 13 #5: at the largest text size the settings' reading speeds ran
+/// past the window's right edge ("All at once" cut), in the usual window
+/// and the smallest one.
+#[test]
+fn kittest_settings_fit_the_window_at_the_largest_text_size() {
+    for width in [1280.0, 1024.0] {
+        let prefs = Prefs {
+            lang: Lang::En,
+            text_scale: *kiku_game::prefs::TEXT_SCALES.last().unwrap(),
+            ..Prefs::default()
+        };
+        let mut harness = Harness::new_ui(move |ui| {
+            kiku_game::theme::fonts::install(ui.ctx());
+            kiku_game::theme::fonts::apply_style(ui.ctx(), prefs.text_scale);
+            kiku_game::screens::settings::draw(ui, &prefs, None, false);
+        });
+        harness.set_size(egui::vec2(width, 720.0));
+        harness.run();
+        for label in ["All at once", "60 chars/s", "A++", "English"] {
+            let right = harness.get_by_label(label).rect().right();
+            assert!(right <= width, "at {width}: {label} ends at {right}");
+        }
+    }
+}

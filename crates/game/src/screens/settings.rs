@@ -53,7 +53,9 @@ pub fn draw(
             ui.heading(S::Settings.get(lang));
         });
         ui.add_space(12.0);
-        theme::column(ui, 720.0, |ui| {
+        // The column grows with the text, and each row of buttons wraps:
+        // at A++ the reading speeds once ran past the window's edge.
+        theme::column(ui, 720.0 * prefs.text_scale.max(1.0), |ui| {
             theme::card(ui, |ui| {
                 ui.set_width(ui.available_width());
                 egui::Grid::new("settings_grid")
@@ -61,14 +63,14 @@ pub fn draw(
                     .spacing([24.0, 14.0])
                     .show(ui, |ui| {
                         ui.label(S::Language.get(lang));
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             ui.selectable_value(&mut next.lang, Lang::Ja, "日本語");
                             ui.selectable_value(&mut next.lang, Lang::En, "English");
                         });
                         ui.end_row();
 
                         ui.label(S::TextSize.get(lang));
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             for (scale, label) in TEXT_SCALES.iter().zip(["A-", "A", "A+", "A++"]) {
                                 ui.selectable_value(&mut next.text_scale, *scale, label);
                             }
@@ -76,7 +78,7 @@ pub fn draw(
                         ui.end_row();
 
                         ui.label(S::ReadingSpeed.get(lang));
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             for speed in SPEEDS {
                                 let label = if speed == 0 {
                                     S::Instant.get(lang).to_string()
