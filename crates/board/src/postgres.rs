@@ -13,12 +13,18 @@
 //! no second runtime inside the server's. `LISTEN` runs on a second
 //! connection on its own thread.
 //!
+//! Each statement is prepared once per connection and kept ([`Conn`]): a
+//! `query` with SQL text would parse it again on the server first, one more
+//! round trip per statement.
+//!
 //! Each entry keeps its whole record as JSON (`record`) beside the columns
 //! the rankings use, so fields a newer Kiku adds survive.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Statement};
 
 use kiku_core::Mode;
 use kiku_core::text::Text;
@@ -171,10 +177,69 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
+/// A connection and the statements prepared on it, by their SQL. The SQL
+/// texts are this file's constants (a few built with `format!` from fixed
+/// sets), so the cache stays small; a prepared statement lives as long as
+/// its connection and outlives a rolled-back transaction.
+struct Conn {
+    client: Client,
+    prepared: HashMap<String, Statement>,
+}
+
+type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            prepared: HashMap::new(),
+        }
+    }
+
+    /// `sql` prepared on this connection: once, then from the cache.
+    fn statement(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.prepared.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&mut self, sql: &str, params: &Params) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_one(&mut self, sql: &str, params: &Params) -> Result<postgres::Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &Params,
+    ) -> Result<Option<postgres::Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn execute(&mut self, sql: &str, params: &Params) -> Result<u64, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.execute(&statement, params)
+    }
+
+    /// Runs `sql` (one statement or several, no parameters) unprepared.
+    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.client.batch_execute(sql)
+    }
+}
+
 /// The board in a PostgreSQL database.
 pub struct PgStore {
     url: String,
-    client: Client,
+    client: Conn,
     rule: AttemptRule,
     in_batch: bool,
     /// The workshop worked on.
@@ -189,6 +254,7 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
         let mut client = Client::connect(url, NoTls)?;
         migrate(&mut client)?;
+        let mut client = Conn::new(client);
         let codes: Vec<String> = client
             .query("SELECT code FROM workshops ORDER BY code LIMIT 2", &[])?
             .iter()
@@ -213,7 +279,7 @@ impl PgStore {
     fn atomically<T>(
         &mut self,
         notify: bool,
-        f: impl FnOnce(&mut Client, AttemptRule, &str) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut Conn, AttemptRule, &str) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
@@ -279,7 +345,7 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 }
 
 /// The attempt rule saved for workshop `w` (the default if none).
-fn saved_rule(client: &mut Client, w: &str) -> Result<AttemptRule, StoreError> {
+fn saved_rule(client: &mut Conn, w: &str) -> Result<AttemptRule, StoreError> {
     Ok(client
         .query_opt(
             "SELECT value FROM meta WHERE workshop = $1 AND key = 'attempt_rule'",
@@ -308,7 +374,7 @@ fn entry_of(row: &postgres::Row) -> Result<Entry, StoreError> {
 }
 
 /// Entry `id` if it is workshop `w`'s.
-fn entry_by_id(client: &mut Client, w: &str, id: i64) -> Result<Option<Entry>, StoreError> {
+fn entry_by_id(client: &mut Conn, w: &str, id: i64) -> Result<Option<Entry>, StoreError> {
     client
         .query_opt(
             "SELECT id, nickname, record FROM entries WHERE id = $1 AND workshop = $2",
@@ -319,7 +385,7 @@ fn entry_by_id(client: &mut Client, w: &str, id: i64) -> Result<Option<Entry>, S
 }
 
 fn standing(
-    client: &mut Client,
+    client: &mut Conn,
     w: &str,
     scenario: &str,
     mode: Mode,
@@ -356,7 +422,7 @@ fn standing(
     })
 }
 
-fn has_entries(client: &mut Client, w: &str, nickname: &str) -> Result<bool, StoreError> {
+fn has_entries(client: &mut Conn, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM entries WHERE workshop = $2 AND nickname = $1)",
@@ -367,7 +433,7 @@ fn has_entries(client: &mut Client, w: &str, nickname: &str) -> Result<bool, Sto
 
 /// Recomputes workshop `w`'s `best` and `totals` from its `entries` under
 /// `rule`.
-fn rebuild_ranks(client: &mut Client, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
+fn rebuild_ranks(client: &mut Conn, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
     client.execute("DELETE FROM best WHERE workshop = $1", &[&w])?;
     client.execute(
         &format!(
