@@ -13,12 +13,18 @@
 //! no second runtime inside the server's. `LISTEN` runs on a second
 //! connection on its own thread.
 //!
+//! Each statement is prepared once per connection and kept ([`Conn`]): a
+//! `query` with SQL text would parse it again on the server first, one more
+//! round trip per statement.
+//!
 //! Each entry keeps its whole record as JSON (`record`) beside the columns
 //! the rankings use, so fields a newer Kiku adds survive.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Statement};
 
 use kiku_core::Mode;
 use kiku_core::text::Text;
@@ -171,12 +177,76 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
+/// A connection and the statements prepared on it, by their SQL. The SQL
+/// texts are this file's constants (a few built with `format!` from fixed
+/// sets), so the cache stays small; a prepared statement lives as long as
+/// its connection and outlives a rolled-back transaction.
+struct Conn {
+    client: Client,
+    prepared: HashMap<String, Statement>,
+}
+
+type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            prepared: HashMap::new(),
+        }
+    }
+
+    /// `sql` prepared on this connection: once, then from the cache.
+    fn statement(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.prepared.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&mut self, sql: &str, params: &Params) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_one(&mut self, sql: &str, params: &Params) -> Result<postgres::Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &Params,
+    ) -> Result<Option<postgres::Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn execute(&mut self, sql: &str, params: &Params) -> Result<u64, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.execute(&statement, params)
+    }
+
+    /// Runs `sql` (one statement or several, no parameters) unprepared.
+    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.client.batch_execute(sql)
+    }
+}
+
 /// The board in a PostgreSQL database.
 pub struct PgStore {
     url: String,
-    client: Client,
+    client: Conn,
     rule: AttemptRule,
     in_batch: bool,
+    /// The workshop whose change this batch has already announced (in a
+    /// savepoint since released): PostgreSQL delivers one notice per
+    /// transaction, channel and payload, so a second `pg_notify` would be
+    /// a round trip for nothing.
+    announced: Option<String>,
     /// The workshop worked on.
     workshop: String,
 }
@@ -189,6 +259,7 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
         let mut client = Client::connect(url, NoTls)?;
         migrate(&mut client)?;
+        let mut client = Conn::new(client);
         let codes: Vec<String> = client
             .query("SELECT code FROM workshops ORDER BY code LIMIT 2", &[])?
             .iter()
@@ -204,6 +275,7 @@ impl PgStore {
             client,
             rule,
             in_batch: false,
+            announced: None,
             workshop,
         })
     }
@@ -213,7 +285,7 @@ impl PgStore {
     fn atomically<T>(
         &mut self,
         notify: bool,
-        f: impl FnOnce(&mut Client, AttemptRule, &str) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut Conn, AttemptRule, &str) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
@@ -225,8 +297,9 @@ impl PgStore {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
         self.client.batch_execute(begin)?;
+        let announced = self.in_batch && self.announced.as_deref() == Some(self.workshop.as_str());
         let result = f(&mut self.client, self.rule, &self.workshop).and_then(|value| {
-            if notify {
+            if notify && !announced {
                 // Delivered to every listener when the transaction commits
                 // (once per transaction and workshop).
                 self.client
@@ -237,6 +310,9 @@ impl PgStore {
         match result {
             Ok(value) => {
                 self.client.batch_execute(done)?;
+                if notify && self.in_batch {
+                    self.announced = Some(self.workshop.clone());
+                }
                 Ok(value)
             }
             Err(e) => {
@@ -279,7 +355,7 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 }
 
 /// The attempt rule saved for workshop `w` (the default if none).
-fn saved_rule(client: &mut Client, w: &str) -> Result<AttemptRule, StoreError> {
+fn saved_rule(client: &mut Conn, w: &str) -> Result<AttemptRule, StoreError> {
     Ok(client
         .query_opt(
             "SELECT value FROM meta WHERE workshop = $1 AND key = 'attempt_rule'",
@@ -308,7 +384,7 @@ fn entry_of(row: &postgres::Row) -> Result<Entry, StoreError> {
 }
 
 /// Entry `id` if it is workshop `w`'s.
-fn entry_by_id(client: &mut Client, w: &str, id: i64) -> Result<Option<Entry>, StoreError> {
+fn entry_by_id(client: &mut Conn, w: &str, id: i64) -> Result<Option<Entry>, StoreError> {
     client
         .query_opt(
             "SELECT id, nickname, record FROM entries WHERE id = $1 AND workshop = $2",
@@ -319,44 +395,46 @@ fn entry_by_id(client: &mut Client, w: &str, id: i64) -> Result<Option<Entry>, S
 }
 
 fn standing(
-    client: &mut Client,
+    client: &mut Conn,
     w: &str,
     scenario: &str,
     mode: Mode,
     nickname: &str,
 ) -> Result<Standing, StoreError> {
     let mode = mode.as_str();
+    // One round trip: the name's best and total (0 without one), then how
+    // many are ranked and how many above them.
     let row = client.query_one(
-        "SELECT
-            (SELECT overall FROM best
-             WHERE workshop = $4 AND scenario = $1 AND mode = $3 AND nickname = $2),
+        "WITH mine AS (SELECT
+            COALESCE((SELECT overall FROM best
+                      WHERE workshop = $4 AND scenario = $1 AND mode = $3 AND nickname = $2),
+                     0) AS best,
+            COALESCE((SELECT total FROM totals
+                      WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total)
+        SELECT mine.best,
             (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3),
-            (SELECT total FROM totals WHERE workshop = $4 AND mode = $3 AND nickname = $2),
-            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3)",
+            mine.total,
+            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3),
+            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3
+                 AND overall > mine.best),
+            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3
+                 AND total > mine.total)
+        FROM mine",
         &[&scenario, &nickname, &mode, &w],
     )?;
-    let best: i64 = row.get::<_, Option<i64>>(0).unwrap_or(0);
-    let of: i64 = row.get(1);
-    let total: i64 = row.get::<_, Option<i64>>(2).unwrap_or(0);
-    let overall_of: i64 = row.get(3);
-    let above = client.query_one(
-        "SELECT
-            (SELECT COUNT(*) FROM best
-             WHERE workshop = $5 AND scenario = $1 AND mode = $2 AND overall > $3),
-            (SELECT COUNT(*) FROM totals WHERE workshop = $5 AND mode = $2 AND total > $4)",
-        &[&scenario, &mode, &best, &total, &w],
-    )?;
+    let best: i64 = row.get(0);
+    let total: i64 = row.get(2);
     Ok(Standing {
-        scenario_rank: to_u32(above.get::<_, i64>(0) + 1),
-        scenario_of: to_u32(of),
+        scenario_rank: to_u32(row.get::<_, i64>(4) + 1),
+        scenario_of: to_u32(row.get(1)),
         scenario_best: to_u32(best),
-        overall_rank: to_u32(above.get::<_, i64>(1) + 1),
-        overall_of: to_u32(overall_of),
+        overall_rank: to_u32(row.get::<_, i64>(5) + 1),
+        overall_of: to_u32(row.get(3)),
         total: to_u32(total),
     })
 }
 
-fn has_entries(client: &mut Client, w: &str, nickname: &str) -> Result<bool, StoreError> {
+fn has_entries(client: &mut Conn, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM entries WHERE workshop = $2 AND nickname = $1)",
@@ -367,7 +445,7 @@ fn has_entries(client: &mut Client, w: &str, nickname: &str) -> Result<bool, Sto
 
 /// Recomputes workshop `w`'s `best` and `totals` from its `entries` under
 /// `rule`.
-fn rebuild_ranks(client: &mut Client, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
+fn rebuild_ranks(client: &mut Conn, w: &str, rule: AttemptRule) -> Result<(), StoreError> {
     client.execute("DELETE FROM best WHERE workshop = $1", &[&w])?;
     client.execute(
         &format!(
@@ -478,12 +556,14 @@ impl BoardStore for PgStore {
     }
 
     fn begin_batch(&mut self) -> bool {
+        self.announced = None;
         self.in_batch = self.client.batch_execute("BEGIN").is_ok();
         self.in_batch
     }
 
     fn commit_batch(&mut self) -> Result<(), StoreError> {
         self.in_batch = false;
+        self.announced = None;
         self.client.batch_execute("COMMIT").map_err(|e| {
             let _ = self.client.batch_execute("ROLLBACK");
             StoreError::from(e)
@@ -492,50 +572,60 @@ impl BoardStore for PgStore {
 
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
         self.atomically(true, |c, rule, w| {
-            if let Some(id) = &new.submission {
-                let existing = c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?;
-                if let Some(row) = existing {
-                    // Another workshop's id is someone else's too.
-                    let Some(entry) = entry_by_id(c, w, row.get(0))? else {
-                        return Err(StoreError::SubmissionTaken);
-                    };
-                    if entry.nickname != new.nickname {
-                        return Err(StoreError::SubmissionTaken);
-                    }
-                    let standing = standing(
-                        c,
-                        w,
-                        &entry.finished.scenario,
-                        entry.finished.mode,
-                        &entry.nickname,
-                    )?;
-                    return Ok(Inserted {
-                        entry,
-                        duplicate: true,
-                        standing,
-                    });
-                }
-            }
             let f = &new.finished;
             let mode = f.mode.as_str();
             let overall = i64::from(f.scores.overall);
-            let id: i64 = c
-                .query_one(
-                    "INSERT INTO entries
-                         (submission, nickname, scenario, mode, overall, created_ms, record, workshop)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                    &[
-                        &new.submission,
-                        &new.nickname,
-                        &f.scenario,
-                        &mode,
-                        &overall,
-                        &f.finished_ms,
-                        &record_json(f, &new.extra),
-                        &w,
-                    ],
-                )?
-                .get(0);
+            // Stored unless its submission id already is (checked by the
+            // insert itself: one round trip for a new entry).
+            let stored = c.query_opt(
+                "INSERT INTO entries
+                     (submission, nickname, scenario, mode, overall, created_ms, record, workshop)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (submission) DO NOTHING
+                 RETURNING id, nickname, record",
+                &[
+                    &new.submission,
+                    &new.nickname,
+                    &f.scenario,
+                    &mode,
+                    &overall,
+                    &f.finished_ms,
+                    &record_json(f, &new.extra),
+                    &w,
+                ],
+            )?;
+            let Some(stored) = stored else {
+                let existing = match &new.submission {
+                    Some(id) => {
+                        c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?
+                    }
+                    None => None,
+                };
+                let Some(row) = existing else {
+                    return Err(StoreError::Postgres("an entry vanished".into()));
+                };
+                // Another workshop's id is someone else's too.
+                let Some(entry) = entry_by_id(c, w, row.get(0))? else {
+                    return Err(StoreError::SubmissionTaken);
+                };
+                if entry.nickname != new.nickname {
+                    return Err(StoreError::SubmissionTaken);
+                }
+                let standing = standing(
+                    c,
+                    w,
+                    &entry.finished.scenario,
+                    entry.finished.mode,
+                    &entry.nickname,
+                )?;
+                return Ok(Inserted {
+                    entry,
+                    duplicate: true,
+                    standing,
+                });
+            };
+            let entry = entry_of(&stored)?;
+            let id = entry.id;
             let improved = c.execute(
                 "INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms, workshop)
                  VALUES ($1, $2, $3, $4, $5, $6, $8)
@@ -558,8 +648,6 @@ impl BoardStore for PgStore {
                 c.execute(REFRESH_TOTAL, &[&new.nickname, &w])?;
             }
             let standing = standing(c, w, &f.scenario, f.mode, &new.nickname)?;
-            let entry = entry_by_id(c, w, id)?
-                .ok_or_else(|| StoreError::Postgres("an entry vanished".into()))?;
             Ok(Inserted {
                 entry,
                 duplicate: false,
