@@ -212,11 +212,11 @@ const LARGEST_TEXT: f32 = crate::prefs::TEXT_SCALES[crate::prefs::TEXT_SCALES.le
 /// The follow-up pictured (bundled; skipped when a folder replaced it away).
 const FOLLOW_UP: &str = "three_months_later";
 
-/// What the trainee types in the recall pictures: a reflection any member's
-/// opening invites (Japanese, English).
+/// What the trainee types in the recall pictures: a reflection of the
+/// first member's opening in the trainee's own words (Japanese, English).
 const RECALL_WORDS: (&str, &str) = (
-    "なんだかモヤモヤしてる感じなんだね",
-    "sounds like something's been bothering you",
+    "今のままでいいのかって、引っかかってる感じなんだね",
+    "sounds like you're not sure things are fine as they are",
 );
 
 /// Words that mean no reply on offer (the game asks which one was meant).

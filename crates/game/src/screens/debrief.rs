@@ -5,7 +5,7 @@
 use crate::theme::palette;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Corner, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
+use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints};
 
 use crate::theme::{self, ScreenDraw};
 use crate::view::strings::S;
@@ -307,11 +307,20 @@ fn body(ui: &mut egui::Ui, d: &Debrief, lang: Lang) {
             .series
             .first()
             .map_or(0, |(_, p)| p.len().saturating_sub(1));
+        // The key sits above the chart: a legend inside it covered the
+        // lines wherever it was put (the ends, or a follow-up's high start).
+        super::series::key(
+            ui,
+            d.series.iter().enumerate().map(|(i, (label, _))| {
+                (
+                    label.as_str(),
+                    SERIES_COLOURS[i % SERIES_COLOURS.len()],
+                    "━",
+                )
+            }),
+        );
         Plot::new("debrief_state")
             .height(200.0)
-            // Top left: the member starts low, so the lines rarely pass
-            // there (at the top right the legend covered their ends).
-            .legend(Legend::default().position(Corner::LeftTop))
             .include_y(0.0)
             .include_y(100.0)
             .include_x(0.0)
