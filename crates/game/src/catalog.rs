@@ -100,6 +100,15 @@ impl Catalog {
         self.entries.iter().position(|e| e.good.is_some())
     }
 
+    /// The playable scenario with this id (its last good version).
+    pub fn scenario(&self, id: &str) -> Option<Arc<Scenario>> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.good.as_ref())
+            .find(|s| s.id == id)
+            .cloned()
+    }
+
     /// The entry for `path`, if known.
     pub fn index_of(&self, path: &Path) -> Option<usize> {
         self.entries.iter().position(|e| e.path() == path)

@@ -270,14 +270,7 @@ pub fn setup(args: &GameArgs, data_dir: Option<PathBuf>) -> (Config, Settings, L
     let catalog = Catalog::with_bundled(kiku_core::load::library::paths(&folders));
     let mut records = BTreeMap::new();
     if let Some(dir) = &data_dir {
-        let title = |id: &str| {
-            catalog
-                .entries
-                .iter()
-                .filter_map(|e| e.good.as_ref())
-                .find(|s| s.id == id)
-                .map(|s| s.title.clone())
-        };
+        let title = |id: &str| catalog.scenario(id).map(|s| s.title.clone());
         match local::import_legacy_history(dir, title) {
             Ok(Imported::Nothing | Imported::Entries { .. }) => {}
             Ok(Imported::Corrupt(message)) => notices.push(message),

@@ -376,15 +376,7 @@ fn walk(
             workshop.local = Some(played_board(&library));
         }
         Step::Practise => {
-            let scenario_of = |id: &str| {
-                library
-                    .catalog
-                    .entries
-                    .iter()
-                    .filter_map(|e| e.good.as_ref())
-                    .find(|s| s.id == id)
-                    .cloned()
-            };
+            let scenario_of = |id: &str| library.catalog.scenario(id);
             let records = super::practice::records(scenario_of);
             history.set(crate::view::history::attempts(records, scenario_of));
         }

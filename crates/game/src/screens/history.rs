@@ -96,15 +96,7 @@ pub fn load(dir: &Path, library: &Library) -> Result<Vec<Attempt>, Text> {
                 ),
             )
         })?;
-    let scenario_of = |id: &str| {
-        library
-            .catalog
-            .entries
-            .iter()
-            .filter_map(|e| e.good.as_ref())
-            .find(|s| s.id == id)
-            .cloned()
-    };
+    let scenario_of = |id: &str| library.catalog.scenario(id);
     Ok(history::attempts(
         entries.into_iter().map(|e| e.finished).collect(),
         scenario_of,

@@ -391,16 +391,7 @@ fn draw_workshop(
 fn ordinal(n: u32, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!("{n}位"),
-        Lang::En => {
-            let suffix = match (n % 10, n % 100) {
-                (_, 11..=13) => "th",
-                (1, _) => "st",
-                (2, _) => "nd",
-                (3, _) => "rd",
-                _ => "th",
-            };
-            format!("{n}{suffix}")
-        }
+        Lang::En => crate::view::rank::ordinal(n),
     }
 }
 
