@@ -324,3 +324,75 @@ fn kittest_the_debrief_shows_the_own_rank_big_and_nothing_else() {
     harness.get_by_label("5位 / 23人");
     harness.get_by_label("ワークショップでのあなたの順位");
 }
+
+/// A 1on1 left unfinished in choose mode, resumed after the joined
+/// workshop began to require recall: the trainee's turns are kept and it
+/// plays on as it was started, the title's resume says the result will
+/// not go to the workshop, and it is not sent (the server would refuse
+/// it); the debrief says why, kindly, and the result is in the records.
+#[test]
+fn a_resumed_1on1_in_a_mode_the_workshop_no_longer_takes_is_kept_not_sent() {
+    let dir = temp_dir("workshop-resume-mode");
+    let data = temp_dir("workshop-resume-mode-data");
+    {
+        let mut app = headless(&dir, &data);
+        send(&mut app, Intent::Open(Screen::Select));
+        send(&mut app, Intent::Pick(0));
+        send(&mut app, Intent::Begin);
+        play(&mut app, &["feel", "silence"]);
+        // Dropped mid-way: a crash or a closed window.
+    }
+    let joined = JoinedAs {
+        // Nothing listens there: the saved terms hold.
+        server: "127.0.0.1:9".into(),
+        code: CODE.into(),
+        nickname: "aoi".into(),
+        seeds: Default::default(),
+        mode: Some(Mode::Recall),
+    };
+    std::fs::write(
+        data.join("workshop.json"),
+        serde_json::to_vec(&joined).unwrap(),
+    )
+    .unwrap();
+
+    let mut app = headless(&dir, &data);
+    assert_eq!(
+        app.world().resource::<Workshop>().required_mode(),
+        Some(Mode::Recall)
+    );
+    send(&mut app, Intent::Resume);
+    assert_eq!(screen(&app), Screen::Conversation);
+    {
+        let game = app.world().resource::<Game>();
+        assert_eq!(game.play.as_ref().unwrap().mode(), Mode::Choose);
+        assert!(
+            game.notices
+                .iter()
+                .any(|n| n.get(Lang::Ja).contains("ワークショップには送られません")),
+            "{:?}",
+            game.notices
+        );
+    }
+    play(&mut app, &["change", "autonomy"]);
+    send(&mut app, Intent::Finish);
+    assert_eq!(screen(&app), Screen::Debrief);
+    let rank = rank_on_debrief(&app).expect("the workshop card");
+    assert!(rank.text.contains("違うモード"), "{rank:?}");
+    assert!(
+        rank.detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("wrong_mode")),
+        "{rank:?}"
+    );
+    assert!(!rank.waiting);
+    // Not queued for the server; kept in the trainee's own records.
+    let outbox =
+        std::fs::read_to_string(data.join(kiku_game::workshop::OUTBOX)).unwrap_or_default();
+    assert!(!outbox.contains("game_sample"), "{outbox}");
+    let local = std::fs::read(kiku_board::local::path_in(&data)).unwrap();
+    assert!(local.windows(11).any(|w| w == b"game_sample"));
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&data);
+}

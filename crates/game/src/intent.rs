@@ -248,6 +248,24 @@ fn resume(to: &mut Target) {
     };
     let mut typing = Typing::start(view::current_line_chars(&session, to.settings.lang));
     typing.skip();
+    // The trainee's words are not thrown away when the workshop has
+    // required another mode since: the 1on1 resumes as it was played, and
+    // its result stays in the trainee's own records only.
+    if let Some(required) = to.workshop.required_mode().filter(|m| *m != saved.mode) {
+        let label = crate::screens::briefing::mode_label;
+        let (ja, en) = (
+            label(required, kiku_core::text::Lang::Ja),
+            label(required, kiku_core::text::Lang::En),
+        );
+        to.game.notices.push(kiku_core::text::Text::new(
+            format!(
+                "ワークショップはいま「{ja}」で遊ぶことになっています。この1on1は別のモードで始めたので、結果はあなたの記録にだけ残り、ワークショップには送られません。"
+            ),
+            format!(
+                "The workshop now asks for “{en}”. This 1on1 was started in the other mode, so its result stays in your own records and is not sent to the workshop."
+            ),
+        ));
+    }
     let mut play = Play::new(entry, session, typing, saved.mode);
     if let Some(recall) = play.recall.as_mut() {
         recall.said = saved.said;

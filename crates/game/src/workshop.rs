@@ -58,6 +58,26 @@ impl JoinedAs {
         self.seeds.get(scenario).copied()
     }
 
+    /// Why the workshop would refuse `finished` under its terms (another
+    /// reply mode than it requires, or another seed than it fixes), as the
+    /// server's error kind and the facts; `None`: it fits.
+    pub fn would_refuse(&self, finished: &Finished) -> Option<String> {
+        if let Some(required) = self.mode.filter(|m| *m != finished.mode) {
+            return Some(format!(
+                "wrong_mode: played in {}, the workshop requires {}",
+                finished.mode.as_str(),
+                required.as_str()
+            ));
+        }
+        match self.seed_for(&finished.scenario) {
+            Some(seed) if seed != finished.seed => Some(format!(
+                "wrong_seed: played with seed {}, the workshop fixes {seed}",
+                finished.seed
+            )),
+            _ => None,
+        }
+    }
+
     /// Takes the workshop's terms as the server announced them.
     pub fn take_terms(&mut self, scenarios: &[ScenarioInfo], mode: Option<Mode>) {
         self.seeds = scenarios
@@ -148,6 +168,15 @@ pub struct RankWatch {
 }
 
 impl RankWatch {
+    /// A rank already known (no thread asks).
+    fn settled(key: RecordKey, state: RankState) -> RankWatch {
+        RankWatch {
+            key,
+            state: Arc::new(Mutex::new(state)),
+            stop: Arc::new(AtomicBool::new(true)),
+        }
+    }
+
     /// What is known now.
     pub fn state(&self) -> RankState {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
@@ -329,6 +358,15 @@ impl Workshop {
     /// and starts asking for the trainee's own rank on it.
     pub fn submit(&mut self, finished: &Finished) {
         if let (Some(joined), Some(link)) = (&self.joined, &self.link) {
+            // A result the workshop is known to refuse is not sent: the
+            // debrief says why at once (it stays in the trainee's records).
+            if let Some(why) = joined.would_refuse(finished) {
+                self.rank = Some(RankWatch::settled(
+                    RecordKey::of(finished),
+                    RankState::Refused(why),
+                ));
+                return;
+            }
             let before = link.status();
             let submission = client::submission(finished, &joined.code, &joined.nickname);
             link.submit(&joined.server, submission);
@@ -555,4 +593,39 @@ fn watch_rank(
         *watch.state.lock().unwrap_or_else(|e| e.into_inner()) = RankState::Unreachable;
     }
     watch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(mode: Mode, seed: u64) -> Finished {
+        let scenario = kiku_core::fixtures::sample();
+        let session = kiku_core::Session::replay(&scenario, seed, &[] as &[&str]).unwrap();
+        let score = kiku_core::score(&scenario, session.transcript());
+        let mut finished = Finished::scored(&session, &score, 0);
+        finished.mode = mode;
+        finished
+    }
+
+    #[test]
+    fn a_result_the_workshop_would_refuse_is_known_before_sending() {
+        let mut joined = JoinedAs {
+            server: "127.0.0.1:9".into(),
+            code: "ROOM42".into(),
+            nickname: "aoi".into(),
+            seeds: Default::default(),
+            mode: None,
+        };
+        assert_eq!(joined.would_refuse(&finished(Mode::Choose, 3)), None);
+        joined.mode = Some(Mode::Recall);
+        let why = joined.would_refuse(&finished(Mode::Choose, 3)).unwrap();
+        assert!(why.starts_with("wrong_mode"), "{why}");
+        assert_eq!(joined.would_refuse(&finished(Mode::Recall, 3)), None);
+        let id = finished(Mode::Recall, 3).scenario;
+        joined.seeds.insert(id, 42);
+        let why = joined.would_refuse(&finished(Mode::Recall, 3)).unwrap();
+        assert!(why.starts_with("wrong_seed"), "{why}");
+        assert_eq!(joined.would_refuse(&finished(Mode::Recall, 42)), None);
+    }
 }

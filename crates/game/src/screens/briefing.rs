@@ -75,6 +75,14 @@ fn recap_card(ui: &mut egui::Ui, r: &view::RecapView, name: &str, lang: Lang) {
 
 /// How the trainee will reply: choose from the menu (recognition) or say
 /// it in their own words (recall); fixed when the workshop requires a mode.
+/// The name of a reply mode on the briefing's switch.
+pub fn mode_label(mode: Mode, lang: Lang) -> &'static str {
+    match mode {
+        Mode::Choose => lang.pick("選んで答える", "Choose a reply"),
+        Mode::Recall => lang.pick("自分の言葉で言う", "Say it in your own words"),
+    }
+}
+
 fn mode_switch(ui: &mut egui::Ui, mode: Mode, fixed: bool, lang: Lang) -> Option<Intent> {
     let mut intent = None;
     theme::card(ui, |ui| {
@@ -86,11 +94,8 @@ fn mode_switch(ui: &mut egui::Ui, mode: Mode, fixed: bool, lang: Lang) -> Option
         );
         ui.horizontal_wrapped(|ui| {
             for (m, label) in [
-                (Mode::Choose, lang.pick("選んで答える", "Choose a reply")),
-                (
-                    Mode::Recall,
-                    lang.pick("自分の言葉で言う", "Say it in your own words"),
-                ),
+                (Mode::Choose, mode_label(Mode::Choose, lang)),
+                (Mode::Recall, mode_label(Mode::Recall, lang)),
             ] {
                 let button = ui.add_enabled(
                     !fixed || mode == m,

@@ -87,12 +87,23 @@ pub fn rank_view(state: &RankState, lang: Lang) -> RankView {
         ),
         RankState::Refused(why) => RankView {
             rank: None,
-            text: lang
-                .pick(
+            text: if why.starts_with("wrong_mode") {
+                lang.pick(
+                    "この1on1はワークショップが決めた返答のしかたと違うモードで遊んだので、ワークショップには送っていません。あなたの記録には残っています。",
+                    "This 1on1 was played in another reply mode than the workshop asks for, so it was not sent to the workshop. It is in your own records.",
+                )
+            } else if why.starts_with("wrong_seed") {
+                lang.pick(
+                    "この1on1はワークショップが決めた相手(シード)と違う回だったので、ワークショップには送っていません。あなたの記録には残っています。",
+                    "This 1on1 met another version of the member (seed) than the workshop fixes, so it was not sent to the workshop. It is in your own records.",
+                )
+            } else {
+                lang.pick(
                     "この結果はワークショップに受け付けられませんでした。あなたの記録には残っています。",
                     "The workshop did not take this result. It is still in your own records.",
                 )
-                .to_string(),
+            }
+            .to_string(),
             detail: (!why.is_empty()).then(|| why.clone()),
             waiting: false,
         },
