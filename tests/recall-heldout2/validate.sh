@@ -3,7 +3,7 @@
 # to an open menu, and every non-null `intended` id is an enabled choice on it.
 # It only runs `kiku replay`; it never runs or reads a matcher.
 # Usage: tests/recall-heldout2/validate.sh   (KIKU=path/to/kiku to choose the binary;
-# default: $CARGO_TARGET_DIR/debug/kiku, else `cargo run -p kiku --no-default-features`)
+# default: $CARGO_TARGET_DIR/debug/kiku, else it builds `cargo build -p kiku --no-default-features`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -z "${KIKU:-}" ]; then
