@@ -99,7 +99,97 @@ pub fn choice_galley(
         let small = ui.style().text_styles[&egui::TextStyle::Small].clone();
         text.append(&format!("   [{act}]"), 0.0, format(small, palette::MUTED));
     }
-    theme::kinsoku_galley(ui, text, width)
+    // A hanging indent: every row after the first starts under the words,
+    // not under the number. egui indents only a section's first row, so
+    // each later row is made a paragraph of its own, in a section that
+    // starts with the indent, and laid out again (at most once per row).
+    let indent = ui
+        .fonts_mut(|f| {
+            f.layout_no_wrap(
+                format!("{}  ", choice.number),
+                body.clone(),
+                palette::ACCENT,
+            )
+        })
+        .size()
+        .x;
+    let mut galley = theme::kinsoku_galley(ui, text, width);
+    for _ in 0..HANGING_PASSES {
+        let mut job = (*galley.job).clone();
+        if !hang_next_row(&galley, &mut job, indent) {
+            return galley;
+        }
+        galley = theme::kinsoku_galley(ui, job, width);
+    }
+    galley
+}
+
+/// Rows of one reply made to hang, at most (a reply is a few rows long).
+const HANGING_PASSES: usize = 32;
+
+/// Makes the first row of `galley` (after its first) that does not yet
+/// start with `indent` start a paragraph and a section indented by it, in
+/// `job` (the galley's job); `false` when every row already hangs.
+fn hang_next_row(galley: &egui::Galley, job: &mut egui::text::LayoutJob, indent: f32) -> bool {
+    let mut start = 0;
+    for (i, row) in galley.rows.iter().enumerate() {
+        let chars = row.char_count_including_newline().0;
+        if i > 0 && chars > 0 {
+            let mut byte = job
+                .text
+                .char_indices()
+                .nth(start)
+                .map_or(job.text.len(), |(b, _)| b);
+            let after_newline = job.text[..byte].ends_with('\n');
+            let hung = after_newline
+                && job
+                    .sections
+                    .iter()
+                    .any(|s| s.byte_range.start.0 == byte && s.leading_space == indent);
+            if !hung {
+                if !after_newline {
+                    job.text.insert(byte, '\n');
+                    for section in &mut job.sections {
+                        let range = &mut section.byte_range;
+                        if range.start.0 >= byte {
+                            range.start.0 += 1;
+                        }
+                        if range.end.0 >= byte {
+                            range.end.0 += 1;
+                        }
+                    }
+                    // The newline ends the row before it.
+                    byte += 1;
+                }
+                split_section_at(job, byte, indent);
+                return true;
+            }
+        }
+        start += chars;
+    }
+    false
+}
+
+/// Starts a section at `byte` of `job` (splitting the one that holds it)
+/// with `indent` of leading space.
+fn split_section_at(job: &mut egui::text::LayoutJob, byte: usize, indent: f32) {
+    let Some(at) = job
+        .sections
+        .iter()
+        .position(|s| s.byte_range.start.0 <= byte && byte < s.byte_range.end.0)
+    else {
+        return;
+    };
+    let section = &mut job.sections[at];
+    if section.byte_range.start.0 == byte {
+        section.leading_space = indent;
+        return;
+    }
+    let mut rest = section.clone();
+    section.byte_range.end.0 = byte;
+    rest.byte_range.start.0 = byte;
+    rest.leading_space = indent;
+    job.sections.insert(at + 1, rest);
 }
 
 /// The caret after a line that is still appearing (a glyph the bundled font
@@ -611,6 +701,16 @@ mod tests {
                         assert!(galley.text().replace('\n', "").starts_with(&number));
                         assert!(galley.text().replace('\n', "").contains(&c.text));
                         assert!(galley.size().x <= width + 0.5, "at {width}");
+                        // Rows after the first hang under the words.
+                        let first_x = galley.rows[0].glyphs.get(2).map(|g| g.pos.x);
+                        for row in galley.rows.iter().skip(1) {
+                            let x = row.glyphs.first().map(|g| row.pos.x + g.pos.x);
+                            assert!(
+                                x > Some(4.0) && first_x.is_some(),
+                                "at {width}: a row starts at {x:?}: {}",
+                                galley.text()
+                            );
+                        }
                         // The same text as egui alone lays it out.
                         let mut plain = egui::text::LayoutJob::default();
                         let font = egui::TextStyle::Button.resolve(ui.style());
