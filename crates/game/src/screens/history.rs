@@ -8,7 +8,7 @@ use std::path::Path;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points};
 
 use kiku_board::local;
 use kiku_board::store::Store;
@@ -327,6 +327,10 @@ const TREND_COLOURS: [egui::Color32; 5] = [
     egui::Color32::from_rgb(0x9A, 0x4B, 0x8C),
 ];
 
+/// The key's mark for the attempts said in the trainee's own words (the
+/// chart rings them with a diamond).
+pub const SAID_MARK: &str = "◇";
+
 /// Each axis over the attempts.
 fn trend(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
     theme::card(ui, |ui| {
@@ -334,11 +338,25 @@ fn trend(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
         ui.label(
             egui::RichText::new(lang.pick("回ごとの得点", "Scores, attempt by attempt")).strong(),
         );
+        // Both modes on one line, the attempts said in the trainee's own
+        // words ringed: the mode is part of the story, not another line.
+        let said: Vec<[f64; 2]> = h
+            .attempts
+            .iter()
+            .filter(|a| a.mode == kiku_core::Mode::Recall)
+            .map(|a| [a.number as f64, f64::from(a.overall)])
+            .collect();
+        let both_modes = !said.is_empty() && said.len() < h.attempts.len();
+        let said_label = lang.pick("自分の言葉で", "own words");
         super::series::key(
             ui,
-            h.trend.iter().enumerate().map(|(i, (label, _))| {
-                (label.as_str(), TREND_COLOURS[i % TREND_COLOURS.len()], "━")
-            }),
+            h.trend
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _))| {
+                    (label.as_str(), TREND_COLOURS[i % TREND_COLOURS.len()], "━")
+                })
+                .chain(both_modes.then_some((said_label, palette::INK, SAID_MARK))),
         );
         Plot::new(("history_trend", &h.id))
             .height(200.0)
@@ -369,6 +387,15 @@ fn trend(ui: &mut egui::Ui, h: &ScenarioHistory, lang: Lang) {
                             .color(colour)
                             .radius(if i == 0 { 4.5 } else { 3.0 })
                             .filled(true),
+                    );
+                }
+                if both_modes {
+                    plot.points(
+                        Points::new(said_label, said.clone())
+                            .shape(MarkerShape::Diamond)
+                            .color(palette::INK)
+                            .radius(8.0)
+                            .filled(false),
                     );
                 }
             });

@@ -86,8 +86,28 @@ pub fn key<'a>(
 ) {
     ui.horizontal_wrapped(|ui| {
         for (label, colour, mark) in items {
-            ui.label(egui::RichText::new(mark).strong().color(colour));
-            ui.label(egui::RichText::new(label).small());
+            // A mark and its words go to the next row together, whole.
+            let mark = egui::WidgetText::from(egui::RichText::new(mark).strong().color(colour))
+                .into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Body,
+                );
+            let words = egui::WidgetText::from(egui::RichText::new(label).small()).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let needed = mark.size().x + ui.spacing().item_spacing.x + words.size().x;
+            if ui.available_size_before_wrap().x < needed
+                && ui.cursor().min.x > ui.min_rect().min.x + 1.0
+            {
+                ui.end_row();
+            }
+            ui.label(mark);
+            ui.label(words);
             ui.add_space(6.0);
         }
     });
@@ -225,4 +245,62 @@ fn chart(ui: &mut egui::Ui, card: &SeriesCard, lang: Lang) {
                 }
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use bevy_egui::egui;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    /// A chart's key at a width where it must wrap: each mark stays on
+    /// the row of its words, and no words are cut across rows.
+    #[test]
+    fn a_key_wraps_between_items_never_inside_one() {
+        let items = [
+            ("Overall", "━"),
+            ("Listen first", "━"),
+            ("Question quality", "━"),
+            ("Trace change", "━"),
+            ("Outcome", "━"),
+            ("own words", "◇"),
+        ];
+        for width in [220.0, 330.0, 470.0, 560.0] {
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(width, 200.0))
+                .build_ui(|ui| {
+                    crate::theme::fonts::apply_style(ui.ctx(), 1.0);
+                    super::key(
+                        ui,
+                        items
+                            .iter()
+                            .map(|(label, mark)| (*label, egui::Color32::BLACK, *mark)),
+                    );
+                });
+            harness.run();
+            let mut rows = std::collections::BTreeSet::new();
+            for (label, mark) in items {
+                let words = harness.get_by_label(label).rect();
+                // The mark right before its words: same row, to the left.
+                let marks: Vec<_> = harness.query_all_by_label(mark).map(|m| m.rect()).collect();
+                assert!(
+                    marks
+                        .iter()
+                        .any(|m| (m.center().y - words.center().y).abs() < 4.0
+                            && m.max.x <= words.min.x + 1.0
+                            && words.min.x - m.max.x < 20.0),
+                    "at {width}: {label:?} at {words:?} has no mark beside it ({marks:?})"
+                );
+                // One row of words (a cut label is taller than one line).
+                assert!(
+                    words.height() < 24.0,
+                    "at {width}: {label:?} cut: {words:?}"
+                );
+                rows.insert(words.min.y as i32);
+            }
+            if width < 400.0 {
+                assert!(rows.len() > 1, "at {width} the key should wrap");
+            }
+        }
+    }
 }

@@ -144,6 +144,10 @@ mod tests {
         // The caret was once ▍ (U+258D), which the font lacks: it showed as □.
         for c in [
             crate::screens::conversation::CARET,
+            crate::screens::history::SAID_MARK
+                .chars()
+                .next()
+                .unwrap_or('?'),
             '“',
             '”',
             '・',
