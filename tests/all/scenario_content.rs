@@ -121,3 +121,66 @@ fn scenario_01_the_status_check_ending_fits_a_long_open_1on1() {
         }
     }
 }
+
+/// Every recall corpus (tests/recall, -dev, -heldout, -heldout2) still
+/// fits the bundled scenarios: each entry's prefix replays (at its seed,
+/// else 1) to an open menu, and its intended choice is offered and enabled
+/// there. A scenario edit that moves a corpus's menus fails here, not
+/// silently in `kiku hear --eval`'s skipped count.
+#[test]
+fn every_recall_corpus_still_fits_the_scenarios() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let scenarios = all_bundled();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for corpus in ["recall", "recall-dev", "recall-heldout", "recall-heldout2"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(corpus))
+            .unwrap_or_else(|e| panic!("{corpus}: {e}"))
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty(), "{corpus} has no entries");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let entries: Vec<serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            for (i, e) in entries.iter().enumerate() {
+                let at = format!("{}[{i}]", file.display());
+                let id = e["scenario"].as_str().unwrap_or_default();
+                let Some(scenario) = scenarios.iter().find(|s| s.id == id) else {
+                    problems.push(format!("{at}: no scenario `{id}`"));
+                    continue;
+                };
+                let prefix: Vec<&str> = e["prefix"]
+                    .as_array()
+                    .map(|p| p.iter().filter_map(|c| c.as_str()).collect())
+                    .unwrap_or_default();
+                let seed = e["seed"].as_u64().unwrap_or(1);
+                let session = match Session::replay(scenario, seed, &prefix) {
+                    Ok(s) => s,
+                    Err((n, err)) => {
+                        problems.push(format!("{at}: prefix step {} fails: {err}", n + 1));
+                        continue;
+                    }
+                };
+                if session.is_over() {
+                    problems.push(format!("{at}: the prefix reaches an ending"));
+                    continue;
+                }
+                if let Some(intended) = e["intended"].as_str() {
+                    let offered = session
+                        .choices()
+                        .into_iter()
+                        .any(|o| o.id == intended && o.enabled);
+                    if !offered {
+                        problems.push(format!("{at}: `{intended}` is not offered there"));
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(checked > 1500, "only {checked} entries checked");
+}
