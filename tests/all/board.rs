@@ -437,7 +437,7 @@ fn lock_freeze_and_the_required_mode_survive_a_restart() {
         other => panic!("a restart opened joining: {other:?}"),
     }
     assert_eq!(
-        client.workshop().unwrap().mode,
+        client.workshop(CODE).unwrap().mode,
         Some(kiku_core::Mode::Recall)
     );
     // Revealed after the restart: the live board, with the recall entry
