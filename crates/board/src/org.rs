@@ -803,8 +803,9 @@ async fn dispatch(org: &Arc<Organisation>, request: Request) -> Result<Response,
             Some((code, tail)) => (code, format!("/{tail}")),
             None => {
                 // `/w/CODE`: the page's relative links need the slash.
+                let code = serve::parse_code(rest).map_err(|_| wrong_code())?;
                 let to = format!(
-                    "/w/{rest}/{}",
+                    "/w/{code}/{}",
                     query.map_or(String::new(), |q| format!("?{q}"))
                 );
                 return Ok(Redirect::permanent(&to).into_response());

@@ -374,6 +374,8 @@ async fn three_workshops(db: &str) {
     assert!(page.contains("api(\"GET\", \"api/control\")"));
     let (status, _) = http(addr, "GET", "/w/AAA1", &[], "").await;
     assert_eq!(status, 308);
+    let (status, _) = http(addr, "GET", "/w/..", &[], "").await;
+    assert_eq!(status, 403);
     // `/` asks for a code and never lists one.
     let (status, page) = http(addr, "GET", "/", &[], "").await;
     assert_eq!(status, 200);
@@ -619,6 +621,89 @@ async fn open_workshops_are_capped_and_idle_ones_closed() {
     let (status, board) = get(addr, "/api/board?code=AAA1", &[]).await;
     assert_eq!((status, board["code"].as_str()), (200, Some("AAA1")));
     assert_eq!(org.opened(), 4);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projector_pages_are_capped_for_the_whole_process() {
+    let db = sqlite("streams");
+    make_workshops(&db, &CODES).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let limits = Limits {
+        max_event_streams: 1,
+        ..quick()
+    };
+    let (server, _) = start_all(listener, test_config(&db), limits).unwrap();
+    let addr = server.addr();
+    let (held, _) = events(addr, "/w/AAA1/api/events").await;
+    // Another workshop's page: the process has none left.
+    let (status, body) = get(addr, "/api/events?code=BBB2", &[]).await;
+    assert_eq!(
+        (status, body["kind"].as_str()),
+        (503, Some("server_full")),
+        "{body}"
+    );
+    // Trainees are still served.
+    let (status, _) = get(addr, "/api/workshop?code=BBB2", &[]).await;
+    assert_eq!(status, 200);
+    drop(held);
+    let freed = async {
+        loop {
+            let (status, _) = http_head(addr, "/w/BBB2/api/events").await;
+            if status == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), freed)
+        .await
+        .expect("a closed page does not free its place");
+    server.shutdown().await.unwrap();
+}
+
+/// The status of a GET whose answer may stream on: read up to the end of
+/// its headers, then the connection is dropped.
+async fn http_head(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let head = read_until(&mut stream, "\r\n\r\n").await;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retain_purges_idle_workshops_and_keeps_open_ones() {
+    let db = sqlite("retain");
+    make_workshops(&db, &CODES).await;
+    let (server, org) = start(AllConfig {
+        retain_ms: Some(500),
+        ..test_config(&db)
+    })
+    .await;
+    let addr = server.addr();
+    assert_eq!(get(addr, "/api/workshop?code=AAA1", &[]).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    // As every 10 minutes: AAA1 is open, so renewed; the others are idle.
+    org.renew_and_purge().await;
+    let left = {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || open_registry(&db).unwrap().workshop_codes().unwrap())
+            .await
+            .unwrap()
+    };
+    assert_eq!(left, ["AAA1"]);
+    assert_eq!(get(addr, "/w/AAA1/api/board", &[]).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let (status, body) = get(addr, "/w/BBB2/api/board", &[]).await;
+    assert_eq!((status, body["kind"].as_str()), (403, Some("wrong_code")));
     server.shutdown().await.unwrap();
 }
 
