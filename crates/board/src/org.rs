@@ -35,8 +35,9 @@ use crate::server::{
 use crate::store::{BoardStore, Store, StoreError, now_ms};
 
 /// Workshops one `kiku serve --all` keeps open at once by default (each
-/// holds a database connection and a thread; on PostgreSQL two
-/// connections, one of them listening for other servers' changes).
+/// holds a database connection and a writer thread; the server adds one
+/// connection of its own and, on PostgreSQL, one that listens for every
+/// workshop's changes).
 pub const DEFAULT_MAX_OPEN: usize = 32;
 /// A workshop with no request for this long and no projector page open is
 /// closed (opened again on its next request).
@@ -67,6 +68,18 @@ pub trait Registry: BoardStore {
     fn create_workshop(&mut self, code: &str) -> Result<bool, StoreError>;
     /// Every workshop with its size and last activity, by code.
     fn workshop_summaries(&mut self) -> Result<Vec<WorkshopSummary>, StoreError>;
+}
+
+/// What the one listener of a server of every workshop hears from the
+/// database (PostgreSQL; SQLite has no other servers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice<'a> {
+    /// Another server changed the workshop of this code.
+    Changed(&'a str),
+    /// The listener (re)connected: changes meanwhile sent no notice.
+    Missed,
+    /// Nothing for a while: whether to go on listening.
+    StillWanted,
 }
 
 /// One workshop as `kiku workshop list` shows it (never its token).
@@ -481,6 +494,8 @@ pub struct Organisation {
     streams: Arc<Semaphore>,
     opened: AtomicU64,
     reads: AtomicU64,
+    /// Set once the server stops: the listener then stops too.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Organisation {
@@ -644,8 +659,31 @@ impl Organisation {
         drop(closed);
     }
 
+    /// Tells the open workshops what the database's listener heard; false
+    /// once the server has stopped.
+    fn heard(&self, notice: Notice<'_>) -> bool {
+        if self.stopped.load(Ordering::Relaxed) {
+            return false;
+        }
+        match notice {
+            Notice::Changed(code) => {
+                if let Some(open) = self.open_map().get(code) {
+                    open.app.changed();
+                }
+            }
+            Notice::Missed => {
+                for open in self.open_map().values() {
+                    open.app.changed();
+                }
+            }
+            Notice::StillWanted => {}
+        }
+        true
+    }
+
     /// Closes every workshop (the server is stopping).
     fn close_all(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
         let closed: Vec<Arc<Opened>> = self.open_map().drain().map(|(_, o)| o).collect();
         for opened in &closed {
             opened.app.close();
@@ -732,7 +770,18 @@ pub fn start_all(
         refreshing: tokio::sync::Mutex::new(()),
         opened: AtomicU64::new(0),
         reads: AtomicU64::new(0),
+        stopped: std::sync::atomic::AtomicBool::new(false),
     });
+    // Other servers' changes, for every workshop on one connection (not
+    // one per open workshop): PostgreSQL only.
+    if org.config.db.starts_with("postgres://") || org.config.db.starts_with("postgresql://") {
+        let weak = Arc::downgrade(&org);
+        crate::postgres::PgStore::listen_all(
+            &org.config.db,
+            Box::new(move |notice| weak.upgrade().is_some_and(|org| org.heard(notice))),
+        )
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
     let state = Arc::clone(&org);
     let server = server::start_router(listener, limits, move |stopped| {
         tokio::spawn(upkeep(Arc::clone(&state), stopped));

@@ -76,8 +76,8 @@ pub struct ServeArgs {
     #[arg(long, conflicts_with_all = ["code", "attempts", "same_member", "mode"])]
     pub all: bool,
     /// With --all: the most workshops open at once (each holds a database
-    /// connection and a thread; on PostgreSQL two connections); the least
-    /// recently used idle one is closed to open another.
+    /// connection and a thread); the least recently used idle one is
+    /// closed to open another.
     #[arg(long, value_name = "N", default_value_t = crate::org::DEFAULT_MAX_OPEN)]
     pub max_open: usize,
 }

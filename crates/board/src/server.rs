@@ -223,7 +223,9 @@ pub fn start_with_store(
     limits: Limits,
 ) -> std::io::Result<Server> {
     start_router(listener, limits, |stopped| {
-        Ok(router(workshop_app(store, config, limits, stopped)?))
+        let app = workshop_app(store, config, limits, stopped)?;
+        follow_other_servers(&app);
+        Ok(router(app))
     })
 }
 
@@ -242,8 +244,8 @@ pub(crate) fn start_router(
     Ok(Server { addr, stop, task })
 }
 
-/// One workshop's app, live: its board read, other servers' changes
-/// followed, and its publisher running until `stopped`.
+/// One workshop's app, live: its board read and its publisher running
+/// until `stopped`.
 fn workshop_app(
     store: Box<dyn BoardStore>,
     config: Config,
@@ -251,8 +253,14 @@ fn workshop_app(
     stopped: watch::Receiver<bool>,
 ) -> std::io::Result<Arc<App>> {
     let app = Arc::new(App::new(store, config, limits, stopped.clone())?);
-    // Other servers' changes: push the board again, until this one stops.
-    let weak = Arc::downgrade(&app);
+    tokio::spawn(publish(Arc::clone(&app), stopped));
+    Ok(app)
+}
+
+/// Other servers' changes to `app`'s workshop push its board again, until
+/// it stops (PostgreSQL: a `LISTEN` connection of its own).
+fn follow_other_servers(app: &Arc<App>) {
+    let weak = Arc::downgrade(app);
     let on_change = Box::new(move |changed: bool| {
         let Some(app) = weak.upgrade() else {
             return false;
@@ -274,8 +282,6 @@ fn workshop_app(
             }
             Box::new(|_: Result<(), String>| {}) as Reply
         }));
-    tokio::spawn(publish(Arc::clone(&app), stopped));
-    Ok(app)
 }
 
 /// One workshop's routes and state (writer thread, publisher, rate
@@ -290,7 +296,8 @@ pub(crate) struct WorkshopApp {
 
 impl WorkshopApp {
     /// Opens the workshop `config.code` of `store` (call on a thread that
-    /// may block, within a tokio runtime).
+    /// may block, within a tokio runtime). Other servers' changes reach it
+    /// through [`WorkshopApp::changed`] (one listener for every workshop).
     pub(crate) fn open(
         store: Box<dyn BoardStore>,
         config: Config,
@@ -313,9 +320,13 @@ impl WorkshopApp {
             .saturating_sub(self.app.streams.available_permits())
     }
 
-    /// Stops its publisher, its event streams and its following of other
-    /// servers; requests in flight still finish (its writer thread ends
-    /// with the last of them).
+    /// Another server changed this workshop: read and push its board again.
+    pub(crate) fn changed(&self) {
+        self.app.changed(None);
+    }
+
+    /// Stops its publisher and its event streams; requests in flight still
+    /// finish (its writer thread ends with the last of them).
     pub(crate) fn close(&self) {
         let _ = self.stop.send(true);
     }

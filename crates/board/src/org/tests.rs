@@ -731,6 +731,23 @@ async fn two_servers_on_postgres_share_a_workshop() {
     );
     let (status, board) = get(here.addr(), "/w/AAA1/api/board", &[]).await;
     assert_eq!((status, board["entries"].as_u64()), (200, Some(0)));
+    // One listening connection per server, not one per open workshop
+    // (three are open: two here, one there).
+    let url = db.clone();
+    let listening: i64 = tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        client
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    })
+    .await
+    .unwrap();
+    assert_eq!(listening, 2);
     here.shutdown().await.unwrap();
     there.shutdown().await.unwrap();
     drop(pg);

@@ -1,9 +1,10 @@
 //! The organisation's registry of workshops ([`crate::org::Registry`]) on
 //! PostgreSQL: which codes exist, each one's size and last activity, and
-//! making a new one (two servers making one code at once: one wins).
+//! making a new one (two servers making one code at once: one wins), and
+//! one `LISTEN` connection that follows every workshop's changes.
 
-use super::{PgStore, StoreError, now_ms};
-use crate::org::{Registry, WorkshopSummary};
+use super::{CHANNEL, Client, NoTls, PgStore, RECONNECT_AFTER, StoreError, now_ms};
+use crate::org::{Notice, Registry, WorkshopSummary};
 
 impl Registry for PgStore {
     fn workshop_codes(&mut self) -> Result<Vec<String>, StoreError> {
@@ -57,5 +58,66 @@ impl Registry for PgStore {
                 active_ms: r.get(3),
             })
             .collect())
+    }
+}
+
+impl PgStore {
+    /// Follows every workshop's changes on one `LISTEN` connection of its
+    /// own (on its own thread, reconnecting when lost), for a server of
+    /// every workshop: `on_notice` hears each change by code, that notices
+    /// may have been missed (on every connect), and now and then whether
+    /// to go on; it stops when `on_notice` answers false.
+    pub(crate) fn listen_all(
+        url: &str,
+        on_notice: Box<dyn Fn(Notice<'_>) -> bool + Send>,
+    ) -> Result<(), StoreError> {
+        let url = url.to_string();
+        std::thread::Builder::new()
+            .name("kiku-board-listen-all".into())
+            .spawn(move || {
+                while on_notice(Notice::StillWanted) {
+                    let mut client = match Client::connect(&url, NoTls) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            eprintln!("warning: LISTEN connection: {e}");
+                            std::thread::sleep(RECONNECT_AFTER);
+                            continue;
+                        }
+                    };
+                    if client.batch_execute(&format!("LISTEN {CHANNEL}")).is_err() {
+                        std::thread::sleep(RECONNECT_AFTER);
+                        continue;
+                    }
+                    // Changes made before this LISTEN sent no notice here.
+                    if !on_notice(Notice::Missed) {
+                        return;
+                    }
+                    loop {
+                        // A fresh wait each time: a timed-out iterator
+                        // answers at once from then on.
+                        let next = postgres::fallible_iterator::FallibleIterator::next(
+                            &mut client.notifications().timeout_iter(RECONNECT_AFTER),
+                        );
+                        match next {
+                            Ok(Some(notice)) => {
+                                if !on_notice(Notice::Changed(notice.payload())) {
+                                    return;
+                                }
+                            }
+                            Ok(None) => {
+                                if !on_notice(Notice::StillWanted) {
+                                    return;
+                                }
+                                if client.is_closed() {
+                                    break;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Postgres(format!("cannot start the LISTEN thread: {e}")))?;
+        Ok(())
     }
 }
