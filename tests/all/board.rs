@@ -1510,3 +1510,7 @@ fn serve_refuses_a_folder_without_scenarios() {
 // The same board suite on PostgreSQL, and two servers on one database.
 #[path = "board_pg.rs"]
 mod pg;
+
+// Organisation mode: every workshop of a database from one server.
+#[path = "board_org.rs"]
+mod org;

@@ -699,7 +699,7 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
     }
     control(&here, "require_recall");
     let mode = wait_for(|| {
-        let mode = other.workshop().ok()?.mode;
+        let mode = other.workshop(CODE).ok()?.mode;
         mode.is_some().then_some(mode)
     });
     assert_eq!(mode, Some(Mode::Recall));

@@ -571,7 +571,14 @@ impl Organisation {
             app,
             used: Mutex::new(Instant::now()),
         });
-        self.open_map().insert(code, Arc::clone(&opened));
+        {
+            let mut open = self.open_map();
+            // The server stopped while this opened: serve this request,
+            // and close it with it.
+            if !self.stopped.load(Ordering::Relaxed) {
+                open.insert(code, Arc::clone(&opened));
+            }
+        }
         self.opened.fetch_add(1, Ordering::Relaxed);
         Ok(opened)
     }
@@ -683,8 +690,11 @@ impl Organisation {
 
     /// Closes every workshop (the server is stopping).
     fn close_all(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
-        let closed: Vec<Arc<Opened>> = self.open_map().drain().map(|(_, o)| o).collect();
+        let closed: Vec<Arc<Opened>> = {
+            let mut open = self.open_map();
+            self.stopped.store(true, Ordering::Relaxed);
+            open.drain().map(|(_, o)| o).collect()
+        };
         for opened in &closed {
             opened.app.close();
         }
