@@ -35,9 +35,9 @@ use crate::server::{
 use crate::store::{BoardStore, Store, StoreError, now_ms};
 
 /// Workshops one `kiku serve --all` keeps open at once by default (each
-/// holds a database connection and a writer thread; the server adds one
-/// connection of its own and, on PostgreSQL, one that listens for every
-/// workshop's changes).
+/// holds its database connections and threads, as a one-workshop server
+/// does; the server adds one connection of its own and, on PostgreSQL,
+/// one that listens for every workshop's changes).
 pub const DEFAULT_MAX_OPEN: usize = 32;
 /// A workshop with no request for this long and no projector page open is
 /// closed (opened again on its next request).

@@ -75,9 +75,9 @@ pub struct ServeArgs {
     /// workshop new`).
     #[arg(long, conflicts_with_all = ["code", "attempts", "same_member", "mode"])]
     pub all: bool,
-    /// With --all: the most workshops open at once (each holds a database
-    /// connection and a thread); the least recently used idle one is
-    /// closed to open another.
+    /// With --all: the most workshops open at once (each holds its own
+    /// database connections and threads); the least recently used idle one
+    /// is closed to open another.
     #[arg(long, value_name = "N", default_value_t = crate::org::DEFAULT_MAX_OPEN)]
     pub max_open: usize,
 }
