@@ -1,5 +1,5 @@
-//! Organisation mode end to end with the real binary: `kiku workshop new`
-//! and `list`, `kiku serve --all` serving every workshop of one database
+//! Organisation mode end to end with the real binary: `kiku workshop new`,
+//! `list` and `show`, `kiku serve --all` serving every workshop of one database
 //! (one made while it runs too), the game's client against it, and the
 //! pages under `/w/CODE/` in headless Chromium (the code asked at `/`, the
 //! projector live under the prefix, the control page's API calls).
@@ -77,6 +77,10 @@ fn an_organisation_serves_every_workshop_from_one_process() {
         assert!(list.contains(code), "{list}");
     }
     assert!(!list.contains(&token), "{list}");
+    // A facilitator who lost the token reads it again.
+    let shown = workshop(&["show", "--code", "tokyo1"], &db);
+    assert_eq!(printed(&shown, "facilitator token:"), token);
+    assert_eq!(printed(&shown, "reply mode:"), "any");
     let tokyo_row = list.lines().find(|l| l.starts_with("TOKYO1")).unwrap();
     assert_eq!(
         tokyo_row.split_whitespace().take(3).collect::<Vec<_>>(),

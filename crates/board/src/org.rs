@@ -124,6 +124,9 @@ pub enum NewWorkshopError {
          (kiku workshop list shows them)"
     )]
     Exists(String),
+    /// No workshop has the code asked for.
+    #[error("no workshop has the code {0} in this database (kiku workshop list shows them)")]
+    Unknown(String),
     /// A term or the code is not valid, or the database failed.
     #[error(transparent)]
     Serve(#[from] ServeError),
@@ -190,6 +193,20 @@ pub enum WorkshopCommand {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Show one workshop as `new` did: its code, the facilitator token
+    /// (for a facilitator who lost it) and its pages.
+    Show {
+        /// The SQLite database file (default: workshop.db in the data
+        /// folder) or a PostgreSQL URL, as `kiku serve --db`.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The workshop's code.
+        #[arg(long)]
+        code: String,
+        /// The server's address, to print whole links.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }
 
 /// Options of `kiku workshop new`.
@@ -233,6 +250,7 @@ pub fn run(command: &WorkshopCommand) -> ExitCode {
     let result = match command {
         WorkshopCommand::New(args) => new_cmd(args),
         WorkshopCommand::List { db } => list_cmd(db.as_ref()),
+        WorkshopCommand::Show { db, code, url } => show_cmd(db.as_ref(), code, url.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -255,17 +273,53 @@ fn new_cmd(args: &NewArgs) -> Result<(), NewWorkshopError> {
         mode: args.mode.clone(),
     };
     let made = new_workshop(store.as_mut(), args.code.as_deref(), &terms)?;
+    print_workshop(store.as_mut(), &made, args.url.as_deref(), &db)
+}
+
+/// Prints what [`describe`] says of `made`, the workshop `store` works on.
+fn print_workshop(
+    store: &mut dyn Registry,
+    made: &NewWorkshop,
+    url: Option<&str>,
+    db: &str,
+) -> Result<(), NewWorkshopError> {
     let rule = store.attempt_rule();
-    let mode = server::required_mode(store.as_mut())?;
+    let mode = server::required_mode(store)?;
     let same = store.meta(serve::SAME_MEMBER_KEY)?.as_deref() == Some("on");
-    let text = describe(&made, args.url.as_deref(), &db, rule, mode, same);
+    let text = describe(made, url, db, rule, mode, same);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     Ok(())
 }
 
-/// What `kiku workshop new` prints.
+/// The workshop `code` of `store` and its token (its activity renewed,
+/// as a server renews it); [`NewWorkshopError::Unknown`] if the database
+/// has no such workshop.
+pub(crate) fn existing_workshop(
+    store: &mut dyn Registry,
+    code: &str,
+) -> Result<NewWorkshop, NewWorkshopError> {
+    let code = serve::parse_code(code).map_err(ServeError::Code)?;
+    if !store.has_workshop(&code)? {
+        return Err(NewWorkshopError::Unknown(code));
+    }
+    store.use_workshop(&code)?;
+    let token = store.meta_or_insert("token", &mut serve::new_token)?;
+    Ok(NewWorkshop { code, token })
+}
+
+fn show_cmd(db: Option<&PathBuf>, code: &str, url: Option<&str>) -> Result<(), NewWorkshopError> {
+    let name = db_name(db);
+    let mut store = open_registry(&name).map_err(|source| ServeError::Open {
+        path: PathBuf::from(serve::shown_db(&name)),
+        source,
+    })?;
+    let shown = existing_workshop(store.as_mut(), code)?;
+    print_workshop(store.as_mut(), &shown, url, &name)
+}
+
+/// What `kiku workshop new` (and `show`) prints.
 fn describe(
     made: &NewWorkshop,
     url: Option<&str>,
@@ -284,7 +338,7 @@ fn describe(
         base.trim_start_matches("http://").to_string()
     };
     format!(
-        "Kiku workshop made (serve it with: kiku serve --all --db …)\n\
+        "Kiku workshop (served by: kiku serve --all --db …)\n\
          \x20 workshop code:     {code}\n\
          \x20 facilitator token: {token}\n\
          \x20 projector page:    {base}/w/{code}/\n\

@@ -846,6 +846,13 @@ fn workshops_are_made_and_listed() {
     ] {
         assert!(text.contains(line), "{line} in:\n{text}");
     }
+    // Shown again, token and all.
+    assert_eq!(existing_workshop(store.as_mut(), "tokyo1").unwrap(), made);
+    let e = existing_workshop(store.as_mut(), "KYOTO9").unwrap_err();
+    assert!(
+        matches!(&e, NewWorkshopError::Unknown(code) if code == "KYOTO9"),
+        "{e:?}"
+    );
     let rows = store.workshop_summaries().unwrap();
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     // OSAKA's terms were refused: it was not made.
