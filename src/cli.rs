@@ -70,8 +70,14 @@ enum Command {
         #[arg(long)]
         write_transcripts: bool,
     },
-    /// Run the workshop leaderboard server (projector page at `/`).
+    /// Run the workshop leaderboard server (projector page at `/`; with
+    /// `--all`, every workshop of the database under `/w/CODE/`).
     Serve(ServeArgs),
+    /// The workshops an organisation's server (`kiku serve --all`) serves: make one, list them.
+    Workshop {
+        #[command(subcommand)]
+        action: kiku_board::org::WorkshopCommand,
+    },
     /// The scenarios kiku plays: list them, or export the bundled ones to start your own.
     Scenarios {
         #[command(subcommand)]
@@ -248,6 +254,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             write_transcripts,
         }) => calibrate_cmd(dir, json, write_transcripts),
         Some(Command::Serve(args)) => kiku_board::serve::run(&args),
+        Some(Command::Workshop { action }) => kiku_board::org::run(&action),
         Some(Command::Hear(args)) => hear_cmd(&args),
         Some(Command::Scenarios { action }) => match action {
             ScenariosAction::List { scenarios } => list_cmd(scenarios.as_deref()),

@@ -437,7 +437,7 @@ fn lock_freeze_and_the_required_mode_survive_a_restart() {
         other => panic!("a restart opened joining: {other:?}"),
     }
     assert_eq!(
-        client.workshop().unwrap().mode,
+        client.workshop(CODE).unwrap().mode,
         Some(kiku_core::Mode::Recall)
     );
     // Revealed after the restart: the live board, with the recall entry
@@ -1510,3 +1510,7 @@ fn serve_refuses_a_folder_without_scenarios() {
 // The same board suite on PostgreSQL, and two servers on one database.
 #[path = "board_pg.rs"]
 mod pg;
+
+// Organisation mode: every workshop of a database from one server.
+#[path = "board_org.rs"]
+mod org;

@@ -490,9 +490,9 @@ fn control(server: &TestServer, action: &str) -> Value {
 /// info and the join answer) and refuses a 1on1 played by choosing.
 fn required_mode_suite(server: &TestServer) {
     let client = server.client();
-    assert_eq!(client.workshop().unwrap().mode, None);
+    assert_eq!(client.workshop(CODE).unwrap().mode, None);
     assert_eq!(control(server, "require_recall")["mode"], "recall");
-    assert_eq!(client.workshop().unwrap().mode, Some(Mode::Recall));
+    assert_eq!(client.workshop(CODE).unwrap().mode, Some(Mode::Recall));
     let joined = client.join(CODE, "Mio").unwrap();
     assert_eq!(joined.mode, Some(Mode::Recall));
     let before = entries(server).len();
@@ -527,7 +527,7 @@ fn required_mode_suite(server: &TestServer) {
     assert!(body["error"].is_string(), "{body}");
     // Choose only, then either again.
     assert_eq!(control(server, "require_choose")["mode"], "choose");
-    assert_eq!(client.workshop().unwrap().mode, Some(Mode::Choose));
+    assert_eq!(client.workshop(CODE).unwrap().mode, Some(Mode::Choose));
     match client.submit(&Submission {
         id: Some(client::new_submission_id()),
         ..recalled.clone()
@@ -541,7 +541,7 @@ fn required_mode_suite(server: &TestServer) {
     client.submit(&submission("Mio", &BEST)).unwrap();
     let state = control(server, "any_mode");
     assert!(state.get("mode").is_none(), "{state}");
-    assert_eq!(client.workshop().unwrap().mode, None);
+    assert_eq!(client.workshop(CODE).unwrap().mode, None);
     client
         .submit(&Submission {
             id: Some(client::new_submission_id()),
@@ -699,7 +699,7 @@ fn two_servers_on_one_postgresql_show_each_others_submissions() {
     }
     control(&here, "require_recall");
     let mode = wait_for(|| {
-        let mode = other.workshop().ok()?.mode;
+        let mode = other.workshop(CODE).ok()?.mode;
         mode.is_some().then_some(mode)
     });
     assert_eq!(mode, Some(Mode::Recall));

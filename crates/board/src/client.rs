@@ -272,11 +272,14 @@ impl Client {
         &self.base
     }
 
-    /// `GET /api/workshop`: the scenarios the workshop ranks.
-    pub fn workshop(&self) -> Result<WorkshopInfo, SendError> {
+    /// `GET /api/workshop?code=CODE`: the scenarios the workshop `code`
+    /// ranks (a server of one workshop refuses another code as
+    /// `wrong_code`; a server of many serves the one named).
+    pub fn workshop(&self, code: &str) -> Result<WorkshopInfo, SendError> {
         let response = self
             .agent
             .get(format!("{}/api/workshop", self.base))
+            .query("code", code.trim())
             .call()
             .map_err(|e| SendError::Unreachable(e.to_string()))?;
         answer(response)
@@ -369,6 +372,8 @@ impl Client {
         let response = self
             .agent
             .get(format!("{base}/api/me/rank"))
+            // Names the workshop for a server of many (`kiku serve --all`).
+            .query("code", code.trim())
             .query("scenario", scenario)
             .query("mode", mode.as_str())
             .header(PLAYER_HEADER, &token)

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod files;
 pub mod local;
 pub mod nickname;
+pub mod org;
 pub mod page;
 pub mod postgres;
 pub mod protocol;

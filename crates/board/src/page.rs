@@ -15,7 +15,10 @@ mod tests {
 
     #[test]
     fn page_never_writes_html_from_data() {
-        assert!(PROJECTOR_HTML.contains("EventSource(\"/api/events\")"));
+        // Relative: the page works at `/` and under `/w/CODE/` alike.
+        assert!(PROJECTOR_HTML.contains("EventSource(\"api/events\")"));
+        assert!(!PROJECTOR_HTML.contains("\"/api/"));
+        assert!(!CONTROL_HTML.contains("\"/api/"));
         // A refused stream (503 when full) is tried again.
         assert!(PROJECTOR_HTML.contains("setTimeout(connect"));
         assert!(!PROJECTOR_HTML.contains("innerHTML"));

@@ -35,6 +35,9 @@ use crate::store::{
     parse_record, record_json,
 };
 
+/// The organisation's registry of workshops on this store.
+mod registry;
+
 /// The channel every change is announced on.
 const CHANNEL: &str = "kiku_board";
 

@@ -12,7 +12,7 @@ use clap::Args;
 use crate::ratelimit::{RateLimit, RateLimitError};
 use crate::rescore::Scenarios;
 use crate::server::{self, Config};
-use crate::store::{AttemptRule, StoreError, open_any};
+use crate::store::{AttemptRule, BoardStore, StoreError, open_any};
 
 /// Options of `kiku serve`.
 #[derive(Debug, Clone, Args)]
@@ -66,11 +66,25 @@ pub struct ServeArgs {
     /// Default: keep.
     #[arg(long, value_name = "AGE")]
     pub retain: Option<String>,
+    /// Organisation mode: serve every workshop of the database from this
+    /// one process, each under /w/CODE/ (the API also routes by the code in
+    /// a join's or submission's body, or by ?code=), opening a workshop on
+    /// its first request. Make workshops with `kiku workshop new`; several
+    /// servers on one PostgreSQL serve the same workshops. Not with --code,
+    /// --attempts, --same-member or --mode (set per workshop by `kiku
+    /// workshop new`).
+    #[arg(long, conflicts_with_all = ["code", "attempts", "same_member", "mode"])]
+    pub all: bool,
+    /// With --all: the most workshops open at once (each holds its own
+    /// database connections and threads); the least recently used idle one
+    /// is closed to open another.
+    #[arg(long, value_name = "N", default_value_t = crate::org::DEFAULT_MAX_OPEN)]
+    pub max_open: usize,
 }
 
 /// How often a running server renews its workshop's activity (so no
 /// `--retain` purges it) and, with `--retain`, purges idle workshops.
-const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+pub(crate) const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 /// Milliseconds in an hour.
 const HOUR_MS: i64 = 3_600_000;
 /// Hours in a day.
@@ -96,10 +110,10 @@ pub fn parse_retain(text: &str) -> Result<i64, ServeError> {
 }
 
 /// The `meta` key that says whether the workshop fixes seeds (`on`/`off`).
-const SAME_MEMBER_KEY: &str = "same_member";
+pub(crate) const SAME_MEMBER_KEY: &str = "same_member";
 
 /// The database as printed: a PostgreSQL URL without its user and password.
-fn shown_db(db: &str) -> String {
+pub(crate) fn shown_db(db: &str) -> String {
     match (db.split_once("://"), db.rfind('@')) {
         (Some((scheme, _)), Some(at)) => format!("{scheme}://…@{}", &db[at + 1..]),
         _ => db.to_string(),
@@ -189,6 +203,9 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+    /// `--max-open` is 0.
+    #[error("--max-open: give 1 or more workshops")]
+    MaxOpen,
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -213,7 +230,7 @@ pub fn lan_ip() -> Option<IpAddr> {
 }
 
 /// The address to show for a server bound to `bound`.
-fn public_url(bound: SocketAddr) -> String {
+pub(crate) fn public_url(bound: SocketAddr) -> String {
     let ip = if bound.ip().is_unspecified() {
         lan_ip().unwrap_or(IpAddr::from([127, 0, 0, 1]))
     } else {
@@ -282,6 +299,9 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         .clone()
         .unwrap_or_else(|| crate::files::data_dir_or_here().join("workshop.db"));
     let db_name = db_path.to_string_lossy().to_string();
+    if args.all {
+        return crate::org::serve_all(args, &db_name, scenarios, rate_limit, &from);
+    }
     let mut store = open_any(&db_name).map_err(|source| ServeError::Open {
         path: db_path.clone(),
         source,
@@ -314,48 +334,13 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     };
     store.use_workshop(&code)?;
     store.set_meta("code", &code)?;
-    if let Some(rule) = &args.attempts {
-        let rule = AttemptRule::parse(rule.trim())
-            .ok_or_else(|| ServeError::Attempts(rule.trim().to_string()))?;
-        if rule != store.attempt_rule() {
-            store.set_attempt_rule(rule)?;
-        }
-    }
-    if let Some(choice) = &args.same_member {
-        let choice = choice.trim().to_ascii_lowercase();
-        if choice != "on" && choice != "off" {
-            return Err(ServeError::SameMember(choice));
-        }
-        store.set_meta(SAME_MEMBER_KEY, &choice)?;
-    }
-    if let Some(mode) = &args.mode {
-        let mode = mode.trim().to_ascii_lowercase();
-        let required = match mode.as_str() {
-            "any" => None,
-            name => Some(kiku_core::Mode::parse(name).ok_or(ServeError::Mode(mode.clone()))?),
-        };
-        server::set_required_mode(store.as_mut(), required)?;
-    }
-    let same_member = store.meta(SAME_MEMBER_KEY)?.as_deref() == Some("on");
-    let mut scenarios = scenarios;
-    if same_member {
-        // One seed per scenario, kept in the database so a restart (or a
-        // later session of the workshop) announces the same ones.
-        let mut failed = None;
-        scenarios.fix_seeds(|id| {
-            let make = || u64::from_le_bytes(crate::random_bytes::<8>()).to_string();
-            match store.meta_or_insert(&format!("seed:{id}"), &mut { make }) {
-                Ok(text) => text.parse().unwrap_or_default(),
-                Err(e) => {
-                    failed = Some(e);
-                    0
-                }
-            }
-        });
-        if let Some(e) = failed {
-            return Err(e.into());
-        }
-    }
+    let terms = Terms {
+        attempts: args.attempts.clone(),
+        same_member: args.same_member.clone(),
+        mode: args.mode.clone(),
+    };
+    terms.apply(store.as_mut())?;
+    let (scenarios, same_member) = workshop_scenarios(store.as_mut(), scenarios)?;
     {
         // While the server runs, a connection of its own renews the
         // workshop's activity and purges idle ones.
@@ -498,16 +483,129 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         let _ = writeln!(out, "Press Ctrl-C to stop.");
         let _ = out.flush();
         drop(out);
-        let signals = signals();
-        match stop_on_signals(server, signals).await {
-            Stopped::Graceful(result) => Ok(result?),
-            Stopped::Forced => {
-                eprintln!("stopped at once");
-                // Connections still open are dropped with the process.
-                std::process::exit(130)
-            }
-        }
+        run_until_signalled(server).await
     })
+}
+
+/// Serves until Ctrl-C or SIGTERM, then stops gracefully; a second signal
+/// stops the process at once.
+pub(crate) async fn run_until_signalled(server: server::Server) -> Result<(), ServeError> {
+    let signals = signals();
+    match stop_on_signals(server, signals).await {
+        Stopped::Graceful(result) => Ok(result?),
+        Stopped::Forced => {
+            eprintln!("stopped at once");
+            // Connections still open are dropped with the process.
+            std::process::exit(130)
+        }
+    }
+}
+
+/// A workshop's terms as given on the command line (`kiku serve`, `kiku
+/// workshop new`); each one left out keeps what is saved.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Terms {
+    /// `--attempts`: best, first or latest.
+    pub(crate) attempts: Option<String>,
+    /// `--same-member`: on or off.
+    pub(crate) same_member: Option<String>,
+    /// `--mode`: choose, recall or any.
+    pub(crate) mode: Option<String>,
+}
+
+/// [`Terms`] read and checked.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CheckedTerms {
+    rule: Option<AttemptRule>,
+    same_member: Option<String>,
+    /// `Some(None)`: either mode.
+    required: Option<Option<kiku_core::Mode>>,
+}
+
+impl Terms {
+    /// Reads every term: the first one that is not valid is the error.
+    pub(crate) fn check(&self) -> Result<CheckedTerms, ServeError> {
+        let rule = match &self.attempts {
+            Some(rule) => Some(
+                AttemptRule::parse(rule.trim())
+                    .ok_or_else(|| ServeError::Attempts(rule.trim().to_string()))?,
+            ),
+            None => None,
+        };
+        let same_member = match &self.same_member {
+            Some(choice) => {
+                let choice = choice.trim().to_ascii_lowercase();
+                if choice != "on" && choice != "off" {
+                    return Err(ServeError::SameMember(choice));
+                }
+                Some(choice)
+            }
+            None => None,
+        };
+        let required = match &self.mode {
+            Some(mode) => {
+                let mode = mode.trim().to_ascii_lowercase();
+                Some(match mode.as_str() {
+                    "any" => None,
+                    name => {
+                        Some(kiku_core::Mode::parse(name).ok_or(ServeError::Mode(mode.clone()))?)
+                    }
+                })
+            }
+            None => None,
+        };
+        Ok(CheckedTerms {
+            rule,
+            same_member,
+            required,
+        })
+    }
+
+    /// Checks every term, then saves them in the workshop `store` works on.
+    pub(crate) fn apply(&self, store: &mut dyn BoardStore) -> Result<(), ServeError> {
+        let terms = self.check()?;
+        if let Some(rule) = terms.rule
+            && rule != store.attempt_rule()
+        {
+            store.set_attempt_rule(rule)?;
+        }
+        if let Some(choice) = terms.same_member {
+            store.set_meta(SAME_MEMBER_KEY, &choice)?;
+        }
+        if let Some(required) = terms.required {
+            server::set_required_mode(store, required)?;
+        }
+        Ok(())
+    }
+}
+
+/// The scenarios as the workshop `store` works on announces them: with
+/// one seed per scenario when it fixes the member (`--same-member on`),
+/// and whether it does.
+pub(crate) fn workshop_scenarios(
+    store: &mut dyn BoardStore,
+    mut scenarios: Scenarios,
+) -> Result<(Scenarios, bool), StoreError> {
+    let same_member = store.meta(SAME_MEMBER_KEY)?.as_deref() == Some("on");
+    if same_member {
+        // One seed per scenario, kept in the database so a restart (or a
+        // later session of the workshop) announces the same ones.
+        let mut failed = None;
+        scenarios.fix_seeds(|id| {
+            let make = || u64::from_le_bytes(crate::random_bytes::<8>()).to_string();
+            match store.meta_or_insert(&format!("seed:{id}"), &mut { make }) {
+                Ok(text) => text.parse().unwrap_or_default(),
+                Err(e) => {
+                    failed = Some(e);
+                    0
+                }
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok((scenarios, same_member))
 }
 
 /// How the server stopped.

@@ -222,11 +222,45 @@ pub fn start_with_store(
     config: Config,
     limits: Limits,
 ) -> std::io::Result<Server> {
+    start_router(listener, limits, |stopped| {
+        let app = workshop_app(store, config, limits, stopped)?;
+        follow_other_servers(&app);
+        Ok(router(app))
+    })
+}
+
+/// Serves the router `make` builds (given the server's stop signal) on
+/// `listener`, with the connection caps and timeouts of [`Limits`]: one
+/// workshop's routes, or an organisation's (`crate::org`).
+pub(crate) fn start_router(
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+    make: impl FnOnce(watch::Receiver<bool>) -> std::io::Result<Router>,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let router = make(stopped.clone())?;
+    let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
+    Ok(Server { addr, stop, task })
+}
+
+/// One workshop's app, live: its board read and its publisher running
+/// until `stopped`.
+fn workshop_app(
+    store: Box<dyn BoardStore>,
+    config: Config,
+    limits: Limits,
+    stopped: watch::Receiver<bool>,
+) -> std::io::Result<Arc<App>> {
     let app = Arc::new(App::new(store, config, limits, stopped.clone())?);
-    // Other servers' changes: push the board again, until this one stops.
-    let weak = Arc::downgrade(&app);
+    tokio::spawn(publish(Arc::clone(&app), stopped));
+    Ok(app)
+}
+
+/// Other servers' changes to `app`'s workshop push its board again, until
+/// it stops (PostgreSQL: a `LISTEN` connection of its own).
+fn follow_other_servers(app: &Arc<App>) {
+    let weak = Arc::downgrade(app);
     let on_change = Box::new(move |changed: bool| {
         let Some(app) = weak.upgrade() else {
             return false;
@@ -248,10 +282,60 @@ pub fn start_with_store(
             }
             Box::new(|_: Result<(), String>| {}) as Reply
         }));
-    tokio::spawn(publish(Arc::clone(&app), stopped.clone()));
-    let router = router(app);
-    let task = tokio::spawn(accept_loop(listener, router, limits, stopped));
-    Ok(Server { addr, stop, task })
+}
+
+/// One workshop's routes and state (writer thread, publisher, rate
+/// limiters, room), for a server of many workshops (`crate::org`), which
+/// opens it on demand and closes it when idle. Closed on drop.
+pub(crate) struct WorkshopApp {
+    /// Its routes, as a single-workshop server serves them.
+    pub(crate) router: Router,
+    app: Arc<App>,
+    stop: watch::Sender<bool>,
+}
+
+impl WorkshopApp {
+    /// Opens the workshop `config.code` of `store` (call on a thread that
+    /// may block, within a tokio runtime). Other servers' changes reach it
+    /// through [`WorkshopApp::changed`] (one listener for every workshop).
+    pub(crate) fn open(
+        store: Box<dyn BoardStore>,
+        config: Config,
+        limits: Limits,
+    ) -> std::io::Result<WorkshopApp> {
+        let (stop, stopped) = watch::channel(false);
+        let app = workshop_app(store, config, limits, stopped)?;
+        Ok(WorkshopApp {
+            router: router(Arc::clone(&app)),
+            app,
+            stop,
+        })
+    }
+
+    /// Projector pages open on it now.
+    pub(crate) fn streams_open(&self) -> usize {
+        self.app
+            .limits
+            .max_event_streams
+            .saturating_sub(self.app.streams.available_permits())
+    }
+
+    /// Another server changed this workshop: read and push its board again.
+    pub(crate) fn changed(&self) {
+        self.app.changed(None);
+    }
+
+    /// Stops its publisher and its event streams; requests in flight still
+    /// finish (its writer thread ends with the last of them).
+    pub(crate) fn close(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Drop for WorkshopApp {
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 /// Accepts connections up to the cap (refusing the rest with a 503) and
@@ -413,6 +497,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/players/kick", post(kick_player))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), query_code))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&app),
@@ -698,11 +783,7 @@ impl App {
         if code.trim().eq_ignore_ascii_case(&self.config.code) {
             Ok(())
         } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                RejectionKind::WrongCode,
-                "wrong workshop code: check the code on the projector",
-            ))
+            Err(wrong_code())
         }
     }
 
@@ -860,15 +941,19 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
 
 /// An error answer: a status and an [`ErrorBody`].
 #[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    kind: RejectionKind,
-    message: String,
-    retry_after: Option<u64>,
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) kind: RejectionKind,
+    pub(crate) message: String,
+    pub(crate) retry_after: Option<u64>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, kind: RejectionKind, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        kind: RejectionKind,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             kind,
@@ -877,7 +962,7 @@ impl ApiError {
         }
     }
 
-    fn internal(message: impl Into<String>) -> ApiError {
+    pub(crate) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             RejectionKind::Internal,
@@ -933,7 +1018,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// `Content-Type: application/json` is read: a browser cannot send that
 /// to another site without asking it first (CORS preflight), so a web page
 /// cannot post forms or text here behind a trainee's back.
-fn parse_body<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
@@ -1565,6 +1650,40 @@ async fn export_csv(
         csv::export(&entries),
     )
         .into_response())
+}
+
+/// The refusal of a workshop code this server does not serve.
+pub(crate) fn wrong_code() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        RejectionKind::WrongCode,
+        "wrong workshop code: check the code on the projector",
+    )
+}
+
+/// The `code` parameters of a request's query string (none if it has no
+/// query, or one that cannot be read: the handlers refuse that themselves).
+pub(crate) fn query_codes(uri: &axum::http::Uri) -> Vec<String> {
+    Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map(|Query(pairs)| {
+            pairs
+                .into_iter()
+                .filter(|(key, _)| key == "code")
+                .map(|(_, value)| value)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The game names its workshop with `?code=` on every GET (a server of
+/// many workshops routes by it): a code other than this workshop's is
+/// refused as `wrong_code`, as a wrong code in a body is.
+async fn query_code(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let codes = query_codes(request.uri());
+    if codes.iter().any(|c| app.check_code(c).is_err()) {
+        return wrong_code().into_response();
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ pub use kiku_core::Mode;
 pub use kiku_core::score::Scores;
 use kiku_core::text::Text;
 
+/// The organisation's registry of workshops on this store.
+mod registry;
+
 /// The schema version this code writes (`PRAGMA user_version`): the number
 /// of [`MIGRATIONS`] applied.
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

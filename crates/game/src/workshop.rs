@@ -288,12 +288,13 @@ fn refresh_terms(workshop: &mut Workshop) {
     let Ok(client) = Client::new(&joined.server) else {
         return;
     };
+    let code = joined.code.clone();
     let (tx, rx) = mpsc::channel();
     let wake = workshop.wake.clone();
     let spawned = std::thread::Builder::new()
         .name("kiku-workshop-terms".into())
         .spawn(move || {
-            let _ = tx.send(client.workshop());
+            let _ = tx.send(client.workshop(&code));
             wake.wake();
         });
     if spawned.is_ok() {
