@@ -1094,6 +1094,18 @@ impl BoardStore for PgStore {
         })
     }
 
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        // The schema is this store's, migrated already: connect, nothing more.
+        Ok(Some(Box::new(PgStore {
+            url: self.url.clone(),
+            client: Conn::new(Client::connect(&self.url, NoTls)?),
+            rule: self.rule,
+            in_batch: false,
+            announced: None,
+            workshop: self.workshop.clone(),
+        })))
+    }
+
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         let url = self.url.clone();
         let workshop = self.workshop.clone();

@@ -623,6 +623,13 @@ pub trait BoardStore: Send {
         drop(on_change);
         Ok(())
     }
+    /// A second connection to the same database and workshop, for reading
+    /// the board off the writer thread (it writes nothing: no migration,
+    /// no activity renewed); `None` when there can be none (SQLite in
+    /// memory).
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        Ok(None)
+    }
 }
 
 impl BoardStore for Store {
@@ -715,6 +722,9 @@ impl BoardStore for Store {
     }
     fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
         Store::board_in(self, limit, ranking, mode)
+    }
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        Ok(Store::reader(self)?.map(|r| Box::new(r) as Box<dyn BoardStore>))
     }
 }
 
@@ -881,6 +891,23 @@ impl Store {
         self.rule = saved_rule(&self.conn, code)?;
         self.workshop = code.to_string();
         Ok(())
+    }
+
+    /// A second connection to this store's file and workshop, for reading
+    /// while the writer writes (WAL: a reader never waits for the writer,
+    /// nor the writer for it); `None` for a database in memory. Unlike
+    /// [`Store::open`] it writes nothing.
+    pub fn reader(&self) -> Result<Option<Store>, StoreError> {
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Some(Store {
+            conn,
+            rule: self.rule,
+            workshop: self.workshop.clone(),
+        }))
     }
 
     /// The workshop worked on (`''`: a trainee's own board).
