@@ -242,6 +242,10 @@ pub struct PgStore {
     client: Conn,
     rule: AttemptRule,
     in_batch: bool,
+    /// In a batch: the last change's savepoint is still open (released by
+    /// the next change's round trip, or by the commit, instead of one of
+    /// its own).
+    held: bool,
     /// The workshop whose change this batch has already announced (in a
     /// savepoint since released): PostgreSQL delivers one notice per
     /// transaction, channel and payload, so a second `pg_notify` would be
@@ -275,6 +279,7 @@ impl PgStore {
             client,
             rule,
             in_batch: false,
+            held: false,
             announced: None,
             workshop,
         })
@@ -289,13 +294,19 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
-                "SAVEPOINT kiku",
-                "RELEASE SAVEPOINT kiku",
+                if self.held {
+                    "RELEASE SAVEPOINT kiku; SAVEPOINT kiku"
+                } else {
+                    "SAVEPOINT kiku"
+                },
+                // Held open: released with the next one's begin, or committed.
+                "",
                 "ROLLBACK TO SAVEPOINT kiku; RELEASE SAVEPOINT kiku",
             )
         } else {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
+        self.held = false;
         self.client.batch_execute(begin)?;
         let announced = self.in_batch && self.announced.as_deref() == Some(self.workshop.as_str());
         let result = f(&mut self.client, self.rule, &self.workshop).and_then(|value| {
@@ -309,7 +320,11 @@ impl PgStore {
         });
         match result {
             Ok(value) => {
-                self.client.batch_execute(done)?;
+                if self.in_batch {
+                    self.held = true;
+                } else {
+                    self.client.batch_execute(done)?;
+                }
                 if notify && self.in_batch {
                     self.announced = Some(self.workshop.clone());
                 }
@@ -403,23 +418,19 @@ fn standing(
 ) -> Result<Standing, StoreError> {
     let mode = mode.as_str();
     // One round trip: the name's best and total (0 without one), then how
-    // many are ranked and how many above them.
+    // many are ranked and how many above them (one pass over each table).
     let row = client.query_one(
-        "WITH mine AS (SELECT
-            COALESCE((SELECT overall FROM best
-                      WHERE workshop = $4 AND scenario = $1 AND mode = $3 AND nickname = $2),
-                     0) AS best,
-            COALESCE((SELECT total FROM totals
-                      WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total)
-        SELECT mine.best,
-            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3),
-            mine.total,
-            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3),
-            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3
-                 AND overall > mine.best),
-            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3
-                 AND total > mine.total)
-        FROM mine",
+        "SELECT mine.best, b.n, mine.total, t.n, b.above, t.above FROM
+             (SELECT
+                 COALESCE((SELECT overall FROM best WHERE workshop = $4 AND scenario = $1
+                               AND mode = $3 AND nickname = $2), 0) AS best,
+                 COALESCE((SELECT total FROM totals
+                           WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total)
+                 mine,
+             LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE overall > mine.best) AS above
+                      FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3) b,
+             LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE total > mine.total) AS above
+                      FROM totals WHERE workshop = $4 AND mode = $3) t",
         &[&scenario, &nickname, &mode, &w],
     )?;
     let best: i64 = row.get(0);
@@ -493,6 +504,97 @@ fn rows_of(entries: Vec<Entry>) -> Vec<Row> {
         .collect()
 }
 
+/// Workshop `w`'s board of reply `mode`, each name's best (the server's
+/// board): two round trips, where a query per scenario took about twenty.
+/// The top `limit` per scenario and how many are ranked on each come from
+/// one pass over `best` with window functions; the overall top, how many
+/// totals and how many entries from a second query.
+fn best_board(c: &mut Conn, w: &str, mode: &str, limit: i64) -> Result<Board, StoreError> {
+    let rows = c.query(
+        "SELECT e.id, e.nickname, e.record, r.ranked, r.scenario FROM (
+             SELECT entry, scenario,
+                 ROW_NUMBER() OVER (PARTITION BY scenario
+                                    ORDER BY overall DESC, created_ms, entry) AS n,
+                 COUNT(*) OVER (PARTITION BY scenario) AS ranked
+             FROM best WHERE workshop = $1 AND mode = $2) r
+         JOIN entries e ON e.id = r.entry
+         WHERE r.n <= $3
+         ORDER BY r.scenario, r.n",
+        &[&w, &mode, &limit],
+    )?;
+    let mut scenarios: Vec<ScenarioBoard> = Vec::new();
+    // The title of each scenario's newest entry among its rows.
+    let mut newest: Vec<i64> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let flush = |scenarios: &mut Vec<ScenarioBoard>, entries: &mut Vec<Entry>| {
+        if let Some(board) = scenarios.last_mut() {
+            board.rows = rows_of(std::mem::take(entries));
+        }
+    };
+    for row in &rows {
+        let scenario: &str = row.get(4);
+        if scenarios.last().is_none_or(|b| b.id != scenario) {
+            flush(&mut scenarios, &mut entries);
+            scenarios.push(ScenarioBoard {
+                id: scenario.to_string(),
+                title: Text::new(scenario.to_string(), scenario.to_string()),
+                rows: Vec::new(),
+                ranked: to_u32(row.get(3)),
+            });
+            newest.push(i64::MIN);
+        }
+        let entry = entry_of(row)?;
+        if let (Some(board), Some(id)) = (scenarios.last_mut(), newest.last_mut())
+            && entry.id > *id
+        {
+            *id = entry.id;
+            board.title = entry.finished.title.clone();
+        }
+        entries.push(entry);
+    }
+    flush(&mut scenarios, &mut entries);
+    let top = c.query(
+        "SELECT nickname, total, scenarios, reached, entry, COUNT(*) OVER (),
+             (SELECT COUNT(*) FROM entries WHERE workshop = $1 AND mode = $2)
+         FROM totals WHERE workshop = $1 AND mode = $2
+         ORDER BY total DESC, reached, nickname LIMIT $3",
+        &[&w, &mode, &limit],
+    )?;
+    let (ranked, entries): (i64, i64) = match top.first() {
+        Some(r) => (r.get(5), r.get(6)),
+        // No totals: no entries either, unless one came meanwhile.
+        None => (
+            0,
+            c.query_one(
+                "SELECT COUNT(*) FROM entries WHERE workshop = $2 AND mode = $1",
+                &[&mode, &w],
+            )?
+            .get(0),
+        ),
+    };
+    let points: Vec<u32> = top.iter().map(|r| to_u32(r.get(1))).collect();
+    let overall = ranks(&points)
+        .into_iter()
+        .zip(top.iter())
+        .map(|(rank, r)| Row {
+            rank,
+            entry: r.get(4),
+            nickname: r.get(0),
+            scenario: None,
+            points: to_u32(r.get(1)),
+            scores: None,
+            scenarios: to_u32(r.get(2)),
+            created_ms: r.get(3),
+        })
+        .collect();
+    Ok(Board {
+        overall,
+        scenarios,
+        ranked: to_u32(ranked),
+        entries: u64::try_from(entries).unwrap_or(0),
+    })
+}
+
 impl BoardStore for PgStore {
     fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -557,12 +659,14 @@ impl BoardStore for PgStore {
 
     fn begin_batch(&mut self) -> bool {
         self.announced = None;
+        self.held = false;
         self.in_batch = self.client.batch_execute("BEGIN").is_ok();
         self.in_batch
     }
 
     fn commit_batch(&mut self) -> Result<(), StoreError> {
         self.in_batch = false;
+        self.held = false;
         self.announced = None;
         self.client.batch_execute("COMMIT").map_err(|e| {
             let _ = self.client.batch_execute("ROLLBACK");
@@ -995,6 +1099,9 @@ impl BoardStore for PgStore {
         let limit = i64::from(limit);
         let w = self.workshop.as_str();
         let c = &mut self.client;
+        if ranking == Ranking::BestPerName {
+            return best_board(c, w, mode, limit);
+        }
         let titled = c.query(
             "SELECT scenario, record FROM entries
              WHERE id IN (SELECT MAX(id) FROM entries WHERE workshop = $2 AND mode = $1
@@ -1101,6 +1208,7 @@ impl BoardStore for PgStore {
             client: Conn::new(Client::connect(&self.url, NoTls)?),
             rule: self.rule,
             in_batch: false,
+            held: false,
             announced: None,
             workshop: self.workshop.clone(),
         })))
