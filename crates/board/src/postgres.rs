@@ -445,6 +445,86 @@ fn standing(
     })
 }
 
+/// The entry already stored under `new`'s submission id, if it is the same
+/// player's in workshop `w` (else [`StoreError::SubmissionTaken`]).
+fn stored_before(c: &mut Conn, w: &str, new: &NewEntry) -> Result<Inserted, StoreError> {
+    let existing = match &new.submission {
+        Some(id) => c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?,
+        None => None,
+    };
+    let Some(row) = existing else {
+        return Err(StoreError::Postgres("an entry vanished".into()));
+    };
+    // Another workshop's id is someone else's too.
+    let Some(entry) = entry_by_id(c, w, row.get(0))? else {
+        return Err(StoreError::SubmissionTaken);
+    };
+    if entry.nickname != new.nickname {
+        return Err(StoreError::SubmissionTaken);
+    }
+    let standing = standing(
+        c,
+        w,
+        &entry.finished.scenario,
+        entry.finished.mode,
+        &entry.nickname,
+    )?;
+    Ok(Inserted {
+        entry,
+        duplicate: true,
+        standing,
+    })
+}
+
+/// A new entry's first round trip: finds the player by token (not kicked),
+/// stores the entry unless its submission id is taken, and keeps it as the
+/// attempt that counts when it does (as `insert`). Answers the player's
+/// nickname (none: unknown token), the new entry's id (none: the id was
+/// taken) and whether the attempt that counts changed.
+const INSERT_AS: &str = "
+WITH p AS (
+    SELECT nickname FROM players WHERE workshop = $8 AND token_hash = $2 AND NOT kicked
+), ins AS (
+    INSERT INTO entries (submission, nickname, scenario, mode, overall, created_ms, record, workshop)
+    SELECT $1::TEXT, p.nickname, $3::TEXT, $4::TEXT, $5::BIGINT, $6::BIGINT, $7::TEXT, $8::TEXT
+    FROM p
+    ON CONFLICT (submission) DO NOTHING
+    RETURNING id, nickname
+), b AS (
+    INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms, workshop)
+    SELECT $3::TEXT, $4::TEXT, ins.nickname, ins.id, $5::BIGINT, $6::BIGINT, $8::TEXT FROM ins
+    ON CONFLICT (workshop, scenario, mode, nickname) DO UPDATE SET
+        entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
+    WHERE $9::TEXT = 'latest' OR ($9::TEXT = 'best' AND excluded.overall > best.overall)
+    RETURNING 1
+)
+SELECT (SELECT nickname FROM p), (SELECT id FROM ins), (SELECT COUNT(*) FROM b)";
+
+/// A new entry's second round trip: the player's total in its mode
+/// recomputed when the attempt that counts changed (`$5`), then their
+/// standing as `standing` finds it. The counts of `totals` see it as it was
+/// before this statement, so the player's own row is counted apart.
+const TOTAL_AND_STANDING: &str = "
+WITH t AS (
+    INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+    SELECT workshop, mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry)
+    FROM best WHERE workshop = $4 AND mode = $3 AND nickname = $2 AND $5::BOOLEAN
+    GROUP BY workshop, mode, nickname
+    ON CONFLICT (workshop, mode, nickname) DO UPDATE SET total = excluded.total,
+        scenarios = excluded.scenarios, reached = excluded.reached, entry = excluded.entry
+    RETURNING total
+)
+SELECT mine.best, b.n, mine.total, t2.n + 1, b.above, t2.above FROM
+    (SELECT
+        COALESCE((SELECT overall FROM best WHERE workshop = $4 AND scenario = $1
+                      AND mode = $3 AND nickname = $2), 0) AS best,
+        COALESCE((SELECT total FROM t), (SELECT total FROM totals
+                  WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total) mine,
+    LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE overall > mine.best) AS above
+             FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3) b,
+    LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE total > mine.total) AS above
+             FROM totals WHERE workshop = $4 AND mode = $3 AND nickname <> $2) t2";
+
 fn has_entries(client: &mut Conn, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(client
         .query_one(
@@ -699,34 +779,7 @@ impl BoardStore for PgStore {
                 ],
             )?;
             let Some(stored) = stored else {
-                let existing = match &new.submission {
-                    Some(id) => {
-                        c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?
-                    }
-                    None => None,
-                };
-                let Some(row) = existing else {
-                    return Err(StoreError::Postgres("an entry vanished".into()));
-                };
-                // Another workshop's id is someone else's too.
-                let Some(entry) = entry_by_id(c, w, row.get(0))? else {
-                    return Err(StoreError::SubmissionTaken);
-                };
-                if entry.nickname != new.nickname {
-                    return Err(StoreError::SubmissionTaken);
-                }
-                let standing = standing(
-                    c,
-                    w,
-                    &entry.finished.scenario,
-                    entry.finished.mode,
-                    &entry.nickname,
-                )?;
-                return Ok(Inserted {
-                    entry,
-                    duplicate: true,
-                    standing,
-                });
+                return stored_before(c, w, new);
             };
             let entry = entry_of(&stored)?;
             let id = entry.id;
@@ -757,6 +810,80 @@ impl BoardStore for PgStore {
                 duplicate: false,
                 standing,
             })
+        })
+    }
+
+    fn insert_as(
+        &mut self,
+        token: &str,
+        new: &mut NewEntry,
+    ) -> Result<Option<Inserted>, StoreError> {
+        self.atomically(true, |c, rule, w| {
+            let f = &new.finished;
+            let mode = f.mode.as_str();
+            let overall = i64::from(f.scores.overall);
+            let record = record_json(f, &new.extra);
+            let row = c.query_one(
+                INSERT_AS,
+                &[
+                    &new.submission,
+                    &crate::store::token_hash(token),
+                    &f.scenario,
+                    &mode,
+                    &overall,
+                    &f.finished_ms,
+                    &record,
+                    &w,
+                    &rule.as_str(),
+                ],
+            )?;
+            let Some(nickname) = row.get::<_, Option<String>>(0) else {
+                return Ok(None);
+            };
+            new.nickname = nickname;
+            let Some(id) = row.get::<_, Option<i64>>(1) else {
+                return stored_before(c, w, new).map(Some);
+            };
+            let improved = row.get::<_, i64>(2) > 0;
+            let row = c.query_one(
+                TOTAL_AND_STANDING,
+                &[&f.scenario, &new.nickname, &mode, &w, &improved],
+            )?;
+            let best: i64 = row.get(0);
+            let total: i64 = row.get(2);
+            let standing = Standing {
+                scenario_rank: to_u32(row.get::<_, i64>(4) + 1),
+                scenario_of: to_u32(row.get(1)),
+                scenario_best: to_u32(best),
+                overall_rank: to_u32(row.get::<_, i64>(5) + 1),
+                overall_of: to_u32(row.get(3)),
+                total: to_u32(total),
+            };
+            // The record as stored, read back only when it holds fields
+            // this Kiku does not know (else it is `new`'s own).
+            let entry = if new.extra.is_empty() {
+                Entry {
+                    id,
+                    nickname: new.nickname.clone(),
+                    finished: f.clone(),
+                    extra: new.extra.clone(),
+                }
+            } else {
+                let (finished, extra) = parse_record(&record).ok_or_else(|| {
+                    StoreError::Postgres(format!("entry {id}: its record cannot be read"))
+                })?;
+                Entry {
+                    id,
+                    nickname: new.nickname.clone(),
+                    finished,
+                    extra,
+                }
+            };
+            Ok(Some(Inserted {
+                entry,
+                duplicate: false,
+                standing,
+            }))
         })
     }
 

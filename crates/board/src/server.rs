@@ -1338,19 +1338,14 @@ async fn submit(
     let inserted = app
         .db
         .call(move |s| {
-            // The token decides whose entry it is (after a rename by the
-            // facilitator, the game may still send the old nickname).
-            match s.player(&token).map_err(NotStored::Store)? {
-                Some(Player {
-                    nickname,
-                    kicked: false,
-                }) => new.nickname = nickname,
-                _ => return Err(NotStored::UnknownPlayer),
-            }
             // Timed as it is stored, on the one writer thread: entries are
             // timed in the order they are stored.
             new.finished.finished_ms = now_ms();
-            s.insert(&new).map_err(NotStored::Store)
+            // The token decides whose entry it is (after a rename by the
+            // facilitator, the game may still send the old nickname).
+            s.insert_as(&token, &mut new)
+                .map_err(NotStored::Store)?
+                .ok_or(NotStored::UnknownPlayer)
         })
         .await?
         .map_err(|e| match e {

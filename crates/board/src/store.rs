@@ -567,6 +567,24 @@ pub trait BoardStore: Send {
     fn commit_batch(&mut self) -> Result<(), StoreError>;
     /// Stores a finished 1on1 (a repeated submission id stores nothing).
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError>;
+    /// Stores a finished 1on1 as the player holding `token` (their
+    /// nickname put in `new`); `None`, storing nothing, when no player
+    /// holds it or they were kicked. PostgreSQL folds the look-up into the
+    /// insert (fewer round trips).
+    fn insert_as(
+        &mut self,
+        token: &str,
+        new: &mut NewEntry,
+    ) -> Result<Option<Inserted>, StoreError> {
+        match self.player(token)? {
+            Some(Player {
+                nickname,
+                kicked: false,
+            }) => new.nickname = nickname,
+            _ => return Ok(None),
+        }
+        self.insert(new).map(Some)
+    }
     /// A trainee joins as `nickname`, with their earlier token if any.
     fn join_player(
         &mut self,
