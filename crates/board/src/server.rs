@@ -884,7 +884,12 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
             .reader
             .call(move |s| -> Result<_, StoreError> {
                 let board = if watched { Some(boards(s)?) } else { None };
-                Ok((board, read_room(s)?))
+                let room = read_room(s)?;
+                // At most once a second, after changes, off the writer.
+                if let Err(e) = s.checkpoint() {
+                    eprintln!("warning: the database's log could not be checkpointed: {e}");
+                }
+                Ok((board, room))
             })
             .await;
         let (board, (room, frozen)) = match read {

@@ -648,6 +648,13 @@ pub trait BoardStore: Send {
     fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
         Ok(None)
     }
+    /// On a [`BoardStore::reader`] of SQLite: copies the write-ahead log
+    /// into the database file (the writer leaves that to its reader, so a
+    /// checkpoint never holds up a commit); call it now and then.
+    /// Elsewhere: nothing.
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 impl BoardStore for Store {
@@ -743,6 +750,9 @@ impl BoardStore for Store {
     }
     fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
         Ok(Store::reader(self)?.map(|r| Box::new(r) as Box<dyn BoardStore>))
+    }
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        Store::checkpoint(self)
     }
 }
 
@@ -914,18 +924,33 @@ impl Store {
     /// A second connection to this store's file and workshop, for reading
     /// while the writer writes (WAL: a reader never waits for the writer,
     /// nor the writer for it); `None` for a database in memory. Unlike
-    /// [`Store::open`] it writes nothing.
+    /// [`Store::open`] it writes nothing. From then on this store no longer
+    /// checkpoints the write-ahead log after its commits: the reader's
+    /// [`Store::checkpoint`] must, now and then (SQLite's own checkpoint
+    /// copied up to 1,000 pages and synced the file inside a commit, while
+    /// every submission of the batch waited).
     pub fn reader(&self) -> Result<Option<Store>, StoreError> {
         let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
             return Ok(None);
         };
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(Some(Store {
             conn,
             rule: self.rule,
             workshop: self.workshop.clone(),
         }))
+    }
+
+    /// Copies what the write-ahead log holds into the database file, as
+    /// far as it can without waiting for anyone (`PRAGMA
+    /// wal_checkpoint(PASSIVE)`); the writer then starts the log afresh.
+    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The workshop worked on (`''`: a trainee's own board).
