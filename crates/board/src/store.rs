@@ -1230,7 +1230,18 @@ impl Store {
                 .execute([new.nickname.as_str(), w])?;
         }
         let standing = standing(&tx, w, &f.scenario, f.mode, &new.nickname)?;
-        let entry = entry_by_id(&tx, id)?;
+        // The record as stored: read back (and parsed) only when it holds
+        // fields this Kiku does not know, else it is `new`'s own.
+        let entry = if new.extra.is_empty() {
+            Entry {
+                id,
+                nickname: new.nickname.clone(),
+                finished: f.clone(),
+                extra: Extra::new(),
+            }
+        } else {
+            entry_by_id(&tx, id)?
+        };
         tx.commit()?;
         Ok(Inserted {
             entry,
