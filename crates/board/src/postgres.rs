@@ -45,6 +45,18 @@ const MIGRATION_LOCK: i64 = 0x6b69_6b75;
 /// How long a lost `LISTEN` connection waits before connecting again.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
+/// Once a server listens, its listening connection announces the changes
+/// this server commits, each workshop's at most once in this time (a
+/// projector is pushed at most a board a second anyway). Announcing every
+/// transaction cost most of PostgreSQL's time under a paced load: one
+/// small transaction after another, each notice waking every listening
+/// connection of the database.
+const NOTICE_EVERY: Duration = Duration::from_millis(500);
+
+/// Workshops with changes committed here that other servers have not been
+/// told of yet (the listening thread tells them).
+type Unannounced = std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
+
 /// The schema's history: migration `i` takes the database from version `i`
 /// to `i + 1`, each in one transaction. Never edit one that has shipped;
 /// add the next.
@@ -251,6 +263,11 @@ pub struct PgStore {
     /// transaction, channel and payload, so a second `pg_notify` would be
     /// a round trip for nothing.
     announced: Option<String>,
+    /// Once [`BoardStore::listen`] runs: what its thread is to announce.
+    later: Option<Unannounced>,
+    /// Workshops changed in this batch, announced once it commits (when
+    /// the listening thread announces).
+    to_announce: Vec<String>,
     /// The workshop worked on.
     workshop: String,
 }
@@ -280,13 +297,28 @@ impl PgStore {
             rule,
             in_batch: false,
             held: false,
+            later: None,
+            to_announce: Vec::new(),
             announced: None,
             workshop,
         })
     }
 
+    /// Gives the workshops changed by what was just committed to the
+    /// listening thread to announce.
+    fn hand_over(&mut self) {
+        if let Some(later) = &self.later {
+            later
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(self.to_announce.drain(..));
+        }
+        self.to_announce.clear();
+    }
+
     /// Runs `f` atomically: in its own transaction, or in a savepoint of the
-    /// batch's. Announces a change when `notify`.
+    /// batch's. Announces a change when `notify` (inside the transaction,
+    /// or once it is committed through the listening thread).
     fn atomically<T>(
         &mut self,
         notify: bool,
@@ -309,8 +341,9 @@ impl PgStore {
         self.held = false;
         self.client.batch_execute(begin)?;
         let announced = self.in_batch && self.announced.as_deref() == Some(self.workshop.as_str());
+        let later = self.later.is_some();
         let result = f(&mut self.client, self.rule, &self.workshop).and_then(|value| {
-            if notify && !announced {
+            if notify && !announced && !later {
                 // Delivered to every listener when the transaction commits
                 // (once per transaction and workshop).
                 self.client
@@ -325,7 +358,14 @@ impl PgStore {
                 } else {
                     self.client.batch_execute(done)?;
                 }
-                if notify && self.in_batch {
+                if notify && later {
+                    if !self.to_announce.contains(&self.workshop) {
+                        self.to_announce.push(self.workshop.clone());
+                    }
+                    if !self.in_batch {
+                        self.hand_over();
+                    }
+                } else if notify && self.in_batch {
                     self.announced = Some(self.workshop.clone());
                 }
                 Ok(value)
@@ -739,6 +779,7 @@ impl BoardStore for PgStore {
 
     fn begin_batch(&mut self) -> bool {
         self.announced = None;
+        self.to_announce.clear();
         self.held = false;
         self.in_batch = self.client.batch_execute("BEGIN").is_ok();
         self.in_batch
@@ -748,10 +789,17 @@ impl BoardStore for PgStore {
         self.in_batch = false;
         self.held = false;
         self.announced = None;
-        self.client.batch_execute("COMMIT").map_err(|e| {
-            let _ = self.client.batch_execute("ROLLBACK");
-            StoreError::from(e)
-        })
+        match self.client.batch_execute("COMMIT") {
+            Ok(()) => {
+                self.hand_over();
+                Ok(())
+            }
+            Err(e) => {
+                self.to_announce.clear();
+                let _ = self.client.batch_execute("ROLLBACK");
+                Err(StoreError::from(e))
+            }
+        }
     }
 
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
@@ -1336,6 +1384,8 @@ impl BoardStore for PgStore {
             rule: self.rule,
             in_batch: false,
             held: false,
+            later: None,
+            to_announce: Vec::new(),
             announced: None,
             workshop: self.workshop.clone(),
         })))
@@ -1344,6 +1394,37 @@ impl BoardStore for PgStore {
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         let url = self.url.clone();
         let workshop = self.workshop.clone();
+        let later = Unannounced::default();
+        self.later = Some(std::sync::Arc::clone(&later));
+        // Announces what waits, at most once per NOTICE_EVERY; false if the
+        // connection failed (what it could not send waits for the next).
+        let mut last_sent: Option<std::time::Instant> = None;
+        let mut announce = move |client: &mut Client| -> bool {
+            if last_sent.is_some_and(|t| t.elapsed() < NOTICE_EVERY) {
+                return true;
+            }
+            let waiting: Vec<String> = later
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .drain()
+                .collect();
+            for (i, w) in waiting.iter().enumerate() {
+                if client
+                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, w])
+                    .is_err()
+                {
+                    later
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(waiting[i..].iter().cloned());
+                    return false;
+                }
+            }
+            if !waiting.is_empty() {
+                last_sent = Some(std::time::Instant::now());
+            }
+            true
+        };
         std::thread::Builder::new()
             .name("kiku-board-listen".into())
             .spawn(move || {
@@ -1361,20 +1442,33 @@ impl BoardStore for PgStore {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     }
+                    // This connection's own notices are this server's.
+                    let Ok(own) = client
+                        .query_one("SELECT pg_backend_pid()", &[])
+                        .map(|r| r.get::<_, i32>(0))
+                    else {
+                        std::thread::sleep(RECONNECT_AFTER);
+                        continue;
+                    };
                     // Changes made before this LISTEN (while starting or
                     // reconnecting) sent no notice here: catch up once.
                     if !on_change(true) {
                         return;
                     }
                     loop {
+                        if !announce(&mut client) {
+                            break;
+                        }
                         // A fresh wait each time: a timed-out iterator
                         // answers at once from then on.
                         let next = postgres::fallible_iterator::FallibleIterator::next(
-                            &mut client.notifications().timeout_iter(RECONNECT_AFTER),
+                            &mut client.notifications().timeout_iter(NOTICE_EVERY),
                         );
                         match next {
-                            // Another workshop's change: not this board's.
-                            Ok(Some(notice)) if notice.payload() != workshop => {}
+                            // Another workshop's change: not this board's;
+                            // or this server's own, known here already.
+                            Ok(Some(notice))
+                                if notice.payload() != workshop || notice.process_id() == own => {}
                             Ok(Some(_)) => {
                                 if !on_change(true) {
                                     return;
