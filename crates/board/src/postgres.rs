@@ -254,6 +254,9 @@ pub struct PgStore {
     client: Conn,
     rule: AttemptRule,
     in_batch: bool,
+    /// In a batch: its transaction was opened (with its first change, in
+    /// the same round trip; a batch that changes nothing opens none).
+    begun: bool,
     /// In a batch: the last change's savepoint is still open (released by
     /// the next change's round trip, or by the commit, instead of one of
     /// its own).
@@ -296,6 +299,7 @@ impl PgStore {
             client,
             rule,
             in_batch: false,
+            begun: false,
             held: false,
             later: None,
             to_announce: Vec::new(),
@@ -326,7 +330,9 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
-                if self.held {
+                if !self.begun {
+                    "BEGIN; SAVEPOINT kiku"
+                } else if self.held {
                     "RELEASE SAVEPOINT kiku; SAVEPOINT kiku"
                 } else {
                     "SAVEPOINT kiku"
@@ -339,6 +345,7 @@ impl PgStore {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
         self.held = false;
+        self.begun |= self.in_batch;
         self.client.batch_execute(begin)?;
         let announced = self.in_batch && self.announced.as_deref() == Some(self.workshop.as_str());
         let later = self.later.is_some();
@@ -781,14 +788,19 @@ impl BoardStore for PgStore {
         self.announced = None;
         self.to_announce.clear();
         self.held = false;
-        self.in_batch = self.client.batch_execute("BEGIN").is_ok();
-        self.in_batch
+        // Opened by the batch's first change (see `atomically`).
+        self.begun = false;
+        self.in_batch = true;
+        true
     }
 
     fn commit_batch(&mut self) -> Result<(), StoreError> {
         self.in_batch = false;
         self.held = false;
         self.announced = None;
+        if !std::mem::take(&mut self.begun) {
+            return Ok(());
+        }
         match self.client.batch_execute("COMMIT") {
             Ok(()) => {
                 self.hand_over();
@@ -1383,6 +1395,7 @@ impl BoardStore for PgStore {
             client: Conn::new(Client::connect(&self.url, NoTls)?),
             rule: self.rule,
             in_batch: false,
+            begun: false,
             held: false,
             later: None,
             to_announce: Vec::new(),
