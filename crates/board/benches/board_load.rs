@@ -299,8 +299,7 @@ fn postgres_secs(postmaster: u32) -> Option<f64> {
         let Some(pid) = dir.file_name().to_str().and_then(|n| n.parse().ok()) else {
             continue;
         };
-        if let Some(child) = proc_stat(pid).filter(|f| f.get(1) == Some(&u64::from(postmaster)))
-        {
+        if let Some(child) = proc_stat(pid).filter(|f| f.get(1) == Some(&u64::from(postmaster))) {
             ticks += child.get(11).unwrap_or(&0) + child.get(12).unwrap_or(&0);
         }
     }
@@ -498,7 +497,10 @@ fn main() {
                 .ok()
                 .and_then(proc_stat)
                 .and_then(|f| u32::try_from(*f.get(1)?).ok())
-                .filter(|p| std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.starts_with("postgres")));
+                .filter(|p| {
+                    std::fs::read_to_string(format!("/proc/{p}/comm"))
+                        .is_ok_and(|c| c.starts_with("postgres"))
+                });
             // One statement each: DROP/CREATE DATABASE refuse a transaction.
             for statement in [
                 "DROP DATABASE IF EXISTS kiku_bench",
