@@ -521,8 +521,9 @@ struct App {
     changes: AtomicU64,
     /// How many of [`App::changes`] the board in `snapshot` shows.
     built: AtomicU64,
-    /// Held while the board is rebuilt on request (`GET /api/board`), so
-    /// requests arriving together share one rebuild.
+    /// Held while the board is rebuilt and shown (on request, `GET
+    /// /api/board`, or pushed), so requests arriving together share one
+    /// rebuild and an older board never replaces a newer one.
     rebuilding: tokio::sync::Mutex<()>,
     config: Config,
     limiter: Option<Mutex<Limiter>>,
@@ -876,6 +877,9 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
         )
         .await;
         last = tokio::time::Instant::now();
+        // One rebuild at a time (here or for a request), so boards are
+        // shown in the order they were read.
+        let _one_at_a_time = app.rebuilding.lock().await;
         // Nobody watches: the board waits for someone to ask for it.
         let watched = app.pushes.receiver_count() > 0;
         // Counted before reading: every change counted is committed.

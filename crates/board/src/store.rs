@@ -2467,4 +2467,45 @@ mod tests {
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[test]
+    fn a_reader_sees_only_commits_and_checkpoints_for_the_writer() {
+        let dir = std::env::temp_dir().join(format!("kiku-reader-{}", std::process::id()));
+        let path = dir.join("b.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut store = Store::open(&path).unwrap();
+        store.use_workshop("READ1").unwrap();
+        assert!(Store::open_in_memory().unwrap().reader().unwrap().is_none());
+        let mut reader = store.reader().unwrap().expect("a file has a reader");
+        let entries = |r: &Store| r.board(10, Ranking::BestPerName).unwrap().entries;
+        assert!(store.begin_batch());
+        for i in 0..300 {
+            store
+                .insert(&entry(&format!("p{i}"), "s1", i % 90, 1000 + i64::from(i)))
+                .unwrap();
+        }
+        // Not yet committed: not seen.
+        assert_eq!(entries(&reader), 0);
+        store.commit_batch().unwrap();
+        assert_eq!(entries(&reader), 300);
+        assert_eq!(reader.workshop(), "READ1");
+        // The writer no longer copies its log into the file; the reader does.
+        let auto: i64 = store
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .unwrap();
+        assert_eq!(auto, 0);
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        assert!(store.begin_batch());
+        store.insert(&entry("late", "s2", 50, 5000)).unwrap();
+        store.commit_batch().unwrap();
+        assert_eq!(size(), before, "the writer checkpointed");
+        reader.checkpoint().unwrap();
+        assert!(size() > before, "the reader's checkpoint copied nothing");
+        assert_eq!(entries(&reader), 301);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop((store, reader));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
