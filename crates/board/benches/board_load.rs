@@ -22,7 +22,8 @@
 //!
 //! Run: `cargo bench -p kiku-board --bench board_load`
 //! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_WORKSHOPS`, `KIKU_BENCH_PER_CLIENT`,
-//! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load).
+//! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load;
+//! `KIKU_BENCH_PROJECTORS=0` opens no projector, to see what they cost).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -396,6 +397,7 @@ fn main() {
     let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
     let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
     let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
+    let watched = env_number("KIKU_BENCH_PROJECTORS", 1) > 0;
     let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
     let pg_base = std::env::var(POSTGRES_ENV)
         .ok()
@@ -607,6 +609,7 @@ fn main() {
             // Each workshop's projector, open during the whole phase.
             let projectors: Vec<_> = addrs
                 .iter()
+                .filter(|_| watched)
                 .map(|addr| tokio::spawn(projector(*addr, Arc::clone(&boards_pushed))))
                 .collect();
             let start = tokio::time::Instant::now();
@@ -705,10 +708,12 @@ fn main() {
                 (busy - servers - bench - pg).max(0.0),
                 t1 - t0
             );
-            println!(
-                "    projectors: {} boards pushed to the {workshops} open ones",
-                boards_pushed.load(std::sync::atomic::Ordering::Relaxed)
-            );
+            if watched {
+                println!(
+                    "    projectors: {} boards pushed to the {workshops} open ones",
+                    boards_pushed.load(std::sync::atomic::Ordering::Relaxed)
+                );
+            }
         }
     }
     for instance in running.drain(..) {
