@@ -54,8 +54,19 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 const NOTICE_EVERY: Duration = Duration::from_millis(500);
 
 /// Workshops with changes committed here that other servers have not been
-/// told of yet (the listening thread tells them).
-type Unannounced = std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
+/// told of yet (the listening thread tells them); `None` once that thread
+/// has ended.
+type Unannounced = std::sync::Arc<std::sync::Mutex<Option<std::collections::HashSet<String>>>>;
+
+/// Marks the listening thread ended, however it ends: from then on the
+/// writer announces its changes itself.
+struct Ended(Unannounced);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
 
 /// The schema's history: migration `i` takes the database from version `i`
 /// to `i + 1`, each in one transaction. Never edit one that has shipped;
@@ -309,15 +320,30 @@ impl PgStore {
     }
 
     /// Gives the workshops changed by what was just committed to the
-    /// listening thread to announce.
+    /// listening thread to announce (announces them now, on their own,
+    /// if that thread has ended).
     fn hand_over(&mut self) {
-        if let Some(later) = &self.later {
-            later
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(self.to_announce.drain(..));
+        let Some(later) = &self.later else {
+            self.to_announce.clear();
+            return;
+        };
+        let ended = match later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            Some(waiting) => {
+                waiting.extend(self.to_announce.drain(..));
+                false
+            }
+            None => true,
+        };
+        if ended {
+            for w in std::mem::take(&mut self.to_announce) {
+                if let Err(e) = self
+                    .client
+                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &w])
+                {
+                    eprintln!("warning: other servers were not told of a change: {e}");
+                }
+            }
         }
-        self.to_announce.clear();
     }
 
     /// Runs `f` atomically: in its own transaction, or in a savepoint of the
@@ -1407,8 +1433,10 @@ impl BoardStore for PgStore {
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         let url = self.url.clone();
         let workshop = self.workshop.clone();
-        let later = Unannounced::default();
-        self.later = Some(std::sync::Arc::clone(&later));
+        let later: Unannounced =
+            std::sync::Arc::new(std::sync::Mutex::new(Some(Default::default())));
+        let ended = Ended(std::sync::Arc::clone(&later));
+        let handed = std::sync::Arc::clone(&later);
         // Announces what waits, at most once per NOTICE_EVERY; false if the
         // connection failed (what it could not send waits for the next).
         let mut last_sent: Option<std::time::Instant> = None;
@@ -1419,17 +1447,17 @@ impl BoardStore for PgStore {
             let waiting: Vec<String> = later
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .drain()
-                .collect();
+                .as_mut()
+                .map(|w| w.drain().collect())
+                .unwrap_or_default();
             for (i, w) in waiting.iter().enumerate() {
                 if client
                     .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, w])
                     .is_err()
                 {
-                    later
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .extend(waiting[i..].iter().cloned());
+                    if let Some(w) = later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                        w.extend(waiting[i..].iter().cloned());
+                    }
                     return false;
                 }
             }
@@ -1441,6 +1469,7 @@ impl BoardStore for PgStore {
         std::thread::Builder::new()
             .name("kiku-board-listen".into())
             .spawn(move || {
+                let _ended = ended;
                 // `on_change(false)` asks whether anyone still cares.
                 while on_change(false) {
                     let mut client = match Client::connect(&url, NoTls) {
@@ -1503,6 +1532,7 @@ impl BoardStore for PgStore {
                 }
             })
             .map_err(|e| StoreError::Postgres(format!("cannot start the LISTEN thread: {e}")))?;
+        self.later = Some(handed);
         Ok(())
     }
 }
