@@ -11,7 +11,9 @@
 //! nobody uses; the blocking client keeps both stores behind one
 //! synchronous [`BoardStore`] trait on that thread, with no async trait and
 //! no second runtime inside the server's. `LISTEN` runs on a second
-//! connection on its own thread.
+//! connection on its own thread, which also announces the server's own
+//! changes (at most every [`NOTICE_EVERY`] per workshop); the projector's
+//! board is read on a third ([`BoardStore::reader`]).
 //!
 //! Each statement is prepared once per connection and kept ([`Conn`]): a
 //! `query` with SQL text would parse it again on the server first, one more
