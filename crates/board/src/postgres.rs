@@ -12,7 +12,7 @@
 //! synchronous [`BoardStore`] trait on that thread, with no async trait and
 //! no second runtime inside the server's. `LISTEN` runs on a second
 //! connection on its own thread, which also announces the server's own
-//! changes (at most every [`NOTICE_EVERY`] per workshop); the projector's
+//! changes (at most every 500 ms per workshop); the projector's
 //! board is read on a third ([`BoardStore::reader`]).
 //!
 //! Each statement is prepared once per connection and kept ([`Conn`]): a
