@@ -15,11 +15,15 @@
 //! organisation is sized for), flat out (the most the servers sustain),
 //! and, with two instances or more, paced again while instance 1 is
 //! killed with SIGKILL halfway: every acknowledged submission must then be
-//! stored exactly once. Prints throughput and latency percentiles.
+//! stored exactly once. In every phase each workshop has its projector
+//! open (`GET /api/events`), so the boards pushed to it are paid for.
+//! Prints throughput, latency percentiles and where the CPU went (with
+//! PostgreSQL on this machine, its own processes apart).
 //!
 //! Run: `cargo bench -p kiku-board --bench board_load`
 //! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_WORKSHOPS`, `KIKU_BENCH_PER_CLIENT`,
-//! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load).
+//! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load;
+//! `KIKU_BENCH_PROJECTORS=0` opens no projector, to see what they cost).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -266,15 +270,71 @@ fn instance() {
     });
 }
 
+/// The fields of `/proc/PID/stat` after the command name (which may hold
+/// spaces): the state first (`None` off Linux or once it is gone).
+fn proc_stat(pid: u32) -> Option<Vec<u64>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    // The state is a letter: 0 in its place keeps the field numbers.
+    Some(
+        rest.split_whitespace()
+            .map(|f| f.parse().unwrap_or(0))
+            .collect(),
+    )
+}
+
 /// CPU time (user + system) a process has used, from `/proc/PID/stat`
 /// (`None` off Linux or once it is gone).
 fn cpu_secs(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name (which may hold spaces) in parentheses.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    let fields = proc_stat(pid)?;
+    Some((fields.get(11)? + fields.get(12)?) as f64 / 100.0)
+}
+
+/// CPU time of PostgreSQL running on this machine: its postmaster's own,
+/// its children's (backends, writers) while they run, and theirs once
+/// they have exited (the postmaster waits for them: `cutime`, `cstime`).
+fn postgres_secs(postmaster: u32) -> Option<f64> {
+    let own = proc_stat(postmaster)?;
+    let mut ticks = own.get(11)? + own.get(12)? + own.get(13)? + own.get(14)?;
+    for dir in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = dir.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        if let Some(child) = proc_stat(pid).filter(|f| f.get(1) == Some(&u64::from(postmaster))) {
+            ticks += child.get(11).unwrap_or(&0) + child.get(12).unwrap_or(&0);
+        }
+    }
+    Some(ticks as f64 / 100.0)
+}
+
+/// Opens workshop `addr`'s projector feed and reads it until the task is
+/// dropped (or its server goes); counts the boards pushed.
+async fn projector(addr: std::net::SocketAddr, boards: Arc<std::sync::atomic::AtomicUsize>) {
+    let Ok(stream) = TcpStream::connect(addr).await else {
+        return;
+    };
+    let request = b"GET /api/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+    if write_all(&stream, request).await.is_err() {
+        return;
+    }
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        if stream.readable().await.is_err() {
+            return;
+        }
+        match stream.try_read(&mut chunk) {
+            Ok(0) => return,
+            Ok(n) => {
+                let events = chunk[..n]
+                    .windows(12)
+                    .filter(|w| w == b"event: board")
+                    .count();
+                boards.fetch_add(events, std::sync::atomic::Ordering::Relaxed);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => return,
+        }
+    }
 }
 
 /// Busy and total CPU time of the whole machine, from `/proc/stat`.
@@ -337,6 +397,7 @@ fn main() {
     let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
     let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50).clamp(1, clients);
     let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
+    let watched = env_number("KIKU_BENCH_PROJECTORS", 1) > 0;
     let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
     let pg_base = std::env::var(POSTGRES_ENV)
         .ok()
@@ -423,10 +484,25 @@ fn main() {
     // token of the bench's choosing).
     let db_dir = std::env::temp_dir().join(format!("kiku-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&db_dir);
+    // PostgreSQL's postmaster, when it runs on this machine: the parent of
+    // this connection's backend.
+    let mut postmaster = None;
     let db = match &pg_base {
         Some(base) => {
             let mut admin = postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
                 .expect("PostgreSQL");
+            let backend: i32 = admin
+                .query_one("SELECT pg_backend_pid()", &[])
+                .expect("backend")
+                .get(0);
+            postmaster = u32::try_from(backend)
+                .ok()
+                .and_then(proc_stat)
+                .and_then(|f| u32::try_from(*f.get(1)?).ok())
+                .filter(|p| {
+                    std::fs::read_to_string(format!("/proc/{p}/comm"))
+                        .is_ok_and(|c| c.starts_with("postgres"))
+                });
             // One statement each: DROP/CREATE DATABASE refuse a transaction.
             for statement in [
                 "DROP DATABASE IF EXISTS kiku_bench",
@@ -516,7 +592,9 @@ fn main() {
             cpu_secs(std::process::id()),
             pids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>(),
             machine_secs(),
+            postmaster.and_then(postgres_secs),
         );
+        let boards_pushed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut elapsed_at_kill = None;
         let results: Vec<Vec<Duration>> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
@@ -528,6 +606,12 @@ fn main() {
                 stream.set_nodelay(true).expect("nodelay");
                 streams.push(stream);
             }
+            // Each workshop's projector, open during the whole phase.
+            let projectors: Vec<_> = addrs
+                .iter()
+                .filter(|_| watched)
+                .map(|addr| tokio::spawn(projector(*addr, Arc::clone(&boards_pushed))))
+                .collect();
             let start = tokio::time::Instant::now();
             started = Instant::now();
             let tasks: Vec<_> = work
@@ -552,6 +636,9 @@ fn main() {
             for t in tasks {
                 all.push(t.await.expect("client"));
             }
+            for p in projectors {
+                p.abort();
+            }
             all
         });
         let elapsed = started.elapsed();
@@ -559,6 +646,7 @@ fn main() {
             cpu_secs(std::process::id()),
             pids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>(),
             machine_secs(),
+            postmaster.and_then(postgres_secs),
         );
         if killing {
             // Each client's acknowledged ones are its first `n` (in order).
@@ -600,13 +688,32 @@ fn main() {
             let servers = cpu_after.1 - cpu_before.1;
             let bench = c1 - c0;
             let busy = b1 - b0;
+            let pg = match (cpu_before.3, cpu_after.3) {
+                (Some(p0), Some(p1)) => p1 - p0,
+                _ => 0.0,
+            };
+            let pg_line = if postmaster.is_some() {
+                format!(
+                    "PostgreSQL {pg:.1} s ({:.0} µs per submission), ",
+                    pg / n.max(1) as f64 * 1e6
+                )
+            } else {
+                String::new()
+            };
             println!(
-                "    CPU: server instances {servers:.1} s ({:.0} µs per submission), bench clients \
-                 {bench:.1} s, everything else on the machine {:.1} s; busy {busy:.1} s of {:.1} s",
+                "    CPU: server instances {servers:.1} s ({:.0} µs per submission), {pg_line}bench \
+                 clients {bench:.1} s, everything else on the machine {:.1} s; busy {busy:.1} s \
+                 of {:.1} s",
                 servers / n.max(1) as f64 * 1e6,
-                (busy - servers - bench).max(0.0),
+                (busy - servers - bench - pg).max(0.0),
                 t1 - t0
             );
+            if watched {
+                println!(
+                    "    projectors: {} boards pushed to the {workshops} open ones",
+                    boards_pushed.load(std::sync::atomic::Ordering::Relaxed)
+                );
+            }
         }
     }
     for instance in running.drain(..) {

@@ -11,7 +11,9 @@
 //! nobody uses; the blocking client keeps both stores behind one
 //! synchronous [`BoardStore`] trait on that thread, with no async trait and
 //! no second runtime inside the server's. `LISTEN` runs on a second
-//! connection on its own thread.
+//! connection on its own thread, which also announces the server's own
+//! changes (at most every 500 ms per workshop); the projector's
+//! board is read on a third ([`BoardStore::reader`]).
 //!
 //! Each statement is prepared once per connection and kept ([`Conn`]): a
 //! `query` with SQL text would parse it again on the server first, one more
@@ -47,6 +49,29 @@ const MIGRATION_LOCK: i64 = 0x6b69_6b75;
 
 /// How long a lost `LISTEN` connection waits before connecting again.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+
+/// Once a server listens, its listening connection announces the changes
+/// this server commits, each workshop's at most once in this time (a
+/// projector is pushed at most a board a second anyway). Announcing every
+/// transaction cost most of PostgreSQL's time under a paced load: one
+/// small transaction after another, each notice waking every listening
+/// connection of the database.
+const NOTICE_EVERY: Duration = Duration::from_millis(500);
+
+/// Workshops with changes committed here that other servers have not been
+/// told of yet (the listening thread tells them); `None` once that thread
+/// has ended.
+type Unannounced = std::sync::Arc<std::sync::Mutex<Option<std::collections::HashSet<String>>>>;
+
+/// Marks the listening thread ended, however it ends: from then on the
+/// writer announces its changes itself.
+struct Ended(Unannounced);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
 
 /// The schema's history: migration `i` takes the database from version `i`
 /// to `i + 1`, each in one transaction. Never edit one that has shipped;
@@ -245,11 +270,23 @@ pub struct PgStore {
     client: Conn,
     rule: AttemptRule,
     in_batch: bool,
+    /// In a batch: its transaction was opened (with its first change, in
+    /// the same round trip; a batch that changes nothing opens none).
+    begun: bool,
+    /// In a batch: the last change's savepoint is still open (released by
+    /// the next change's round trip, or by the commit, instead of one of
+    /// its own).
+    held: bool,
     /// The workshop whose change this batch has already announced (in a
     /// savepoint since released): PostgreSQL delivers one notice per
     /// transaction, channel and payload, so a second `pg_notify` would be
     /// a round trip for nothing.
     announced: Option<String>,
+    /// Once [`BoardStore::listen`] runs: what its thread is to announce.
+    later: Option<Unannounced>,
+    /// Workshops changed in this batch, announced once it commits (when
+    /// the listening thread announces).
+    to_announce: Vec<String>,
     /// The workshop worked on.
     workshop: String,
 }
@@ -278,13 +315,45 @@ impl PgStore {
             client,
             rule,
             in_batch: false,
+            begun: false,
+            held: false,
+            later: None,
+            to_announce: Vec::new(),
             announced: None,
             workshop,
         })
     }
 
+    /// Gives the workshops changed by what was just committed to the
+    /// listening thread to announce (announces them now, on their own,
+    /// if that thread has ended).
+    fn hand_over(&mut self) {
+        let Some(later) = &self.later else {
+            self.to_announce.clear();
+            return;
+        };
+        let ended = match later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            Some(waiting) => {
+                waiting.extend(self.to_announce.drain(..));
+                false
+            }
+            None => true,
+        };
+        if ended {
+            for w in std::mem::take(&mut self.to_announce) {
+                if let Err(e) = self
+                    .client
+                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &w])
+                {
+                    eprintln!("warning: other servers were not told of a change: {e}");
+                }
+            }
+        }
+    }
+
     /// Runs `f` atomically: in its own transaction, or in a savepoint of the
-    /// batch's. Announces a change when `notify`.
+    /// batch's. Announces a change when `notify` (inside the transaction,
+    /// or once it is committed through the listening thread).
     fn atomically<T>(
         &mut self,
         notify: bool,
@@ -292,17 +361,27 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         let (begin, done, undo) = if self.in_batch {
             (
-                "SAVEPOINT kiku",
-                "RELEASE SAVEPOINT kiku",
+                if !self.begun {
+                    "BEGIN; SAVEPOINT kiku"
+                } else if self.held {
+                    "RELEASE SAVEPOINT kiku; SAVEPOINT kiku"
+                } else {
+                    "SAVEPOINT kiku"
+                },
+                // Held open: released with the next one's begin, or committed.
+                "",
                 "ROLLBACK TO SAVEPOINT kiku; RELEASE SAVEPOINT kiku",
             )
         } else {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
+        self.held = false;
+        self.begun |= self.in_batch;
         self.client.batch_execute(begin)?;
         let announced = self.in_batch && self.announced.as_deref() == Some(self.workshop.as_str());
+        let later = self.later.is_some();
         let result = f(&mut self.client, self.rule, &self.workshop).and_then(|value| {
-            if notify && !announced {
+            if notify && !announced && !later {
                 // Delivered to every listener when the transaction commits
                 // (once per transaction and workshop).
                 self.client
@@ -312,8 +391,19 @@ impl PgStore {
         });
         match result {
             Ok(value) => {
-                self.client.batch_execute(done)?;
-                if notify && self.in_batch {
+                if self.in_batch {
+                    self.held = true;
+                } else {
+                    self.client.batch_execute(done)?;
+                }
+                if notify && later {
+                    if !self.to_announce.contains(&self.workshop) {
+                        self.to_announce.push(self.workshop.clone());
+                    }
+                    if !self.in_batch {
+                        self.hand_over();
+                    }
+                } else if notify && self.in_batch {
                     self.announced = Some(self.workshop.clone());
                 }
                 Ok(value)
@@ -406,23 +496,19 @@ fn standing(
 ) -> Result<Standing, StoreError> {
     let mode = mode.as_str();
     // One round trip: the name's best and total (0 without one), then how
-    // many are ranked and how many above them.
+    // many are ranked and how many above them (one pass over each table).
     let row = client.query_one(
-        "WITH mine AS (SELECT
-            COALESCE((SELECT overall FROM best
-                      WHERE workshop = $4 AND scenario = $1 AND mode = $3 AND nickname = $2),
-                     0) AS best,
-            COALESCE((SELECT total FROM totals
-                      WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total)
-        SELECT mine.best,
-            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3),
-            mine.total,
-            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3),
-            (SELECT COUNT(*) FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3
-                 AND overall > mine.best),
-            (SELECT COUNT(*) FROM totals WHERE workshop = $4 AND mode = $3
-                 AND total > mine.total)
-        FROM mine",
+        "SELECT mine.best, b.n, mine.total, t.n, b.above, t.above FROM
+             (SELECT
+                 COALESCE((SELECT overall FROM best WHERE workshop = $4 AND scenario = $1
+                               AND mode = $3 AND nickname = $2), 0) AS best,
+                 COALESCE((SELECT total FROM totals
+                           WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total)
+                 mine,
+             LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE overall > mine.best) AS above
+                      FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3) b,
+             LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE total > mine.total) AS above
+                      FROM totals WHERE workshop = $4 AND mode = $3) t",
         &[&scenario, &nickname, &mode, &w],
     )?;
     let best: i64 = row.get(0);
@@ -436,6 +522,86 @@ fn standing(
         total: to_u32(total),
     })
 }
+
+/// The entry already stored under `new`'s submission id, if it is the same
+/// player's in workshop `w` (else [`StoreError::SubmissionTaken`]).
+fn stored_before(c: &mut Conn, w: &str, new: &NewEntry) -> Result<Inserted, StoreError> {
+    let existing = match &new.submission {
+        Some(id) => c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?,
+        None => None,
+    };
+    let Some(row) = existing else {
+        return Err(StoreError::Postgres("an entry vanished".into()));
+    };
+    // Another workshop's id is someone else's too.
+    let Some(entry) = entry_by_id(c, w, row.get(0))? else {
+        return Err(StoreError::SubmissionTaken);
+    };
+    if entry.nickname != new.nickname {
+        return Err(StoreError::SubmissionTaken);
+    }
+    let standing = standing(
+        c,
+        w,
+        &entry.finished.scenario,
+        entry.finished.mode,
+        &entry.nickname,
+    )?;
+    Ok(Inserted {
+        entry,
+        duplicate: true,
+        standing,
+    })
+}
+
+/// A new entry's first round trip: finds the player by token (not kicked),
+/// stores the entry unless its submission id is taken, and keeps it as the
+/// attempt that counts when it does (as `insert`). Answers the player's
+/// nickname (none: unknown token), the new entry's id (none: the id was
+/// taken) and whether the attempt that counts changed.
+const INSERT_AS: &str = "
+WITH p AS (
+    SELECT nickname FROM players WHERE workshop = $8 AND token_hash = $2 AND NOT kicked
+), ins AS (
+    INSERT INTO entries (submission, nickname, scenario, mode, overall, created_ms, record, workshop)
+    SELECT $1::TEXT, p.nickname, $3::TEXT, $4::TEXT, $5::BIGINT, $6::BIGINT, $7::TEXT, $8::TEXT
+    FROM p
+    ON CONFLICT (submission) DO NOTHING
+    RETURNING id, nickname
+), b AS (
+    INSERT INTO best (scenario, mode, nickname, entry, overall, created_ms, workshop)
+    SELECT $3::TEXT, $4::TEXT, ins.nickname, ins.id, $5::BIGINT, $6::BIGINT, $8::TEXT FROM ins
+    ON CONFLICT (workshop, scenario, mode, nickname) DO UPDATE SET
+        entry = excluded.entry, overall = excluded.overall, created_ms = excluded.created_ms
+    WHERE $9::TEXT = 'latest' OR ($9::TEXT = 'best' AND excluded.overall > best.overall)
+    RETURNING 1
+)
+SELECT (SELECT nickname FROM p), (SELECT id FROM ins), (SELECT COUNT(*) FROM b)";
+
+/// A new entry's second round trip: the player's total in its mode
+/// recomputed when the attempt that counts changed (`$5`), then their
+/// standing as `standing` finds it. The counts of `totals` see it as it was
+/// before this statement, so the player's own row is counted apart.
+const TOTAL_AND_STANDING: &str = "
+WITH t AS (
+    INSERT INTO totals (workshop, mode, nickname, total, scenarios, reached, entry)
+    SELECT workshop, mode, nickname, SUM(overall)::BIGINT, COUNT(*), MAX(created_ms), MAX(entry)
+    FROM best WHERE workshop = $4 AND mode = $3 AND nickname = $2 AND $5::BOOLEAN
+    GROUP BY workshop, mode, nickname
+    ON CONFLICT (workshop, mode, nickname) DO UPDATE SET total = excluded.total,
+        scenarios = excluded.scenarios, reached = excluded.reached, entry = excluded.entry
+    RETURNING total
+)
+SELECT mine.best, b.n, mine.total, t2.n + 1, b.above, t2.above FROM
+    (SELECT
+        COALESCE((SELECT overall FROM best WHERE workshop = $4 AND scenario = $1
+                      AND mode = $3 AND nickname = $2), 0) AS best,
+        COALESCE((SELECT total FROM t), (SELECT total FROM totals
+                  WHERE workshop = $4 AND mode = $3 AND nickname = $2), 0) AS total) mine,
+    LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE overall > mine.best) AS above
+             FROM best WHERE workshop = $4 AND scenario = $1 AND mode = $3) b,
+    LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE total > mine.total) AS above
+             FROM totals WHERE workshop = $4 AND mode = $3 AND nickname <> $2) t2";
 
 fn has_entries(client: &mut Conn, w: &str, nickname: &str) -> Result<bool, StoreError> {
     Ok(client
@@ -494,6 +660,97 @@ fn rows_of(entries: Vec<Entry>) -> Vec<Row> {
         .zip(entries)
         .map(|(rank, e)| Row::of(rank, e))
         .collect()
+}
+
+/// Workshop `w`'s board of reply `mode`, each name's best (the server's
+/// board): two round trips, where a query per scenario took about twenty.
+/// The top `limit` per scenario and how many are ranked on each come from
+/// one pass over `best` with window functions; the overall top, how many
+/// totals and how many entries from a second query.
+fn best_board(c: &mut Conn, w: &str, mode: &str, limit: i64) -> Result<Board, StoreError> {
+    let rows = c.query(
+        "SELECT e.id, e.nickname, e.record, r.ranked, r.scenario FROM (
+             SELECT entry, scenario,
+                 ROW_NUMBER() OVER (PARTITION BY scenario
+                                    ORDER BY overall DESC, created_ms, entry) AS n,
+                 COUNT(*) OVER (PARTITION BY scenario) AS ranked
+             FROM best WHERE workshop = $1 AND mode = $2) r
+         JOIN entries e ON e.id = r.entry
+         WHERE r.n <= $3
+         ORDER BY r.scenario, r.n",
+        &[&w, &mode, &limit],
+    )?;
+    let mut scenarios: Vec<ScenarioBoard> = Vec::new();
+    // The title of each scenario's newest entry among its rows.
+    let mut newest: Vec<i64> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let flush = |scenarios: &mut Vec<ScenarioBoard>, entries: &mut Vec<Entry>| {
+        if let Some(board) = scenarios.last_mut() {
+            board.rows = rows_of(std::mem::take(entries));
+        }
+    };
+    for row in &rows {
+        let scenario: &str = row.get(4);
+        if scenarios.last().is_none_or(|b| b.id != scenario) {
+            flush(&mut scenarios, &mut entries);
+            scenarios.push(ScenarioBoard {
+                id: scenario.to_string(),
+                title: Text::new(scenario.to_string(), scenario.to_string()),
+                rows: Vec::new(),
+                ranked: to_u32(row.get(3)),
+            });
+            newest.push(i64::MIN);
+        }
+        let entry = entry_of(row)?;
+        if let (Some(board), Some(id)) = (scenarios.last_mut(), newest.last_mut())
+            && entry.id > *id
+        {
+            *id = entry.id;
+            board.title = entry.finished.title.clone();
+        }
+        entries.push(entry);
+    }
+    flush(&mut scenarios, &mut entries);
+    let top = c.query(
+        "SELECT nickname, total, scenarios, reached, entry, COUNT(*) OVER (),
+             (SELECT COUNT(*) FROM entries WHERE workshop = $1 AND mode = $2)
+         FROM totals WHERE workshop = $1 AND mode = $2
+         ORDER BY total DESC, reached, nickname LIMIT $3",
+        &[&w, &mode, &limit],
+    )?;
+    let (ranked, entries): (i64, i64) = match top.first() {
+        Some(r) => (r.get(5), r.get(6)),
+        // No totals: no entries either, unless one came meanwhile.
+        None => (
+            0,
+            c.query_one(
+                "SELECT COUNT(*) FROM entries WHERE workshop = $2 AND mode = $1",
+                &[&mode, &w],
+            )?
+            .get(0),
+        ),
+    };
+    let points: Vec<u32> = top.iter().map(|r| to_u32(r.get(1))).collect();
+    let overall = ranks(&points)
+        .into_iter()
+        .zip(top.iter())
+        .map(|(rank, r)| Row {
+            rank,
+            entry: r.get(4),
+            nickname: r.get(0),
+            scenario: None,
+            points: to_u32(r.get(1)),
+            scores: None,
+            scenarios: to_u32(r.get(2)),
+            created_ms: r.get(3),
+        })
+        .collect();
+    Ok(Board {
+        overall,
+        scenarios,
+        ranked: to_u32(ranked),
+        entries: u64::try_from(entries).unwrap_or(0),
+    })
 }
 
 impl BoardStore for PgStore {
@@ -560,17 +817,32 @@ impl BoardStore for PgStore {
 
     fn begin_batch(&mut self) -> bool {
         self.announced = None;
-        self.in_batch = self.client.batch_execute("BEGIN").is_ok();
-        self.in_batch
+        self.to_announce.clear();
+        self.held = false;
+        // Opened by the batch's first change (see `atomically`).
+        self.begun = false;
+        self.in_batch = true;
+        true
     }
 
     fn commit_batch(&mut self) -> Result<(), StoreError> {
         self.in_batch = false;
+        self.held = false;
         self.announced = None;
-        self.client.batch_execute("COMMIT").map_err(|e| {
-            let _ = self.client.batch_execute("ROLLBACK");
-            StoreError::from(e)
-        })
+        if !std::mem::take(&mut self.begun) {
+            return Ok(());
+        }
+        match self.client.batch_execute("COMMIT") {
+            Ok(()) => {
+                self.hand_over();
+                Ok(())
+            }
+            Err(e) => {
+                self.to_announce.clear();
+                let _ = self.client.batch_execute("ROLLBACK");
+                Err(StoreError::from(e))
+            }
+        }
     }
 
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError> {
@@ -598,34 +870,7 @@ impl BoardStore for PgStore {
                 ],
             )?;
             let Some(stored) = stored else {
-                let existing = match &new.submission {
-                    Some(id) => {
-                        c.query_opt("SELECT id FROM entries WHERE submission = $1", &[id])?
-                    }
-                    None => None,
-                };
-                let Some(row) = existing else {
-                    return Err(StoreError::Postgres("an entry vanished".into()));
-                };
-                // Another workshop's id is someone else's too.
-                let Some(entry) = entry_by_id(c, w, row.get(0))? else {
-                    return Err(StoreError::SubmissionTaken);
-                };
-                if entry.nickname != new.nickname {
-                    return Err(StoreError::SubmissionTaken);
-                }
-                let standing = standing(
-                    c,
-                    w,
-                    &entry.finished.scenario,
-                    entry.finished.mode,
-                    &entry.nickname,
-                )?;
-                return Ok(Inserted {
-                    entry,
-                    duplicate: true,
-                    standing,
-                });
+                return stored_before(c, w, new);
             };
             let entry = entry_of(&stored)?;
             let id = entry.id;
@@ -656,6 +901,80 @@ impl BoardStore for PgStore {
                 duplicate: false,
                 standing,
             })
+        })
+    }
+
+    fn insert_as(
+        &mut self,
+        token: &str,
+        new: &mut NewEntry,
+    ) -> Result<Option<Inserted>, StoreError> {
+        self.atomically(true, |c, rule, w| {
+            let f = &new.finished;
+            let mode = f.mode.as_str();
+            let overall = i64::from(f.scores.overall);
+            let record = record_json(f, &new.extra);
+            let row = c.query_one(
+                INSERT_AS,
+                &[
+                    &new.submission,
+                    &crate::store::token_hash(token),
+                    &f.scenario,
+                    &mode,
+                    &overall,
+                    &f.finished_ms,
+                    &record,
+                    &w,
+                    &rule.as_str(),
+                ],
+            )?;
+            let Some(nickname) = row.get::<_, Option<String>>(0) else {
+                return Ok(None);
+            };
+            new.nickname = nickname;
+            let Some(id) = row.get::<_, Option<i64>>(1) else {
+                return stored_before(c, w, new).map(Some);
+            };
+            let improved = row.get::<_, i64>(2) > 0;
+            let row = c.query_one(
+                TOTAL_AND_STANDING,
+                &[&f.scenario, &new.nickname, &mode, &w, &improved],
+            )?;
+            let best: i64 = row.get(0);
+            let total: i64 = row.get(2);
+            let standing = Standing {
+                scenario_rank: to_u32(row.get::<_, i64>(4) + 1),
+                scenario_of: to_u32(row.get(1)),
+                scenario_best: to_u32(best),
+                overall_rank: to_u32(row.get::<_, i64>(5) + 1),
+                overall_of: to_u32(row.get(3)),
+                total: to_u32(total),
+            };
+            // The record as stored, read back only when it holds fields
+            // this Kiku does not know (else it is `new`'s own).
+            let entry = if new.extra.is_empty() {
+                Entry {
+                    id,
+                    nickname: new.nickname.clone(),
+                    finished: f.clone(),
+                    extra: new.extra.clone(),
+                }
+            } else {
+                let (finished, extra) = parse_record(&record).ok_or_else(|| {
+                    StoreError::Postgres(format!("entry {id}: its record cannot be read"))
+                })?;
+                Entry {
+                    id,
+                    nickname: new.nickname.clone(),
+                    finished,
+                    extra,
+                }
+            };
+            Ok(Some(Inserted {
+                entry,
+                duplicate: false,
+                standing,
+            }))
         })
     }
 
@@ -998,6 +1317,9 @@ impl BoardStore for PgStore {
         let limit = i64::from(limit);
         let w = self.workshop.as_str();
         let c = &mut self.client;
+        if ranking == Ranking::BestPerName {
+            return best_board(c, w, mode, limit);
+        }
         let titled = c.query(
             "SELECT scenario, record FROM entries
              WHERE id IN (SELECT MAX(id) FROM entries WHERE workshop = $2 AND mode = $1
@@ -1097,12 +1419,62 @@ impl BoardStore for PgStore {
         })
     }
 
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        // The schema is this store's, migrated already: connect, nothing more.
+        Ok(Some(Box::new(PgStore {
+            url: self.url.clone(),
+            client: Conn::new(Client::connect(&self.url, NoTls)?),
+            rule: self.rule,
+            in_batch: false,
+            begun: false,
+            held: false,
+            later: None,
+            to_announce: Vec::new(),
+            announced: None,
+            workshop: self.workshop.clone(),
+        })))
+    }
+
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         let url = self.url.clone();
         let workshop = self.workshop.clone();
+        let later: Unannounced =
+            std::sync::Arc::new(std::sync::Mutex::new(Some(Default::default())));
+        let ended = Ended(std::sync::Arc::clone(&later));
+        let handed = std::sync::Arc::clone(&later);
+        // Announces what waits, at most once per NOTICE_EVERY; false if the
+        // connection failed (what it could not send waits for the next).
+        let mut last_sent: Option<std::time::Instant> = None;
+        let mut announce = move |client: &mut Client| -> bool {
+            if last_sent.is_some_and(|t| t.elapsed() < NOTICE_EVERY) {
+                return true;
+            }
+            let waiting: Vec<String> = later
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_mut()
+                .map(|w| w.drain().collect())
+                .unwrap_or_default();
+            for (i, w) in waiting.iter().enumerate() {
+                if client
+                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, w])
+                    .is_err()
+                {
+                    if let Some(w) = later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                        w.extend(waiting[i..].iter().cloned());
+                    }
+                    return false;
+                }
+            }
+            if !waiting.is_empty() {
+                last_sent = Some(std::time::Instant::now());
+            }
+            true
+        };
         std::thread::Builder::new()
             .name("kiku-board-listen".into())
             .spawn(move || {
+                let _ended = ended;
                 // `on_change(false)` asks whether anyone still cares.
                 while on_change(false) {
                     let mut client = match Client::connect(&url, NoTls) {
@@ -1117,20 +1489,33 @@ impl BoardStore for PgStore {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     }
+                    // This connection's own notices are this server's.
+                    let Ok(own) = client
+                        .query_one("SELECT pg_backend_pid()", &[])
+                        .map(|r| r.get::<_, i32>(0))
+                    else {
+                        std::thread::sleep(RECONNECT_AFTER);
+                        continue;
+                    };
                     // Changes made before this LISTEN (while starting or
                     // reconnecting) sent no notice here: catch up once.
                     if !on_change(true) {
                         return;
                     }
                     loop {
+                        if !announce(&mut client) {
+                            break;
+                        }
                         // A fresh wait each time: a timed-out iterator
                         // answers at once from then on.
                         let next = postgres::fallible_iterator::FallibleIterator::next(
-                            &mut client.notifications().timeout_iter(RECONNECT_AFTER),
+                            &mut client.notifications().timeout_iter(NOTICE_EVERY),
                         );
                         match next {
-                            // Another workshop's change: not this board's.
-                            Ok(Some(notice)) if notice.payload() != workshop => {}
+                            // Another workshop's change: not this board's;
+                            // or this server's own, known here already.
+                            Ok(Some(notice))
+                                if notice.payload() != workshop || notice.process_id() == own => {}
                             Ok(Some(_)) => {
                                 if !on_change(true) {
                                     return;
@@ -1152,6 +1537,7 @@ impl BoardStore for PgStore {
                 }
             })
             .map_err(|e| StoreError::Postgres(format!("cannot start the LISTEN thread: {e}")))?;
+        self.later = Some(handed);
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -47,10 +48,12 @@ pub const TOP: u32 = 10;
 /// How long the board waits after a change before it is pushed, so a burst
 /// of submissions costs one snapshot.
 const PUBLISH_DELAY: Duration = Duration::from_millis(150);
-/// The least time between two boards pushed: the board is rebuilt on the
-/// writer thread, and under a steady stream of submissions rebuilding it
-/// every [`PUBLISH_DELAY`] cost more CPU than storing them (measured with
-/// the load bench: 672 µs per submission paced against 224 µs flat out).
+/// The least time between two boards pushed: under a steady stream of
+/// submissions rebuilding it every [`PUBLISH_DELAY`] cost more CPU than
+/// storing them (measured with the load bench: 672 µs per submission paced
+/// against 224 µs flat out, when the writer thread rebuilt it). The board
+/// is now read on a connection of its own, and only while a projector
+/// watches (else when `GET /api/board` asks for it).
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
 /// SSE comment sent on idle connections so proxies keep them open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -559,6 +562,21 @@ impl Db {
         Db { jobs }
     }
 
+    /// A thread for a second connection that only reads (the board): each
+    /// job runs on its own, outside any transaction, and is answered at once.
+    fn spawn_reader(mut store: Box<dyn BoardStore>) -> Db {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("kiku-board-read".into())
+            .spawn(move || {
+                while let Ok(job) = queue.recv() {
+                    job(store.as_mut())(Ok(()));
+                }
+            })
+            .expect("spawning the board reader thread");
+        Db { jobs }
+    }
+
     async fn call<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut dyn BoardStore) -> R + Send + 'static,
@@ -580,6 +598,18 @@ impl Db {
 
 struct App {
     db: Db,
+    /// Reads the board: a second connection on its own thread, so a
+    /// rebuild never holds up the submissions waiting for the writer (the
+    /// writer itself when the store has no second connection).
+    reader: Db,
+    /// Changes made so far (see [`App::changed`]).
+    changes: AtomicU64,
+    /// How many of [`App::changes`] the board in `snapshot` shows.
+    built: AtomicU64,
+    /// Held while the board is rebuilt and shown (on request, `GET
+    /// /api/board`, or pushed), so requests arriving together share one
+    /// rebuild and an older board never replaces a newer one.
+    rebuilding: tokio::sync::Mutex<()>,
     config: Config,
     limiter: Option<Mutex<Limiter>>,
     /// Joins have their own allowance, so joining never uses up a
@@ -687,10 +717,15 @@ impl App {
         // The first page load gets a real board, not an empty one.
         // On a thread of its own: a blocking PostgreSQL client may not run
         // inside the async runtime that calls this.
+        let mut reader = None;
         let first = std::thread::scope(|scope| {
             scope
                 .spawn(|| {
                     store.use_workshop(&config.code)?;
+                    reader = store.reader().unwrap_or_else(|e| {
+                        eprintln!("warning: the board is read on the writer's connection: {e}");
+                        None
+                    });
                     Ok((boards(store.as_mut())?, read_room(store.as_mut())?))
                 })
                 .join()
@@ -722,8 +757,13 @@ impl App {
             reveals_seen: room.reveals,
         };
         let (pushes, _) = broadcast::channel(16);
+        let db = Db::spawn(store);
         Ok(App {
-            db: Db::spawn(store),
+            reader: reader.map_or_else(|| db.clone(), Db::spawn_reader),
+            changes: AtomicU64::new(0),
+            built: AtomicU64::new(0),
+            rebuilding: tokio::sync::Mutex::new(()),
+            db,
             limiter,
             join_limiter,
             changed: Notify::new(),
@@ -740,6 +780,18 @@ impl App {
 
     fn room(&self) -> std::sync::MutexGuard<'_, Room> {
         self.room.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Shows `board`, built after `changes` changes, on every projector
+    /// now and on pages opened later.
+    fn show_built(&self, board: &PublicBoard, changes: u64) {
+        self.built.fetch_max(changes, Ordering::SeqCst);
+        self.show(board);
+    }
+
+    /// True when changes were made since the board was last built.
+    fn stale(&self) -> bool {
+        self.changes.load(Ordering::SeqCst) > self.built.load(Ordering::SeqCst)
     }
 
     /// Shows `board` on every projector now, and on pages opened later.
@@ -805,7 +857,9 @@ impl App {
         }
     }
 
+    /// Called once a change is committed (here, or on another server).
     fn changed(&self, fresh: Option<i64>) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
         if let Some(id) = fresh {
             self.fresh
                 .lock()
@@ -887,7 +941,9 @@ fn frozen_board(config: &Config, json: &str) -> Option<PublicBoard> {
 }
 
 /// Recomputes and pushes the board after changes: [`PUBLISH_DELAY`] after
-/// the first, and at most once per [`PUBLISH_EVERY`].
+/// the first, and at most once per [`PUBLISH_EVERY`]; the boards only
+/// while a projector watches (`GET /api/events`), the room's state always
+/// (it decides what submissions and joins may do).
 async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
     let mut last = tokio::time::Instant::now() - PUBLISH_EVERY;
     loop {
@@ -902,9 +958,24 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
         )
         .await;
         last = tokio::time::Instant::now();
+        // One rebuild at a time (here or for a request), so boards are
+        // shown in the order they were read.
+        let _one_at_a_time = app.rebuilding.lock().await;
+        // Nobody watches: the board waits for someone to ask for it.
+        let watched = app.pushes.receiver_count() > 0;
+        // Counted before reading: every change counted is committed.
+        let changes = app.changes.load(Ordering::SeqCst);
         let read = app
-            .db
-            .call(|s| -> Result<_, StoreError> { Ok((boards(s)?, read_room(s)?)) })
+            .reader
+            .call(move |s| -> Result<_, StoreError> {
+                let board = if watched { Some(boards(s)?) } else { None };
+                let room = read_room(s)?;
+                // At most once a second, after changes, off the writer.
+                if let Err(e) = s.checkpoint() {
+                    eprintln!("warning: the database's log could not be checkpointed: {e}");
+                }
+                Ok((board, room))
+            })
             .await;
         let (board, (room, frozen)) = match read {
             Ok(Ok(read)) => read,
@@ -915,13 +986,15 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
             Err(_) => return,
         };
         let fresh = std::mem::take(&mut *app.fresh.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut public = public_board(&app.config, board, fresh);
+        let mut public = board.map(|board| public_board(&app.config, board, fresh));
         let newly_frozen = {
             let mut seen = app.room();
             let newly_frozen = room.frozen && !seen.state.frozen;
             seen.state = room.state();
             // A reveal made here or on another server: the podium, once.
-            public.reveal = room.reveals > seen.reveals_seen;
+            if let Some(public) = &mut public {
+                public.reveal = room.reveals > seen.reveals_seen;
+            }
             seen.reveals_seen = room.reveals;
             newly_frozen
         };
@@ -935,8 +1008,41 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
             }
             continue;
         }
-        app.show(&public);
+        if let Some(public) = public {
+            app.show_built(&public, changes);
+        }
     }
+}
+
+/// The board as it is now, for `GET /api/board` and a freeze: rebuilt on
+/// the reader first when changes came since it was last built (which
+/// happens while no projector watches), unless the room is frozen.
+async fn current_board(app: &Arc<App>) -> Arc<str> {
+    if app.stale() && !app.room().state.frozen {
+        let _one_at_a_time = app.rebuilding.lock().await;
+        if app.stale() {
+            let changes = app.changes.load(Ordering::SeqCst);
+            match app
+                .reader
+                .call(|s| -> Result<_, StoreError> { Ok((boards(s)?, read_room(s)?.0)) })
+                .await
+            {
+                // Frozen meanwhile (perhaps on another server): the
+                // publisher shows the frozen board.
+                Ok(Ok((board, room))) if !room.frozen && !app.room().state.frozen => {
+                    let public = public_board(&app.config, board, Vec::new());
+                    let resting: Arc<str> =
+                        Arc::from(serde_json::to_string(&public).unwrap_or_default());
+                    app.built.fetch_max(changes, Ordering::SeqCst);
+                    *app.snapshot.write().unwrap_or_else(|e| e.into_inner()) = resting;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => eprintln!("warning: could not read the board: {e}"),
+                Err(_) => {}
+            }
+        }
+    }
+    app.snapshot()
 }
 
 /// An error answer: a status and an [`ErrorBody`].
@@ -1326,19 +1432,14 @@ async fn submit(
     let inserted = app
         .db
         .call(move |s| {
-            // The token decides whose entry it is (after a rename by the
-            // facilitator, the game may still send the old nickname).
-            match s.player(&token).map_err(NotStored::Store)? {
-                Some(Player {
-                    nickname,
-                    kicked: false,
-                }) => new.nickname = nickname,
-                _ => return Err(NotStored::UnknownPlayer),
-            }
             // Timed as it is stored, on the one writer thread: entries are
             // timed in the order they are stored.
             new.finished.finished_ms = now_ms();
-            s.insert(&new).map_err(NotStored::Store)
+            // The token decides whose entry it is (after a rename by the
+            // facilitator, the game may still send the old nickname).
+            s.insert_as(&token, &mut new)
+                .map_err(NotStored::Store)?
+                .ok_or(NotStored::UnknownPlayer)
         })
         .await?
         .map_err(|e| match e {
@@ -1371,7 +1472,7 @@ async fn submit(
 async fn board(State(app): State<Arc<App>>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        app.snapshot().to_string(),
+        current_board(&app).await.to_string(),
     )
         .into_response()
 }
@@ -1398,6 +1499,11 @@ async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiErr
                 ),
             )
         })?;
+    // The board was not kept up to date while nobody watched: a fresh one
+    // follows shortly.
+    if app.stale() {
+        app.changed.notify_one();
+    }
     let feed = Feed {
         _slot: slot,
         first: Some(app.snapshot()),
@@ -1494,7 +1600,7 @@ async fn control(
     // The board the projectors freeze with: the one they show now.
     let frozen_board = match action {
         ControlAction::Freeze => {
-            let mut board: PublicBoard = serde_json::from_str(&app.snapshot())
+            let mut board: PublicBoard = serde_json::from_str(&current_board(&app).await)
                 .map_err(|e| ApiError::internal(format!("the board cannot be read: {e}")))?;
             board.frozen = true;
             board.fresh.clear();

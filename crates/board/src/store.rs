@@ -570,6 +570,24 @@ pub trait BoardStore: Send {
     fn commit_batch(&mut self) -> Result<(), StoreError>;
     /// Stores a finished 1on1 (a repeated submission id stores nothing).
     fn insert(&mut self, new: &NewEntry) -> Result<Inserted, StoreError>;
+    /// Stores a finished 1on1 as the player holding `token` (their
+    /// nickname put in `new`); `None`, storing nothing, when no player
+    /// holds it or they were kicked. PostgreSQL folds the look-up into the
+    /// insert (fewer round trips).
+    fn insert_as(
+        &mut self,
+        token: &str,
+        new: &mut NewEntry,
+    ) -> Result<Option<Inserted>, StoreError> {
+        match self.player(token)? {
+            Some(Player {
+                nickname,
+                kicked: false,
+            }) => new.nickname = nickname,
+            _ => return Ok(None),
+        }
+        self.insert(new).map(Some)
+    }
     /// A trainee joins as `nickname`, with their earlier token if any.
     fn join_player(
         &mut self,
@@ -624,6 +642,20 @@ pub trait BoardStore: Send {
     /// to go on: stop on `false`). SQLite has no other servers: nothing.
     fn listen(&mut self, on_change: Box<dyn Fn(bool) -> bool + Send>) -> Result<(), StoreError> {
         drop(on_change);
+        Ok(())
+    }
+    /// A second connection to the same database and workshop, for reading
+    /// the board off the writer thread (it writes nothing: no migration,
+    /// no activity renewed); `None` when there can be none (SQLite in
+    /// memory).
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        Ok(None)
+    }
+    /// On a [`BoardStore::reader`] of SQLite: copies the write-ahead log
+    /// into the database file (the writer leaves that to its reader, so a
+    /// checkpoint never holds up a commit); call it now and then.
+    /// Elsewhere: nothing.
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -718,6 +750,12 @@ impl BoardStore for Store {
     }
     fn board_in(&mut self, limit: u32, ranking: Ranking, mode: Mode) -> Result<Board, StoreError> {
         Store::board_in(self, limit, ranking, mode)
+    }
+    fn reader(&self) -> Result<Option<Box<dyn BoardStore>>, StoreError> {
+        Ok(Store::reader(self)?.map(|r| Box::new(r) as Box<dyn BoardStore>))
+    }
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        Store::checkpoint(self)
     }
 }
 
@@ -883,6 +921,38 @@ impl Store {
         )?;
         self.rule = saved_rule(&self.conn, code)?;
         self.workshop = code.to_string();
+        Ok(())
+    }
+
+    /// A second connection to this store's file and workshop, for reading
+    /// while the writer writes (WAL: a reader never waits for the writer,
+    /// nor the writer for it); `None` for a database in memory. Unlike
+    /// [`Store::open`] it writes nothing. From then on this store no longer
+    /// checkpoints the write-ahead log after its commits: the reader's
+    /// [`Store::checkpoint`] must, now and then (SQLite's own checkpoint
+    /// copied up to 1,000 pages and synced the file inside a commit, while
+    /// every submission of the batch waited).
+    pub fn reader(&self) -> Result<Option<Store>, StoreError> {
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(Some(Store {
+            conn,
+            rule: self.rule,
+            workshop: self.workshop.clone(),
+        }))
+    }
+
+    /// Copies what the write-ahead log holds into the database file, as
+    /// far as it can without waiting for anyone (`PRAGMA
+    /// wal_checkpoint(PASSIVE)`); the writer then starts the log afresh.
+    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -1163,7 +1233,18 @@ impl Store {
                 .execute([new.nickname.as_str(), w])?;
         }
         let standing = standing(&tx, w, &f.scenario, f.mode, &new.nickname)?;
-        let entry = entry_by_id(&tx, id)?;
+        // The record as stored: read back (and parsed) only when it holds
+        // fields this Kiku does not know, else it is `new`'s own.
+        let entry = if new.extra.is_empty() {
+            Entry {
+                id,
+                nickname: new.nickname.clone(),
+                finished: f.clone(),
+                extra: Extra::new(),
+            }
+        } else {
+            entry_by_id(&tx, id)?
+        };
         tx.commit()?;
         Ok(Inserted {
             entry,
@@ -2387,6 +2468,47 @@ mod tests {
         assert_eq!(store.meta_or_insert("code", || "XYZ".into()).unwrap(), code);
         assert_eq!(store.integrity_check().unwrap(), "ok");
         drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_reader_sees_only_commits_and_checkpoints_for_the_writer() {
+        let dir = std::env::temp_dir().join(format!("kiku-reader-{}", std::process::id()));
+        let path = dir.join("b.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut store = Store::open(&path).unwrap();
+        store.use_workshop("READ1").unwrap();
+        assert!(Store::open_in_memory().unwrap().reader().unwrap().is_none());
+        let mut reader = store.reader().unwrap().expect("a file has a reader");
+        let entries = |r: &Store| r.board(10, Ranking::BestPerName).unwrap().entries;
+        assert!(store.begin_batch());
+        for i in 0..300 {
+            store
+                .insert(&entry(&format!("p{i}"), "s1", i % 90, 1000 + i64::from(i)))
+                .unwrap();
+        }
+        // Not yet committed: not seen.
+        assert_eq!(entries(&reader), 0);
+        store.commit_batch().unwrap();
+        assert_eq!(entries(&reader), 300);
+        assert_eq!(reader.workshop(), "READ1");
+        // The writer no longer copies its log into the file; the reader does.
+        let auto: i64 = store
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .unwrap();
+        assert_eq!(auto, 0);
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        assert!(store.begin_batch());
+        store.insert(&entry("late", "s2", 50, 5000)).unwrap();
+        store.commit_batch().unwrap();
+        assert_eq!(size(), before, "the writer checkpointed");
+        reader.checkpoint().unwrap();
+        assert!(size() > before, "the reader's checkpoint copied nothing");
+        assert_eq!(entries(&reader), 301);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop((store, reader));
         let _ = std::fs::remove_dir_all(dir);
     }
 }
