@@ -57,6 +57,13 @@ pub struct Entry {
     pub kind: Option<String>,
 }
 
+impl Entry {
+    /// The choices of the prefix, in order.
+    pub fn prefix_ids(&self) -> Vec<String> {
+        self.prefix.ids()
+    }
+}
+
 /// A file with a note on who wrote it: `{"note": "...", "entries": [...]}`.
 #[derive(Clone, Debug, Deserialize)]
 struct Labelled {

@@ -18,6 +18,7 @@
 //! A best score below [`THRESHOLD`] is heard as nothing (`choice: None`):
 //! the game then asks the trainee to pick among the top candidates.
 
+pub mod acts;
 pub mod classify;
 pub mod echo;
 pub mod embed;
@@ -242,7 +243,11 @@ impl Hearer {
     /// written in, whatever `lang` says.
     pub fn hear(&self, session: &Session, text: &str, lang: Lang) -> Heard {
         let available = session.available();
+        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut guess = classify(text);
+        if let (Some((_, embedding)), Some(model)) = (&typed_embedding, acts::active()) {
+            guess = with_meaning(guess, &model.read(embedding), text);
+        }
         let script = match lexical::script_of(text) {
             Script::Japanese => Lang::Ja,
             Script::Latin if text.chars().any(char::is_alphabetic) => Lang::En,
@@ -274,7 +279,6 @@ impl Hearer {
             Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
             Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
         };
-        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut scored: Vec<(String, f32, f32, &Act)> = available
             .iter()
             .filter_map(|id| self.choices.iter().position(|c| c.id == *id))
@@ -385,6 +389,60 @@ fn phrasings(choice: &kiku_core::scenario::Choice, lang: Lang, idf: &Idf) -> Vec
         .map(|t| Doc::new(&Bag::of(t), idf))
         .collect()
 }
+
+/// The rules' reading of the act, with the act model's reading of the
+/// meaning ([`acts`]): where no marker settled the act, a confident model
+/// reads it; a soft marker gives way to a model that is surer still; a
+/// clear marker stands. The model's question class is left to the rules
+/// (it does not say how the question asks).
+fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
+    let t = |name: &str, d: f32| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let needed = match guess.strength {
+        Strength::None => t("KIKU_T_NONE", MEANING_OVER_NONE),
+        Strength::Weak => t("KIKU_T_WEAK", MEANING_OVER_WEAK),
+        Strength::Strong => t("KIKU_T_STRONG", MEANING_OVER_STRONG),
+    };
+    // A feeling the rules heard named is empathy unless the member said
+    // that word: the echo check's to tell (the model cannot see the
+    // member's words).
+    let reflective = |a: &Act| a.is_reflection() || *a == Act::Empathize;
+    match &reading.act {
+        Some(act) if reflective(act) && guess.act == Act::Empathize && guess.strength > Strength::None => {
+            guess
+        }
+        Some(act) if *act != guess.act && reading.p >= needed => Guess {
+            act: act.clone(),
+            strength: Strength::Weak,
+            frame_marked: false,
+            asks_outright: false,
+        },
+        // Heard as a question that the rules read as none: the question
+        // form's attributes, from the rules.
+        None if !matches!(guess.act, Act::Question(_))
+            && reading.p_question >= match guess.strength {
+                Strength::Strong => t("KIKU_TQ_STRONG", QUESTION_OVER_STRONG),
+                _ => t("KIKU_TQ", QUESTION_OVER),
+            } =>
+        {
+            classify::as_question(text).unwrap_or(guess)
+        }
+        _ => guess,
+    }
+}
+
+/// The act model's probability that the reply is a question, needed to
+/// read it as one where the rules read another act...
+const QUESTION_OVER: f32 = 0.6;
+/// ... with a clear marker.
+const QUESTION_OVER_STRONG: f32 = 0.9;
+
+/// The act model's probability needed to read the act where no marker
+/// settled it...
+const MEANING_OVER_NONE: f32 = 0.3;
+/// ... over a soft marker...
+const MEANING_OVER_WEAK: f32 = 0.6;
+/// ... and over a clear one.
+const MEANING_OVER_STRONG: f32 = 0.85;
 
 fn strength_weight(strength: Strength) -> f32 {
     match strength {
