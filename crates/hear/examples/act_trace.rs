@@ -39,7 +39,7 @@ fn main() {
         let g = classify::classify(&e.text);
         let reading = match (&embedder, acts::active()) {
             (Some(em), Some(m)) => {
-                let r = m.read(&em.embed(&e.text));
+                let r = m.read(&acts::features(em, &e.text, &em.embed(&e.text)));
                 format!(
                     "{} {:.2} q{:.2}",
                     r.act.as_ref().map_or("Question".to_string(), spell::spell),

@@ -106,7 +106,7 @@ fn main() -> ExitCode {
     );
     let examples: Vec<(Vec<f32>, usize, f32)> = labelled
         .iter()
-        .map(|(t, k)| (embedder.embed(t), *k, 1.0))
+        .map(|(t, k)| (acts::features(&embedder, t, &embedder.embed(t)), *k, 1.0))
         .collect();
     let model = match acts::train(classes.clone(), &examples, fit) {
         Ok(m) => m,
@@ -147,7 +147,9 @@ fn main() -> ExitCode {
         match read(dir) {
             Ok(set) => {
                 let set: Vec<(Vec<f32>, usize)> =
-                    set.iter().map(|(t, k)| (embedder.embed(t), *k)).collect();
+                    set.iter()
+                    .map(|(t, k)| (acts::features(&embedder, t, &embedder.embed(t)), *k))
+                    .collect();
                 eprintln!("{}: classed right {}/{}", dir.display(), right(&set), set.len());
             }
             Err(e) => return fail(&e),

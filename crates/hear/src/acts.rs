@@ -19,8 +19,42 @@ use std::sync::OnceLock;
 
 use kiku_core::act::Act;
 
+use crate::embed::Embedder;
 use crate::embed::model::DIM;
 use crate::spell;
+
+/// The model reads two embeddings side by side: the whole reply's and its
+/// last sentence's (where Japanese puts the sentence-final forms that
+/// mark the act; the same one twice for a one-sentence reply).
+pub const WIDTH: usize = 2 * DIM;
+
+/// The last sentence of a reply: what follows the last 。, ! or ? (or
+/// full stop, or line break) before its end, or the whole reply when
+/// that is under two characters.
+pub fn last_sentence(text: &str) -> &str {
+    let stops = ['。', '!', '！', '?', '？', '\n', '.'];
+    let body = text.trim().trim_end_matches(stops).trim_end();
+    match body.rfind(stops) {
+        Some(at) => {
+            let tail = body[at..].trim_start_matches(stops).trim();
+            if tail.chars().count() >= 2 { tail } else { body }
+        }
+        None => body,
+    }
+}
+
+/// What the model reads of `text`, given its embedding `whole`: the
+/// whole and the last sentence's embedding, [`WIDTH`] numbers.
+pub fn features(embedder: &Embedder, text: &str, whole: &[f32]) -> Vec<f32> {
+    let last = last_sentence(text);
+    let mut out = whole.to_vec();
+    if last == text.trim() || last.is_empty() {
+        out.extend_from_slice(whole);
+    } else {
+        out.extend(embedder.embed(last));
+    }
+    out
+}
 
 /// The format line that opens `acts.txt`.
 pub const FORMAT: &str = "kiku.acts/1";
@@ -56,7 +90,7 @@ pub struct ActModel {
     pub classes: Vec<String>,
     /// The acts of the classes (`None` for [`QUESTION`]).
     acts: Vec<Option<Act>>,
-    /// `classes.len()` rows of [`DIM`] weights.
+    /// `classes.len()` rows of [`WIDTH`] weights.
     weights: Vec<f32>,
     /// One bias per class.
     bias: Vec<f32>,
@@ -65,6 +99,8 @@ pub struct ActModel {
 /// The model's reading of a reply: the likeliest class and how likely.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reading {
+    /// Every class's probability, in the model's order, beside its class.
+    pub all: Vec<(String, f32)>,
     /// The act of the likeliest class, `None` when it is a question.
     pub act: Option<Act>,
     /// Its probability, 0-1.
@@ -73,14 +109,27 @@ pub struct Reading {
     pub p_question: f32,
 }
 
+impl Reading {
+    /// `act`'s class's probability relative to the likeliest class's
+    /// (1 for the likeliest, 0 for a class the model does not hold).
+    pub fn share(&self, act: &Act) -> f32 {
+        let class = class_of(act);
+        let best = self.all.iter().fold(0.0f32, |m, c| m.max(c.1));
+        self.all
+            .iter()
+            .find(|c| c.0 == class)
+            .map_or(0.0, |c| if best > 0.0 { c.1 / best } else { 0.0 })
+    }
+}
+
 impl ActModel {
     /// A model from its classes, weights (row-major) and biases.
     pub fn new(classes: Vec<String>, weights: Vec<f32>, bias: Vec<f32>) -> Result<ActModel, String> {
-        if weights.len() != classes.len() * DIM || bias.len() != classes.len() {
+        if weights.len() != classes.len() * WIDTH || bias.len() != classes.len() {
             return Err(format!(
                 "{} classes need {} weights and {} biases, not {} and {}",
                 classes.len(),
-                classes.len() * DIM,
+                classes.len() * WIDTH,
                 classes.len(),
                 weights.len(),
                 bias.len()
@@ -130,10 +179,10 @@ impl ActModel {
                     .ok_or_else(|| format!("class {name}: bad number {s:?}"))
             };
             let (b, scale) = (number(b)?, number(scale)?);
-            if hex.len() != DIM * 2 || !hex.is_ascii() {
-                return Err(format!("class {name}: expected {DIM} hex bytes"));
+            if hex.len() != WIDTH * 2 || !hex.is_ascii() {
+                return Err(format!("class {name}: expected {WIDTH} hex bytes"));
             }
-            for i in 0..DIM {
+            for i in 0..WIDTH {
                 let byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
                     .map_err(|_| format!("class {name}: bad hex at {i}"))?;
                 weights.push(f32::from(byte as i8) * scale);
@@ -145,7 +194,7 @@ impl ActModel {
     }
 
     /// The text form: [`FORMAT`], then per class its name, bias, scale and
-    /// [`DIM`] weights as signed bytes (weight = byte x scale) in hex.
+    /// [`WIDTH`] weights as signed bytes (weight = byte x scale) in hex.
     pub fn to_text(&self, header: &str) -> String {
         let mut out = String::new();
         for line in header.lines() {
@@ -154,7 +203,7 @@ impl ActModel {
         out.push_str(FORMAT);
         out.push('\n');
         for (k, name) in self.classes.iter().enumerate() {
-            let row = &self.weights[k * DIM..(k + 1) * DIM];
+            let row = &self.weights[k * WIDTH..(k + 1) * WIDTH];
             let max = row.iter().fold(0.0f32, |m, w| m.max(w.abs()));
             let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
             let hex: String = row
@@ -166,17 +215,17 @@ impl ActModel {
         out
     }
 
-    /// The probability of each class for an embedding.
-    pub fn probabilities(&self, embedding: &[f32]) -> Vec<f32> {
+    /// The probability of each class for a reply's [`features`].
+    pub fn probabilities(&self, features: &[f32]) -> Vec<f32> {
         let logits: Vec<f32> = (0..self.classes.len())
-            .map(|k| logit(&self.weights[k * DIM..(k + 1) * DIM], self.bias[k], embedding))
+            .map(|k| logit(&self.weights[k * WIDTH..(k + 1) * WIDTH], self.bias[k], features))
             .collect();
         softmax(&logits)
     }
 
-    /// The likeliest class for an embedding.
-    pub fn read(&self, embedding: &[f32]) -> Reading {
-        let p = self.probabilities(embedding);
+    /// The likeliest class for a reply's [`features`].
+    pub fn read(&self, features: &[f32]) -> Reading {
+        let p = self.probabilities(features);
         let (best, p_best) = p
             .iter()
             .enumerate()
@@ -189,6 +238,7 @@ impl ActModel {
             .map(|(_, x)| x)
             .sum();
         Reading {
+            all: self.classes.iter().cloned().zip(p.iter().copied()).collect(),
             act: self.acts.get(best).cloned().flatten(),
             p: p_best,
             p_question,
@@ -263,13 +313,13 @@ impl Default for Fit {
         Fit {
             epochs: 300,
             rate: 0.5,
-            l2: 1e-3,
+            l2: 1e-2,
             balance: 0.5,
         }
     }
 }
 
-/// Fits a softmax regression to `examples` (an embedding and a class
+/// Fits a softmax regression to `examples` (a reply's [`features`] and a class
 /// index below `classes.len()`, each with a weight), by full-batch
 /// gradient descent from zero: the same examples always give the same
 /// model.
@@ -279,7 +329,7 @@ pub fn train(
     fit: Fit,
 ) -> Result<ActModel, String> {
     let k = classes.len();
-    if let Some(bad) = examples.iter().find(|e| e.1 >= k || e.0.len() != DIM) {
+    if let Some(bad) = examples.iter().find(|e| e.1 >= k || e.0.len() != WIDTH) {
         return Err(format!("bad example: class {} of {k}, {} numbers", bad.1, bad.0.len()));
     }
     let mut counts = vec![0.0f32; k];
@@ -290,21 +340,21 @@ pub fn train(
     let mean = counts.iter().sum::<f32>() / present as f32;
     let weight_of = |e: &(Vec<f32>, usize, f32)| e.2 * (mean / counts[e.1]).powf(fit.balance);
     let total: f32 = examples.iter().map(weight_of).sum::<f32>().max(1e-6);
-    let mut w = vec![0.0f32; k * DIM];
+    let mut w = vec![0.0f32; k * WIDTH];
     let mut b = vec![0.0f32; k];
     for _ in 0..fit.epochs {
-        let mut gw = vec![0.0f32; k * DIM];
+        let mut gw = vec![0.0f32; k * WIDTH];
         let mut gb = vec![0.0f32; k];
         for e in examples {
             let logits: Vec<f32> = (0..k)
-                .map(|c| logit(&w[c * DIM..(c + 1) * DIM], b[c], &e.0))
+                .map(|c| logit(&w[c * WIDTH..(c + 1) * WIDTH], b[c], &e.0))
                 .collect();
             let p = softmax(&logits);
             let ew = weight_of(e) / total;
             for c in 0..k {
                 let d = ew * (p[c] - if c == e.1 { 1.0 } else { 0.0 });
                 gb[c] += d;
-                for (g, x) in gw[c * DIM..(c + 1) * DIM].iter_mut().zip(&e.0) {
+                for (g, x) in gw[c * WIDTH..(c + 1) * WIDTH].iter_mut().zip(&e.0) {
                     *g += d * INPUT_SCALE * x;
                 }
             }
@@ -324,7 +374,7 @@ mod tests {
     use super::*;
 
     fn unit(i: usize) -> Vec<f32> {
-        let mut v = vec![0.0; DIM];
+        let mut v = vec![0.0; WIDTH];
         v[i] = 1.0;
         v
     }
@@ -343,11 +393,25 @@ mod tests {
     }
 
     #[test]
+    fn the_committed_model_loads_with_every_class() {
+        let model = bundled().expect("src/acts.txt parses (rerun examples/train_acts)");
+        assert_eq!(model.classes, class_names());
+    }
+
+    #[test]
+    fn the_last_sentence_carries_the_ending() {
+        assert_eq!(last_sentence("すみません。もっと聞きたいです。"), "もっと聞きたいです");
+        assert_eq!(last_sentence("そうなんだ"), "そうなんだ");
+        assert_eq!(last_sentence("ok. b"), "ok. b");
+        assert_eq!(last_sentence("Sorry. Go on?"), "Go on");
+    }
+
+    #[test]
     fn rejects_a_damaged_model() {
         assert!(ActModel::parse("").is_err());
         assert!(ActModel::parse("kiku.acts/0\n").is_err());
         assert!(ActModel::parse("kiku.acts/1\nReassure 0.1 0.01 00ff\n").is_err());
-        let zeros = "00".repeat(DIM);
+        let zeros = "00".repeat(WIDTH);
         assert!(ActModel::parse(&format!("kiku.acts/1\nNoSuchAct 0 1 {zeros}\n")).is_err());
         assert!(ActModel::parse(&format!("kiku.acts/1\nReassure 0 1 {zeros}\n")).is_ok());
     }

@@ -1347,7 +1347,12 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     }
     // A feeling named back in a few words (「くやしかったんだね」): empathy,
     // unless the member said that word (the hearer checks the echo).
-    if len <= 12 && any(t, JA_FEELINGS) && ends_any(t, JA_NAMED_ENDS) {
+    // 「本当は不安なんですね」 names what lies under the words: complex.
+    if len <= 12
+        && any(t, JA_FEELINGS)
+        && ends_any(t, JA_NAMED_ENDS)
+        && !any(t, &["本当は", "ほんとうは", "ほんとは", "むしろ", "というより", "実は"])
+    {
         return Guess::new(Act::Empathize, Strength::Weak);
     }
     reply
@@ -2624,6 +2629,26 @@ mod tests {
         assert_eq!(class("資格とか取ってみたら?"), MoveClass::Advise);
         assert_eq!(class("勉強会に出てみたらどうですか"), MoveClass::Advise);
         assert_eq!(class("Have you tried the study group?"), MoveClass::Advise);
+    }
+
+    #[test]
+    fn japanese_forms_read_in_the_second_round() {
+        // An apology, then going on: a repair, even with a question after it.
+        assert_eq!(
+            class("ごめん、押しすぎたね。何が引っかかってるか聞きたいな"),
+            MoveClass::Repair
+        );
+        // A feeling named back in a few words.
+        assert_eq!(class("くやしかったんだね"), MoveClass::Empathize);
+        // Mused on, not asked.
+        assert_eq!(class("誰のため、かぁ"), MoveClass::SimpleReflection);
+        assert_eq!(class("会社が決めたこと、ですか"), MoveClass::SimpleReflection);
+        assert_ne!(class("会社が決めたことですか?"), MoveClass::SimpleReflection);
+        // The manager's own plan, and a denied worry.
+        assert_eq!(class("人事には私から聞いときます"), MoveClass::Inform);
+        assert_eq!(class("年下とか関係ないですよ"), MoveClass::Reassure);
+        // A counter asks for one fact.
+        assert_eq!(class("何軒くらいまわったの?"), MoveClass::ClosedQuestion);
     }
 
     #[test]

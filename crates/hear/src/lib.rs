@@ -63,11 +63,12 @@ struct Shares {
 
 /// Japanese paraphrases share few characters with the authored line
 /// (kana for kanji, other verbs, other word order), so meaning weighs most
-/// and the character n-grams least.
+/// and the character n-grams least; the act, read from the sentence-final
+/// forms and the act model, tells apart lines whose topic is the same.
 const SHARES_JA: Shares = Shares {
-    lexical: 0.2,
+    lexical: 0.15,
     semantic: 0.55,
-    act: 0.25,
+    act: 0.3,
 };
 
 /// English paraphrases keep more of the authored words.
@@ -245,8 +246,14 @@ impl Hearer {
         let available = session.available();
         let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut guess = classify(text);
-        if let (Some((_, embedding)), Some(model)) = (&typed_embedding, acts::active()) {
-            guess = with_meaning(guess, &model.read(embedding), text);
+        let reading = match (&typed_embedding, acts::active()) {
+            (Some((embedder, embedding)), Some(model)) => {
+                Some(model.read(&acts::features(embedder, text, embedding)))
+            }
+            _ => None,
+        };
+        if let Some(reading) = &reading {
+            guess = with_meaning(guess, reading, text);
         }
         let script = match lexical::script_of(text) {
             Script::Japanese => Lang::Ja,
@@ -293,7 +300,14 @@ impl Hearer {
                     .map(|p| typed.similarity(p))
                     .fold(typed.similarity(authored), f32::max);
                 let lex = (raw / LEXICAL_FULL).min(1.0);
-                let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
+                let mut agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
+                // The meaning's reading of the act agrees too, where no
+                // clear marker spoke.
+                if let Some(reading) = &reading
+                    && guess.strength != Strength::Strong
+                {
+                    agree = agree.max(MEANING_AGREEMENT * reading.share(&c.act));
+                }
                 let mut score = match &typed_embedding {
                     Some((embedder, typed)) => {
                         let cos = self
@@ -338,7 +352,12 @@ impl Hearer {
         let act = if echo {
             Act::SimpleReflection
         } else {
-            resolve_act(&guess, scored.first().map(|s| (s.2, s.3)), choice.is_some())
+            resolve_act(
+                &guess,
+                reading.as_ref(),
+                scored.first().map(|s| (s.2, s.3)),
+                choice.is_some().then_some(confidence),
+            )
         };
         Heard {
             choice,
@@ -396,11 +415,10 @@ fn phrasings(choice: &kiku_core::scenario::Choice, lang: Lang, idf: &Idf) -> Vec
 /// clear marker stands. The model's question class is left to the rules
 /// (it does not say how the question asks).
 fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
-    let t = |name: &str, d: f32| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     let needed = match guess.strength {
-        Strength::None => t("KIKU_T_NONE", MEANING_OVER_NONE),
-        Strength::Weak => t("KIKU_T_WEAK", MEANING_OVER_WEAK),
-        Strength::Strong => t("KIKU_T_STRONG", MEANING_OVER_STRONG),
+        Strength::None => MEANING_OVER_NONE,
+        Strength::Weak => MEANING_OVER_WEAK,
+        Strength::Strong => MEANING_OVER_STRONG,
     };
     // A feeling the rules heard named is empathy unless the member said
     // that word: the echo check's to tell (the model cannot see the
@@ -419,10 +437,11 @@ fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
         // Heard as a question that the rules read as none: the question
         // form's attributes, from the rules.
         None if !matches!(guess.act, Act::Question(_))
-            && reading.p_question >= match guess.strength {
-                Strength::Strong => t("KIKU_TQ_STRONG", QUESTION_OVER_STRONG),
-                _ => t("KIKU_TQ", QUESTION_OVER),
-            } =>
+            && reading.p_question
+                >= match guess.strength {
+                    Strength::Strong => QUESTION_OVER_STRONG,
+                    _ => QUESTION_OVER,
+                } =>
         {
             classify::as_question(text).unwrap_or(guess)
         }
@@ -544,13 +563,35 @@ fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
 /// and any frame a marker set; a question asked outright (not leading) is a
 /// question even when the line it meant is none. Heard as nothing, the rules'
 /// reading stands, with a close line's act for words no marker read.
-fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
+fn resolve_act(
+    guess: &Guess,
+    reading: Option<&acts::Reading>,
+    best: Option<(f32, &Act)>,
+    heard: Option<f32>,
+) -> Act {
     // A match this close in the words says more than a soft marker.
     const CLOSE: f32 = 0.5;
     let Some((lex, matched)) = best else {
         return guess.act.clone();
     };
-    if heard {
+    if let Some(confidence) = heard {
+        let model_says = |act: &Act| {
+            reading.is_some_and(|r| r.act.as_ref().is_some_and(|a| a.class() == act.class()))
+        };
+        // The meaning and the match agree on a move the question form
+        // hides (autonomy handed over with a question after it).
+        if !matches!(matched, Act::Question(_)) && model_says(matched) {
+            return matched.clone();
+        }
+        // A loose match whose move the words contradict: the words' own act.
+        if confidence < LOOSE_MATCH
+            && guess.act.class() != matched.class()
+            && !matches!((&guess.act, matched), (Act::Question(_), Act::Question(_)))
+            && (guess.strength == Strength::Strong
+                || reading.is_some_and(|r| r.act.as_ref() == Some(&guess.act) && r.p >= 0.6))
+        {
+            return guess.act.clone();
+        }
         return match (guess.strength, &guess.act, matched) {
             (Strength::Strong, Act::Question(t), Act::Question(m)) => {
                 let (frame, focus) = if guess.frame_marked {
@@ -581,6 +622,14 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
         (Strength::None, _, _) => guess.act.clone(),
     }
 }
+
+/// How far the act model's reading counts as agreement with a choice's
+/// act (its probability relative to the likeliest class's).
+const MEANING_AGREEMENT: f32 = 0.5;
+
+/// Below this confidence a heard choice is a loose match, whose act gives
+/// way to a clear reading of the words' own act.
+const LOOSE_MATCH: f32 = 0.45;
 
 /// [`Heard`] in the `kiku.hear/1` JSON format, pretty-printed, fields in
 /// the documented order.
