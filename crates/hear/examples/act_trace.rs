@@ -49,9 +49,15 @@ fn main() {
             }
             _ => "-".to_string(),
         };
-        let heard = hearer.hear(&session, &e.text, Lang::from_code(&lang).unwrap_or(Lang::Ja));
+        let heard = hearer.hear(
+            &session,
+            &e.text,
+            Lang::from_code(&lang).unwrap_or(Lang::Ja),
+        );
         let gold = e.act.as_deref().and_then(spell::parse);
-        let ok = gold.as_ref().is_some_and(|a| a.class() == heard.act.class());
+        let ok = gold
+            .as_ref()
+            .is_some_and(|a| a.class() == heard.act.class());
         println!(
             "{} {} | rules {} {:?} | model {} | heard {} {:.2} (want {}) | act {} | gold {}",
             if ok { "ok  " } else { "MISS" },

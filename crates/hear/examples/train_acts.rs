@@ -142,15 +142,24 @@ fn main() -> ExitCode {
             .count()
     };
     let fitted: Vec<(Vec<f32>, usize)> = examples.into_iter().map(|(e, k, _)| (e, k)).collect();
-    eprintln!("fitted replies classed right: {}/{}", right(&fitted), fitted.len());
+    eprintln!(
+        "fitted replies classed right: {}/{}",
+        right(&fitted),
+        fitted.len()
+    );
     for dir in &checks {
         match read(dir) {
             Ok(set) => {
-                let set: Vec<(Vec<f32>, usize)> =
-                    set.iter()
+                let set: Vec<(Vec<f32>, usize)> = set
+                    .iter()
                     .map(|(t, k)| (acts::features(&embedder, t, &embedder.embed(t)), *k))
                     .collect();
-                eprintln!("{}: classed right {}/{}", dir.display(), right(&set), set.len());
+                eprintln!(
+                    "{}: classed right {}/{}",
+                    dir.display(),
+                    right(&set),
+                    set.len()
+                );
             }
             Err(e) => return fail(&e),
         }

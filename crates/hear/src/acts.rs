@@ -37,7 +37,11 @@ pub fn last_sentence(text: &str) -> &str {
     match body.rfind(stops) {
         Some(at) => {
             let tail = body[at..].trim_start_matches(stops).trim();
-            if tail.chars().count() >= 2 { tail } else { body }
+            if tail.chars().count() >= 2 {
+                tail
+            } else {
+                body
+            }
         }
         None => body,
     }
@@ -124,7 +128,11 @@ impl Reading {
 
 impl ActModel {
     /// A model from its classes, weights (row-major) and biases.
-    pub fn new(classes: Vec<String>, weights: Vec<f32>, bias: Vec<f32>) -> Result<ActModel, String> {
+    pub fn new(
+        classes: Vec<String>,
+        weights: Vec<f32>,
+        bias: Vec<f32>,
+    ) -> Result<ActModel, String> {
         if weights.len() != classes.len() * WIDTH || bias.len() != classes.len() {
             return Err(format!(
                 "{} classes need {} weights and {} biases, not {} and {}",
@@ -208,7 +216,12 @@ impl ActModel {
             let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
             let hex: String = row
                 .iter()
-                .map(|w| format!("{:02x}", (w / scale).round().clamp(-127.0, 127.0) as i8 as u8))
+                .map(|w| {
+                    format!(
+                        "{:02x}",
+                        (w / scale).round().clamp(-127.0, 127.0) as i8 as u8
+                    )
+                })
                 .collect();
             out.push_str(&format!("{name} {:.6} {scale:.8e} {hex}\n", self.bias[k]));
         }
@@ -218,7 +231,13 @@ impl ActModel {
     /// The probability of each class for a reply's [`features`].
     pub fn probabilities(&self, features: &[f32]) -> Vec<f32> {
         let logits: Vec<f32> = (0..self.classes.len())
-            .map(|k| logit(&self.weights[k * WIDTH..(k + 1) * WIDTH], self.bias[k], features))
+            .map(|k| {
+                logit(
+                    &self.weights[k * WIDTH..(k + 1) * WIDTH],
+                    self.bias[k],
+                    features,
+                )
+            })
             .collect();
         softmax(&logits)
     }
@@ -238,7 +257,12 @@ impl ActModel {
             .map(|(_, x)| x)
             .sum();
         Reading {
-            all: self.classes.iter().cloned().zip(p.iter().copied()).collect(),
+            all: self
+                .classes
+                .iter()
+                .cloned()
+                .zip(p.iter().copied())
+                .collect(),
             act: self.acts.get(best).cloned().flatten(),
             p: p_best,
             p_question,
@@ -330,7 +354,11 @@ pub fn train(
 ) -> Result<ActModel, String> {
     let k = classes.len();
     if let Some(bad) = examples.iter().find(|e| e.1 >= k || e.0.len() != WIDTH) {
-        return Err(format!("bad example: class {} of {k}, {} numbers", bad.1, bad.0.len()));
+        return Err(format!(
+            "bad example: class {} of {k}, {} numbers",
+            bad.1,
+            bad.0.len()
+        ));
     }
     let mut counts = vec![0.0f32; k];
     for e in examples {
@@ -400,7 +428,10 @@ mod tests {
 
     #[test]
     fn the_last_sentence_carries_the_ending() {
-        assert_eq!(last_sentence("すみません。もっと聞きたいです。"), "もっと聞きたいです");
+        assert_eq!(
+            last_sentence("すみません。もっと聞きたいです。"),
+            "もっと聞きたいです"
+        );
         assert_eq!(last_sentence("そうなんだ"), "そうなんだ");
         assert_eq!(last_sentence("ok. b"), "ok. b");
         assert_eq!(last_sentence("Sorry. Go on?"), "Go on");

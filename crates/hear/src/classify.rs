@@ -1351,7 +1351,17 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     if len <= 12
         && any(t, JA_FEELINGS)
         && ends_any(t, JA_NAMED_ENDS)
-        && !any(t, &["本当は", "ほんとうは", "ほんとは", "むしろ", "というより", "実は"])
+        && !any(
+            t,
+            &[
+                "本当は",
+                "ほんとうは",
+                "ほんとは",
+                "むしろ",
+                "というより",
+                "実は",
+            ],
+        )
     {
         return Guess::new(Act::Empathize, Strength::Weak);
     }
@@ -1409,9 +1419,36 @@ const JA_MUSING: &[&str] = &["かぁ", "かあ", "か〜", "か…", "かー"];
 
 /// Feelings, as named back (stems, so that 「悔しかった」「こわい」 hold).
 const JA_FEELINGS: &[&str] = &[
-    "悔し", "くやし", "怖", "こわ", "辛", "つら", "しんど", "不安", "心配", "寂し", "さみし",
-    "悲し", "かなし", "苦し", "くるし", "きつ", "嬉し", "うれし", "腹立", "むかつ", "焦", "あせ",
-    "もどかし", "情けな", "なさけな", "恥ずかし", "はずかし", "疲れ", "つかれ", "もやもや",
+    "悔し",
+    "くやし",
+    "怖",
+    "こわ",
+    "辛",
+    "つら",
+    "しんど",
+    "不安",
+    "心配",
+    "寂し",
+    "さみし",
+    "悲し",
+    "かなし",
+    "苦し",
+    "くるし",
+    "きつ",
+    "嬉し",
+    "うれし",
+    "腹立",
+    "むかつ",
+    "焦",
+    "あせ",
+    "もどかし",
+    "情けな",
+    "なさけな",
+    "恥ずかし",
+    "はずかし",
+    "疲れ",
+    "つかれ",
+    "もやもや",
 ];
 /// Endings that name a feeling back (「〜んだね」「〜よね」).
 const JA_NAMED_ENDS: &[&str] = &["んだね", "んですね", "のね", "んだ", "よね", "だね", "ね"];
@@ -2642,8 +2679,14 @@ mod tests {
         assert_eq!(class("くやしかったんだね"), MoveClass::Empathize);
         // Mused on, not asked.
         assert_eq!(class("誰のため、かぁ"), MoveClass::SimpleReflection);
-        assert_eq!(class("会社が決めたこと、ですか"), MoveClass::SimpleReflection);
-        assert_ne!(class("会社が決めたことですか?"), MoveClass::SimpleReflection);
+        assert_eq!(
+            class("会社が決めたこと、ですか"),
+            MoveClass::SimpleReflection
+        );
+        assert_ne!(
+            class("会社が決めたことですか?"),
+            MoveClass::SimpleReflection
+        );
         // The manager's own plan, and a denied worry.
         assert_eq!(class("人事には私から聞いときます"), MoveClass::Inform);
         assert_eq!(class("年下とか関係ないですよ"), MoveClass::Reassure);

@@ -425,7 +425,11 @@ fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
     // member's words).
     let reflective = |a: &Act| a.is_reflection() || *a == Act::Empathize;
     match &reading.act {
-        Some(act) if reflective(act) && guess.act == Act::Empathize && guess.strength > Strength::None => {
+        Some(act)
+            if reflective(act)
+                && guess.act == Act::Empathize
+                && guess.strength > Strength::None =>
+        {
             guess
         }
         Some(act) if *act != guess.act && reading.p >= needed => Guess {
