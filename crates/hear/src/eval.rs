@@ -357,7 +357,12 @@ fn short_pct(n: usize, d: usize) -> String {
 /// The report as text.
 pub fn render(report: &Report, verbose: bool) -> String {
     let mut out = match &report.lexical_only {
-        None => "signals: words, meaning (USE multilingual v3), act\n".to_string(),
+        None if crate::acts::active().is_some() => {
+            "signals: words, meaning (USE multilingual v3), act (rules and act model)\n".to_string()
+        }
+        None => {
+            "signals: words, meaning (USE multilingual v3), act (rules; no act model)\n".to_string()
+        }
         Some(why) => format!("signals: words and act only ({why})\n"),
     };
     for e in &report.errors {
