@@ -439,8 +439,11 @@ fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
             asks_outright: false,
         },
         // Heard as a question that the rules read as none: the question
-        // form's attributes, from the rules.
+        // form's attributes, from the rules. Only where the words can be
+        // a question: asked with a question mark, or with no marker of
+        // anything else (「何者かになりたいんだね」 states).
         None if !matches!(guess.act, Act::Question(_))
+            && (text.trim_end().ends_with(['?', '？']) || guess.strength == Strength::None)
             && reading.p_question
                 >= match guess.strength {
                     Strength::Strong => QUESTION_OVER_STRONG,
@@ -457,7 +460,7 @@ fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
 /// read it as one where the rules read another act...
 const QUESTION_OVER: f32 = 0.6;
 /// ... with a clear marker.
-const QUESTION_OVER_STRONG: f32 = 0.9;
+const QUESTION_OVER_STRONG: f32 = 0.95;
 
 /// The act model's probability needed to read the act where no marker
 /// settled it...
