@@ -86,6 +86,22 @@ fn hear_one(c: &mut Criterion) {
         times[times.len() * 99 / 100],
         times[times.len() - 1]
     );
+    // A reply of two sentences: the act model also embeds the last one.
+    let two = "ごめん、いまのは先走ったね。その怖さ、もう少し聞かせてもらえる?";
+    let mut times: Vec<std::time::Duration> = (0..500)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(hearer.hear(&session, two, Lang::Ja));
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    println!(
+        "hear a two-sentence reply, single calls (prepared): p50 {:?}, p99 {:?}, max {:?}",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
     c.bench_function("hear one reply (ja, prepared)", |b| {
         b.iter(|| hearer.hear(&session, ja, Lang::Ja))
     });

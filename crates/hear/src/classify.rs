@@ -342,6 +342,14 @@ const JA_FACT_QWORDS: &[&str] = &[
     "何か月",
     "何週",
     "何名",
+    "何軒",
+    "何台",
+    "何本",
+    "何通",
+    "何冊",
+    "何店",
+    "何ヶ月",
+    "何カ月",
 ];
 
 /// Question words that open a question (what, how, why, what kind).
@@ -445,6 +453,11 @@ const JA_REPAIR_WHAT: &[&str] = &[
     "口を挟",
     "腰を折",
     "続き",
+    "聞きたい",
+    "ききたい",
+    "すぎ",
+    "脱線",
+    "でした",
     "聞かせて",
     "話して",
     "教えて",
@@ -578,6 +591,8 @@ const JA_REDIRECT: &[&str] = &[
     "業務の話",
     "そういえば",
     "確認させて",
+    "そろそろ時間",
+    "時間だ",
 ];
 /// Work items that, stated rather than reflected, steer to the work.
 const JA_WORK_ITEMS: &[&str] = &[
@@ -1120,6 +1135,11 @@ const JA_AFFIRM: &[&str] = &[
     "成長した",
     "成長してる",
     "成長している",
+    "かっこいい",
+    "格好いい",
+    "よかったじゃん",
+    "素敵",
+    "すてき",
 ];
 /// How a programme or rule works.
 const JA_INFORM: &[&str] = &[
@@ -1136,6 +1156,34 @@ const JA_INFORM: &[&str] = &[
     "説明会",
     "になっています",
     "ことになって",
+];
+/// The manager saying what they will do (「〜しときます」「〜てみます」)
+/// or how things stand (「〜ありますよ」): information, not advice.
+const JA_COMMITS: &[&str] = &[
+    "てみます",
+    "ときます",
+    "ておきます",
+    "ときますので",
+    "ておきますので",
+    "とくね",
+    "とくよ",
+    "しておく",
+    "ありますよ",
+    "あるよ",
+    "てたよ",
+    "てましたよ",
+    "ますので",
+];
+/// A worry denied (「関係ないですよ」「〜じゃないですよ」): reassurance.
+const JA_NOT_SO: &[&str] = &[
+    "関係ないよ",
+    "関係ないですよ",
+    "関係ないって",
+    "じゃないですよ",
+    "じゃないよ",
+    "ではないですよ",
+    "なくていいよ",
+    "なくていいんだよ",
 ];
 /// Pulling things together.
 const JA_SUMMARIZE: &[&str] = &[
@@ -1214,6 +1262,8 @@ const JA_COMPLEX: &[&str] = &[
 const JA_LISTENING: &[Rule] = &[
     strong(Act::Affirm, Cue::Any(JA_AFFIRM)),
     weak(Act::Inform, Cue::Any(JA_INFORM)),
+    weak(Act::Inform, Cue::Ends(JA_COMMITS)),
+    weak(Act::Reassure, Cue::Ends(JA_NOT_SO)),
     weak(Act::Summarize, Cue::Any(JA_SUMMARIZE)),
     weak(
         Act::Empathize,
@@ -1266,6 +1316,18 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
     if let Some(guess) = reply.first(JA_SHORT) {
         return guess;
     }
+    // 「誰のため、かぁ」「書けたらいい、か」: the member's words mused on,
+    // not asked (no question mark).
+    let before_comma = |e: &str| {
+        raw.trim_end_matches(['。', '…', '.', ' ', '!', '！'])
+            .ends_with(e)
+    };
+    if !reply.asks
+        && len <= 24
+        && (ends_any(t, JA_MUSING) || before_comma("、か") || before_comma("、ですか"))
+    {
+        return Guess::new(Act::SimpleReflection, Strength::Weak);
+    }
     let leading = reply.holds(&JA_LEADING);
     // Typed without a question mark, a question word still asks, unless
     // it sits in an embedded question (「何をしたいのか分からない」) or the
@@ -1281,24 +1343,115 @@ fn classify_ja(raw: &str, folded: &str) -> Guess {
             || asks_to_tell(t)
             || (ends_any(t, JA_FORMAL_Q) && (qword || ends_any(t, JA_POLITE_Q))));
     if is_question || leading {
-        // The question's attributes come from its own sentence: a
-        // preamble (「前回〜って話してたよね。」) sets no frame.
-        let last = raw
-            .split(['。', '!', '！', '?', '？', '\n'])
-            .map(|s| compact(&fold(s)).into_iter().collect::<String>())
-            .rfind(|s| s.chars().count() >= 2)
-            .unwrap_or_else(|| t.to_string());
-        let q = if ja_question_cues(&last) {
-            last.as_str()
-        } else {
-            t
-        };
-        return ja_question(q, &kanji_forms(q), leading);
+        return ja_question_of(raw, t, leading);
+    }
+    // A feeling named back in a few words (「くやしかったんだね」): empathy,
+    // unless the member said that word (the hearer checks the echo).
+    // 「本当は不安なんですね」 names what lies under the words: complex.
+    if len <= 12
+        && any(t, JA_FEELINGS)
+        && ends_any(t, JA_NAMED_ENDS)
+        && !any(
+            t,
+            &[
+                "本当は",
+                "ほんとうは",
+                "ほんとは",
+                "むしろ",
+                "というより",
+                "実は",
+            ],
+        )
+    {
+        return Guess::new(Act::Empathize, Strength::Weak);
     }
     reply
         .first(JA_LISTENING)
         .unwrap_or_else(|| Guess::new(Act::SimpleReflection, Strength::None))
 }
+
+/// The question the Japanese reply `raw` (compacted and folded: `t`) asks:
+/// its attributes come from its own sentence, as a preamble
+/// (「前回〜って話してたよね。」) sets no frame.
+fn ja_question_of(raw: &str, t: &str, leading: bool) -> Guess {
+    let last = raw
+        .split(['。', '!', '！', '?', '？', '\n'])
+        .map(|s| compact(&fold(s)).into_iter().collect::<String>())
+        .rfind(|s| s.chars().count() >= 2)
+        .unwrap_or_else(|| t.to_string());
+    let q = if ja_question_cues(&last) {
+        last.as_str()
+    } else {
+        t
+    };
+    ja_question(q, &kanji_forms(q), leading)
+}
+
+/// The reply read as a question, whatever its form says: for a reply the
+/// act model hears as a question that the rules read otherwise (「お昼もう
+/// 食べた?」 read as a change of subject). Japanese only; `None` for
+/// English, whose question form the rules read well.
+pub fn as_question(text: &str) -> Option<Guess> {
+    let folded = fold(text);
+    if script(&folded) != Script::Japanese {
+        return None;
+    }
+    let t: String = compact(&folded).into_iter().collect();
+    let leading = {
+        let reply = Reply {
+            typed: text,
+            asks: true,
+            marked: folded.chars().filter(|c| !c.is_whitespace()).collect(),
+            words: folded.split_whitespace().map(str::to_string).collect(),
+            qword: any(&without_indefinites(&t), JA_QWORDS),
+            alt: kanji_forms(&t),
+            text: t.clone(),
+        };
+        reply.holds(&JA_LEADING)
+    };
+    let mut guess = ja_question_of(text, &t, leading);
+    guess.strength = Strength::Weak;
+    Some(guess)
+}
+
+/// Musing endings (after the nods, so 「そうかぁ」 is a nod).
+const JA_MUSING: &[&str] = &["かぁ", "かあ", "か〜", "か…", "かー"];
+
+/// Feelings, as named back (stems, so that 「悔しかった」「こわい」 hold).
+const JA_FEELINGS: &[&str] = &[
+    "悔し",
+    "くやし",
+    "怖",
+    "こわ",
+    "辛",
+    "つら",
+    "しんど",
+    "不安",
+    "心配",
+    "寂し",
+    "さみし",
+    "悲し",
+    "かなし",
+    "苦し",
+    "くるし",
+    "きつ",
+    "嬉し",
+    "うれし",
+    "腹立",
+    "むかつ",
+    "焦",
+    "あせ",
+    "もどかし",
+    "情けな",
+    "なさけな",
+    "恥ずかし",
+    "はずかし",
+    "疲れ",
+    "つかれ",
+    "もやもや",
+];
+/// Endings that name a feeling back (「〜んだね」「〜よね」).
+const JA_NAMED_ENDS: &[&str] = &["んだね", "んですね", "のね", "んだ", "よね", "だね", "ね"];
 
 /// 「何か」 with none of these asks yes or no (「何かある?」).
 const JA_SOMETHING_OPENS: &[&str] = &[
@@ -1395,6 +1548,14 @@ const JA_WORK: &[&str] = &[
     "評価",
     "ぐれーど",
     "グレード",
+    "ちーむ",
+    "らいん",
+    "雰囲気",
+    "現場",
+    "担当",
+    "部署",
+    "日報",
+    "れびゅー",
 ];
 /// 「どんな仕事をしていたい?」 asks what to do, not who to be.
 const JA_DOING_WORK: &[&str] = &["どんな仕事", "していたい", "仕事をしたい"];
@@ -2505,6 +2666,32 @@ mod tests {
         assert_eq!(class("資格とか取ってみたら?"), MoveClass::Advise);
         assert_eq!(class("勉強会に出てみたらどうですか"), MoveClass::Advise);
         assert_eq!(class("Have you tried the study group?"), MoveClass::Advise);
+    }
+
+    #[test]
+    fn japanese_forms_read_in_the_second_round() {
+        // An apology, then going on: a repair, even with a question after it.
+        assert_eq!(
+            class("ごめん、押しすぎたね。何が引っかかってるか聞きたいな"),
+            MoveClass::Repair
+        );
+        // A feeling named back in a few words.
+        assert_eq!(class("くやしかったんだね"), MoveClass::Empathize);
+        // Mused on, not asked.
+        assert_eq!(class("誰のため、かぁ"), MoveClass::SimpleReflection);
+        assert_eq!(
+            class("会社が決めたこと、ですか"),
+            MoveClass::SimpleReflection
+        );
+        assert_ne!(
+            class("会社が決めたことですか?"),
+            MoveClass::SimpleReflection
+        );
+        // The manager's own plan, and a denied worry.
+        assert_eq!(class("人事には私から聞いときます"), MoveClass::Inform);
+        assert_eq!(class("年下とか関係ないですよ"), MoveClass::Reassure);
+        // A counter asks for one fact.
+        assert_eq!(class("何軒くらいまわったの?"), MoveClass::ClosedQuestion);
     }
 
     #[test]

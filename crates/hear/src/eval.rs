@@ -57,6 +57,13 @@ pub struct Entry {
     pub kind: Option<String>,
 }
 
+impl Entry {
+    /// The choices of the prefix, in order.
+    pub fn prefix_ids(&self) -> Vec<String> {
+        self.prefix.ids()
+    }
+}
+
 /// A file with a note on who wrote it: `{"note": "...", "entries": [...]}`.
 #[derive(Clone, Debug, Deserialize)]
 struct Labelled {
@@ -350,7 +357,12 @@ fn short_pct(n: usize, d: usize) -> String {
 /// The report as text.
 pub fn render(report: &Report, verbose: bool) -> String {
     let mut out = match &report.lexical_only {
-        None => "signals: words, meaning (USE multilingual v3), act\n".to_string(),
+        None if crate::acts::active().is_some() => {
+            "signals: words, meaning (USE multilingual v3), act (rules and act model)\n".to_string()
+        }
+        None => {
+            "signals: words, meaning (USE multilingual v3), act (rules; no act model)\n".to_string()
+        }
         Some(why) => format!("signals: words and act only ({why})\n"),
     };
     for e in &report.errors {

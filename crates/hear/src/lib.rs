@@ -18,6 +18,7 @@
 //! A best score below [`THRESHOLD`] is heard as nothing (`choice: None`):
 //! the game then asks the trainee to pick among the top candidates.
 
+pub mod acts;
 pub mod classify;
 pub mod echo;
 pub mod embed;
@@ -62,11 +63,12 @@ struct Shares {
 
 /// Japanese paraphrases share few characters with the authored line
 /// (kana for kanji, other verbs, other word order), so meaning weighs most
-/// and the character n-grams least.
+/// and the character n-grams least; the act, read from the sentence-final
+/// forms and the act model, tells apart lines whose topic is the same.
 const SHARES_JA: Shares = Shares {
-    lexical: 0.2,
+    lexical: 0.15,
     semantic: 0.55,
-    act: 0.25,
+    act: 0.3,
 };
 
 /// English paraphrases keep more of the authored words.
@@ -242,7 +244,17 @@ impl Hearer {
     /// written in, whatever `lang` says.
     pub fn hear(&self, session: &Session, text: &str, lang: Lang) -> Heard {
         let available = session.available();
+        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut guess = classify(text);
+        let reading = match (&typed_embedding, acts::active()) {
+            (Some((embedder, embedding)), Some(model)) => {
+                Some(model.read(&acts::features(embedder, text, embedding)))
+            }
+            _ => None,
+        };
+        if let Some(reading) = &reading {
+            guess = with_meaning(guess, reading, text);
+        }
         let script = match lexical::script_of(text) {
             Script::Japanese => Lang::Ja,
             Script::Latin if text.chars().any(char::is_alphabetic) => Lang::En,
@@ -274,7 +286,6 @@ impl Hearer {
             Lang::Ja => Doc::new(&Bag::of(text), &self.idf_ja),
             Lang::En => Doc::new(&Bag::of(text), &self.idf_en),
         };
-        let typed_embedding = self.embedder.as_ref().ok().map(|e| (e, e.embed(text)));
         let mut scored: Vec<(String, f32, f32, &Act)> = available
             .iter()
             .filter_map(|id| self.choices.iter().position(|c| c.id == *id))
@@ -289,7 +300,14 @@ impl Hearer {
                     .map(|p| typed.similarity(p))
                     .fold(typed.similarity(authored), f32::max);
                 let lex = (raw / LEXICAL_FULL).min(1.0);
-                let agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
+                let mut agree = agreement(&guess, &c.act) * strength_weight(guess.strength);
+                // The meaning's reading of the act agrees too, where no
+                // clear marker spoke.
+                if let Some(reading) = &reading
+                    && guess.strength != Strength::Strong
+                {
+                    agree = agree.max(MEANING_AGREEMENT * reading.share(&c.act));
+                }
                 let mut score = match &typed_embedding {
                     Some((embedder, typed)) => {
                         let cos = self
@@ -334,7 +352,12 @@ impl Hearer {
         let act = if echo {
             Act::SimpleReflection
         } else {
-            resolve_act(&guess, scored.first().map(|s| (s.2, s.3)), choice.is_some())
+            resolve_act(
+                &guess,
+                reading.as_ref(),
+                scored.first().map(|s| (s.2, s.3)),
+                choice.is_some().then_some(confidence),
+            )
         };
         Heard {
             choice,
@@ -385,6 +408,67 @@ fn phrasings(choice: &kiku_core::scenario::Choice, lang: Lang, idf: &Idf) -> Vec
         .map(|t| Doc::new(&Bag::of(t), idf))
         .collect()
 }
+
+/// The rules' reading of the act, with the act model's reading of the
+/// meaning ([`acts`]): where no marker settled the act, a confident model
+/// reads it; a soft marker gives way to a model that is surer still; a
+/// clear marker stands. The model's question class is left to the rules
+/// (it does not say how the question asks).
+fn with_meaning(guess: Guess, reading: &acts::Reading, text: &str) -> Guess {
+    let needed = match guess.strength {
+        Strength::None => MEANING_OVER_NONE,
+        Strength::Weak => MEANING_OVER_WEAK,
+        Strength::Strong => MEANING_OVER_STRONG,
+    };
+    // A feeling the rules heard named is empathy unless the member said
+    // that word: the echo check's to tell (the model cannot see the
+    // member's words).
+    let reflective = |a: &Act| a.is_reflection() || *a == Act::Empathize;
+    match &reading.act {
+        Some(act)
+            if reflective(act)
+                && guess.act == Act::Empathize
+                && guess.strength > Strength::None =>
+        {
+            guess
+        }
+        Some(act) if *act != guess.act && reading.p >= needed => Guess {
+            act: act.clone(),
+            strength: Strength::Weak,
+            frame_marked: false,
+            asks_outright: false,
+        },
+        // Heard as a question that the rules read as none: the question
+        // form's attributes, from the rules. Only where the words can be
+        // a question: asked with a question mark, or with no marker of
+        // anything else (「何者かになりたいんだね」 states).
+        None if !matches!(guess.act, Act::Question(_))
+            && (text.trim_end().ends_with(['?', '？']) || guess.strength == Strength::None)
+            && reading.p_question
+                >= match guess.strength {
+                    Strength::Strong => QUESTION_OVER_STRONG,
+                    _ => QUESTION_OVER,
+                } =>
+        {
+            classify::as_question(text).unwrap_or(guess)
+        }
+        _ => guess,
+    }
+}
+
+/// The act model's probability that the reply is a question, needed to
+/// read it as one where the rules read another act...
+const QUESTION_OVER: f32 = 0.6;
+/// ... with a clear marker.
+const QUESTION_OVER_STRONG: f32 = 0.95;
+
+/// The act model's probability needed to read the act where no marker
+/// settled it...
+const MEANING_OVER_NONE: f32 = 0.3;
+/// ... over a soft marker...
+const MEANING_OVER_WEAK: f32 = 0.6;
+/// ... and over a clear one.
+const MEANING_OVER_STRONG: f32 = 0.85;
 
 fn strength_weight(strength: Strength) -> f32 {
     match strength {
@@ -486,13 +570,35 @@ fn mismatch(guess: &Guess, echo: bool, act: &Act) -> bool {
 /// and any frame a marker set; a question asked outright (not leading) is a
 /// question even when the line it meant is none. Heard as nothing, the rules'
 /// reading stands, with a close line's act for words no marker read.
-fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
+fn resolve_act(
+    guess: &Guess,
+    reading: Option<&acts::Reading>,
+    best: Option<(f32, &Act)>,
+    heard: Option<f32>,
+) -> Act {
     // A match this close in the words says more than a soft marker.
     const CLOSE: f32 = 0.5;
     let Some((lex, matched)) = best else {
         return guess.act.clone();
     };
-    if heard {
+    if let Some(confidence) = heard {
+        let model_says = |act: &Act| {
+            reading.is_some_and(|r| r.act.as_ref().is_some_and(|a| a.class() == act.class()))
+        };
+        // The meaning and the match agree on a move the question form
+        // hides (autonomy handed over with a question after it).
+        if !matches!(matched, Act::Question(_)) && model_says(matched) {
+            return matched.clone();
+        }
+        // A loose match whose move the words contradict: the words' own act.
+        if confidence < LOOSE_MATCH
+            && guess.act.class() != matched.class()
+            && !matches!((&guess.act, matched), (Act::Question(_), Act::Question(_)))
+            && (guess.strength == Strength::Strong
+                || reading.is_some_and(|r| r.act.as_ref() == Some(&guess.act) && r.p >= 0.6))
+        {
+            return guess.act.clone();
+        }
         return match (guess.strength, &guess.act, matched) {
             (Strength::Strong, Act::Question(t), Act::Question(m)) => {
                 let (frame, focus) = if guess.frame_marked {
@@ -523,6 +629,14 @@ fn resolve_act(guess: &Guess, best: Option<(f32, &Act)>, heard: bool) -> Act {
         (Strength::None, _, _) => guess.act.clone(),
     }
 }
+
+/// How far the act model's reading counts as agreement with a choice's
+/// act (its probability relative to the likeliest class's).
+const MEANING_AGREEMENT: f32 = 0.5;
+
+/// Below this confidence a heard choice is a loose match, whose act gives
+/// way to a clear reading of the words' own act.
+const LOOSE_MATCH: f32 = 0.45;
 
 /// [`Heard`] in the `kiku.hear/1` JSON format, pretty-printed, fields in
 /// the documented order.
