@@ -29,8 +29,8 @@ use crate::ratelimit::RateLimit;
 use crate::rescore::Scenarios;
 use crate::serve::{self, ServeArgs, ServeError, Terms};
 use crate::server::{
-    self, ApiError, Config, Limits, MAX_BODY_BYTES, Server, WorkshopApp, parse_body, query_codes,
-    wrong_code,
+    self, ApiError, Config, Limits, MAX_BODY_BYTES, Server, SharedWriter, WorkshopApp, parse_body,
+    query_codes, wrong_code,
 };
 use crate::store::{BoardStore, Store, StoreError, now_ms};
 
@@ -544,6 +544,8 @@ pub struct Organisation {
     announcements: Option<crate::postgres::Announcements>,
     /// Other servers' changes heard (this server's own are skipped).
     heard: AtomicU64,
+    /// PostgreSQL: the one writer connection of every open workshop.
+    writer: Option<SharedWriter>,
     open: Mutex<HashMap<String, Arc<Opened>>>,
     /// Held while a workshop opens, so two first requests open it once.
     opening: tokio::sync::Mutex<()>,
@@ -610,6 +612,7 @@ impl Organisation {
         self.make_room()?;
         let (db, limits) = (self.config.db.clone(), self.limits);
         let announcements = self.announcements.clone();
+        let writer = self.writer.clone();
         let config = Config {
             code: code.clone(),
             token: String::new(),
@@ -617,11 +620,12 @@ impl Organisation {
             scenarios: self.config.scenarios.clone(),
             rate_limit: self.config.rate_limit,
         };
-        let opened =
-            tokio::task::spawn_blocking(move || open_workshop(&db, config, limits, announcements))
-                .await
-                .map_err(|e| OpenError::Failed(format!("opening the workshop panicked: {e}")))
-                .and_then(|opened| opened);
+        let opened = tokio::task::spawn_blocking(move || {
+            open_workshop(&db, config, limits, announcements, writer)
+        })
+        .await
+        .map_err(|e| OpenError::Failed(format!("opening the workshop panicked: {e}")))
+        .and_then(|opened| opened);
         let app = match opened {
             Ok(app) => app,
             Err(OpenError::Gone) => {
@@ -821,11 +825,14 @@ impl From<StoreError> for OpenError {
 /// serve --code` would serve it (blocks: call off the async workers).
 /// On PostgreSQL, `announcements` is the server's listening connection's:
 /// the workshop's changes are announced through it, coalesced.
+/// With `writer`, its changes go through that writer, shared with the
+/// server's other workshops.
 fn open_workshop(
     db: &str,
     mut config: Config,
     limits: Limits,
     announcements: Option<crate::postgres::Announcements>,
+    writer: Option<SharedWriter>,
 ) -> Result<WorkshopApp, OpenError> {
     let mut store: Box<dyn Registry> = match announcements {
         Some(later) => {
@@ -843,7 +850,8 @@ fn open_workshop(
     let (scenarios, _) = serve::workshop_scenarios(store.as_mut(), config.scenarios)?;
     config.scenarios = scenarios;
     let store: Box<dyn BoardStore> = store;
-    WorkshopApp::open(store, config, limits).map_err(|e| OpenError::Failed(e.to_string()))
+    WorkshopApp::open(store, config, limits, writer.as_ref())
+        .map_err(|e| OpenError::Failed(e.to_string()))
 }
 
 /// Starts serving every workshop of `config.db` on `listener` (call within
@@ -855,9 +863,24 @@ pub fn start_all(
 ) -> std::io::Result<(Server, Arc<Organisation>)> {
     let on_postgres =
         config.db.starts_with("postgres://") || config.db.starts_with("postgresql://");
+    let announcements = on_postgres.then(crate::postgres::announcements);
+    // PostgreSQL: one writer connection for every open workshop (SQLite
+    // keeps one per workshop, each file its own).
+    let writer = match &announcements {
+        Some(later) => {
+            let (db, later) = (config.db.clone(), Arc::clone(later));
+            Some(SharedWriter::spawn(Box::new(move || {
+                let mut store = crate::postgres::PgStore::connect(&db)?;
+                store.announce_through(Arc::clone(&later));
+                Ok(Box::new(store) as Box<dyn BoardStore>)
+            }))?)
+        }
+        None => None,
+    };
     let org = Arc::new(Organisation {
         registry: RegistryThread::spawn(&config.db)?,
-        announcements: on_postgres.then(crate::postgres::announcements),
+        announcements,
+        writer,
         heard: AtomicU64::new(0),
         streams: Arc::new(Semaphore::new(limits.max_event_streams)),
         config,

@@ -339,6 +339,10 @@ pub struct PgStore {
     to_announce: Vec<String>,
     /// The workshop worked on.
     workshop: String,
+    /// The attempt rules of the other workshops this store has worked on
+    /// ([`BoardStore::enter_workshop`]), as a store of one workshop keeps
+    /// its own.
+    rules: HashMap<String, AttemptRule>,
 }
 
 impl PgStore {
@@ -371,6 +375,7 @@ impl PgStore {
             to_announce: Vec::new(),
             announced: None,
             workshop,
+            rules: HashMap::new(),
         })
     }
 
@@ -1320,6 +1325,24 @@ impl BoardStore for PgStore {
         &self.workshop
     }
 
+    fn connection_lost(&self) -> bool {
+        self.client.client.is_closed()
+    }
+
+    fn enter_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        if self.workshop == code {
+            return Ok(());
+        }
+        let rule = match self.rules.get(code) {
+            Some(rule) => *rule,
+            None => saved_rule(&mut self.client, code)?,
+        };
+        let left = std::mem::replace(&mut self.workshop, code.to_string());
+        self.rules.insert(left, self.rule);
+        self.rule = rule;
+        Ok(())
+    }
+
     fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError> {
         Ok(self
             .client
@@ -1366,6 +1389,9 @@ impl BoardStore for PgStore {
         })?;
         if purged.workshops.contains(&self.workshop) {
             self.rule = AttemptRule::default();
+        }
+        for code in &purged.workshops {
+            self.rules.remove(code);
         }
         Ok(purged)
     }
@@ -1490,6 +1516,7 @@ impl BoardStore for PgStore {
             to_announce: Vec::new(),
             announced: None,
             workshop: self.workshop.clone(),
+            rules: HashMap::new(),
         })))
     }
 

@@ -453,6 +453,59 @@ async fn three_workshops_on_postgres() {
     drop(pg);
 }
 
+/// On PostgreSQL one writer connection serves every open workshop: many
+/// submissions to three workshops at once (committed together in shared
+/// batches) each land in their own workshop, once, with each player's
+/// standing in it; the server holds one connection per open workshop (its
+/// board's reader) besides its writer, registry and listener.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_writer_serves_every_workshop_on_postgres() {
+    let pg = Postgres::start("writer");
+    let db = pg.database("org");
+    make_workshops(&db, &CODES).await;
+    let (server, _org) = start(test_config(&db)).await;
+    let addr = server.addr();
+    let mut players = Vec::new();
+    for code in CODES {
+        players.push((code, join(addr, code, &format!("p-{code}")).await));
+    }
+    let mut sent = Vec::new();
+    for i in 0..30 {
+        let (code, player) = players[i % 3].clone();
+        sent.push(tokio::spawn(async move {
+            submit(addr, code, &player, &format!("many-{i}")).await
+        }));
+    }
+    for (i, task) in sent.into_iter().enumerate() {
+        let (status, body) = task.await.unwrap();
+        assert_eq!(status, 201, "{i}: {body}");
+        let code = CODES[i % 3];
+        assert_eq!(body["entry"]["nickname"], format!("p-{code}"), "{body}");
+        assert_eq!(body["standing"]["scenario_of"], 1, "{body}");
+    }
+    for code in CODES {
+        let board = board_with(addr, &format!("/w/{code}/api/board"), 10).await;
+        assert_eq!(board["ranked"], 1, "{code}: {board}");
+    }
+    let url = db.clone();
+    let connections: i64 = tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        client
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    })
+    .await
+    .unwrap();
+    assert_eq!(connections, 3 + 3, "3 readers; writer, registry, listener");
+    server.shutdown().await.unwrap();
+    drop(pg);
+}
+
 /// Unknown codes, however many, open nothing and read the list of codes
 /// at most once per `refresh_every`; a workshop made after the start is
 /// served.
