@@ -2,21 +2,32 @@
 //! on loopback submit finished sessions of the bundled scenarios (random
 //! walks), which the servers replay, re-score and store. The servers run
 //! in server instances: child processes of this bench (this same program,
-//! started again), each serving its share of the workshops (one server and
-//! one writer connection per workshop, as `kiku serve --code` does).
+//! started again).
 //!
-//! - SQLite (default): one instance; each workshop in its own file (WAL,
-//!   `synchronous=FULL`, group commit).
+//! - SQLite (default): one instance serving each workshop on a server of
+//!   its own (as `kiku serve --code` does), each workshop in its own file
+//!   (WAL, `synchronous=FULL`, group commit, one writer connection each).
 //! - PostgreSQL (`KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT`): every
 //!   workshop in one database (`kiku_bench`, made afresh), over
-//!   `KIKU_BENCH_INSTANCES` instances (default 2).
+//!   `KIKU_BENCH_INSTANCES` instances (default 2), each a server of every
+//!   workshop (`kiku serve --all`: `org::start_all`, all of them open, one
+//!   writer connection per open workshop, one listening connection per
+//!   instance). As behind a load balancer, each workshop's trainees are
+//!   spread over the instances (the `k`-th trainee of workshop `w` uses
+//!   instance `(w + k) % instances`) and submit to `POST
+//!   /api/submissions` with their workshop's code in the body, as the game
+//!   does; each workshop's projector is on instance `w % instances`.
 //!
 //! Phases: paced at the target rate (latency under the load an
 //! organisation is sized for), flat out (the most the servers sustain),
 //! and, with two instances or more, paced again while instance 1 is
-//! killed with SIGKILL halfway: every acknowledged submission must then be
-//! stored exactly once. In every phase each workshop has its projector
-//! open (`GET /api/events`), so the boards pushed to it are paid for.
+//! killed with SIGKILL halfway: its trainees send their submission again
+//! (same id) to instance 0 and go on there, and every acknowledged
+//! submission must then be stored exactly once. In every phase each
+//! workshop has its projector open (`GET /api/events`), so the boards
+//! pushed to it are paid for. Before the first phase every instance
+//! opens every workshop it serves (one `GET` each), as a session under
+//! way would have.
 //! Prints throughput, latency percentiles and where the CPU went (with
 //! PostgreSQL on this machine, its own processes apart).
 //!
@@ -32,6 +43,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kiku_board::org::{AllConfig, start_all};
 use kiku_board::protocol::Submission;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
@@ -127,15 +139,18 @@ async fn read_response(stream: &TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 /// each latency, counted from the scheduled time so a server that falls
 /// behind cannot hide it.
 /// Each body's latency, for the ones acknowledged (201) in order; when
-/// `may_die`, a connection that breaks (its server was killed) ends the
+/// `may_die`, a connection that breaks (its server was killed) sends the
+/// same request again to `fallback` and goes on there (the retried one may
+/// answer 200: stored before the kill), or without a fallback ends the
 /// client quietly instead of failing the bench.
 async fn client(
-    stream: TcpStream,
+    mut stream: TcpStream,
     bodies: Vec<Vec<u8>>,
     start: tokio::time::Instant,
     pace: Option<(Duration, Duration)>,
     player: String,
     may_die: bool,
+    mut fallback: Option<std::net::SocketAddr>,
 ) -> Vec<Duration> {
     let mut latencies = Vec::with_capacity(bodies.len());
     let mut buf = Vec::with_capacity(8192);
@@ -158,13 +173,26 @@ async fn client(
             Ok(()) => read_response(&stream, &mut buf).await,
             Err(e) => Err(e),
         };
-        let status = match answered {
-            Ok(status) => status,
-            Err(_) if may_die => return latencies,
+        let (status, retried) = match answered {
+            Ok(status) => (status, false),
+            Err(_) if may_die => {
+                let Some(to) = fallback.take() else {
+                    return latencies;
+                };
+                stream = TcpStream::connect(to)
+                    .await
+                    .expect("the surviving instance");
+                stream.set_nodelay(true).expect("nodelay");
+                write_all(&stream, &request).await.expect("sent again");
+                let status = read_response(&stream, &mut buf).await.expect("answered");
+                (status, true)
+            }
             Err(e) => panic!("submission {i}: {e}"),
         };
         latencies.push(start.elapsed());
-        assert_eq!(status, 201, "{}", String::from_utf8_lossy(&buf));
+        // Sent again: stored before the kill answers 200 (the first entry).
+        let ok = status == 201 || (retried && status == 200);
+        assert!(ok, "{status}: {}", String::from_utf8_lossy(&buf));
     }
     latencies
 }
@@ -184,8 +212,12 @@ const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
 const ROLE_ENV: &str = "KIKU_BENCH_INSTANCE";
 /// A server instance's database: a PostgreSQL URL, or a folder of SQLite files.
 const DB_ENV: &str = "KIKU_BENCH_DB";
-/// A server instance's workshops: codes separated by commas.
+/// A server instance's workshops: codes separated by commas, or
+/// [`EVERY_WORKSHOP`].
 const CODES_ENV: &str = "KIKU_BENCH_CODES";
+/// In [`CODES_ENV`]: the instance serves every workshop of its database
+/// on one server (`kiku serve --all`).
+const EVERY_WORKSHOP: &str = "*";
 
 /// How long a bench connection may wait idle (the server's default is 10 s).
 const BENCH_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -212,14 +244,28 @@ fn workshop_db(db: &str, code: &str) -> String {
     }
 }
 
+/// The limits of the bench's servers: every bench client is on 127.0.0.1
+/// (no cap per address), and connections are opened first and wait for
+/// their turn (no idle timeout while thousands connect).
+fn bench_limits(clients: usize) -> server::Limits {
+    server::Limits {
+        max_per_ip: 0,
+        max_connections: clients + 64,
+        header_timeout: BENCH_IDLE_TIMEOUT,
+        ..server::Limits::default()
+    }
+}
+
 /// A server instance (child process): serves its workshops on loopback,
-/// prints `CODE ADDRESS` for each and then `ready`, and stops when its
-/// standard input closes (or it is killed).
+/// prints `CODE ADDRESS` for each (`* ADDRESS` for a server of every
+/// workshop) and then `ready`, and stops when its standard input closes
+/// (or it is killed).
 fn instance() {
     let db = std::env::var(DB_ENV).expect("database");
     let codes = std::env::var(CODES_ENV).expect("codes");
     let scenarios = scenarios();
     let clients = env_number("KIKU_BENCH_CLIENTS", 5000);
+    let workshops = env_number("KIKU_BENCH_WORKSHOPS", 50);
     kiku_board::serve::raise_open_file_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -228,13 +274,28 @@ fn instance() {
         .expect("runtime");
     let mut servers = Vec::new();
     let mut out = std::io::stdout().lock();
-    for code in codes.split(',') {
+    if codes == EVERY_WORKSHOP {
+        let (server, _org) = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let config = AllConfig {
+                rate_limit: None,
+                // Every workshop stays open through the run.
+                max_open: workshops + 8,
+                ..AllConfig::new(&db, "http://127.0.0.1/", scenarios.clone())
+            };
+            start_all(listener, config, bench_limits(clients)).expect("server")
+        });
+        writeln!(out, "{EVERY_WORKSHOP} {}", server.addr()).expect("stdout");
+        servers.push(server);
+    }
+    for code in codes.split(',').filter(|c| *c != EVERY_WORKSHOP) {
         let store = open_any(&workshop_db(&db, code)).expect("database");
         let server = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
-            // Every bench client is on 127.0.0.1: no cap per address.
             server::start_with_store(
                 listener,
                 store,
@@ -245,14 +306,7 @@ fn instance() {
                     scenarios: scenarios.clone(),
                     rate_limit: None,
                 },
-                server::Limits {
-                    max_per_ip: 0,
-                    max_connections: clients + 64,
-                    // Connections are opened first and wait for their
-                    // turn: no idle timeout while thousands connect.
-                    header_timeout: BENCH_IDLE_TIMEOUT,
-                    ..server::Limits::default()
-                },
+                bench_limits(clients),
             )
             .expect("server")
         });
@@ -307,14 +361,21 @@ fn postgres_secs(postmaster: u32) -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
-/// Opens workshop `addr`'s projector feed and reads it until the task is
-/// dropped (or its server goes); counts the boards pushed.
-async fn projector(addr: std::net::SocketAddr, boards: Arc<std::sync::atomic::AtomicUsize>) {
+/// Opens a workshop's projector feed (`addr`, `prefix` `/w/CODE` on a
+/// server of every workshop) and reads it until the task is dropped (or
+/// its server goes); counts the boards pushed.
+async fn projector(
+    addr: std::net::SocketAddr,
+    prefix: String,
+    boards: Arc<std::sync::atomic::AtomicUsize>,
+) {
     let Ok(stream) = TcpStream::connect(addr).await else {
         return;
     };
-    let request = b"GET /api/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
-    if write_all(&stream, request).await.is_err() {
+    let request = format!(
+        "GET {prefix}/api/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
+    );
+    if write_all(&stream, request.as_bytes()).await.is_err() {
         return;
     }
     let mut chunk = vec![0u8; 64 * 1024];
@@ -529,23 +590,55 @@ fn main() {
         }
         store.commit_batch().expect("joined");
     }
-    // Workshop `w` is served by instance `w % instances`.
-    let start_all = || -> Vec<Instance> {
+    // PostgreSQL: every instance serves every workshop (`kiku serve
+    // --all`). SQLite: one server per workshop, workshop `w` on instance
+    // `w % instances`.
+    let every = pg_base.is_some();
+    let start_instances = || -> Vec<Instance> {
         (0..instances)
             .map(|i| {
-                let codes: Vec<String> = (i..workshops).step_by(instances).map(code).collect();
+                let codes: Vec<String> = if every {
+                    vec![EVERY_WORKSHOP.to_string()]
+                } else {
+                    (i..workshops).step_by(instances).map(code).collect()
+                };
                 start_instance(&db, &codes)
             })
             .collect()
     };
-    let mut running = start_all();
-    let addr_of = |running: &[Instance], w: usize| {
-        running[w % instances]
+    let mut running = start_instances();
+    // Instance `i`'s address for workshop `w`, and the path prefix of its
+    // pages there.
+    let addr_of = |running: &[Instance], i: usize, w: usize| {
+        let wanted = if every {
+            EVERY_WORKSHOP.to_string()
+        } else {
+            code(w)
+        };
+        running[i]
             .addrs
             .iter()
-            .find(|(c, _)| *c == code(w))
+            .find(|(c, _)| *c == wanted)
             .expect("served")
             .1
+    };
+    let prefix = |w: usize| {
+        if every {
+            format!("/w/{}", code(w))
+        } else {
+            String::new()
+        }
+    };
+    // The instance trainee `c` uses: the `k`-th trainee of workshop `w`
+    // the `(w + k)`-th (spread as a load balancer would), or its
+    // workshop's only server.
+    let instance_of = |c: usize| {
+        let w = c % workshops;
+        if every {
+            (w + c / workshops) % instances
+        } else {
+            w % instances
+        }
     };
 
     let client_rt = tokio::runtime::Builder::new_multi_thread()
@@ -553,11 +646,34 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if every {
+        // Every instance opens every workshop before the clock starts, as
+        // a session under way would have them open.
+        client_rt.block_on(async {
+            let mut buf = Vec::new();
+            for i in 0..instances {
+                for w in 0..workshops {
+                    let stream = TcpStream::connect(addr_of(&running, i, w))
+                        .await
+                        .expect("connect");
+                    let request = format!(
+                        "GET {}/api/board HTTP/1.1\r\nHost: bench\r\n\r\n",
+                        prefix(w)
+                    );
+                    write_all(&stream, request.as_bytes()).await.expect("sent");
+                    let status = read_response(&stream, &mut buf).await.expect("answered");
+                    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&buf));
+                }
+            }
+        });
+    }
     println!(
         "board_load: {clients} trainees in {workshops} workshops over {instances} server \
          instance(s) ({}) x {per_client} submissions each, loopback",
         if pg_base.is_some() {
-            "one PostgreSQL database, one writer connection per workshop, group commit"
+            "`kiku serve --all` each, every workshop open on every instance and its trainees \
+             spread over them; one PostgreSQL database, one writer connection per workshop and \
+             instance, group commit, one listening connection per instance"
         } else {
             "one SQLite file per workshop, synchronous=FULL, group commit"
         }
@@ -585,7 +701,16 @@ fn main() {
         };
         let killing = phase == "kill";
         let mut started = Instant::now();
-        let addrs: Vec<_> = (0..workshops).map(|w| addr_of(&running, w)).collect();
+        let addrs: Vec<_> = (0..clients)
+            .map(|c| addr_of(&running, instance_of(c), c % workshops))
+            .collect();
+        // Where a trainee of the killed instance goes on: instance 0.
+        let fallback = |c: usize| {
+            (killing && every && instance_of(c) != 0).then(|| addr_of(&running, 0, c % workshops))
+        };
+        let projected: Vec<_> = (0..workshops)
+            .map(|w| (addr_of(&running, w % instances, w), prefix(w)))
+            .collect();
         let victim = killing.then(|| running[1].child.id());
         let pids: Vec<u32> = running.iter().map(|i| i.child.id()).collect();
         let cpu_before = (
@@ -599,18 +724,18 @@ fn main() {
         let results: Vec<Vec<Duration>> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
             let mut streams = Vec::new();
-            for c in 0..clients {
-                let stream = TcpStream::connect(addrs[c % workshops])
-                    .await
-                    .expect("connect");
+            for addr in &addrs {
+                let stream = TcpStream::connect(addr).await.expect("connect");
                 stream.set_nodelay(true).expect("nodelay");
                 streams.push(stream);
             }
             // Each workshop's projector, open during the whole phase.
-            let projectors: Vec<_> = addrs
+            let projectors: Vec<_> = projected
                 .iter()
                 .filter(|_| watched)
-                .map(|addr| tokio::spawn(projector(*addr, Arc::clone(&boards_pushed))))
+                .map(|(addr, prefix)| {
+                    tokio::spawn(projector(*addr, prefix.clone(), Arc::clone(&boards_pushed)))
+                })
                 .collect();
             let start = tokio::time::Instant::now();
             started = Instant::now();
@@ -619,7 +744,15 @@ fn main() {
                 .zip(streams)
                 .enumerate()
                 .map(|(c, (b, stream))| {
-                    tokio::spawn(client(stream, b, start, pace(c), player(c), killing))
+                    tokio::spawn(client(
+                        stream,
+                        b,
+                        start,
+                        pace(c),
+                        player(c),
+                        killing,
+                        fallback(c),
+                    ))
                 })
                 .collect();
             if let Some(pid) = victim {
@@ -662,8 +795,13 @@ fn main() {
         acknowledged += n;
         match rate {
             Some(r) if killing => println!(
-                "  {phase} at {r:.0}/s offered, instance 1 killed (SIGKILL) after {:.1} s:",
-                elapsed_at_kill.unwrap_or_default().as_secs_f64()
+                "  {phase} at {r:.0}/s offered, instance 1 killed (SIGKILL) after {:.1} s{}:",
+                elapsed_at_kill.unwrap_or_default().as_secs_f64(),
+                if every {
+                    ", its trainees sending again to instance 0"
+                } else {
+                    ""
+                }
             ),
             Some(r) => println!("  {phase} at {r:.0}/s offered:"),
             None => println!("  {phase} (each client sends its next as soon as it has an answer):"),
@@ -763,7 +901,9 @@ fn main() {
     );
     assert!(stored >= acknowledged, "acknowledged submissions missing");
     let unacked = stored - acknowledged;
-    if instances < 2 {
+    // Trainees of a killed instance send again elsewhere (PostgreSQL):
+    // then every stored entry was acknowledged too.
+    if instances < 2 || every {
         assert_eq!(unacked, 0, "stored entries nobody submitted");
     }
     println!(

@@ -29,15 +29,16 @@ use crate::ratelimit::RateLimit;
 use crate::rescore::Scenarios;
 use crate::serve::{self, ServeArgs, ServeError, Terms};
 use crate::server::{
-    self, ApiError, Config, Limits, MAX_BODY_BYTES, Server, WorkshopApp, parse_body, query_codes,
-    wrong_code,
+    self, ApiError, Config, Limits, MAX_BODY_BYTES, Server, SharedWriter, WorkshopApp, parse_body,
+    query_codes, wrong_code,
 };
 use crate::store::{BoardStore, Store, StoreError, now_ms};
 
 /// Workshops one `kiku serve --all` keeps open at once by default (each
 /// holds its database connections and threads, as a one-workshop server
 /// does; the server adds one connection of its own and, on PostgreSQL,
-/// one that listens for every workshop's changes).
+/// one that listens for every workshop's changes and announces its own,
+/// each workshop's at most every 500 ms).
 pub const DEFAULT_MAX_OPEN: usize = 32;
 /// A workshop with no request for this long and no projector page open is
 /// closed (opened again on its next request).
@@ -538,6 +539,13 @@ pub struct Organisation {
     config: AllConfig,
     limits: Limits,
     registry: RegistryThread,
+    /// PostgreSQL: the changes the open workshops commit, announced by the
+    /// server's listening connection.
+    announcements: Option<crate::postgres::Announcements>,
+    /// Other servers' changes heard (this server's own are skipped).
+    heard: AtomicU64,
+    /// PostgreSQL: the one writer connection of every open workshop.
+    writer: Option<SharedWriter>,
     open: Mutex<HashMap<String, Arc<Opened>>>,
     /// Held while a workshop opens, so two first requests open it once.
     opening: tokio::sync::Mutex<()>,
@@ -563,6 +571,13 @@ impl Organisation {
     /// How many times a workshop has been opened since the start.
     pub fn opened(&self) -> u64 {
         self.opened.load(Ordering::Relaxed)
+    }
+
+    /// How many changes by other servers the listening connection has
+    /// heard (PostgreSQL; its own notices are not counted: they are
+    /// skipped).
+    pub fn notices_heard(&self) -> u64 {
+        self.heard.load(Ordering::Relaxed)
     }
 
     /// How many times the list of codes has been read from the database.
@@ -596,6 +611,8 @@ impl Organisation {
         }
         self.make_room()?;
         let (db, limits) = (self.config.db.clone(), self.limits);
+        let announcements = self.announcements.clone();
+        let writer = self.writer.clone();
         let config = Config {
             code: code.clone(),
             token: String::new(),
@@ -603,10 +620,12 @@ impl Organisation {
             scenarios: self.config.scenarios.clone(),
             rate_limit: self.config.rate_limit,
         };
-        let opened = tokio::task::spawn_blocking(move || open_workshop(&db, config, limits))
-            .await
-            .map_err(|e| OpenError::Failed(format!("opening the workshop panicked: {e}")))
-            .and_then(|opened| opened);
+        let opened = tokio::task::spawn_blocking(move || {
+            open_workshop(&db, config, limits, announcements, writer)
+        })
+        .await
+        .map_err(|e| OpenError::Failed(format!("opening the workshop panicked: {e}")))
+        .and_then(|opened| opened);
         let app = match opened {
             Ok(app) => app,
             Err(OpenError::Gone) => {
@@ -728,6 +747,7 @@ impl Organisation {
         }
         match notice {
             Notice::Changed(code) => {
+                self.heard.fetch_add(1, Ordering::Relaxed);
                 if let Some(open) = self.open_map().get(code) {
                     open.app.changed();
                 }
@@ -803,8 +823,25 @@ impl From<StoreError> for OpenError {
 
 /// Opens the workshop `config.code` on a connection of its own, as `kiku
 /// serve --code` would serve it (blocks: call off the async workers).
-fn open_workshop(db: &str, mut config: Config, limits: Limits) -> Result<WorkshopApp, OpenError> {
-    let mut store = open_registry(db)?;
+/// On PostgreSQL, `announcements` is the server's listening connection's:
+/// the workshop's changes are announced through it, coalesced.
+/// With `writer`, its changes go through that writer, shared with the
+/// server's other workshops.
+fn open_workshop(
+    db: &str,
+    mut config: Config,
+    limits: Limits,
+    announcements: Option<crate::postgres::Announcements>,
+    writer: Option<SharedWriter>,
+) -> Result<WorkshopApp, OpenError> {
+    let mut store: Box<dyn Registry> = match announcements {
+        Some(later) => {
+            let mut store = crate::postgres::PgStore::connect(db)?;
+            store.announce_through(later);
+            Box::new(store)
+        }
+        None => open_registry(db)?,
+    };
     if !store.has_workshop(&config.code)? {
         return Err(OpenError::Gone);
     }
@@ -813,7 +850,8 @@ fn open_workshop(db: &str, mut config: Config, limits: Limits) -> Result<Worksho
     let (scenarios, _) = serve::workshop_scenarios(store.as_mut(), config.scenarios)?;
     config.scenarios = scenarios;
     let store: Box<dyn BoardStore> = store;
-    WorkshopApp::open(store, config, limits).map_err(|e| OpenError::Failed(e.to_string()))
+    WorkshopApp::open(store, config, limits, writer.as_ref())
+        .map_err(|e| OpenError::Failed(e.to_string()))
 }
 
 /// Starts serving every workshop of `config.db` on `listener` (call within
@@ -823,8 +861,27 @@ pub fn start_all(
     config: AllConfig,
     limits: Limits,
 ) -> std::io::Result<(Server, Arc<Organisation>)> {
+    let on_postgres =
+        config.db.starts_with("postgres://") || config.db.starts_with("postgresql://");
+    let announcements = on_postgres.then(crate::postgres::announcements);
+    // PostgreSQL: one writer connection for every open workshop (SQLite
+    // keeps one per workshop, each file its own).
+    let writer = match &announcements {
+        Some(later) => {
+            let (db, later) = (config.db.clone(), Arc::clone(later));
+            Some(SharedWriter::spawn(Box::new(move || {
+                let mut store = crate::postgres::PgStore::connect(&db)?;
+                store.announce_through(Arc::clone(&later));
+                Ok(Box::new(store) as Box<dyn BoardStore>)
+            }))?)
+        }
+        None => None,
+    };
     let org = Arc::new(Organisation {
         registry: RegistryThread::spawn(&config.db)?,
+        announcements,
+        writer,
+        heard: AtomicU64::new(0),
         streams: Arc::new(Semaphore::new(limits.max_event_streams)),
         config,
         limits,
@@ -837,11 +894,13 @@ pub fn start_all(
         stopped: std::sync::atomic::AtomicBool::new(false),
     });
     // Other servers' changes, for every workshop on one connection (not
-    // one per open workshop): PostgreSQL only.
-    if org.config.db.starts_with("postgres://") || org.config.db.starts_with("postgresql://") {
+    // one per open workshop), which also announces this server's:
+    // PostgreSQL only.
+    if let Some(later) = &org.announcements {
         let weak = Arc::downgrade(&org);
         crate::postgres::PgStore::listen_all(
             &org.config.db,
+            Arc::clone(later),
             Box::new(move |notice| weak.upgrade().is_some_and(|org| org.heard(notice))),
         )
         .map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -63,6 +63,56 @@ const NOTICE_EVERY: Duration = Duration::from_millis(500);
 /// has ended.
 type Unannounced = std::sync::Arc<std::sync::Mutex<Option<std::collections::HashSet<String>>>>;
 
+/// What a server of every workshop shares between the stores of its open
+/// workshops and its one listening connection: the changes they commit,
+/// which that connection announces ([`PgStore::listen_all`],
+/// [`PgStore::announce_through`]).
+pub(crate) type Announcements = Unannounced;
+
+/// A fresh, empty [`Announcements`].
+pub(crate) fn announcements() -> Announcements {
+    std::sync::Arc::new(std::sync::Mutex::new(Some(Default::default())))
+}
+
+/// The `application_name` of listening connections (and their `LISTEN`),
+/// one statement for both: tells them apart in `pg_stat_activity`.
+const LISTEN_SQL: &str = "SET application_name = 'kiku-listen'; LISTEN kiku_board";
+
+/// Sends the notices that wait in `later`, all in one statement (one
+/// transaction: PostgreSQL delivers one notice per payload), at most once
+/// per [`NOTICE_EVERY`] (`last_sent`); false if the connection failed
+/// (what it could not send waits for the next try).
+fn announce_waiting(
+    client: &mut Client,
+    later: &Unannounced,
+    last_sent: &mut Option<std::time::Instant>,
+) -> bool {
+    if last_sent.is_some_and(|t| t.elapsed() < NOTICE_EVERY) {
+        return true;
+    }
+    let waiting: Vec<String> = later
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_mut()
+        .map(|w| w.drain().collect())
+        .unwrap_or_default();
+    if waiting.is_empty() {
+        return true;
+    }
+    let sent = client.execute(
+        "SELECT pg_notify($1, w) FROM unnest($2::TEXT[]) AS w",
+        &[&CHANNEL, &waiting],
+    );
+    if sent.is_err() {
+        if let Some(w) = later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            w.extend(waiting);
+        }
+        return false;
+    }
+    *last_sent = Some(std::time::Instant::now());
+    true
+}
+
 /// Marks the listening thread ended, however it ends: from then on the
 /// writer announces its changes itself.
 struct Ended(Unannounced);
@@ -289,6 +339,10 @@ pub struct PgStore {
     to_announce: Vec<String>,
     /// The workshop worked on.
     workshop: String,
+    /// The attempt rules of the other workshops this store has worked on
+    /// ([`BoardStore::enter_workshop`]), as a store of one workshop keeps
+    /// its own.
+    rules: HashMap<String, AttemptRule>,
 }
 
 impl PgStore {
@@ -321,7 +375,16 @@ impl PgStore {
             to_announce: Vec::new(),
             announced: None,
             workshop,
+            rules: HashMap::new(),
         })
+    }
+
+    /// From now on, the changes this store commits are announced by the
+    /// listening connection that drains `later` ([`PgStore::listen_all`]
+    /// for a server of every workshop), coalesced, instead of by a notice
+    /// in each transaction.
+    pub(crate) fn announce_through(&mut self, later: Announcements) {
+        self.later = Some(later);
     }
 
     /// Gives the workshops changed by what was just committed to the
@@ -1262,6 +1325,24 @@ impl BoardStore for PgStore {
         &self.workshop
     }
 
+    fn connection_lost(&self) -> bool {
+        self.client.client.is_closed()
+    }
+
+    fn enter_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        if self.workshop == code {
+            return Ok(());
+        }
+        let rule = match self.rules.get(code) {
+            Some(rule) => *rule,
+            None => saved_rule(&mut self.client, code)?,
+        };
+        let left = std::mem::replace(&mut self.workshop, code.to_string());
+        self.rules.insert(left, self.rule);
+        self.rule = rule;
+        Ok(())
+    }
+
     fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError> {
         Ok(self
             .client
@@ -1308,6 +1389,9 @@ impl BoardStore for PgStore {
         })?;
         if purged.workshops.contains(&self.workshop) {
             self.rule = AttemptRule::default();
+        }
+        for code in &purged.workshops {
+            self.rules.remove(code);
         }
         Ok(purged)
     }
@@ -1432,6 +1516,7 @@ impl BoardStore for PgStore {
             to_announce: Vec::new(),
             announced: None,
             workshop: self.workshop.clone(),
+            rules: HashMap::new(),
         })))
     }
 
@@ -1442,35 +1527,9 @@ impl BoardStore for PgStore {
             std::sync::Arc::new(std::sync::Mutex::new(Some(Default::default())));
         let ended = Ended(std::sync::Arc::clone(&later));
         let handed = std::sync::Arc::clone(&later);
-        // Announces what waits, at most once per NOTICE_EVERY; false if the
-        // connection failed (what it could not send waits for the next).
         let mut last_sent: Option<std::time::Instant> = None;
-        let mut announce = move |client: &mut Client| -> bool {
-            if last_sent.is_some_and(|t| t.elapsed() < NOTICE_EVERY) {
-                return true;
-            }
-            let waiting: Vec<String> = later
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_mut()
-                .map(|w| w.drain().collect())
-                .unwrap_or_default();
-            for (i, w) in waiting.iter().enumerate() {
-                if client
-                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, w])
-                    .is_err()
-                {
-                    if let Some(w) = later.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-                        w.extend(waiting[i..].iter().cloned());
-                    }
-                    return false;
-                }
-            }
-            if !waiting.is_empty() {
-                last_sent = Some(std::time::Instant::now());
-            }
-            true
-        };
+        let mut announce =
+            move |client: &mut Client| announce_waiting(client, &later, &mut last_sent);
         std::thread::Builder::new()
             .name("kiku-board-listen".into())
             .spawn(move || {
@@ -1485,7 +1544,7 @@ impl BoardStore for PgStore {
                             continue;
                         }
                     };
-                    if client.batch_execute(&format!("LISTEN {CHANNEL}")).is_err() {
+                    if client.batch_execute(LISTEN_SQL).is_err() {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     }

@@ -226,7 +226,7 @@ pub fn start_with_store(
     limits: Limits,
 ) -> std::io::Result<Server> {
     start_router(listener, limits, |stopped| {
-        let app = workshop_app(store, config, limits, stopped)?;
+        let app = workshop_app(store, config, limits, stopped, None)?;
         follow_other_servers(&app);
         Ok(router(app))
     })
@@ -254,8 +254,9 @@ fn workshop_app(
     config: Config,
     limits: Limits,
     stopped: watch::Receiver<bool>,
+    writer: Option<&SharedWriter>,
 ) -> std::io::Result<Arc<App>> {
-    let app = Arc::new(App::new(store, config, limits, stopped.clone())?);
+    let app = Arc::new(App::new(store, config, limits, stopped.clone(), writer)?);
     tokio::spawn(publish(Arc::clone(&app), stopped));
     Ok(app)
 }
@@ -301,13 +302,16 @@ impl WorkshopApp {
     /// Opens the workshop `config.code` of `store` (call on a thread that
     /// may block, within a tokio runtime). Other servers' changes reach it
     /// through [`WorkshopApp::changed`] (one listener for every workshop).
+    /// With `writer`, its changes are written by that writer, shared with
+    /// the server's other workshops, and `store` only reads its board.
     pub(crate) fn open(
         store: Box<dyn BoardStore>,
         config: Config,
         limits: Limits,
+        writer: Option<&SharedWriter>,
     ) -> std::io::Result<WorkshopApp> {
         let (stop, stopped) = watch::channel(false);
-        let app = workshop_app(store, config, limits, stopped)?;
+        let app = workshop_app(store, config, limits, stopped, writer)?;
         Ok(WorkshopApp {
             router: router(Arc::clone(&app)),
             app,
@@ -527,6 +531,85 @@ const MAX_BATCH: usize = 512;
 #[derive(Clone)]
 struct Db {
     jobs: std::sync::mpsc::Sender<Job>,
+    /// On a writer shared by several workshops: this one's code, entered
+    /// before each of its jobs ([`BoardStore::enter_workshop`]).
+    workshop: Option<String>,
+}
+
+/// One writer connection for every workshop of a server of every
+/// workshop (PostgreSQL): the same group commit as a workshop's own
+/// writer, but a batch holds the changes of every workshop waiting, so
+/// the database commits (and flushes its log) once for all of them, not
+/// once per workshop. Connects on its first batch, and again after its
+/// connection is lost.
+#[derive(Clone)]
+pub(crate) struct SharedWriter {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+/// Opens a shared writer's connection.
+pub(crate) type Connect = Box<dyn Fn() -> Result<Box<dyn BoardStore>, StoreError> + Send>;
+
+impl SharedWriter {
+    /// Starts its thread; `connect` opens its connection.
+    pub(crate) fn spawn(connect: Connect) -> std::io::Result<SharedWriter> {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("kiku-board-db-all".into())
+            .spawn(move || {
+                let mut store: Option<Box<dyn BoardStore>> = None;
+                while let Ok(first) = queue.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match queue.try_recv() {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    if store.is_none() {
+                        match connect() {
+                            Ok(connected) => store = Some(connected),
+                            Err(e) => {
+                                // Dropped unrun: their callers hear that
+                                // the database failed.
+                                eprintln!("error: the writer cannot connect: {e}");
+                                drop(batch);
+                                std::thread::sleep(Duration::from_millis(200));
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(connected) = store.as_mut() else {
+                        continue;
+                    };
+                    let grouped = connected.begin_batch();
+                    let replies: Vec<Reply> = batch
+                        .into_iter()
+                        .map(|job| job(connected.as_mut()))
+                        .collect();
+                    let committed = if grouped {
+                        connected.commit_batch().map_err(|e| e.to_string())
+                    } else {
+                        Ok(())
+                    };
+                    if connected.connection_lost() {
+                        store = None;
+                    }
+                    for reply in replies {
+                        reply(committed.clone());
+                    }
+                }
+            })?;
+        Ok(SharedWriter { jobs })
+    }
+
+    /// Workshop `code`'s way to it.
+    fn for_workshop(&self, code: &str) -> Db {
+        Db {
+            jobs: self.jobs.clone(),
+            workshop: Some(code.to_string()),
+        }
+    }
 }
 
 impl Db {
@@ -559,7 +642,10 @@ impl Db {
                 }
             })
             .expect("spawning the database thread");
-        Db { jobs }
+        Db {
+            jobs,
+            workshop: None,
+        }
     }
 
     /// A thread for a second connection that only reads (the board): each
@@ -574,7 +660,10 @@ impl Db {
                 }
             })
             .expect("spawning the board reader thread");
-        Db { jobs }
+        Db {
+            jobs,
+            workshop: None,
+        }
     }
 
     async fn call<R: Send + 'static>(
@@ -582,8 +671,17 @@ impl Db {
         f: impl FnOnce(&mut dyn BoardStore) -> R + Send + 'static,
     ) -> Result<R, ApiError> {
         let (tx, rx) = oneshot::channel();
+        let workshop = self.workshop.clone();
         self.jobs
             .send(Box::new(move |store| {
+                if let Some(code) = workshop
+                    && let Err(e) = store.enter_workshop(&code)
+                {
+                    let e = e.to_string();
+                    return Box::new(move |_: Result<(), String>| {
+                        let _ = tx.send(Err(e));
+                    });
+                }
                 let result = f(store);
                 Box::new(move |committed: Result<(), String>| {
                     let _ = tx.send(committed.map(|()| result));
@@ -711,6 +809,7 @@ impl App {
         config: Config,
         limits: Limits,
         stopped: watch::Receiver<bool>,
+        writer: Option<&SharedWriter>,
     ) -> std::io::Result<App> {
         let limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
         let join_limiter = config.rate_limit.map(|l| Mutex::new(Limiter::new(l)));
@@ -718,10 +817,15 @@ impl App {
         // On a thread of its own: a blocking PostgreSQL client may not run
         // inside the async runtime that calls this.
         let mut reader = None;
+        let shared = writer.is_some();
         let first = std::thread::scope(|scope| {
             scope
                 .spawn(|| {
                     store.use_workshop(&config.code)?;
+                    if shared {
+                        // `store` itself reads the board (the writer is shared).
+                        return Ok((boards(store.as_mut())?, read_room(store.as_mut())?));
+                    }
                     reader = store.reader().unwrap_or_else(|e| {
                         eprintln!("warning: the board is read on the writer's connection: {e}");
                         None
@@ -757,9 +861,15 @@ impl App {
             reveals_seen: room.reveals,
         };
         let (pushes, _) = broadcast::channel(16);
-        let db = Db::spawn(store);
+        let (db, reader) = match writer {
+            Some(writer) => (writer.for_workshop(&config.code), Db::spawn_reader(store)),
+            None => {
+                let db = Db::spawn(store);
+                (db.clone(), reader.map_or(db, Db::spawn_reader))
+            }
+        };
         Ok(App {
-            reader: reader.map_or_else(|| db.clone(), Db::spawn_reader),
+            reader,
             changes: AtomicU64::new(0),
             built: AtomicU64::new(0),
             rebuilding: tokio::sync::Mutex::new(()),

@@ -630,6 +630,22 @@ pub trait BoardStore: Send {
     fn use_workshop(&mut self, code: &str) -> Result<(), StoreError>;
     /// The workshop worked on.
     fn workshop(&self) -> &str;
+    /// Whether its connection to the database is lost for good (a writer
+    /// shared by several workshops then connects again). SQLite: never.
+    fn connection_lost(&self) -> bool {
+        false
+    }
+    /// Works on the workshop `code` from now on, for a writer shared by
+    /// several workshops: like [`BoardStore::use_workshop`], but between
+    /// two changes of one batch, so without renewing anything (PostgreSQL
+    /// writes nothing; by default, `use_workshop` unless `code` is the
+    /// workshop worked on already).
+    fn enter_workshop(&mut self, code: &str) -> Result<(), StoreError> {
+        if self.workshop() == code {
+            return Ok(());
+        }
+        self.use_workshop(code)
+    }
     /// Every workshop in the database, oldest activity first.
     fn workshops(&mut self) -> Result<Vec<WorkshopRow>, StoreError>;
     /// Privacy: removes every workshop whose last activity is before

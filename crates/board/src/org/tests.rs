@@ -453,6 +453,59 @@ async fn three_workshops_on_postgres() {
     drop(pg);
 }
 
+/// On PostgreSQL one writer connection serves every open workshop: many
+/// submissions to three workshops at once (committed together in shared
+/// batches) each land in their own workshop, once, with each player's
+/// standing in it; the server holds one connection per open workshop (its
+/// board's reader) besides its writer, registry and listener.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_writer_serves_every_workshop_on_postgres() {
+    let pg = Postgres::start("writer");
+    let db = pg.database("org");
+    make_workshops(&db, &CODES).await;
+    let (server, _org) = start(test_config(&db)).await;
+    let addr = server.addr();
+    let mut players = Vec::new();
+    for code in CODES {
+        players.push((code, join(addr, code, &format!("p-{code}")).await));
+    }
+    let mut sent = Vec::new();
+    for i in 0..30 {
+        let (code, player) = players[i % 3].clone();
+        sent.push(tokio::spawn(async move {
+            submit(addr, code, &player, &format!("many-{i}")).await
+        }));
+    }
+    for (i, task) in sent.into_iter().enumerate() {
+        let (status, body) = task.await.unwrap();
+        assert_eq!(status, 201, "{i}: {body}");
+        let code = CODES[i % 3];
+        assert_eq!(body["entry"]["nickname"], format!("p-{code}"), "{body}");
+        assert_eq!(body["standing"]["scenario_of"], 1, "{body}");
+    }
+    for code in CODES {
+        let board = board_with(addr, &format!("/w/{code}/api/board"), 10).await;
+        assert_eq!(board["ranked"], 1, "{code}: {board}");
+    }
+    let url = db.clone();
+    let connections: i64 = tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        client
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    })
+    .await
+    .unwrap();
+    assert_eq!(connections, 3 + 3, "3 readers; writer, registry, listener");
+    server.shutdown().await.unwrap();
+    drop(pg);
+}
+
 /// Unknown codes, however many, open nothing and read the list of codes
 /// at most once per `refresh_every`; a workshop made after the start is
 /// served.
@@ -712,8 +765,8 @@ async fn two_servers_on_postgres_share_a_workshop() {
     let pg = Postgres::start("two");
     let db = pg.database("org");
     make_workshops(&db, &CODES).await;
-    let (here, _) = start(test_config(&db)).await;
-    let (there, _) = start(test_config(&db)).await;
+    let (here, here_org) = start(test_config(&db)).await;
+    let (there, there_org) = start(test_config(&db)).await;
     // A projector on the second server, a trainee on the first.
     let (mut projector, first) = events(there.addr(), "/w/BBB2/api/events").await;
     assert!(first.contains("\"entries\":0"), "{first}");
@@ -723,6 +776,30 @@ async fn two_servers_on_postgres_share_a_workshop() {
     let pushed = read_until(&mut projector, "\"entries\":1").await;
     assert!(pushed.contains("mio"), "{pushed}");
     board_with(there.addr(), "/api/board?code=BBB2", 1).await;
+    // Each server's listening connection announces its own changes,
+    // coalesced: a burst of submissions here tells the other server at
+    // most once per 500 ms (one more for a notice from before the burst),
+    // not once each; and a server skips its own notices.
+    let heard_before = there_org.notices_heard();
+    let burst = std::time::Instant::now();
+    for i in 0..20 {
+        let (status, body) = submit(here.addr(), "BBB2", &player, &format!("burst-{i}")).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    board_with(there.addr(), "/api/board?code=BBB2", 21).await;
+    let window = burst.elapsed();
+    let heard = there_org.notices_heard() - heard_before;
+    let most = window.as_millis() as u64 / 500 + 2;
+    assert!(
+        (1..=most).contains(&heard),
+        "{heard} notices for 20 submissions in {window:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        here_org.notices_heard(),
+        0,
+        "a server heard its own notices"
+    );
     // The player joined on one server is known on the other.
     let (status, body) = submit(there.addr(), "BBB2", &player, "shared-2").await;
     assert_eq!(
@@ -731,6 +808,14 @@ async fn two_servers_on_postgres_share_a_workshop() {
     );
     let (status, board) = get(here.addr(), "/w/AAA1/api/board", &[]).await;
     assert_eq!((status, board["entries"].as_u64()), (200, Some(0)));
+    // The change made there is announced here (not this server's own).
+    let heard = tokio::time::timeout(Duration::from_secs(5), async {
+        while here_org.notices_heard() == 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(heard.is_ok(), "the other server's change was never heard");
     // One listening connection per server, not one per open workshop
     // (three are open: two here, one there).
     let url = db.clone();
@@ -739,7 +824,7 @@ async fn two_servers_on_postgres_share_a_workshop() {
         client
             .query_one(
                 "SELECT COUNT(*) FROM pg_stat_activity
-                 WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+                 WHERE datname = current_database() AND application_name = 'kiku-listen'",
                 &[],
             )
             .unwrap()

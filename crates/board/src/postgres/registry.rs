@@ -1,9 +1,13 @@
 //! The organisation's registry of workshops ([`crate::org::Registry`]) on
 //! PostgreSQL: which codes exist, each one's size and last activity, and
 //! making a new one (two servers making one code at once: one wins), and
-//! one `LISTEN` connection that follows every workshop's changes.
+//! one `LISTEN` connection that follows every workshop's changes and
+//! announces the server's own.
 
-use super::{CHANNEL, Client, NoTls, PgStore, RECONNECT_AFTER, StoreError, now_ms};
+use super::{
+    Announcements, Client, Ended, LISTEN_SQL, NOTICE_EVERY, NoTls, PgStore, RECONNECT_AFTER,
+    StoreError, announce_waiting, now_ms,
+};
 use crate::org::{Notice, Registry, WorkshopSummary};
 
 impl Registry for PgStore {
@@ -64,17 +68,27 @@ impl Registry for PgStore {
 impl PgStore {
     /// Follows every workshop's changes on one `LISTEN` connection of its
     /// own (on its own thread, reconnecting when lost), for a server of
-    /// every workshop: `on_notice` hears each change by code, that notices
-    /// may have been missed (on every connect), and now and then whether
-    /// to go on; it stops when `on_notice` answers false.
+    /// every workshop: `on_notice` hears each other server's change by
+    /// code (this connection's own notices are skipped: they are this
+    /// server's), that notices may have been missed (on every connect),
+    /// and now and then whether to go on; it stops when `on_notice`
+    /// answers false. The same connection announces the changes the open
+    /// workshops' stores hand to `later` ([`PgStore::announce_through`]),
+    /// all waiting in one statement, at most once per [`NOTICE_EVERY`]
+    /// (so each workshop's at most once in that time); once the thread
+    /// ends, those stores announce their own changes again.
     pub(crate) fn listen_all(
         url: &str,
+        later: Announcements,
         on_notice: Box<dyn Fn(Notice<'_>) -> bool + Send>,
     ) -> Result<(), StoreError> {
         let url = url.to_string();
+        let ended = Ended(std::sync::Arc::clone(&later));
         std::thread::Builder::new()
             .name("kiku-board-listen-all".into())
             .spawn(move || {
+                let _ended = ended;
+                let mut last_sent: Option<std::time::Instant> = None;
                 while on_notice(Notice::StillWanted) {
                     let mut client = match Client::connect(&url, NoTls) {
                         Ok(client) => client,
@@ -84,21 +98,33 @@ impl PgStore {
                             continue;
                         }
                     };
-                    if client.batch_execute(&format!("LISTEN {CHANNEL}")).is_err() {
+                    if client.batch_execute(LISTEN_SQL).is_err() {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     }
+                    // This connection's own notices are this server's.
+                    let Ok(own) = client
+                        .query_one("SELECT pg_backend_pid()", &[])
+                        .map(|r| r.get::<_, i32>(0))
+                    else {
+                        std::thread::sleep(RECONNECT_AFTER);
+                        continue;
+                    };
                     // Changes made before this LISTEN sent no notice here.
                     if !on_notice(Notice::Missed) {
                         return;
                     }
                     loop {
+                        if !announce_waiting(&mut client, &later, &mut last_sent) {
+                            break;
+                        }
                         // A fresh wait each time: a timed-out iterator
                         // answers at once from then on.
                         let next = postgres::fallible_iterator::FallibleIterator::next(
-                            &mut client.notifications().timeout_iter(RECONNECT_AFTER),
+                            &mut client.notifications().timeout_iter(NOTICE_EVERY),
                         );
                         match next {
+                            Ok(Some(notice)) if notice.process_id() == own => {}
                             Ok(Some(notice)) => {
                                 if !on_notice(Notice::Changed(notice.payload())) {
                                     return;
