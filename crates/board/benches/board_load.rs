@@ -11,8 +11,8 @@
 //!   workshop in one database (`kiku_bench`, made afresh), over
 //!   `KIKU_BENCH_INSTANCES` instances (default 2), each a server of every
 //!   workshop (`kiku serve --all`: `org::start_all`, all of them open, one
-//!   writer connection per open workshop, one listening connection per
-//!   instance). As behind a load balancer, each workshop's trainees are
+//!   writer connection per instance for every workshop it serves (group
+//!   commit across workshops), one listening connection per instance). As behind a load balancer, each workshop's trainees are
 //!   spread over the instances (the `k`-th trainee of workshop `w` uses
 //!   instance `(w + k) % instances`) and submit to `POST
 //!   /api/submissions` with their workshop's code in the body, as the game
@@ -672,8 +672,9 @@ fn main() {
          instance(s) ({}) x {per_client} submissions each, loopback",
         if pg_base.is_some() {
             "`kiku serve --all` each, every workshop open on every instance and its trainees \
-             spread over them; one PostgreSQL database, one writer connection per workshop and \
-             instance, group commit, one listening connection per instance"
+             spread over them; one PostgreSQL database, one writer connection per instance for \
+             all its workshops (group commit across workshops), one listening connection per \
+             instance"
         } else {
             "one SQLite file per workshop, synchronous=FULL, group commit"
         }
