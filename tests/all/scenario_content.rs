@@ -121,8 +121,8 @@ fn scenario_01_the_status_check_ending_fits_a_long_open_1on1() {
         }
     }
 }
-
-/// Every recall corpus (tests/recall, -dev, -heldout, -heldout2) still
+/// Every recall corpus (tests/recall, -dev, -heldout, -heldout2, -heldout3)
+/// Every recall corpus (tests/recall, -dev, -heldout, -heldout2, -heldout3) still
 /// fits the bundled scenarios: each entry's prefix replays (at its seed,
 /// else 1) to an open menu, and its intended choice is offered and enabled
 /// there. A scenario edit that moves a corpus's menus fails here, not
@@ -133,7 +133,13 @@ fn every_recall_corpus_still_fits_the_scenarios() {
     let scenarios = all_bundled();
     let mut checked = 0;
     let mut problems = Vec::new();
-    for corpus in ["recall", "recall-dev", "recall-heldout", "recall-heldout2"] {
+    for corpus in [
+        "recall",
+        "recall-dev",
+        "recall-heldout",
+        "recall-heldout2",
+        "recall-heldout3",
+    ] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(corpus))
             .unwrap_or_else(|e| panic!("{corpus}: {e}"))
             .map(|f| f.unwrap().path())
