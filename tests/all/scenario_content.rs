@@ -122,8 +122,7 @@ fn scenario_01_the_status_check_ending_fits_a_long_open_1on1() {
     }
 }
 /// Every recall corpus (tests/recall, -dev, -heldout, -heldout2, -heldout3)
-/// Every recall corpus (tests/recall, -dev, -heldout, -heldout2, -heldout3) still
-/// fits the bundled scenarios: each entry's prefix replays (at its seed,
+/// still fits the bundled scenarios: each entry's prefix replays (at its seed,
 /// else 1) to an open menu, and its intended choice is offered and enabled
 /// there. A scenario edit that moves a corpus's menus fails here, not
 /// silently in `kiku hear --eval`'s skipped count.
