@@ -121,6 +121,7 @@ fn scenario_01_the_status_check_ending_fits_a_long_open_1on1() {
         }
     }
 }
+
 /// Every recall corpus (tests/recall, -dev, -heldout, -heldout2, -heldout3)
 /// still fits the bundled scenarios: each entry's prefix replays (at its seed,
 /// else 1) to an open menu, and its intended choice is offered and enabled
