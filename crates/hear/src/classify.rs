@@ -1890,10 +1890,14 @@ fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
     // 「何かある?」 asks yes or no.
     let from_what = t.replace("なにから", "").replace("何から", "");
     let something = any(&from_what, &["何か", "なにか", "何が気に"]) && !any(t, JA_SOMETHING_OPENS);
-    // 「どのように」 asks how (open) although 「どの」 alone asks which.
+    // 「どのように」 asks how (open) although 「どの」 alone asks which;
+    // 「どこが変わった?」「どこだと思う?」 ask which part, for the member to
+    // describe (open), although 「どこの会社?」 asks one place.
     let plain = without_indefinites(t)
         .replace("どのように", "どう")
-        .replace("どのような", "どんな");
+        .replace("どのような", "どんな")
+        .replace("どこが", "どう")
+        .replace("どこだと", "どう");
     let no_fact_words = JA_FACT_QWORDS
         .iter()
         .fold(plain.clone(), |acc, p| acc.replace(p, "・"));
@@ -2850,6 +2854,15 @@ mod tests {
             class("ちなみに私も昔おなじことで悩んだよ"),
             MoveClass::SelfDisclose
         );
+    }
+
+    #[test]
+    fn which_part_asks_open() {
+        assert_eq!(
+            class("前と比べて、どこが変わったと思う?"),
+            MoveClass::ChangeQuestion
+        );
+        assert_eq!(class("どこの会社?"), MoveClass::ClosedQuestion);
     }
 
     #[test]
