@@ -203,12 +203,187 @@ fn dropped_particle(pattern: &str) -> Option<String> {
 
 /// Classifies the act of `text` (Japanese or English, by its script).
 pub fn classify(text: &str) -> Guess {
+    if let Some(rest) = after_topic_shift(text) {
+        return topic_shift(&rest, classify_plain(&rest));
+    }
+    classify_plain(text)
+}
+
+fn classify_plain(text: &str) -> Guess {
     let folded = fold(text);
     match script(&folded) {
         Script::Japanese => classify_ja(text, &folded),
         Script::Latin => classify_en(text, &folded),
     }
 }
+
+/// Openers that change the subject (「そういえば」, "by the way"): they say
+/// a new topic comes, not what is done with it.
+const JA_TOPIC_SHIFTS: &[&str] = &[
+    "そういえば",
+    "ところで",
+    "ちなみに",
+    "話変わるけど",
+    "話は変わりますが",
+];
+/// Interjections that may come before a Japanese opener.
+const JA_INTERJECTIONS: &[&str] = &["あ", "あっ", "そうそう", "あと", "えっと"];
+/// English openers that change the subject, wherever they stand.
+const EN_TOPIC_SHIFTS: &[&str] = &["by the way", "btw", "before i forget", "quick thing"];
+/// English openers that change the subject at the start of a clause.
+const EN_TOPIC_OPENERS: &[&str] = &[
+    "oh also",
+    "also",
+    "speaking of",
+    "on another note",
+    "unrelated",
+];
+
+/// What follows a change of subject that opens the reply (after a nod or an
+/// interjection), or `None` when the reply does not change the subject.
+fn after_topic_shift(text: &str) -> Option<String> {
+    let t = text.trim();
+    if script(&fold(t)) == Script::Japanese {
+        // The first chunk up to a comma or space, after interjections.
+        let mut rest = t;
+        loop {
+            rest = rest.trim_start_matches(['、', '，', ',', ' ', '　', '!', '！', '。']);
+            match JA_INTERJECTIONS.iter().find(|i| {
+                rest.starts_with(*i)
+                    && rest[i.len()..].starts_with(['、', '，', ',', ' ', '　', '!', '！'])
+            }) {
+                Some(i) => rest = &rest[i.len()..],
+                None => break,
+            }
+        }
+        let opener = JA_TOPIC_SHIFTS.iter().find(|o| rest.starts_with(*o))?;
+        let after = rest[opener.len()..].trim_start_matches(['、', '，', ',', ' ', '　']);
+        return (after.chars().count() >= 4).then(|| after.to_string());
+    }
+    let lower = t.to_lowercase();
+    // Clauses split at , . : ; ! (a question mark stays with its clause).
+    let mut clauses: Vec<&str> = lower
+        .split([',', '.', ':', ';', '!'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let word_at = |c: &str, w: &str| {
+        c == w || c.starts_with(&format!("{w} ")) || c.ends_with(&format!(" {w}"))
+    };
+    let position = clauses.iter().position(|c| {
+        EN_TOPIC_SHIFTS.iter().any(|w| word_at(c, w))
+            || EN_TOPIC_OPENERS
+                .iter()
+                .any(|w| *c == *w || c.starts_with(&format!("{w} ")))
+    })?;
+    // What comes before the opener is a nod ("good question. by the way,
+    // ..."), what the opener's clause holds after it belongs to the rest.
+    let clause = clauses[position];
+    let shift = EN_TOPIC_SHIFTS
+        .iter()
+        .chain(EN_TOPIC_OPENERS)
+        .filter(|w| word_at(clause, w) || clause.starts_with(&format!("{w} ")))
+        .max_by_key(|w| w.len())?;
+    let inside = match clause.strip_prefix(shift) {
+        Some(after) => after.trim(),
+        None => clause.strip_suffix(shift).unwrap_or(clause).trim(),
+    };
+    // "speaking of checklists, ...": the topic named is no part of the act.
+    let inside = if *shift == "speaking of" { "" } else { inside };
+    clauses[position] = inside;
+    let rest: Vec<&str> = clauses[position..]
+        .iter()
+        .copied()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let rest = rest.join(", ");
+    let rest = if t.ends_with('?') && !rest.ends_with('?') {
+        format!("{rest}?")
+    } else {
+        rest
+    };
+    (rest.split_whitespace().count() >= 2).then_some(rest)
+}
+
+/// The act of a reply that changes the subject, from what follows the
+/// change (`rest`, read as `guess`): news is information, a question asks
+/// one fact (closed), a question about how a task stands steers back to
+/// the work, a request to do a task instructs; a clear marker of another
+/// move (advice, the manager's own story) stands.
+fn topic_shift(rest: &str, guess: Guess) -> Guess {
+    let lower = format!(" {} ", rest.to_lowercase().trim_end_matches('?'));
+    let ja = script(&fold(rest)) == Script::Japanese;
+    let t: String = compact(&fold(rest)).into_iter().collect();
+    let progress = if ja {
+        any(&t, JA_REDIRECT)
+            || any(&t, &["その後どう", "どうなって"])
+            || ends_any(t.trim_end_matches('?'), &["そう"])
+    } else {
+        any(&lower, EN_REDIRECT)
+            || any(
+                &lower,
+                &[
+                    " where are we",
+                    " how's the ",
+                    " how is the ",
+                    " how are the ",
+                ],
+            ) && any(&lower, EN_WORK_ITEMS)
+    };
+    let request = !ja
+        && any(&lower, &[" can you ", " could you "])
+        && !any(
+            &lower,
+            &[" make it", " come ", " join", " tell ", " remember"],
+        );
+    match &guess.act {
+        Act::Question(q) if q.leading || q.blaming => guess,
+        _ if request => Guess::new(Act::Instruct, Strength::Strong),
+        Act::Question(_) | Act::RedirectToWork if progress => {
+            Guess::new(Act::RedirectToWork, Strength::Strong)
+        }
+        // A listening question after the opener stays what it asks.
+        Act::Question(q) if guess.frame_marked && q.frame != Frame::Fact => guess,
+        Act::Question(q) => Guess {
+            act: question(false, q.focus, Frame::Fact, false, false),
+            strength: Strength::Strong,
+            frame_marked: false,
+            asks_outright: true,
+        },
+        Act::SelfDisclose
+        | Act::Advise
+        | Act::Instruct
+        | Act::Judge
+        | Act::Reassure
+        | Act::Affirm
+        | Act::Repair
+        | Act::AskPermission
+        | Act::Silence
+            if guess.strength == Strength::Strong =>
+        {
+            guess
+        }
+        _ => Guess::new(Act::Inform, Strength::Strong),
+    }
+}
+
+/// Work items whose state a question can ask after ("how's the account").
+const EN_WORK_ITEMS: &[&str] = &[
+    " account",
+    " project",
+    " deal",
+    " release",
+    " launch",
+    " report",
+    " rollout",
+    " migration",
+    " pipeline",
+    " numbers",
+    " proposal",
+    " pitch",
+    " sprint",
+    " backlog",
+];
 
 fn is_silence(raw: &str) -> bool {
     let t = raw.trim();
@@ -239,6 +414,8 @@ const BLAMING: Act = question(false, Focus::Person, Frame::Fact, false, true);
 /// (「どこか」 somewhere, 「何か」 something), "always" (「いつも」), "while"
 /// (「言いつつ」), "nothing" (「何も」), "anything" (「何でも」).
 const JA_NOT_QWORDS: &[&str] = &[
+    "いくつか",
+    "いくらか",
     "どこか",
     "何か",
     "なにか",
@@ -589,7 +766,6 @@ const JA_REDIRECT: &[&str] = &[
     "それより",
     "仕事の話に",
     "業務の話",
-    "そういえば",
     "確認させて",
     "そろそろ時間",
     "時間だ",
@@ -1714,10 +1890,14 @@ fn ja_question(t: &str, alt: &str, leading: bool) -> Guess {
     // 「何かある?」 asks yes or no.
     let from_what = t.replace("なにから", "").replace("何から", "");
     let something = any(&from_what, &["何か", "なにか", "何が気に"]) && !any(t, JA_SOMETHING_OPENS);
-    // 「どのように」 asks how (open) although 「どの」 alone asks which.
+    // 「どのように」 asks how (open) although 「どの」 alone asks which;
+    // 「どこが変わった?」「どこだと思う?」 ask which part, for the member to
+    // describe (open), although 「どこの会社?」 asks one place.
     let plain = without_indefinites(t)
         .replace("どのように", "どう")
-        .replace("どのような", "どんな");
+        .replace("どのような", "どんな")
+        .replace("どこが", "どう")
+        .replace("どこだと", "どう");
     let no_fact_words = JA_FACT_QWORDS
         .iter()
         .fold(plain.clone(), |acc, p| acc.replace(p, "・"));
@@ -1946,7 +2126,6 @@ const EN_REDIRECT: &[&str] = &[
     " anyway ",
     " the project",
     "update on",
-    "by the way",
     "more importantly",
     "let's move on",
     "on track",
@@ -2640,6 +2819,50 @@ mod tests {
 
     fn class(text: &str) -> MoveClass {
         classify(text).act.class()
+    }
+
+    #[test]
+    fn a_change_of_subject_is_read_by_what_follows_it() {
+        // News is information, a question asks one fact, a question about
+        // how a task stands steers to the work, a request instructs.
+        assert_eq!(
+            class("そういえば来週から研修の場所かわるらしいよ"),
+            MoveClass::Inform
+        );
+        assert_eq!(
+            class("ところで、お昼もう食べた?"),
+            MoveClass::ClosedQuestion
+        );
+        assert_eq!(
+            class("そういえば例の案件、その後どう?"),
+            MoveClass::RedirectToWork
+        );
+        assert_eq!(class("btw the offsite moved to March"), MoveClass::Inform);
+        assert_eq!(
+            class("by the way, did you book the room?"),
+            MoveClass::ClosedQuestion
+        );
+        assert_eq!(
+            class("oh also, can you send the slides by Monday?"),
+            MoveClass::Instruct
+        );
+        assert_eq!(
+            class("btw how's the Tanaka account going?"),
+            MoveClass::RedirectToWork
+        );
+        assert_eq!(
+            class("ちなみに私も昔おなじことで悩んだよ"),
+            MoveClass::SelfDisclose
+        );
+    }
+
+    #[test]
+    fn which_part_asks_open() {
+        assert_eq!(
+            class("前と比べて、どこが変わったと思う?"),
+            MoveClass::ChangeQuestion
+        );
+        assert_eq!(class("どこの会社?"), MoveClass::ClosedQuestion);
     }
 
     #[test]
