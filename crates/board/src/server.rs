@@ -55,6 +55,37 @@ const PUBLISH_DELAY: Duration = Duration::from_millis(150);
 /// is now read on a connection of its own, and only while a projector
 /// watches (else when `GET /api/board` asks for it).
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
+/// Where in each [`PUBLISH_EVERY`] workshop `code`'s boards are rebuilt
+/// while changes keep coming: a fixed place per workshop, spread over the
+/// period by its code, so a server of many workshops under a steady load
+/// rebuilds them one after another, not all in the same few milliseconds
+/// (when they all started together: a burst of board reads each second,
+/// which the submissions arriving meanwhile waited behind).
+fn publish_slot(code: &str) -> Duration {
+    // FNV-1a: stable across runs and servers.
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let period = PUBLISH_EVERY.as_millis() as u64;
+    Duration::from_millis(hash % period.max(1))
+}
+
+/// The first time at or after `earliest` that is `slot` past a multiple
+/// of [`PUBLISH_EVERY`] since `epoch`.
+fn next_slot(
+    earliest: tokio::time::Instant,
+    epoch: tokio::time::Instant,
+    slot: Duration,
+) -> tokio::time::Instant {
+    let base = epoch + slot;
+    if earliest <= base {
+        return base;
+    }
+    let period = PUBLISH_EVERY.as_nanos().max(1);
+    let periods = (earliest - base).as_nanos().div_ceil(period);
+    base + PUBLISH_EVERY * u32::try_from(periods).unwrap_or(u32::MAX)
+}
+
 /// SSE comment sent on idle connections so proxies keep them open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
@@ -1051,10 +1082,16 @@ fn frozen_board(config: &Config, json: &str) -> Option<PublicBoard> {
 }
 
 /// Recomputes and pushes the board after changes: [`PUBLISH_DELAY`] after
-/// the first, and at most once per [`PUBLISH_EVERY`]; the boards only
+/// the first, and at most once per [`PUBLISH_EVERY`] (under a steady
+/// stream of changes, at the workshop's own place in each period:
+/// [`publish_slot`]); the boards only
 /// while a projector watches (`GET /api/events`), the room's state always
 /// (it decides what submissions and joins may do).
 async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
+    // One epoch for every workshop of the process, so their slots spread.
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let epoch = tokio::time::Instant::from_std(*EPOCH.get_or_init(std::time::Instant::now));
+    let slot = publish_slot(&app.config.code);
     let mut last = tokio::time::Instant::now() - PUBLISH_EVERY;
     loop {
         tokio::select! {
@@ -1063,10 +1100,16 @@ async fn publish(app: Arc<App>, mut stopped: watch::Receiver<bool>) {
         }
         // Changes meanwhile are taken in by this push (a notice left while
         // it runs brings another).
-        tokio::time::sleep_until(
-            (tokio::time::Instant::now() + PUBLISH_DELAY).max(last + PUBLISH_EVERY),
-        )
-        .await;
+        // A board quiet for a while: pushed soon after its change. Under a
+        // steady stream: once per period, at this workshop's slot.
+        let soon = tokio::time::Instant::now() + PUBLISH_DELAY;
+        let due = if last + PUBLISH_EVERY > soon {
+            // (Not before `last`'s slot a period on, however late it ran.)
+            next_slot(last + PUBLISH_EVERY - PUBLISH_DELAY, epoch, slot)
+        } else {
+            soon
+        };
+        tokio::time::sleep_until(due).await;
         last = tokio::time::Instant::now();
         // One rebuild at a time (here or for a request), so boards are
         // shown in the order they were read.
@@ -2443,6 +2486,25 @@ pub(crate) mod tests {
             other => panic!("{other:?}"),
         }
         server.shutdown().await.unwrap();
+    }
+
+    /// Under a steady stream each workshop's board is rebuilt once a
+    /// period at a place of its own, spread by code over the period.
+    #[test]
+    fn boards_are_rebuilt_at_slots_spread_over_the_period() {
+        let slots: std::collections::HashSet<Duration> = (0..50)
+            .map(|w| super::publish_slot(&format!("BENCH{w}")))
+            .collect();
+        assert!(slots.len() > 40, "{slots:?}");
+        assert!(slots.iter().all(|s| *s < super::PUBLISH_EVERY));
+        assert_eq!(super::publish_slot("ABC"), super::publish_slot("ABC"));
+        let epoch = tokio::time::Instant::now();
+        let slot = Duration::from_millis(300);
+        let at = |ms: u64| epoch + Duration::from_millis(ms);
+        assert_eq!(super::next_slot(at(0), epoch, slot), at(300));
+        assert_eq!(super::next_slot(at(300), epoch, slot), at(300));
+        assert_eq!(super::next_slot(at(301), epoch, slot), at(1300));
+        assert_eq!(super::next_slot(at(2250), epoch, slot), at(2300));
     }
 
     #[test]
