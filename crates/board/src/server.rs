@@ -567,6 +567,36 @@ struct Db {
     workshop: Option<String>,
 }
 
+/// The next batch of a writer: the first job to arrive and every one
+/// already queued behind it, up to [`MAX_BATCH`]; `None` once every sender
+/// is gone.
+fn next_batch(queue: &std::sync::mpsc::Receiver<Job>) -> Option<Vec<Job>> {
+    let mut batch = vec![queue.recv().ok()?];
+    while batch.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+/// Runs a batch in one transaction (group commit) and answers each job
+/// once that has committed. Without the outer transaction each change
+/// commits (durably) on its own: slower, still correct.
+fn run_batch(store: &mut dyn BoardStore, batch: Vec<Job>) {
+    let grouped = store.begin_batch();
+    let replies: Vec<Reply> = batch.into_iter().map(|job| job(&mut *store)).collect();
+    let committed = if grouped {
+        store.commit_batch().map_err(|e| e.to_string())
+    } else {
+        Ok(())
+    };
+    for reply in replies {
+        reply(committed.clone());
+    }
+}
+
 /// One writer connection for every workshop of a server of every
 /// workshop (PostgreSQL): the same group commit as a workshop's own
 /// writer, but a batch holds the changes of every workshop waiting, so
@@ -589,14 +619,7 @@ impl SharedWriter {
             .name("kiku-board-db-all".into())
             .spawn(move || {
                 let mut store: Option<Box<dyn BoardStore>> = None;
-                while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    while batch.len() < MAX_BATCH {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) => break,
-                        }
-                    }
+                while let Some(batch) = next_batch(&queue) {
                     if store.is_none() {
                         match connect() {
                             Ok(connected) => store = Some(connected),
@@ -613,21 +636,9 @@ impl SharedWriter {
                     let Some(connected) = store.as_mut() else {
                         continue;
                     };
-                    let grouped = connected.begin_batch();
-                    let replies: Vec<Reply> = batch
-                        .into_iter()
-                        .map(|job| job(connected.as_mut()))
-                        .collect();
-                    let committed = if grouped {
-                        connected.commit_batch().map_err(|e| e.to_string())
-                    } else {
-                        Ok(())
-                    };
+                    run_batch(connected.as_mut(), batch);
                     if connected.connection_lost() {
                         store = None;
-                    }
-                    for reply in replies {
-                        reply(committed.clone());
                     }
                 }
             })?;
@@ -649,27 +660,8 @@ impl Db {
         std::thread::Builder::new()
             .name("kiku-board-db".into())
             .spawn(move || {
-                while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    while batch.len() < MAX_BATCH {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) => break,
-                        }
-                    }
-                    // Without the outer transaction each change commits
-                    // (durably) on its own: slower, still correct.
-                    let grouped = store.begin_batch();
-                    let replies: Vec<Reply> =
-                        batch.into_iter().map(|job| job(store.as_mut())).collect();
-                    let committed = if grouped {
-                        store.commit_batch().map_err(|e| e.to_string())
-                    } else {
-                        Ok(())
-                    };
-                    for reply in replies {
-                        reply(committed.clone());
-                    }
+                while let Some(batch) = next_batch(&queue) {
+                    run_batch(store.as_mut(), batch);
                 }
             })
             .expect("spawning the database thread");
