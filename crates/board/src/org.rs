@@ -1186,32 +1186,13 @@ pub(crate) fn serve_all(
                 purged.entries
             );
         }
-        let _ = writeln!(
-            out,
-            "  connections:       at most {} ({} projector pages, {} per address)",
-            limits.max_connections,
-            limits.max_event_streams,
-            match limits.max_per_ip {
-                0 => "no cap".to_string(),
-                n => n.to_string(),
-            }
+        serve::write_limits_and_address(
+            &mut out,
+            &limits,
+            rate_limit,
+            "per computer and workshop",
+            server.addr(),
         );
-        match rate_limit {
-            Some(l) => {
-                let _ = writeln!(
-                    out,
-                    "  rate limit:        {} at once, {}/min per computer and workshop",
-                    l.burst, l.per_minute
-                );
-            }
-            None => {
-                let _ = writeln!(out, "  rate limit:        off");
-            }
-        }
-        // Tests and scripts read the port from this line.
-        let _ = writeln!(out, "listening on {}", server.addr());
-        let _ = writeln!(out, "Press Ctrl-C to stop.");
-        let _ = out.flush();
         drop(out);
         serve::run_until_signalled(server).await
     })

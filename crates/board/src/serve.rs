@@ -456,35 +456,48 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
                 "off: any seed"
             }
         );
-        let _ = writeln!(
-            out,
-            "  connections:       at most {} ({} projector pages, {} per address)",
-            limits.max_connections,
-            limits.max_event_streams,
-            match limits.max_per_ip {
-                0 => "no cap".to_string(),
-                n => n.to_string(),
-            }
-        );
-        match rate_limit {
-            Some(l) => {
-                let _ = writeln!(
-                    out,
-                    "  rate limit:        {} at once, {}/min per computer",
-                    l.burst, l.per_minute
-                );
-            }
-            None => {
-                let _ = writeln!(out, "  rate limit:        off");
-            }
-        }
-        // Tests and scripts read the port from this line.
-        let _ = writeln!(out, "listening on {}", server.addr());
-        let _ = writeln!(out, "Press Ctrl-C to stop.");
-        let _ = out.flush();
+        write_limits_and_address(&mut out, &limits, rate_limit, "per computer", server.addr());
         drop(out);
         run_until_signalled(server).await
     })
+}
+
+/// The last lines a server prints as it starts (`kiku serve` and `kiku
+/// serve --all`): its connection caps, its rate limit (`per`: what one
+/// allowance is counted for), and the address it listens on.
+pub(crate) fn write_limits_and_address(
+    out: &mut impl Write,
+    limits: &server::Limits,
+    rate_limit: Option<RateLimit>,
+    per: &str,
+    addr: SocketAddr,
+) {
+    let _ = writeln!(
+        out,
+        "  connections:       at most {} ({} projector pages, {} per address)",
+        limits.max_connections,
+        limits.max_event_streams,
+        match limits.max_per_ip {
+            0 => "no cap".to_string(),
+            n => n.to_string(),
+        }
+    );
+    match rate_limit {
+        Some(l) => {
+            let _ = writeln!(
+                out,
+                "  rate limit:        {} at once, {}/min {per}",
+                l.burst, l.per_minute
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  rate limit:        off");
+        }
+    }
+    // Tests and scripts read the port from this line.
+    let _ = writeln!(out, "listening on {addr}");
+    let _ = writeln!(out, "Press Ctrl-C to stop.");
+    let _ = out.flush();
 }
 
 /// Serves until Ctrl-C or SIGTERM, then stops gracefully; a second signal
