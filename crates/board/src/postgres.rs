@@ -725,6 +725,26 @@ fn rows_of(entries: Vec<Entry>) -> Vec<Row> {
         .collect()
 }
 
+/// The overall rows of a board from rows of `totals` whose first five
+/// columns are nickname, total, scenarios, reached and entry, best first.
+fn total_rows(rows: &[postgres::Row]) -> Vec<Row> {
+    let points: Vec<u32> = rows.iter().map(|r| to_u32(r.get(1))).collect();
+    ranks(&points)
+        .into_iter()
+        .zip(rows)
+        .map(|(rank, r)| Row {
+            rank,
+            entry: r.get(4),
+            nickname: r.get(0),
+            scenario: None,
+            points: to_u32(r.get(1)),
+            scores: None,
+            scenarios: to_u32(r.get(2)),
+            created_ms: r.get(3),
+        })
+        .collect()
+}
+
 /// Workshop `w`'s board of reply `mode`, each name's best (the server's
 /// board): two round trips, where a query per scenario took about twenty.
 /// The top `limit` per scenario and how many are ranked on each come from
@@ -793,21 +813,7 @@ fn best_board(c: &mut Conn, w: &str, mode: &str, limit: i64) -> Result<Board, St
             .get(0),
         ),
     };
-    let points: Vec<u32> = top.iter().map(|r| to_u32(r.get(1))).collect();
-    let overall = ranks(&points)
-        .into_iter()
-        .zip(top.iter())
-        .map(|(rank, r)| Row {
-            rank,
-            entry: r.get(4),
-            nickname: r.get(0),
-            scenario: None,
-            points: to_u32(r.get(1)),
-            scores: None,
-            scenarios: to_u32(r.get(2)),
-            created_ms: r.get(3),
-        })
-        .collect();
+    let overall = total_rows(&top);
     Ok(Board {
         overall,
         scenarios,
@@ -1471,21 +1477,7 @@ impl BoardStore for PgStore {
                      ORDER BY total DESC, reached, nickname LIMIT $2",
                     &[&mode, &limit, &w],
                 )?;
-                let points: Vec<u32> = rows.iter().map(|r| to_u32(r.get(1))).collect();
-                let overall = ranks(&points)
-                    .into_iter()
-                    .zip(rows.iter())
-                    .map(|(rank, r)| Row {
-                        rank,
-                        entry: r.get(4),
-                        nickname: r.get(0),
-                        scenario: None,
-                        points: to_u32(r.get(1)),
-                        scores: None,
-                        scenarios: to_u32(r.get(2)),
-                        created_ms: r.get(3),
-                    })
-                    .collect();
+                let overall = total_rows(&rows);
                 let ranked: i64 = c
                     .query_one(
                         "SELECT COUNT(*) FROM totals WHERE workshop = $2 AND mode = $1",
