@@ -29,8 +29,8 @@ use crate::ratelimit::RateLimit;
 use crate::rescore::Scenarios;
 use crate::serve::{self, ServeArgs, ServeError, Terms};
 use crate::server::{
-    self, ApiError, Config, Limits, MAX_BODY_BYTES, Server, SharedWriter, WorkshopApp, parse_body,
-    query_codes, wrong_code,
+    self, ApiError, Config, FULL_RETRY_SECS, Limits, MAX_BODY_BYTES, Server, SharedWriter,
+    WorkshopApp, parse_body, query_codes, wrong_code,
 };
 use crate::store::{BoardStore, Store, StoreError, now_ms};
 
@@ -804,9 +804,6 @@ impl Organisation {
     }
 }
 
-/// Retry-After for 503 answers when the server is full.
-const FULL_RETRY_SECS: u64 = 5;
-
 /// Why a workshop could not be opened.
 enum OpenError {
     /// It is no longer in the database.
@@ -1026,22 +1023,9 @@ async fn forward(
     *request.uri_mut() = target.parse::<Uri>().map_err(|_| not_found())?;
     // Projector pages are capped for the whole process, not per workshop.
     let slot = if path == "/api/events" {
-        Some(
-            Arc::clone(&org.streams)
-                .try_acquire_owned()
-                .map_err(|_| ApiError {
-                    retry_after: Some(FULL_RETRY_SECS),
-                    ..ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        RejectionKind::ServerFull,
-                        format!(
-                            "{} projector pages are open on this server already: close one, \
-                         or use GET /api/board",
-                            org.limits.max_event_streams
-                        ),
-                    )
-                })?,
-        )
+        Some(Arc::clone(&org.streams).try_acquire_owned().map_err(|_| {
+            server::projectors_full(org.limits.max_event_streams, " on this server")
+        })?)
     } else {
         None
     };

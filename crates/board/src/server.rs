@@ -512,7 +512,7 @@ async fn refuse_full(mut stream: tokio::net::TcpStream) {
 }
 
 /// Retry-After for 503 answers when the server is full.
-const FULL_RETRY_SECS: u64 = 5;
+pub(crate) const FULL_RETRY_SECS: u64 = 5;
 
 /// The routes (see README "Workshop server").
 fn router(app: Arc<App>) -> Router {
@@ -1622,6 +1622,20 @@ async fn board(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
+/// The answer when `max` projector pages are open already (503, try again
+/// later); `on` says where (" on this server" when the cap is the whole
+/// process's).
+pub(crate) fn projectors_full(max: usize, on: &str) -> ApiError {
+    ApiError {
+        retry_after: Some(FULL_RETRY_SECS),
+        ..ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            RejectionKind::ServerFull,
+            format!("{max} projector pages are open{on} already: close one, or use GET /api/board"),
+        )
+    }
+}
+
 async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
     struct Feed {
         first: Option<Arc<str>>,
@@ -1633,17 +1647,7 @@ async fn events(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiErr
     }
     let slot = Arc::clone(&app.streams)
         .try_acquire_owned()
-        .map_err(|_| ApiError {
-            retry_after: Some(FULL_RETRY_SECS),
-            ..ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                RejectionKind::ServerFull,
-                format!(
-                    "{} projector pages are open already: close one, or use GET /api/board",
-                    app.limits.max_event_streams
-                ),
-            )
-        })?;
+        .map_err(|_| projectors_full(app.limits.max_event_streams, ""))?;
     // The board was not kept up to date while nobody watched: a fresh one
     // follows shortly.
     if app.stale() {
