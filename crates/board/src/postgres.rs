@@ -78,6 +78,25 @@ pub(crate) fn announcements() -> Announcements {
 /// one statement for both: tells them apart in `pg_stat_activity`.
 const LISTEN_SQL: &str = "SET application_name = 'kiku-listen'; LISTEN kiku_board";
 
+/// A connection listening for the board's notices, and its backend's
+/// process id (the notices this server sent itself carry it); `None` (the
+/// caller waits and tries again) when it cannot connect or listen.
+fn listening(url: &str) -> Option<(Client, i32)> {
+    let mut client = match Client::connect(url, NoTls) {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("warning: LISTEN connection: {e}");
+            return None;
+        }
+    };
+    client.batch_execute(LISTEN_SQL).ok()?;
+    let own = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .ok()?
+        .get::<_, i32>(0);
+    Some((client, own))
+}
+
 /// Sends the notices that wait in `later`, all in one statement (one
 /// transaction: PostgreSQL delivers one notice per payload), at most once
 /// per [`NOTICE_EVERY`] (`last_sent`); false if the connection failed
@@ -1528,23 +1547,8 @@ impl BoardStore for PgStore {
                 let _ended = ended;
                 // `on_change(false)` asks whether anyone still cares.
                 while on_change(false) {
-                    let mut client = match Client::connect(&url, NoTls) {
-                        Ok(client) => client,
-                        Err(e) => {
-                            eprintln!("warning: LISTEN connection: {e}");
-                            std::thread::sleep(RECONNECT_AFTER);
-                            continue;
-                        }
-                    };
-                    if client.batch_execute(LISTEN_SQL).is_err() {
-                        std::thread::sleep(RECONNECT_AFTER);
-                        continue;
-                    }
-                    // This connection's own notices are this server's.
-                    let Ok(own) = client
-                        .query_one("SELECT pg_backend_pid()", &[])
-                        .map(|r| r.get::<_, i32>(0))
-                    else {
+                    // Its own notices are this server's.
+                    let Some((mut client, own)) = listening(&url) else {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     };

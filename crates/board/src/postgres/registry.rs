@@ -5,8 +5,8 @@
 //! announces the server's own.
 
 use super::{
-    Announcements, Client, Ended, LISTEN_SQL, NOTICE_EVERY, NoTls, PgStore, RECONNECT_AFTER,
-    StoreError, announce_waiting, now_ms,
+    Announcements, Ended, NOTICE_EVERY, PgStore, RECONNECT_AFTER, StoreError, announce_waiting,
+    listening, now_ms,
 };
 use crate::org::{Notice, Registry, WorkshopSummary};
 
@@ -90,23 +90,8 @@ impl PgStore {
                 let _ended = ended;
                 let mut last_sent: Option<std::time::Instant> = None;
                 while on_notice(Notice::StillWanted) {
-                    let mut client = match Client::connect(&url, NoTls) {
-                        Ok(client) => client,
-                        Err(e) => {
-                            eprintln!("warning: LISTEN connection: {e}");
-                            std::thread::sleep(RECONNECT_AFTER);
-                            continue;
-                        }
-                    };
-                    if client.batch_execute(LISTEN_SQL).is_err() {
-                        std::thread::sleep(RECONNECT_AFTER);
-                        continue;
-                    }
-                    // This connection's own notices are this server's.
-                    let Ok(own) = client
-                        .query_one("SELECT pg_backend_pid()", &[])
-                        .map(|r| r.get::<_, i32>(0))
-                    else {
+                    // Its own notices are this server's.
+                    let Some((mut client, own)) = listening(&url) else {
                         std::thread::sleep(RECONNECT_AFTER);
                         continue;
                     };
