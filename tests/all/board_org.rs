@@ -52,6 +52,26 @@ fn an_organisation_serves_every_workshop_from_one_process() {
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    // No writer to store submissions with: refused before serving.
+    let no_writer = Command::new(env!("CARGO_BIN_EXE_kiku"))
+        .args([
+            "serve",
+            "--all",
+            "--writers",
+            "0",
+            "--bind",
+            "127.0.0.1:0",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!no_writer.status.success());
+    assert!(
+        String::from_utf8_lossy(&no_writer.stderr).contains("--writers: give 1 or more"),
+        "{}",
+        String::from_utf8_lossy(&no_writer.stderr)
+    );
 
     let server = spawn_server_with(&db, &dir, &["--all"]);
     assert!(server.said.contains("every workshop"), "{}", server.said);

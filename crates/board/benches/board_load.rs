@@ -10,9 +10,11 @@
 //! - PostgreSQL (`KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT`): every
 //!   workshop in one database (`kiku_bench`, made afresh), over
 //!   `KIKU_BENCH_INSTANCES` instances (default 2), each a server of every
-//!   workshop (`kiku serve --all`: `org::start_all`, all of them open, one
-//!   writer connection per instance for every workshop it serves (group
-//!   commit across workshops), one listening connection per instance). As behind a load balancer, each workshop's trainees are
+//!   workshop (`kiku serve --all`: `org::start_all`, all of them open;
+//!   `--writers` writer connections per instance (2 by default), each for
+//!   the workshops it is given (group commit across workshops); one
+//!   listening connection per instance). As behind a load balancer, each
+//!   workshop's trainees are
 //!   spread over the instances (the `k`-th trainee of workshop `w` uses
 //!   instance `(w + k) % instances`) and submit to `POST
 //!   /api/submissions` with their workshop's code in the body, as the game
@@ -34,6 +36,7 @@
 //! Run: `cargo bench -p kiku-board --bench board_load`
 //! (`KIKU_BENCH_CLIENTS`, `KIKU_BENCH_WORKSHOPS`, `KIKU_BENCH_PER_CLIENT`,
 //! `KIKU_BENCH_RATE`, `KIKU_BENCH_INSTANCES` change the load;
+//! `KIKU_BENCH_WRITERS` the writer connections per PostgreSQL instance;
 //! `KIKU_BENCH_PROJECTORS=0` opens no projector, to see what they cost).
 
 use std::collections::HashSet;
@@ -138,7 +141,8 @@ async fn read_response(stream: &TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 /// another (the `i`-th no earlier than `schedule(i)` when paced), returns
 /// each latency, counted from the scheduled time so a server that falls
 /// behind cannot hide it.
-/// Each body's latency, for the ones acknowledged (201) in order; when
+/// Each acknowledged body (201) in order: when it was due (from `start`),
+/// its latency, and whether it was sent again after its server died; when
 /// `may_die`, a connection that breaks (its server was killed) sends the
 /// same request again to `fallback` and goes on there (the retried one may
 /// answer 200: stored before the kill), or without a fallback ends the
@@ -146,12 +150,12 @@ async fn read_response(stream: &TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 async fn client(
     mut stream: TcpStream,
     bodies: Vec<Vec<u8>>,
-    start: tokio::time::Instant,
+    phase_start: tokio::time::Instant,
     pace: Option<(Duration, Duration)>,
     player: String,
     may_die: bool,
     mut fallback: Option<std::net::SocketAddr>,
-) -> Vec<Duration> {
+) -> Vec<Sent> {
     let mut latencies = Vec::with_capacity(bodies.len());
     let mut buf = Vec::with_capacity(8192);
     for (i, body) in bodies.into_iter().enumerate() {
@@ -163,7 +167,7 @@ async fn client(
         request.extend_from_slice(&body);
         let start = match pace {
             Some((offset, interval)) => {
-                let at = start + offset + interval * i as u32;
+                let at = phase_start + offset + interval * i as u32;
                 tokio::time::sleep_until(at).await;
                 at
             }
@@ -189,12 +193,38 @@ async fn client(
             }
             Err(e) => panic!("submission {i}: {e}"),
         };
-        latencies.push(start.elapsed());
+        latencies.push(Sent {
+            due: start - phase_start,
+            latency: start.elapsed(),
+            retried,
+        });
         // Sent again: stored before the kill answers 200 (the first entry).
         let ok = status == 201 || (retried && status == 200);
         assert!(ok, "{status}: {}", String::from_utf8_lossy(&buf));
     }
     latencies
+}
+
+/// One acknowledged submission, as a client saw it.
+struct Sent {
+    /// When it was due, from the start of the phase.
+    due: Duration,
+    /// From when it was due to its answer.
+    latency: Duration,
+    /// Sent again to another instance after its own was killed.
+    retried: bool,
+}
+
+/// `p50 …, p90 …, p99 …, max …` of `latencies` (sorted here).
+fn spread(mut latencies: Vec<Duration>) -> String {
+    latencies.sort();
+    format!(
+        "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.90).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -283,6 +313,7 @@ fn instance() {
                 rate_limit: None,
                 // Every workshop stays open through the run.
                 max_open: workshops + 8,
+                writers: env_number("KIKU_BENCH_WRITERS", kiku_board::org::DEFAULT_WRITERS),
                 ..AllConfig::new(&db, "http://127.0.0.1/", scenarios.clone())
             };
             start_all(listener, config, bench_limits(clients)).expect("server")
@@ -671,12 +702,15 @@ fn main() {
         "board_load: {clients} trainees in {workshops} workshops over {instances} server \
          instance(s) ({}) x {per_client} submissions each, loopback",
         if pg_base.is_some() {
-            "`kiku serve --all` each, every workshop open on every instance and its trainees \
-             spread over them; one PostgreSQL database, one writer connection per instance for \
-             all its workshops (group commit across workshops), one listening connection per \
-             instance"
+            format!(
+                "`kiku serve --all` each, every workshop open on every instance and its \
+                 trainees spread over them; one PostgreSQL database, {} writer connection(s) per \
+                 instance, each for its share of the workshops (group commit across \
+                 workshops), one listening connection per instance",
+                env_number("KIKU_BENCH_WRITERS", kiku_board::org::DEFAULT_WRITERS)
+            )
         } else {
-            "one SQLite file per workshop, synchronous=FULL, group commit"
+            "one SQLite file per workshop, synchronous=FULL, group commit".to_string()
         }
     );
     println!(
@@ -722,7 +756,7 @@ fn main() {
         );
         let boards_pushed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut elapsed_at_kill = None;
-        let results: Vec<Vec<Duration>> = client_rt.block_on(async {
+        let results: Vec<Vec<Sent>> = client_rt.block_on(async {
             // Connections first (a workshop's laptops stay connected), then the clock.
             let mut streams = Vec::new();
             for addr in &addrs {
@@ -790,9 +824,8 @@ fn main() {
                 }
             }
         }
-        let mut latencies: Vec<Duration> = results.into_iter().flatten().collect();
-        latencies.sort();
-        let n = latencies.len();
+        let sent: Vec<Sent> = results.into_iter().flatten().collect();
+        let n = sent.len();
         acknowledged += n;
         match rate {
             Some(r) if killing => println!(
@@ -813,12 +846,30 @@ fn main() {
             n as f64 / elapsed.as_secs_f64()
         );
         println!(
-            "    latency p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-            percentile(&latencies, 0.90).as_secs_f64() * 1e3,
-            percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-            latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+            "    latency {}",
+            spread(sent.iter().map(|s| s.latency).collect())
         );
+        if let Some(kill) = elapsed_at_kill {
+            // Where the kill phase's tail comes from: before the kill, the
+            // ones sent again, and the rest after it.
+            let part = |keep: &dyn Fn(&Sent) -> bool| -> (usize, String) {
+                let l: Vec<Duration> = sent.iter().filter(|s| keep(s)).map(|s| s.latency).collect();
+                (l.len(), spread(l))
+            };
+            for (what, (count, figures)) in [
+                (
+                    "due before the kill, not sent again",
+                    part(&|s| s.due < kill && !s.retried),
+                ),
+                ("sent again to instance 0", part(&|s| s.retried)),
+                (
+                    "due after the kill, not sent again",
+                    part(&|s| s.due >= kill && !s.retried),
+                ),
+            ] {
+                println!("      {what}: {count}, {figures}");
+            }
+        }
         // Where the two cores went (connecting included; the killed
         // instance's time stops counting when it dies).
         if let (Some(c0), Some(c1), Some((b0, t0)), Some((b1, t1))) =

@@ -4,10 +4,12 @@
 //! through `LISTEN`/`NOTIFY`.
 //!
 //! Client: the `postgres` crate, the blocking face of `tokio-postgres`. The
-//! board's writes all go through one writer thread per server (the same
-//! group commit as SQLite: every waiting request in one transaction, one
-//! savepoint each, answered after the commit), so one connection per
-//! instance does the writing and a pool (deadpool) would hold connections
+//! board's writes all go through writer threads (one per workshop for
+//! `kiku serve --code`; for `--all`, `--writers` of them shared by every
+//! workshop, each workshop always on the same one), with the same group
+//! commit as SQLite: every waiting request in one transaction, one
+//! savepoint each, answered after the commit. So each writer connection
+//! belongs to one thread and a pool (deadpool) would hold connections
 //! nobody uses; the blocking client keeps both stores behind one
 //! synchronous [`BoardStore`] trait on that thread, with no async trait and
 //! no second runtime inside the server's. `LISTEN` runs on a second

@@ -80,6 +80,11 @@ pub struct ServeArgs {
     /// is closed to open another.
     #[arg(long, value_name = "N", default_value_t = crate::org::DEFAULT_MAX_OPEN)]
     pub max_open: usize,
+    /// With --all on PostgreSQL: the writer connections that store every
+    /// workshop's submissions (each workshop always through the same one,
+    /// each committing the batches waiting for it in one transaction).
+    #[arg(long, value_name = "N", default_value_t = crate::org::DEFAULT_WRITERS)]
+    pub writers: usize,
 }
 
 /// How often a running server renews its workshop's activity (so no
@@ -206,6 +211,9 @@ pub enum ServeError {
     /// `--max-open` is 0.
     #[error("--max-open: give 1 or more workshops")]
     MaxOpen,
+    /// `--writers` is 0.
+    #[error("--writers: give 1 or more connections")]
+    Writers,
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),

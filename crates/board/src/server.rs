@@ -62,12 +62,27 @@ const PUBLISH_EVERY: Duration = Duration::from_secs(1);
 /// (when they all started together: a burst of board reads each second,
 /// which the submissions arriving meanwhile waited behind).
 fn publish_slot(code: &str) -> Duration {
-    // FNV-1a: stable across runs and servers.
-    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+    let period = PUBLISH_EVERY.as_millis() as u64;
+    Duration::from_millis(code_hash(code) % period.max(1))
+}
+
+/// Which of `writers` writers (at least one) workshop `code` goes to.
+pub(crate) fn writer_of(code: &str, writers: usize) -> usize {
+    // The remainder is below the number of writers, a usize.
+    (code_hash(code) % writers.max(1) as u64) as usize
+}
+
+/// A hash of a workshop's code, stable across runs and servers: FNV-1a,
+/// then SplitMix64's finaliser, so codes that differ only in their last
+/// character still differ in every bit (FNV-1a alone leaves its high bits,
+/// and so the choice between two writers, the same for BENCH0..BENCH49).
+fn code_hash(code: &str) -> u64 {
+    let h = code.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    let period = PUBLISH_EVERY.as_millis() as u64;
-    Duration::from_millis(hash % period.max(1))
+    let h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// The first time at or after `earliest` that is `slot` past a multiple
@@ -597,58 +612,67 @@ fn run_batch(store: &mut dyn BoardStore, batch: Vec<Job>) {
     }
 }
 
-/// One writer connection for every workshop of a server of every
-/// workshop (PostgreSQL): the same group commit as a workshop's own
-/// writer, but a batch holds the changes of every workshop waiting, so
-/// the database commits (and flushes its log) once for all of them, not
-/// once per workshop. Connects on its first batch, and again after its
-/// connection is lost.
+/// The writer connections of a server of every workshop (PostgreSQL):
+/// the same group commit as a workshop's own writer, but each writer's
+/// batch holds the changes of every workshop it serves that are waiting,
+/// so the database commits (and flushes its log) once for all of them,
+/// not once per workshop. A workshop always goes to the same writer (by
+/// its code), so its changes keep their order; with several writers the
+/// database works on several batches at once. Each connects on its first
+/// batch, and again after its connection is lost.
 #[derive(Clone)]
 pub(crate) struct SharedWriter {
-    jobs: std::sync::mpsc::Sender<Job>,
+    writers: Vec<std::sync::mpsc::Sender<Job>>,
 }
 
 /// Opens a shared writer's connection.
-pub(crate) type Connect = Box<dyn Fn() -> Result<Box<dyn BoardStore>, StoreError> + Send>;
+pub(crate) type Connect = Arc<dyn Fn() -> Result<Box<dyn BoardStore>, StoreError> + Send + Sync>;
 
 impl SharedWriter {
-    /// Starts its thread; `connect` opens its connection.
-    pub(crate) fn spawn(connect: Connect) -> std::io::Result<SharedWriter> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("kiku-board-db-all".into())
-            .spawn(move || {
-                let mut store: Option<Box<dyn BoardStore>> = None;
-                while let Some(batch) = next_batch(&queue) {
-                    if store.is_none() {
-                        match connect() {
-                            Ok(connected) => store = Some(connected),
-                            Err(e) => {
-                                // Dropped unrun: their callers hear that
-                                // the database failed.
-                                eprintln!("error: the writer cannot connect: {e}");
-                                drop(batch);
-                                std::thread::sleep(Duration::from_millis(200));
-                                continue;
+    /// Starts `count` writer threads (at least one); `connect` opens
+    /// each one's connection.
+    pub(crate) fn spawn(count: usize, connect: Connect) -> std::io::Result<SharedWriter> {
+        let mut writers = Vec::new();
+        for n in 0..count.max(1) {
+            let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+            let connect = Arc::clone(&connect);
+            std::thread::Builder::new()
+                .name(format!("kiku-board-db-all-{n}"))
+                .spawn(move || {
+                    let mut store: Option<Box<dyn BoardStore>> = None;
+                    while let Some(batch) = next_batch(&queue) {
+                        if store.is_none() {
+                            match connect() {
+                                Ok(connected) => store = Some(connected),
+                                Err(e) => {
+                                    // Dropped unrun: their callers hear
+                                    // that the database failed.
+                                    eprintln!("error: the writer cannot connect: {e}");
+                                    drop(batch);
+                                    std::thread::sleep(Duration::from_millis(200));
+                                    continue;
+                                }
                             }
                         }
+                        let Some(connected) = store.as_mut() else {
+                            continue;
+                        };
+                        run_batch(connected.as_mut(), batch);
+                        if connected.connection_lost() {
+                            store = None;
+                        }
                     }
-                    let Some(connected) = store.as_mut() else {
-                        continue;
-                    };
-                    run_batch(connected.as_mut(), batch);
-                    if connected.connection_lost() {
-                        store = None;
-                    }
-                }
-            })?;
-        Ok(SharedWriter { jobs })
+                })?;
+            writers.push(jobs);
+        }
+        Ok(SharedWriter { writers })
     }
 
-    /// Workshop `code`'s way to it.
+    /// Workshop `code`'s way to its writer (always the same one for a
+    /// code, picked by [`code_hash`]).
     fn for_workshop(&self, code: &str) -> Db {
         Db {
-            jobs: self.jobs.clone(),
+            jobs: self.writers[writer_of(code, self.writers.len())].clone(),
             workshop: Some(code.to_string()),
         }
     }
@@ -1577,8 +1601,8 @@ async fn submit(
     let inserted = app
         .db
         .call(move |s| {
-            // Timed as it is stored, on the one writer thread: entries are
-            // timed in the order they are stored.
+            // Timed as it is stored, on the workshop's one writer thread:
+            // its entries are timed in the order they are stored.
             new.finished.finished_ms = now_ms();
             // The token decides whose entry it is (after a rename by the
             // facilitator, the game may still send the old nickname).
@@ -2501,6 +2525,28 @@ pub(crate) mod tests {
         assert_eq!(super::next_slot(at(300), epoch, slot), at(300));
         assert_eq!(super::next_slot(at(301), epoch, slot), at(1300));
         assert_eq!(super::next_slot(at(2250), epoch, slot), at(2300));
+    }
+
+    #[test]
+    fn workshops_are_shared_out_between_writers() {
+        // Codes alike but for their last characters (as a bench's, or a
+        // facilitator's numbered rooms) land on every writer, in fair
+        // shares, each always on the same one.
+        for writers in [2usize, 3] {
+            let mut counts = vec![0usize; writers];
+            for w in 0..50 {
+                let code = format!("BENCH{w}");
+                let n = super::writer_of(&code, writers);
+                assert_eq!(n, super::writer_of(&code, writers));
+                counts[n] += 1;
+            }
+            assert!(
+                counts.iter().all(|&c| c >= 50 / writers / 2),
+                "{writers} writers: {counts:?}"
+            );
+        }
+        assert_eq!(super::writer_of("ABC", 1), 0);
+        assert_eq!(super::writer_of("ABC", 0), 0);
     }
 
     #[test]

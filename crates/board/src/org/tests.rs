@@ -453,17 +453,29 @@ async fn three_workshops_on_postgres() {
     drop(pg);
 }
 
-/// On PostgreSQL one writer connection serves every open workshop: many
+/// On PostgreSQL a few writer connections serve every open workshop: many
 /// submissions to three workshops at once (committed together in shared
 /// batches) each land in their own workshop, once, with each player's
 /// standing in it; the server holds one connection per open workshop (its
-/// board's reader) besides its writer, registry and listener.
+/// board's reader) besides its writers in use, registry and listener.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_writer_serves_every_workshop_on_postgres() {
+async fn shared_writers_serve_every_workshop_on_postgres() {
     let pg = Postgres::start("writer");
-    let db = pg.database("org");
+    for writers in [1, 2] {
+        let db = pg.database(&format!("org{writers}"));
+        shared_writers(&db, writers).await;
+    }
+    drop(pg);
+}
+
+async fn shared_writers(db: &str, writers: usize) {
+    let db = db.to_string();
     make_workshops(&db, &CODES).await;
-    let (server, _org) = start(test_config(&db)).await;
+    let (server, _org) = start(AllConfig {
+        writers,
+        ..test_config(&db)
+    })
+    .await;
     let addr = server.addr();
     let mut players = Vec::new();
     for code in CODES {
@@ -501,9 +513,17 @@ async fn one_writer_serves_every_workshop_on_postgres() {
     })
     .await
     .unwrap();
-    assert_eq!(connections, 3 + 3, "3 readers; writer, registry, listener");
+    let used: std::collections::HashSet<usize> = CODES
+        .iter()
+        .map(|code| crate::server::writer_of(code, writers))
+        .collect();
+    assert_eq!(
+        connections,
+        3 + used.len() as i64 + 2,
+        "3 readers; {} writer(s) of {writers}, registry, listener",
+        used.len()
+    );
     server.shutdown().await.unwrap();
-    drop(pg);
 }
 
 /// Unknown codes, however many, open nothing and read the list of codes
