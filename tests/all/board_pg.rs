@@ -1,6 +1,7 @@
-//! The board on PostgreSQL: a throwaway server per test (initdb and pg_ctl
-//! from Debian's `postgresql` package, in a temp dir, on a free loopback
-//! port, stopped by a guard even when the test fails). The same store suite
+//! The board on PostgreSQL: a throwaway server per test
+//! (`kiku_board::throwaway`: initdb and pg_ctl from Debian's `postgresql`
+//! package, in a temp dir, on a free loopback port, stopped by a guard even
+//! when the test fails). The same store suite
 //! and server suite run on SQLite and on PostgreSQL; two servers on one
 //! database show each other's submissions on their projectors.
 
@@ -10,151 +11,8 @@ use kiku_board::postgres::PgStore;
 use kiku_board::store::{
     AttemptRule, Extra, JoinOutcome, NewEntry, Ranking, RenameOutcome, StoreError,
 };
+use kiku_board::throwaway::{Durability, ThrowawayPostgres};
 use kiku_core::{Finished, Mode};
-
-/// Where Debian puts PostgreSQL's programs, one folder per version.
-const PG_ROOT: &str = "/usr/lib/postgresql";
-/// How long `pg_ctl` may take to start or stop the server, in seconds.
-const PG_CTL_WAIT_SECS: &str = "60";
-
-/// A PostgreSQL server for one test, stopped and removed on drop.
-struct Postgres {
-    dir: PathBuf,
-    bin: PathBuf,
-    port: u16,
-    /// Run the tools as the `postgres` user (initdb refuses root).
-    as_postgres: bool,
-}
-
-impl Postgres {
-    fn start(name: &str) -> Postgres {
-        let bin = std::fs::read_dir(PG_ROOT)
-            .ok()
-            .and_then(|versions| {
-                versions
-                    .filter_map(Result::ok)
-                    .map(|v| v.path().join("bin"))
-                    .filter(|bin| bin.join("initdb").is_file())
-                    .max()
-            })
-            .unwrap_or_else(|| {
-                panic!(
-                    "PostgreSQL is not installed (no {PG_ROOT}/*/bin/initdb): run .ci/test, \
-                     which installs the postgresql package"
-                )
-            });
-        let dir = temp_dir(&format!("pg-{name}"));
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if root {
-            let chown = Command::new("chown")
-                .args(["-R", "postgres:"])
-                .arg(&dir)
-                .status()
-                .unwrap();
-            assert!(chown.success(), "chown of {} to postgres", dir.display());
-        }
-        let guard = Postgres {
-            dir,
-            bin,
-            port: free_port(),
-            as_postgres: root,
-        };
-        let data = guard.dir.join("data");
-        guard.run(
-            "initdb",
-            &[
-                "-D".as_ref(),
-                data.as_os_str(),
-                "-A".as_ref(),
-                "trust".as_ref(),
-                "-U".as_ref(),
-                "postgres".as_ref(),
-                "--no-sync".as_ref(),
-                "-E".as_ref(),
-                "UTF8".as_ref(),
-                "--locale=C".as_ref(),
-            ],
-        );
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            guard.port,
-            guard.dir.display()
-        );
-        guard.run(
-            "pg_ctl",
-            &[
-                "-D".as_ref(),
-                data.as_os_str(),
-                "-l".as_ref(),
-                guard.dir.join("log").as_os_str(),
-                "-w".as_ref(),
-                "-t".as_ref(),
-                PG_CTL_WAIT_SECS.as_ref(),
-                "-o".as_ref(),
-                options.as_ref(),
-                "start".as_ref(),
-            ],
-        );
-        guard
-    }
-
-    fn command(&self, tool: &str) -> Command {
-        let exe = self.bin.join(tool);
-        if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(exe);
-            command
-        } else {
-            Command::new(exe)
-        }
-    }
-
-    fn run(&self, tool: &str, args: &[&std::ffi::OsStr]) {
-        let out = self.command(tool).args(args).output().unwrap();
-        let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
-        assert!(
-            out.status.success(),
-            "{tool}: {}{}\nserver log:\n{log}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// A new, empty database: its URL.
-    fn database(&self, name: &str) -> String {
-        let port = self.port.to_string();
-        self.run(
-            "createdb",
-            &[
-                "-h".as_ref(),
-                "127.0.0.1".as_ref(),
-                "-p".as_ref(),
-                port.as_ref(),
-                "-U".as_ref(),
-                "postgres".as_ref(),
-                name.as_ref(),
-            ],
-        );
-        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let data = self.dir.join("data");
-        let _ = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&data)
-            .args(["-m", "immediate", "-w", "-t", PG_CTL_WAIT_SECS, "stop"])
-            .output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn finished(route: &[&str], mode: Mode, at: i64) -> Finished {
     let choices: Vec<String> = route.iter().map(|c| c.to_string()).collect();
@@ -553,8 +411,8 @@ fn required_mode_suite(server: &TestServer) {
 #[test]
 fn the_store_suite_passes_on_sqlite_and_postgresql() {
     store_suite(&mut Store::open_in_memory().unwrap());
-    let pg = Postgres::start("store");
-    let url = pg.database("store_suite");
+    let pg = ThrowawayPostgres::start("store", Durability::Tests).unwrap();
+    let url = pg.database("store_suite").unwrap();
     store_suite(&mut PgStore::connect(&url).unwrap());
     // Connecting again finds the schema at its version and migrates nothing.
     let mut again = PgStore::connect(&url).unwrap();
@@ -564,8 +422,8 @@ fn the_store_suite_passes_on_sqlite_and_postgresql() {
 
 #[test]
 fn a_postgresql_database_of_one_workshop_becomes_that_workshop() {
-    let pg = Postgres::start("migrate");
-    let url = pg.database("before_workshops");
+    let pg = ThrowawayPostgres::start("migrate", Durability::Tests).unwrap();
+    let url = pg.database("before_workshops").unwrap();
     // A database as the first PostgreSQL version left it: schema 1, one
     // workshop's code in `meta`, an entry and a player.
     let mut raw = postgres::Client::connect(&url, postgres::NoTls).unwrap();
@@ -623,8 +481,8 @@ fn a_postgresql_database_of_one_workshop_becomes_that_workshop() {
 #[test]
 fn the_server_suite_passes_on_sqlite_and_postgresql() {
     server_suite(&TestServer::start(None));
-    let pg = Postgres::start("server");
-    let url = pg.database("server_suite");
+    let pg = ThrowawayPostgres::start("server", Durability::Tests).unwrap();
+    let url = pg.database("server_suite").unwrap();
     let server = TestServer::start_full(
         PgStore::connect(&url).unwrap(),
         None,
@@ -636,8 +494,8 @@ fn the_server_suite_passes_on_sqlite_and_postgresql() {
 
 #[test]
 fn two_servers_on_one_postgresql_show_each_others_submissions() {
-    let pg = Postgres::start("two");
-    let url = pg.database("organisation");
+    let pg = ThrowawayPostgres::start("two", Durability::Tests).unwrap();
+    let url = pg.database("organisation").unwrap();
     let scenarios = temp_dir("pg-two-scenarios");
     std::fs::write(scenarios.join("small.ron"), SCENARIO_RON).unwrap();
     // One in this process, one the real `kiku serve --db postgres://…`.

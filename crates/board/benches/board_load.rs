@@ -7,7 +7,10 @@
 //! - SQLite (default): one instance serving each workshop on a server of
 //!   its own (as `kiku serve --code` does), each workshop in its own file
 //!   (WAL, `synchronous=FULL`, group commit, one writer connection each).
-//! - PostgreSQL (`KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT`): every
+//! - PostgreSQL (`KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT`, or
+//!   `KIKU_BENCH_POSTGRES=fresh` for a throwaway server of the bench's own,
+//!   Debian's `postgresql` package started in a temporary folder with
+//!   `fsync` on): every
 //!   workshop in one database (`kiku_bench`, made afresh), over
 //!   `KIKU_BENCH_INSTANCES` instances (default 2), each a server of every
 //!   workshop (`kiku serve --all`: `org::start_all`, all of them open;
@@ -51,6 +54,7 @@ use kiku_board::protocol::Submission;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
 use kiku_board::store::{Store, open_any};
+use kiku_board::throwaway::{Durability, ThrowawayPostgres};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
 use rand_chacha::ChaCha8Rng;
@@ -238,6 +242,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// With `KIKU_BENCH_POSTGRES=postgres://USER@HOST:PORT` every workshop's
 /// board goes to one PostgreSQL database, `kiku_bench` (made afresh).
 const POSTGRES_ENV: &str = "KIKU_BENCH_POSTGRES";
+/// In [`POSTGRES_ENV`]: start a throwaway PostgreSQL for the run
+/// (`kiku_board::throwaway`, fsync on).
+const FRESH: &str = "fresh";
 /// Set in a child process: it is a server instance, not the bench.
 const ROLE_ENV: &str = "KIKU_BENCH_INSTANCE";
 /// A server instance's database: a PostgreSQL URL, or a folder of SQLite files.
@@ -491,9 +498,20 @@ fn main() {
     let per_client = env_number("KIKU_BENCH_PER_CLIENT", 4);
     let watched = env_number("KIKU_BENCH_PROJECTORS", 1) > 0;
     let target_rate = env_number("KIKU_BENCH_RATE", 1000) as f64;
-    let pg_base = std::env::var(POSTGRES_ENV)
-        .ok()
-        .map(|u| u.trim_end_matches('/').to_string());
+    // `fresh`: a throwaway PostgreSQL of the bench's own, durable (fsync
+    // on), stopped and removed at the end.
+    let mut fresh = None;
+    let pg_base = std::env::var(POSTGRES_ENV).ok().map(|u| {
+        if u == FRESH {
+            let server = ThrowawayPostgres::start("bench", Durability::Durable)
+                .unwrap_or_else(|e| panic!("a throwaway PostgreSQL: {e}"));
+            let url = server.base_url();
+            fresh = Some(server);
+            url
+        } else {
+            u.trim_end_matches('/').to_string()
+        }
+    });
     let instances = if pg_base.is_some() {
         env_number("KIKU_BENCH_INSTANCES", 2).clamp(1, workshops)
     } else {
@@ -963,4 +981,5 @@ fn main() {
          ({unacked} more were stored but their answer was lost with the killed instance)"
     );
     let _ = std::fs::remove_dir_all(&db_dir);
+    drop(fresh);
 }

@@ -16,6 +16,7 @@ pub mod rescore;
 pub mod serve;
 pub mod server;
 pub mod store;
+pub mod throwaway;
 
 /// A small valid scenario for the board's tests.
 #[cfg(test)]

@@ -1,11 +1,9 @@
 //! Organisation mode end to end, on SQLite and on a throwaway PostgreSQL
-//! (Debian's `postgresql` package: initdb and pg_ctl in a temp dir, on a
-//! free loopback port, stopped by a guard even when a test fails), as the
-//! board's suite in `tests/all/board_pg.rs` runs.
+//! ([`crate::throwaway`]), as the board's suite in `tests/all/board_pg.rs`
+//! runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -13,6 +11,7 @@ use tokio::net::TcpStream;
 
 use super::*;
 use crate::server::tests::{http, parse, post_json, quick};
+use crate::throwaway::{Durability, ThrowawayPostgres};
 
 const CODES: [&str; 3] = ["AAA1", "BBB2", "CCC3"];
 
@@ -22,153 +21,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// A loopback port free a moment ago.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Where Debian puts PostgreSQL's programs, one folder per version.
-const PG_ROOT: &str = "/usr/lib/postgresql";
-/// How long `pg_ctl` may take to start or stop the server, in seconds.
-const PG_CTL_WAIT_SECS: &str = "60";
-
-/// A PostgreSQL server for one test, stopped and removed on drop.
-struct Postgres {
-    dir: PathBuf,
-    bin: PathBuf,
-    port: u16,
-    /// Run the tools as the `postgres` user (initdb refuses root).
-    as_postgres: bool,
-}
-
-impl Postgres {
-    fn start(name: &str) -> Postgres {
-        let bin = std::fs::read_dir(PG_ROOT)
-            .ok()
-            .and_then(|versions| {
-                versions
-                    .filter_map(Result::ok)
-                    .map(|v| v.path().join("bin"))
-                    .filter(|bin| bin.join("initdb").is_file())
-                    .max()
-            })
-            .unwrap_or_else(|| {
-                panic!(
-                    "PostgreSQL is not installed (no {PG_ROOT}/*/bin/initdb): run .ci/test, \
-                     which installs the postgresql package"
-                )
-            });
-        let dir = temp_dir(&format!("pg-{name}"));
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if root {
-            let chown = Command::new("chown")
-                .args(["-R", "postgres:"])
-                .arg(&dir)
-                .status()
-                .unwrap();
-            assert!(chown.success(), "chown of {} to postgres", dir.display());
-        }
-        let guard = Postgres {
-            dir,
-            bin,
-            port: free_port(),
-            as_postgres: root,
-        };
-        let data = guard.dir.join("data");
-        let data = data.to_str().unwrap();
-        guard.run(
-            "initdb",
-            &[
-                "-D",
-                data,
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ],
-        );
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            guard.port,
-            guard.dir.display()
-        );
-        let log = guard.dir.join("log");
-        guard.run(
-            "pg_ctl",
-            &[
-                "-D",
-                data,
-                "-l",
-                log.to_str().unwrap(),
-                "-w",
-                "-t",
-                PG_CTL_WAIT_SECS,
-                "-o",
-                &options,
-                "start",
-            ],
-        );
-        guard
-    }
-
-    fn command(&self, tool: &str) -> Command {
-        let exe = self.bin.join(tool);
-        if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(exe);
-            command
-        } else {
-            Command::new(exe)
-        }
-    }
-
-    fn run(&self, tool: &str, args: &[&str]) {
-        let out = self.command(tool).args(args).output().unwrap();
-        let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
-        assert!(
-            out.status.success(),
-            "{tool}: {}{}\nserver log:\n{log}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// A new, empty database: its URL.
-    fn database(&self, name: &str) -> String {
-        let port = self.port.to_string();
-        self.run(
-            "createdb",
-            &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", name],
-        );
-        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let data = self.dir.join("data");
-        let _ = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&data)
-            .args(["-m", "immediate", "-w", "-t", PG_CTL_WAIT_SECS, "stop"])
-            .output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 /// An SQLite database file for one test.
@@ -447,8 +299,8 @@ async fn three_workshops_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workshops_on_postgres() {
-    let pg = Postgres::start("three");
-    let db = pg.database("org");
+    let pg = ThrowawayPostgres::start("three", Durability::Tests).unwrap();
+    let db = pg.database("org").unwrap();
     three_workshops(&db).await;
     drop(pg);
 }
@@ -460,9 +312,9 @@ async fn three_workshops_on_postgres() {
 /// board's reader) besides its writers in use, registry and listener.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shared_writers_serve_every_workshop_on_postgres() {
-    let pg = Postgres::start("writer");
+    let pg = ThrowawayPostgres::start("writer", Durability::Tests).unwrap();
     for writers in [1, 2] {
-        let db = pg.database(&format!("org{writers}"));
+        let db = pg.database(&format!("org{writers}")).unwrap();
         shared_writers(&db, writers).await;
     }
     drop(pg);
@@ -600,8 +452,8 @@ async fn unknown_and_new_codes_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_new_codes_on_postgres() {
-    let pg = Postgres::start("unknown");
-    let db = pg.database("org");
+    let pg = ThrowawayPostgres::start("unknown", Durability::Tests).unwrap();
+    let db = pg.database("org").unwrap();
     unknown_and_new_codes(&db).await;
     drop(pg);
 }
@@ -782,8 +634,8 @@ async fn retain_purges_idle_workshops_and_keeps_open_ones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_postgres_share_a_workshop() {
-    let pg = Postgres::start("two");
-    let db = pg.database("org");
+    let pg = ThrowawayPostgres::start("two", Durability::Tests).unwrap();
+    let db = pg.database("org").unwrap();
     make_workshops(&db, &CODES).await;
     let (here, here_org) = start(test_config(&db)).await;
     let (there, there_org) = start(test_config(&db)).await;
