@@ -618,8 +618,9 @@ fn run_batch(store: &mut dyn BoardStore, batch: Vec<Job>) {
 /// so the database commits (and flushes its log) once for all of them,
 /// not once per workshop. A workshop always goes to the same writer (by
 /// its code), so its changes keep their order; with several writers the
-/// database works on several batches at once. Each connects on its first
-/// batch, and again after its connection is lost.
+/// database works on several batches at once. Each connects as it starts
+/// (or, failing that, on its next batch), and again after its connection
+/// is lost.
 #[derive(Clone)]
 pub(crate) struct SharedWriter {
     writers: Vec<std::sync::mpsc::Sender<Job>>,
@@ -639,7 +640,9 @@ impl SharedWriter {
             std::thread::Builder::new()
                 .name(format!("kiku-board-db-all-{n}"))
                 .spawn(move || {
-                    let mut store: Option<Box<dyn BoardStore>> = None;
+                    // Connected now, so the first submissions do not wait
+                    // for it (and again on a batch if this fails).
+                    let mut store: Option<Box<dyn BoardStore>> = connect().ok();
                     while let Some(batch) = next_batch(&queue) {
                         if store.is_none() {
                             match connect() {
