@@ -54,7 +54,7 @@ use kiku_board::org::{AllConfig, start_all};
 use kiku_board::protocol::Submission;
 use kiku_board::rescore::Scenarios;
 use kiku_board::server::{self, Config};
-use kiku_board::store::{Store, open_any};
+use kiku_board::store::{Store, is_postgres_url, open_any};
 use kiku_board::throwaway::{Durability, ThrowawayPostgres};
 use kiku_core::Session;
 use kiku_core::scenario::Scenario;
@@ -143,15 +143,14 @@ async fn read_response(stream: &TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 }
 
 /// One client on one keep-alive connection: sends its bodies one after
-/// another (the `i`-th no earlier than `schedule(i)` when paced), returns
-/// each latency, counted from the scheduled time so a server that falls
-/// behind cannot hide it.
-/// Each acknowledged body (201) in order: when it was due (from `start`),
-/// its latency, and whether it was sent again after its server died; when
-/// `may_die`, a connection that breaks (its server was killed) sends the
-/// same request again to `fallback` and goes on there (the retried one may
-/// answer 200: stored before the kill), or without a fallback ends the
-/// client quietly instead of failing the bench.
+/// another (the `i`-th no earlier than `schedule(i)` when paced). Returns
+/// each acknowledged body (201) in order: when it was due (from
+/// `phase_start`), its latency, counted from that time so a server that
+/// falls behind cannot hide it, and whether it was sent again after its
+/// server died. When `may_die`, a connection that breaks (its server was
+/// killed) sends the same request again to `fallback` and goes on there
+/// (the retried one may answer 200: stored before the kill), or without a
+/// fallback ends the client quietly instead of failing the bench.
 async fn client(
     mut stream: TcpStream,
     bodies: Vec<Vec<u8>>,
@@ -278,7 +277,7 @@ fn scenarios() -> Scenarios {
 
 /// The database of workshop `code` for a server instance.
 fn workshop_db(db: &str, code: &str) -> String {
-    if db.starts_with("postgres") {
+    if is_postgres_url(db) {
         db.to_string()
     } else {
         PathBuf::from(db)

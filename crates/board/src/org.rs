@@ -33,7 +33,7 @@ use crate::server::{
     self, ApiError, Config, FULL_RETRY_SECS, Limits, MAX_BODY_BYTES, Server, SharedWriter,
     WorkshopApp, parse_body, query_codes, wrong_code,
 };
-use crate::store::{BoardStore, Store, StoreError, now_ms};
+use crate::store::{BoardStore, Store, StoreError, is_postgres_url, now_ms};
 
 /// Workshops one `kiku serve --all` keeps open at once by default (each
 /// holds its database connections and threads, as a one-workshop server
@@ -106,7 +106,7 @@ pub struct WorkshopSummary {
 /// Opens the database named by `db` as a [`Registry`]: PostgreSQL for a
 /// `postgres://` or `postgresql://` URL, else the SQLite file at that path.
 pub fn open_registry(db: &str) -> Result<Box<dyn Registry>, StoreError> {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+    if is_postgres_url(db) {
         Ok(Box::new(crate::postgres::PgStore::connect(db)?))
     } else {
         Ok(Box::new(Store::open(std::path::Path::new(db))?))
@@ -868,9 +868,7 @@ pub fn start_all(
     config: AllConfig,
     limits: Limits,
 ) -> std::io::Result<(Server, Arc<Organisation>)> {
-    let on_postgres =
-        config.db.starts_with("postgres://") || config.db.starts_with("postgresql://");
-    let announcements = on_postgres.then(crate::postgres::announcements);
+    let announcements = is_postgres_url(&config.db).then(crate::postgres::announcements);
     // PostgreSQL: `writers` writer connections shared by every open
     // workshop (SQLite keeps one per workshop, each file its own).
     let writer = match &announcements {
@@ -1177,7 +1175,7 @@ pub(crate) fn serve_all(
             "  open at once:      at most {} workshops (--max-open)",
             args.max_open
         );
-        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        if is_postgres_url(db) {
             let _ = writeln!(
                 out,
                 "  writers:           {} connection(s) for every workshop's changes (--writers)",

@@ -775,10 +775,16 @@ impl BoardStore for Store {
     }
 }
 
+/// Whether `db` names a PostgreSQL database (a `postgres://` or
+/// `postgresql://` URL) rather than an SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
 /// Opens the board's database named by `db`: PostgreSQL for a
 /// `postgres://` or `postgresql://` URL, else the SQLite file at that path.
 pub fn open_any(db: &str) -> Result<Box<dyn BoardStore>, StoreError> {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+    if is_postgres_url(db) {
         Ok(Box::new(crate::postgres::PgStore::connect(db)?))
     } else {
         Ok(Box::new(Store::open(Path::new(db))?))

@@ -31,12 +31,6 @@ impl std::fmt::Debug for PgError {
 
 impl std::error::Error for PgError {}
 
-impl From<String> for PgError {
-    fn from(text: String) -> PgError {
-        PgError(text)
-    }
-}
-
 /// A PostgreSQL server of this process's own, stopped and removed on drop.
 pub struct ThrowawayPostgres {
     dir: PathBuf,
@@ -73,7 +67,7 @@ impl ThrowawayPostgres {
             MADE.fetch_add(1, Ordering::Relaxed)
         ));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| PgError(format!("{}: {e}", dir.display())))?;
         let root = Command::new("id")
             .arg("-u")
             .output()
@@ -84,7 +78,7 @@ impl ThrowawayPostgres {
                 .args(["-R", "postgres:"])
                 .arg(&dir)
                 .status()
-                .map_err(|e| format!("chown: {e}"))?;
+                .map_err(|e| PgError(format!("chown: {e}")))?;
             if !chown.success() {
                 return Err(PgError(format!(
                     "chown of {} to postgres failed",
@@ -94,7 +88,7 @@ impl ThrowawayPostgres {
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
-            .map_err(|e| format!("a free loopback port: {e}"))?
+            .map_err(|e| PgError(format!("a free loopback port: {e}")))?
             .port();
         let server = ThrowawayPostgres {
             dir,
